@@ -1,0 +1,64 @@
+# Third-party code arrives as Debian source packages (scripts/bootstrap.sh runs
+# `apt-get source` into REELCHECK_DEPS_DIR). We compile exactly the pieces we use, with our
+# own mbedTLS configuration, identically for the native and the wasm build.
+
+function(reelcheck_find_source out pkg probe)
+  file(GLOB candidates LIST_DIRECTORIES true "${REELCHECK_DEPS_DIR}/${pkg}-*")
+  foreach(dir IN LISTS candidates)
+    if(IS_DIRECTORY "${dir}" AND EXISTS "${dir}/${probe}")
+      get_filename_component(name "${dir}" NAME)
+      message(STATUS "reelcheck: using Debian source package ${name}")
+      set(${out} "${dir}" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+  message(FATAL_ERROR "Debian source package '${pkg}' not found in ${REELCHECK_DEPS_DIR}: "
+                      "run scripts/bootstrap.sh first")
+endfunction()
+
+# --- mbedTLS: crypto + X.509 parsing only, configured by core/config/reelcheck_mbedtls_config.h
+reelcheck_find_source(MBEDTLS_DIR mbedtls "include/mbedtls/x509_crt.h")
+set(MBEDTLS_SOURCES aes aesni asn1parse asn1write base64 bignum constant_time ecdsa ecp
+    ecp_curves md oid pem pk pk_wrap pkparse platform_util rsa rsa_internal sha256 sha512
+    x509 x509_crt)
+list(TRANSFORM MBEDTLS_SOURCES PREPEND "${MBEDTLS_DIR}/library/")
+list(TRANSFORM MBEDTLS_SOURCES APPEND ".c")
+add_library(rc_mbedtls STATIC ${MBEDTLS_SOURCES})
+target_include_directories(rc_mbedtls SYSTEM PUBLIC "${MBEDTLS_DIR}/include"
+                           "${CMAKE_SOURCE_DIR}/core/config")
+target_compile_definitions(rc_mbedtls PUBLIC
+    MBEDTLS_CONFIG_FILE="reelcheck_mbedtls_config.h")
+target_compile_options(rc_mbedtls PRIVATE -w)
+
+# --- LZMA SDK (7-Zip's C/ folder): decoders and filters used by 7z archives
+reelcheck_find_source(SEVENZIP_DIR 7zip "C/LzmaDec.c")
+set(LZMA_SOURCES LzmaDec Lzma2Dec Bra Bra86 BraIA64 Delta 7zCrc 7zCrcOpt CpuArch)
+list(TRANSFORM LZMA_SOURCES PREPEND "${SEVENZIP_DIR}/C/")
+list(TRANSFORM LZMA_SOURCES APPEND ".c")
+add_library(rc_lzma STATIC ${LZMA_SOURCES})
+target_include_directories(rc_lzma SYSTEM PUBLIC "${SEVENZIP_DIR}/C")
+target_compile_definitions(rc_lzma PUBLIC Z7_ST _7ZIP_ST)
+target_compile_options(rc_lzma PRIVATE -w)
+
+# --- zlib: the system library natively, the Debian source package for wasm
+if(EMSCRIPTEN)
+  reelcheck_find_source(ZLIB_DIR zlib "inflate.c")
+  set(ZLIB_SOURCES adler32 crc32 inffast inflate inftrees zutil)
+  list(TRANSFORM ZLIB_SOURCES PREPEND "${ZLIB_DIR}/")
+  list(TRANSFORM ZLIB_SOURCES APPEND ".c")
+  add_library(rc_zlib STATIC ${ZLIB_SOURCES})
+  target_include_directories(rc_zlib SYSTEM PUBLIC "${ZLIB_DIR}")
+  target_compile_options(rc_zlib PRIVATE -w)
+  add_library(ZLIB::ZLIB ALIAS rc_zlib)
+else()
+  find_package(ZLIB REQUIRED)
+endif()
+
+# --- nlohmann_json (header-only, Debian nlohmann-json3-dev; the wasm build uses the same headers)
+find_package(nlohmann_json 3 QUIET)
+if(NOT nlohmann_json_FOUND)
+  find_path(NLOHMANN_INCLUDE nlohmann/json.hpp PATHS /usr/include REQUIRED NO_CMAKE_FIND_ROOT_PATH)
+  add_library(nlohmann_json INTERFACE)
+  target_include_directories(nlohmann_json SYSTEM INTERFACE "${NLOHMANN_INCLUDE}")
+  add_library(nlohmann_json::nlohmann_json ALIAS nlohmann_json)
+endif()

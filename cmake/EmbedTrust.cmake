@@ -1,0 +1,13 @@
+# Turns core/trust/*.pem into a C++ source holding them as string literals.
+file(GLOB pems "${DIR}/*.pem")
+list(SORT pems)
+set(body "// Generated from core/trust/*.pem by cmake/EmbedTrust.cmake. Do not edit.\n")
+string(APPEND body "#include <string_view>\n#include <vector>\n\nnamespace reelcheck::detail {\n")
+string(APPEND body "const std::vector<std::string_view>& embedded_trust_pems() {\n")
+string(APPEND body "  static const std::vector<std::string_view> pems = {\n")
+foreach(pem IN LISTS pems)
+  file(READ "${pem}" text)
+  string(APPEND body "    R\"PEM(${text})PEM\",\n")
+endforeach()
+string(APPEND body "  };\n  return pems;\n}\n} // namespace reelcheck::detail\n")
+file(WRITE "${OUT}" "${body}")
