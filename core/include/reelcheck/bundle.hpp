@@ -1,0 +1,62 @@
+// Bundle layer: whatever the user handed over (an outer .7z/.zip, or the inner archives
+// directly) becomes a Bundle — the certificate files per slot and the decrypted key files —
+// with every structural finding recorded.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reelcheck/archive.hpp"
+#include "reelcheck/certificate.hpp"
+#include "reelcheck/finding.hpp"
+#include "reelcheck/key_file.hpp"
+
+namespace reelcheck {
+
+struct InputFile {
+  std::string name; // base name as the user sees it
+  ByteView bytes;   // not owned; must outlive BundleReader::open()
+};
+
+enum class InnerArchiveKind { kE0E0Certs, kE0E1Certs, kE0E2Certs, kKeys };
+std::string_view inner_archive_kind_name(InnerArchiveKind k); // "E0E0_Certs", ..., "keys"
+
+struct InnerArchiveInfo {
+  InnerArchiveKind kind;
+  std::string name;     // e.g. R2400017_B7F3C1_E0E0_Certs.7z
+  std::string reel_id;  // from the name
+  std::string batch_id; // GUID or batch ID, from the name
+  std::size_t entries = 0;
+};
+
+struct Bundle {
+  std::vector<std::string> inputs; // the names the user handed over, sorted
+  std::string reel_id;
+  std::string batch_id;
+  std::vector<InnerArchiveInfo> archives;           // found, in kind order
+  std::vector<InnerArchiveKind> missing_archives;
+  std::vector<CertificateFile> certificates;        // sorted by archive, then name
+  KeyFile pbs;   // PBS_keys.txt
+  KeyFile auth;  // auto_keys.txt
+  std::vector<Finding> findings;                    // structural findings
+};
+
+enum class Phase { kReading, kDecrypting, kVerifying, kReporting };
+std::string_view phase_name(Phase p);
+using ProgressFn = std::function<void(Phase, std::uint64_t done, std::uint64_t total)>;
+
+class BundleReader {
+public:
+  explicit BundleReader(Limits limits = {}) : limits_(limits) {}
+  // transport_key: UTF-8 bytes as printed on the letter. Errors are for unusable input only
+  // (wrong key, not a bundle, corrupt or over-limit archives); everything else is a finding.
+  Result<Bundle> open(std::span<const InputFile> inputs, ByteView transport_key,
+                      const ProgressFn& progress = {}) const;
+
+private:
+  Limits limits_;
+};
+
+} // namespace reelcheck

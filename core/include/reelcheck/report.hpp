@@ -1,0 +1,81 @@
+// The report: per chip (ok / failed with every reason / extra), per archive, per bundle.
+// JSON (schema in docs/report.md) and CSV renderings are deterministic: the same bundle and
+// check time give byte-identical output on every platform.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "reelcheck/bundle.hpp"
+#include "reelcheck/certificate.hpp"
+#include "reelcheck/trust.hpp"
+
+namespace reelcheck {
+
+inline constexpr int kReportSchemaVersion = 1;
+
+enum class ChipStatus { kOk, kFailed, kExtra };
+std::string_view chip_status_name(ChipStatus s);
+
+struct SecretInfo {
+  bool present = false;
+  std::size_t size = 0;
+  std::string fingerprint; // first 16 hex digits of SHA-256: comparable, not reversible
+  SecureBytes value;       // filled only when secrets were requested
+};
+
+struct ChipRecord {
+  std::string chip_id;
+  std::string batch;
+  std::uint16_t wafer_x = 0, wafer_y = 0;
+  ChipStatus status = ChipStatus::kOk;
+  std::vector<Problem> reasons; // every reason the chip failed
+  std::array<std::optional<CertificateVerdict>, 3> certificates; // by slot
+  SecretInfo pbs, auth;
+};
+
+struct ReportCounts {
+  std::size_t chips = 0, ok = 0, failed = 0, extra = 0, certificates = 0,
+              certificates_ok = 0;
+};
+
+struct Report {
+  std::string check_time;
+  std::vector<std::string> inputs;
+  std::string reel_id, batch_id;
+  std::vector<InnerArchiveInfo> archives;
+  std::vector<InnerArchiveKind> missing_archives;
+  std::vector<TrustAnchor> trust_anchors;
+  std::vector<ChipRecord> chips; // sorted by chip ID
+  std::vector<CertificateVerdict> unassigned; // certificates whose name carries no chip ID
+  std::vector<Finding> findings;
+  ReportCounts counts;
+  bool secrets_included = false;
+
+  bool all_ok() const; // no failed chip and no error finding
+  const ChipRecord* find_chip(std::string_view chip_id) const;
+};
+
+struct ReportOptions {
+  CheckTime check_time = 0;
+  bool include_secrets = false;
+};
+
+// Gathers the per-certificate verdicts (any order, e.g. from several threads) into the report
+// and adds the cross-chip checks (shared public keys, secrets without certificates, ...).
+Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdicts,
+                    const TrustStore& trust, const ReportOptions& options);
+
+std::string report_to_json(const Report& report);
+std::string report_to_csv(const Report& report);
+// One chip as JSON (the same object as in the full report).
+std::string chip_to_json(const ChipRecord& chip, bool include_secrets);
+
+// Verdicts cross thread/worker boundaries as JSON.
+std::string verdicts_to_json(std::span<const CertificateVerdict> verdicts);
+Result<std::vector<CertificateVerdict>> verdicts_from_json(std::string_view json);
+
+} // namespace reelcheck

@@ -1,0 +1,110 @@
+#include <string>
+#include <unordered_set>
+
+#include "reelcheck/chip_id.hpp"
+#include "reelcheck/key_file.hpp"
+#include "util/hex.hpp"
+
+namespace reelcheck {
+namespace {
+
+bool is_separator(char c) { return c == ',' || c == ';' || c == '\t' || c == ' '; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (is_separator(s.front()) || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (is_separator(s.back()) || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// Strips quotes and a "0x" prefix; the result views the (secret) input, never a copy.
+std::string_view unwrap_field(std::string_view f) {
+  if (f.size() >= 2 && f.front() == '"' && f.back() == '"') f = f.substr(1, f.size() - 2);
+  if (f.size() >= 2 && f[0] == '0' && (f[1] == 'x' || f[1] == 'X')) f.remove_prefix(2);
+  return f;
+}
+
+bool all_hex(std::string_view s) {
+  for (char c : s)
+    if (detail::hex_digit_value(c) < 0) return false;
+  return !s.empty();
+}
+
+} // namespace
+
+KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) const {
+  KeyFile result;
+  result.name = std::string(file_name);
+  std::string_view text(reinterpret_cast<const char*>(text_bytes.data()), text_bytes.size());
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+
+  auto add_finding = [&](std::uint32_t line, std::string code, std::string chip,
+                         std::string message) {
+    result.findings.push_back(Finding{Severity::kError, std::move(code), result.name, line,
+                                      std::move(chip), std::move(message)});
+  };
+
+  std::unordered_set<std::string> seen;
+  bool seen_content = false;
+  std::uint32_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    const auto eol = text.find('\n');
+    std::string_view line = trim(text.substr(0, eol));
+    text = eol == std::string_view::npos ? std::string_view{} : text.substr(eol + 1);
+    if (line.empty()) continue;
+
+    std::string_view fields[3];
+    std::size_t count = 0;
+    for (std::string_view rest = line; !rest.empty();) {
+      std::size_t end = 0;
+      while (end < rest.size() && !is_separator(rest[end])) ++end;
+      if (count < 3) fields[count] = unwrap_field(rest.substr(0, end));
+      ++count;
+      rest = trim(rest.substr(end));
+    }
+
+    const bool first_content = !seen_content;
+    seen_content = true;
+    if (first_content && !all_hex(fields[0])) { // a header line such as "chipID,PBS"
+      result.findings.push_back(Finding{Severity::kInfo, "header_line", result.name, line_no, "",
+                                        "first line read as a column header"});
+      continue;
+    }
+
+    if (line.find('\0') != std::string_view::npos || count != 2) {
+      add_finding(line_no, "bad_key_line", "",
+                  "expected two fields (chip ID and key), found " + std::to_string(count));
+      continue;
+    }
+    const auto chip = parse_chip_id(fields[0]);
+    if (!chip) {
+      std::string why = all_hex(fields[0])
+                            ? "chip ID has " + std::to_string(fields[0].size()) +
+                                  " hex digits, expected 20 (10 bytes)"
+                            : "chip ID is not hexadecimal";
+      add_finding(line_no, "bad_key_line", "", std::move(why));
+      continue;
+    }
+    std::string chip_id = chip->hex();
+    auto key = all_hex(fields[1]) ? detail::decode_hex(fields[1]) : std::nullopt;
+    if (!key) {
+      add_finding(line_no, "bad_key_line", chip_id, "key is not a hexadecimal byte string");
+      continue;
+    }
+    if (key->size() != expected_key_size_) {
+      add_finding(line_no, "bad_key_line", chip_id,
+                  "key is " + std::to_string(key->size()) + " bytes, expected " +
+                      std::to_string(expected_key_size_));
+      continue;
+    }
+    if (!seen.insert(chip_id).second) {
+      add_finding(line_no, "duplicate_chip", chip_id,
+                  "chip " + chip_id + " appears more than once; the first record is kept");
+      continue;
+    }
+    result.records.push_back(KeyRecord{std::move(chip_id), std::move(*key), line_no});
+  }
+  return result;
+}
+
+} // namespace reelcheck

@@ -1,0 +1,45 @@
+// RAII ownership of mbedTLS's parsed X.509 certificate and the small queries the PKI layer
+// makes on it. Private to the core.
+#pragma once
+
+#include <mbedtls/x509_crt.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reelcheck/result.hpp"
+#include "reelcheck/secure_bytes.hpp"
+
+namespace reelcheck::detail {
+
+struct CrtDeleter {
+  void operator()(mbedtls_x509_crt* crt) const noexcept;
+};
+using CrtPtr = std::unique_ptr<mbedtls_x509_crt, CrtDeleter>;
+
+// Parses every certificate of a PEM or DER buffer into one mbedTLS chain.
+Result<CrtPtr> parse_certificates(ByteView pem_or_der, std::string_view source);
+
+bool looks_like_pem(ByteView data);
+std::string common_name(const mbedtls_x509_crt& crt); // CN, or the whole DN if there is none
+std::string subject_dn(const mbedtls_x509_crt& crt);
+std::string issuer_dn(const mbedtls_x509_crt& crt);
+std::string key_type(const mbedtls_x509_crt& crt);        // "EC P-256", "RSA 2048", ...
+std::string sha256_hex(ByteView data);
+std::int64_t to_seconds(const mbedtls_x509_time& t);
+std::string format_x509_time(const mbedtls_x509_time& t);
+
+// Subject key identifier, and the key identifier of the authority key identifier extension.
+std::optional<ByteView> subject_key_id(const mbedtls_x509_crt& crt);
+std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt);
+
+enum class SignatureCheck { kValid, kInvalid, kUnsupportedAlgorithm };
+SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent);
+
+inline bool same_name(const mbedtls_x509_buf& a, const mbedtls_x509_buf& b) {
+  return a.len == b.len && std::equal(a.p, a.p + a.len, b.p);
+}
+
+} // namespace reelcheck::detail

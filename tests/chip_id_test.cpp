@@ -1,0 +1,47 @@
+#include <gtest/gtest.h>
+
+#include "reelcheck/certificate.hpp"
+#include "reelcheck/chip_id.hpp"
+
+using namespace reelcheck;
+
+TEST(ChipId, DecodesBatchAndWaferPosition) {
+  const auto id = parse_chip_id("0a1b2c3d4e5f00120034");
+  ASSERT_TRUE(id);
+  EXPECT_EQ(id->hex(), "0A1B2C3D4E5F00120034");
+  EXPECT_EQ(id->batch_hex(), "0A1B2C3D4E5F");
+  EXPECT_EQ(id->wafer_x(), 0x12);
+  EXPECT_EQ(id->wafer_y(), 0x34);
+  EXPECT_FALSE(parse_chip_id("0A1B2C3D4E5F0012003"));
+  EXPECT_FALSE(parse_chip_id("0A1B2C3D4E5F0012003G"));
+}
+
+TEST(ChipId, CoprocessorUidCarriesTheChipIdAtOffset11) {
+  // 11 bytes of header, the 10-byte chip ID, 6 trailing bytes = 27 bytes.
+  const std::string uid = "CD16339401001C000500000A1B2C3D4E5F00120034" "01005E000000";
+  ASSERT_EQ(uid.size(), 54u);
+  const auto id = parse_chip_lookup(uid);
+  ASSERT_TRUE(id);
+  EXPECT_EQ(id->hex(), "0A1B2C3D4E5F00120034");
+  // Spaced or colon-separated bytes, 0x prefixes, lower case.
+  EXPECT_EQ(parse_chip_lookup("cd:16:33:94:01:00:1c:00:05:00:00:0a:1b:2c:3d:4e:5f:00:12:00:34:01:00:5e:00:00:00")->hex(),
+            "0A1B2C3D4E5F00120034");
+  EXPECT_EQ(parse_chip_lookup("0x0A1B2C3D4E5F00120034")->hex(), "0A1B2C3D4E5F00120034");
+  EXPECT_EQ(parse_chip_lookup(" 0a1b 2c3d 4e5f 0012 0034 ")->hex(), "0A1B2C3D4E5F00120034");
+  EXPECT_FALSE(parse_chip_lookup("0A1B2C3D4E5F0012003"));   // 19 digits
+  EXPECT_FALSE(parse_chip_lookup(uid.substr(2)));            // 26 bytes
+  EXPECT_FALSE(parse_chip_lookup("not a chip"));
+}
+
+TEST(CheckTime, ParsesAndFormatsIso8601) {
+  EXPECT_EQ(*parse_check_time("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(*parse_check_time("2026-06-01T00:00:00Z"), 1780272000);
+  EXPECT_EQ(*parse_check_time("2026-06-01"), 1780272000);
+  EXPECT_EQ(*parse_check_time("2000-02-29 12:30"), 951827400);
+  EXPECT_EQ(*parse_check_time("@1780272000"), 1780272000);
+  EXPECT_EQ(format_check_time(1780272000), "2026-06-01T00:00:00Z");
+  EXPECT_EQ(format_check_time(951827400), "2000-02-29T12:30:00Z");
+  EXPECT_FALSE(parse_check_time("2026-13-01"));
+  EXPECT_FALSE(parse_check_time("yesterday"));
+  EXPECT_FALSE(parse_check_time("2026-06-01T00:00:00+02:00"));
+}
