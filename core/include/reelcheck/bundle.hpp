@@ -55,6 +55,12 @@ public:
   Result<Bundle> open(std::span<const InputFile> inputs, ByteView transport_key,
                       const ProgressFn& progress = {}) const;
 
+  // Batch jobs hold one key per reel: the key is asked for once the reel ID is known (from
+  // the inner archives' names). An empty result means "no key for this reel".
+  using KeyLookup = std::function<SecureBytes(std::string_view reel_id)>;
+  Result<Bundle> open(std::span<const InputFile> inputs, const KeyLookup& key_for_reel,
+                      const ProgressFn& progress = {}) const;
+
 private:
   Limits limits_;
 };

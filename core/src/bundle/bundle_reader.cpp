@@ -1,0 +1,222 @@
+// Turns what the user handed over into a Bundle: unpacks an outer .7z/.zip (or takes the inner
+// archives as given), recognises the four inner archives, unpacks the certificate archives,
+// decrypts the keys archive with the transport key and parses both key files.
+#include <algorithm>
+#include <map>
+
+#include "archive/entry_name.hpp"
+#include "bundle/inner_archive_name.hpp"
+#include "reelcheck/bundle.hpp"
+
+namespace reelcheck {
+namespace {
+
+struct InnerArchive {
+  detail::InnerArchiveName parsed;
+  std::string name;
+  ByteView bytes;
+};
+
+Finding error_finding(std::string code, std::string file, std::string message) {
+  return Finding{Severity::kError, std::move(code), std::move(file), 0, "", std::move(message)};
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+ByteView trim_key(ByteView key) {
+  auto space = [](std::uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!key.empty() && space(key.front())) key = key.subspan(1);
+  while (!key.empty() && space(key.back())) key = key.first(key.size() - 1);
+  return key;
+}
+
+std::string limit_text(std::uint64_t bytes) {
+  return bytes % (1u << 20) == 0 ? std::to_string(bytes >> 20) + " MiB"
+                                 : std::to_string(bytes) + " bytes";
+}
+
+// Reads one archive of either format.
+Result<std::vector<ArchiveEntry>> unpack(ByteView data, std::string_view name, ByteView key,
+                                         const Limits& limits) {
+  switch (detect_archive_format(data)) {
+  case ArchiveFormat::kSevenZip: return SevenZipReader(limits).read(data, name, key);
+  case ArchiveFormat::kZip: return ZipReader(limits).read(data, name);
+  case ArchiveFormat::kUnknown: break;
+  }
+  return make_error(ErrorCode::kNotAnArchive,
+                    std::string(name) + " is not a 7z or zip archive (nor a Cloud ID bundle)");
+}
+
+} // namespace
+
+Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, ByteView transport_key,
+                                  const ProgressFn& progress) const {
+  return open(
+      inputs, [&](std::string_view) { return SecureBytes(transport_key.begin(), transport_key.end()); },
+      progress);
+}
+
+Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLookup& key_for_reel,
+                                  const ProgressFn& progress) const {
+  auto report = [&](Phase phase, std::uint64_t done, std::uint64_t total) {
+    if (progress) progress(phase, done, total);
+  };
+  if (inputs.empty()) return make_error(ErrorCode::kBadInput, "no input: nothing to verify");
+
+  Bundle bundle;
+  Limits remaining = limits_;
+  auto charge = [&](std::uint64_t bytes, std::string_view what) -> std::optional<Error> {
+    if (bytes > remaining.max_total_size)
+      return make_error(ErrorCode::kLimitExceeded,
+                        std::string(what) + " exceeds the total unpacked size limit of " +
+                            limit_text(limits_.max_total_size));
+    remaining.max_total_size -= bytes;
+    return std::nullopt;
+  };
+
+  // 1. Find the inner archives: given directly, or inside outer archives.
+  std::vector<ArchiveEntry> outer_entries; // keeps unpacked inner archives alive
+  std::vector<std::pair<std::string, ByteView>> candidates;
+  std::size_t done = 0;
+  for (const InputFile& input : inputs) {
+    bundle.inputs.push_back(std::string(detail::base_name(input.name)));
+    report(Phase::kReading, done++, inputs.size());
+    if (detail::parse_inner_archive_name(input.name)) {
+      candidates.emplace_back(std::string(detail::base_name(input.name)), input.bytes);
+      continue;
+    }
+    // Outer archives are not encrypted; no key is handed to them.
+    auto entries = unpack(input.bytes, detail::base_name(input.name), {}, remaining);
+    if (!entries) {
+      if (inputs.size() > 1 && entries.error().code == ErrorCode::kNotAnArchive) {
+        bundle.findings.push_back(Finding{Severity::kWarning, "ignored_input", bundle.inputs.back(), 0,
+                                          "", "not an archive of a bundle; ignored"});
+        continue;
+      }
+      return entries.error();
+    }
+    for (auto& entry : *entries) {
+      if (auto e = charge(entry.data.size(), entry.name)) return *e;
+      if (!detail::parse_inner_archive_name(entry.name)) {
+        bundle.findings.push_back(Finding{Severity::kInfo, "unexpected_file", entry.name, 0, "",
+                                          "not one of the bundle's archives; ignored"});
+        continue;
+      }
+      outer_entries.push_back(std::move(entry));
+    }
+  }
+  for (const auto& e : outer_entries)
+    candidates.emplace_back(std::string(detail::base_name(e.name)), as_bytes(e.data));
+  report(Phase::kReading, inputs.size(), inputs.size());
+
+  std::sort(bundle.inputs.begin(), bundle.inputs.end());
+  std::sort(candidates.begin(), candidates.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (candidates.empty()) {
+    return make_error(ErrorCode::kNotAnArchive,
+                      "no Cloud ID archives (<reel>_<batch>_E0E0_Certs.7z ... _keys.7z) found in " +
+                          bundle.inputs.front());
+  }
+
+  // 2. One archive per kind; the rest are findings.
+  std::map<InnerArchiveKind, InnerArchive> by_kind;
+  for (auto& [name, bytes] : candidates) {
+    auto parsed = *detail::parse_inner_archive_name(name);
+    auto [it, inserted] = by_kind.try_emplace(parsed.kind, InnerArchive{parsed, name, bytes});
+    if (!inserted)
+      bundle.findings.push_back(error_finding(
+          "duplicate_archive", name,
+          "a second " + std::string(inner_archive_kind_name(parsed.kind)) + " archive; " +
+              it->second.name + " is used"));
+  }
+  for (InnerArchiveKind kind : {InnerArchiveKind::kE0E0Certs, InnerArchiveKind::kE0E1Certs,
+                                InnerArchiveKind::kE0E2Certs, InnerArchiveKind::kKeys}) {
+    auto it = by_kind.find(kind);
+    if (it == by_kind.end()) {
+      bundle.missing_archives.push_back(kind);
+      bundle.findings.push_back(error_finding(
+          "missing_archive", "",
+          "the bundle has no " + std::string(inner_archive_kind_name(kind)) + " archive"));
+      continue;
+    }
+    const auto& parsed = it->second.parsed;
+    if (bundle.reel_id.empty()) {
+      bundle.reel_id = parsed.reel_id;
+      bundle.batch_id = parsed.batch_id;
+    } else if (parsed.reel_id != bundle.reel_id || parsed.batch_id != bundle.batch_id) {
+      bundle.findings.push_back(error_finding(
+          "reel_mismatch", it->second.name,
+          "archive names reel " + parsed.reel_id + " / " + parsed.batch_id + ", expected " +
+              bundle.reel_id + " / " + bundle.batch_id));
+    }
+  }
+
+  // 3. Certificates, then the encrypted key files.
+  for (const auto& [kind, archive] : by_kind) {
+    if (kind == InnerArchiveKind::kKeys) continue;
+    const Slot slot = kind == InnerArchiveKind::kE0E0Certs   ? Slot::kE0E0
+                      : kind == InnerArchiveKind::kE0E1Certs ? Slot::kE0E1
+                                                             : Slot::kE0E2;
+    auto entries = SevenZipReader(remaining).read(archive.bytes, archive.name);
+    if (!entries) return entries.error();
+    bundle.archives.push_back(InnerArchiveInfo{kind, archive.name, archive.parsed.reel_id,
+                                               archive.parsed.batch_id, entries->size()});
+    for (auto& entry : *entries) {
+      if (auto e = charge(entry.data.size(), entry.name)) return *e;
+      bundle.certificates.push_back(CertificateFile{
+          archive.name, entry.name, slot, std::vector<std::uint8_t>(entry.data.begin(), entry.data.end())});
+    }
+  }
+  std::sort(bundle.certificates.begin(), bundle.certificates.end(),
+            [](const CertificateFile& a, const CertificateFile& b) {
+              return std::tie(a.archive, a.name) < std::tie(b.archive, b.name);
+            });
+
+  if (auto keys = by_kind.find(InnerArchiveKind::kKeys); keys != by_kind.end()) {
+    const InnerArchive& archive = keys->second;
+    report(Phase::kDecrypting, 0, 1);
+    const SecureBytes key = key_for_reel ? key_for_reel(archive.parsed.reel_id) : SecureBytes{};
+    const ByteView transport_key = trim_key(as_bytes(key));
+    if (transport_key.empty())
+      return make_error(ErrorCode::kPasswordRequired,
+                        archive.name + " is encrypted: the transport key from the reel's letter is needed");
+    auto entries = SevenZipReader(remaining).read(archive.bytes, archive.name, transport_key);
+    if (!entries) return entries.error();
+    bundle.archives.push_back(InnerArchiveInfo{InnerArchiveKind::kKeys, archive.name,
+                                               archive.parsed.reel_id, archive.parsed.batch_id,
+                                               entries->size()});
+    const KeyFileParser parser;
+    bool have_pbs = false, have_auth = false;
+    for (const auto& entry : *entries) {
+      const auto base = detail::base_name(entry.name);
+      if (iequals(base, "PBS_keys.txt") && !have_pbs) {
+        bundle.pbs = parser.parse(as_bytes(entry.data), base);
+        have_pbs = true;
+      } else if (iequals(base, "auto_keys.txt") && !have_auth) {
+        bundle.auth = parser.parse(as_bytes(entry.data), base);
+        have_auth = true;
+      } else {
+        bundle.findings.push_back(Finding{Severity::kWarning, "unexpected_file", entry.name, 0, "",
+                                          "unexpected file in " + archive.name + "; ignored"});
+      }
+    }
+    if (!have_pbs)
+      bundle.findings.push_back(error_finding("missing_key_file", archive.name,
+                                              "PBS_keys.txt is missing from the keys archive"));
+    if (!have_auth)
+      bundle.findings.push_back(error_finding("missing_key_file", archive.name,
+                                              "auto_keys.txt is missing from the keys archive"));
+    report(Phase::kDecrypting, 1, 1);
+  }
+  std::sort(bundle.archives.begin(), bundle.archives.end(),
+            [](const auto& a, const auto& b) { return a.kind < b.kind; });
+  return bundle;
+}
+
+} // namespace reelcheck

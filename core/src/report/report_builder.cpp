@@ -1,0 +1,187 @@
+// Gathers per-certificate verdicts into per-chip records and adds the checks that need the
+// whole bundle: secrets without certificates, public keys shared between chips, key-file
+// findings, missing slots.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <mbedtls/sha256.h>
+
+#include "reelcheck/chip_id.hpp"
+#include "reelcheck/report.hpp"
+#include "util/hex.hpp"
+
+namespace reelcheck {
+namespace {
+
+std::size_t slot_index(Slot s) { return static_cast<std::size_t>(s); }
+
+SecretInfo describe_secret(const KeyRecord& record, bool include_value) {
+  SecretInfo info;
+  info.present = true;
+  info.size = record.key.size();
+  unsigned char digest[32];
+  mbedtls_sha256_ret(record.key.data(), record.key.size(), digest, 0);
+  info.fingerprint = detail::to_hex(std::span(digest).first(8));
+  if (include_value) info.value = record.key;
+  return info;
+}
+
+void add_reason(ChipRecord& chip, std::string code, std::string message) {
+  for (const auto& r : chip.reasons)
+    if (r.code == code && r.message == message) return;
+  chip.reasons.push_back(Problem{std::move(code), std::move(message)});
+}
+
+} // namespace
+
+bool Report::all_ok() const {
+  if (counts.failed != 0 || !unassigned.empty()) return false;
+  return std::none_of(findings.begin(), findings.end(),
+                      [](const Finding& f) { return f.severity == Severity::kError; });
+}
+
+const ChipRecord* Report::find_chip(std::string_view chip_id) const {
+  auto it = std::lower_bound(chips.begin(), chips.end(), chip_id,
+                             [](const ChipRecord& c, std::string_view id) { return c.chip_id < id; });
+  return it != chips.end() && it->chip_id == chip_id ? &*it : nullptr;
+}
+
+Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdicts,
+                    const TrustStore& trust, const ReportOptions& options) {
+  Report report;
+  report.check_time = format_check_time(options.check_time);
+  report.inputs = bundle.inputs;
+  report.reel_id = bundle.reel_id;
+  report.batch_id = bundle.batch_id;
+  report.archives = bundle.archives;
+  report.missing_archives = bundle.missing_archives;
+  report.trust_anchors = trust.anchors();
+  report.secrets_included = options.include_secrets;
+  report.findings = bundle.findings;
+
+  std::map<std::string, ChipRecord> chips;
+  auto chip_for = [&](const std::string& id) -> ChipRecord& {
+    auto [it, inserted] = chips.try_emplace(id);
+    if (inserted) {
+      it->second.chip_id = id;
+      if (auto parsed = parse_chip_id(id)) {
+        it->second.batch = parsed->batch_hex();
+        it->second.wafer_x = parsed->wafer_x();
+        it->second.wafer_y = parsed->wafer_y();
+      }
+    }
+    return it->second;
+  };
+
+  // Verdicts arrive in any order (threads, workers): sort for a deterministic report.
+  std::sort(verdicts.begin(), verdicts.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.archive, a.file) < std::tie(b.archive, b.file);
+  });
+
+  // Public keys shared between different chips.
+  std::map<std::string, std::vector<std::size_t>> by_key;
+  for (std::size_t i = 0; i < verdicts.size(); ++i)
+    if (verdicts[i].parsed) by_key[verdicts[i].public_key_sha256].push_back(i);
+  for (const auto& [key, users] : by_key) {
+    if (users.size() < 2) continue;
+    for (std::size_t i : users) {
+      std::vector<std::string> others;
+      for (std::size_t j : users)
+        if (j != i) others.push_back(verdicts[j].chip_id.empty() ? verdicts[j].file : verdicts[j].chip_id + "/" + std::string(slot_name(verdicts[j].slot)));
+      std::string list;
+      for (const auto& o : others) list += (list.empty() ? "" : ", ") + o;
+      verdicts[i].problems.push_back(Problem{"shared_public_key", "public key also used by " + list});
+    }
+  }
+
+  for (auto& v : verdicts) {
+    if (v.chip_id.empty()) {
+      report.unassigned.push_back(std::move(v));
+      continue;
+    }
+    ChipRecord& chip = chip_for(v.chip_id);
+    auto& slot = chip.certificates[slot_index(v.slot)];
+    if (slot) {
+      add_reason(chip, "duplicate_certificate",
+                 "more than one " + std::string(slot_name(v.slot)) + " certificate (" + slot->file +
+                     ", " + v.file + ")");
+      report.unassigned.push_back(std::move(v));
+      continue;
+    }
+    slot = std::move(v);
+  }
+
+  for (const auto& record : bundle.pbs.records)
+    chip_for(record.chip_id).pbs = describe_secret(record, options.include_secrets);
+  for (const auto& record : bundle.auth.records)
+    chip_for(record.chip_id).auth = describe_secret(record, options.include_secrets);
+
+  // Key-file findings name chips whose secret is unusable; they fail, with file and line.
+  std::vector<Finding> key_findings = bundle.pbs.findings;
+  key_findings.insert(key_findings.end(), bundle.auth.findings.begin(), bundle.auth.findings.end());
+  std::set<std::string> chips_with_key_findings;
+  for (const auto& f : key_findings) {
+    if (f.severity == Severity::kError && !f.chip_id.empty()) {
+      add_reason(chip_for(f.chip_id), f.code, f.file + " line " + std::to_string(f.line) + ": " + f.message);
+      chips_with_key_findings.insert(f.chip_id);
+    }
+    report.findings.push_back(f);
+  }
+
+  for (auto& [id, chip] : chips) {
+    const bool has_secrets = chip.pbs.present || chip.auth.present || chips_with_key_findings.count(id);
+    for (Slot s : kAllSlots) {
+      const auto& cert = chip.certificates[slot_index(s)];
+      if (!cert) {
+        if (has_secrets)
+          add_reason(chip, "missing_certificate",
+                     "no " + std::string(slot_name(s)) + " certificate for this chip");
+        continue;
+      }
+      for (const auto& p : cert->problems) {
+        add_reason(chip, p.code, std::string(slot_name(s)) + ": " + p.message);
+        report.findings.push_back(Finding{Severity::kError, p.code, cert->archive + "/" + cert->file,
+                                          0, id, p.message});
+      }
+    }
+    if (has_secrets) {
+      if (!chip.pbs.present && !chips_with_key_findings.count(id))
+        add_reason(chip, "missing_secret", "no platform binding secret in PBS_keys.txt");
+      if (!chip.auth.present && !chips_with_key_findings.count(id))
+        add_reason(chip, "missing_secret", "no authorization reference in auto_keys.txt");
+    }
+    if (!chip.reasons.empty())
+      chip.status = ChipStatus::kFailed;
+    else
+      chip.status = has_secrets ? ChipStatus::kOk : ChipStatus::kExtra;
+  }
+
+  for (const auto& v : report.unassigned) {
+    if (v.chip_id.empty())
+      report.findings.push_back(Finding{Severity::kError, "name_mismatch", v.archive + "/" + v.file, 0,
+                                        "", "certificate file name carries no chip ID"});
+  }
+
+  report.chips.reserve(chips.size());
+  for (auto& [id, chip] : chips) report.chips.push_back(std::move(chip));
+
+  ReportCounts& c = report.counts;
+  c.chips = report.chips.size();
+  for (const auto& chip : report.chips) {
+    c.ok += chip.status == ChipStatus::kOk;
+    c.failed += chip.status == ChipStatus::kFailed;
+    c.extra += chip.status == ChipStatus::kExtra;
+    for (const auto& cert : chip.certificates) {
+      if (!cert) continue;
+      ++c.certificates;
+      c.certificates_ok += cert->ok();
+    }
+  }
+  for (const auto& v : report.unassigned) {
+    ++c.certificates;
+    c.certificates_ok += v.ok();
+  }
+  return report;
+}
+
+} // namespace reelcheck

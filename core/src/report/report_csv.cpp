@@ -1,0 +1,51 @@
+// One row per chip for the provisioning line (RFC 4180 quoting, LF line ends).
+#include "reelcheck/report.hpp"
+#include "util/hex.hpp"
+
+namespace reelcheck {
+namespace {
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+} // namespace
+
+std::string report_to_csv(const Report& r) {
+  std::string out = "chip_id,batch,wafer_x,wafer_y,status,reasons";
+  for (Slot s : kAllSlots) {
+    const std::string slot(slot_name(s));
+    out += "," + slot + "_verdict," + slot + "_fingerprint_sha256";
+  }
+  out += ",pbs_present,pbs_fingerprint,auth_present,auth_fingerprint";
+  if (r.secrets_included) out += ",pbs,auth";
+  out += "\n";
+  for (const auto& chip : r.chips) {
+    std::string reasons;
+    for (const auto& p : chip.reasons) reasons += (reasons.empty() ? "" : "; ") + p.code + ": " + p.message;
+    out += chip.chip_id + "," + chip.batch + "," + std::to_string(chip.wafer_x) + "," +
+           std::to_string(chip.wafer_y) + "," + std::string(chip_status_name(chip.status)) + "," +
+           csv_field(reasons);
+    for (const auto& cert : chip.certificates) {
+      if (cert)
+        out += std::string(",") + (cert->ok() ? "ok" : "failed") + "," + cert->fingerprint_sha256;
+      else
+        out += ",missing,";
+    }
+    out += std::string(",") + (chip.pbs.present ? "yes" : "no") + "," + chip.pbs.fingerprint + "," +
+           (chip.auth.present ? "yes" : "no") + "," + chip.auth.fingerprint;
+    if (r.secrets_included)
+      out += "," + detail::to_hex(as_bytes(chip.pbs.value), true) + "," +
+             detail::to_hex(as_bytes(chip.auth.value), true);
+    out += "\n";
+  }
+  return out;
+}
+
+} // namespace reelcheck
