@@ -1,0 +1,81 @@
+// Where the time goes on a full reel, measured in one run and printed as ratios:
+//   reelcheck_bench BUNDLE KEY_FILE TRUST_PEM
+// Phases: open (unpack + decrypt + parse), verify per slot (single thread), report + JSON.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <map>
+
+#include "reelcheck/report.hpp"
+
+using namespace reelcheck;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::vector<std::uint8_t> slurp(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: reelcheck_bench BUNDLE KEY_FILE TRUST_PEM\n");
+    return 64;
+  }
+  const auto bundle_bytes = slurp(argv[1]);
+  auto key = slurp(argv[2]);
+  TrustStore trust = TrustStore::empty();
+  if (!trust.add(slurp(argv[3]), "trust").ok()) return 2;
+  const CheckTime at = *parse_check_time("2026-06-01T00:00:00Z");
+
+  auto t = Clock::now();
+  const InputFile input{"bundle", bundle_bytes};
+  auto bundle = BundleReader().open(std::span(&input, 1), key);
+  const double open_s = seconds_since(t);
+  secure_wipe(key.data(), key.size());
+  if (!bundle) {
+    std::fprintf(stderr, "%s\n", bundle.error().message.c_str());
+    return 2;
+  }
+
+  const ChainVerifier verifier(trust);
+  std::map<Slot, std::pair<double, std::size_t>> per_slot;
+  std::vector<CertificateVerdict> verdicts;
+  t = Clock::now();
+  for (const auto& cert : bundle->certificates) {
+    const auto start = Clock::now();
+    verdicts.push_back(verifier.verify(cert, at));
+    per_slot[cert.slot].first += seconds_since(start);
+    per_slot[cert.slot].second += 1;
+  }
+  const double verify_s = seconds_since(t);
+
+  t = Clock::now();
+  const Report report = build_report(*bundle, std::move(verdicts), trust, {at, false});
+  const std::string json = report_to_json(report);
+  const double report_s = seconds_since(t);
+
+  const double total = open_s + verify_s + report_s;
+  std::printf("reel: %zu chips, %zu certificates, JSON %zu bytes\n", report.counts.chips,
+              report.counts.certificates, json.size());
+  std::printf("%-28s %9s %8s\n", "phase (1 thread)", "seconds", "share");
+  std::printf("%-28s %9.3f %7.1f%%\n", "open: unpack+decrypt+parse", open_s, 100 * open_s / total);
+  std::printf("%-28s %9.3f %7.1f%%\n", "verify certificates", verify_s, 100 * verify_s / total);
+  std::printf("%-28s %9.3f %7.1f%%\n", "report + JSON", report_s, 100 * report_s / total);
+  double ec = 0, rsa = 0;
+  for (const auto& [slot, v] : per_slot) {
+    const double us = 1e6 * v.first / static_cast<double>(v.second);
+    std::printf("  %s: %zu certificates, %.0f us each\n", std::string(slot_name(slot)).c_str(), v.second, us);
+    (slot == Slot::kE0E2 ? rsa : ec) = us;
+  }
+  if (rsa > 0) std::printf("ratio EC (P-256 leaf, P-384 CA) / RSA-2048 verification: %.1fx\n", ec / rsa);
+  return 0;
+}
