@@ -1,0 +1,40 @@
+// Playwright Test for the Reelcheck page, driving Debian's chromium (never a downloaded browser).
+import { defineConfig } from '@playwright/test';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const port = Number(process.env.REELCHECK_E2E_PORT || 4173);
+
+export default defineConfig({
+  testDir: path.join(here, 'tests'),
+  outputDir: path.join(here, 'test-results'),
+  globalSetup: path.join(here, 'global-setup.mjs'),
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}/`,
+    browserName: 'chromium',
+    viewport: { width: 1360, height: 900 },
+    acceptDownloads: true,
+    screenshot: 'only-on-failure',
+    trace: 'off',
+    launchOptions: {
+      executablePath: process.env.REELCHECK_CHROMIUM || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    },
+  },
+  webServer: {
+    command: `node ${JSON.stringify(path.join(here, 'server.mjs'))}`,
+    url: `http://127.0.0.1:${port}/index.html`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 20_000,
+    env: { REELCHECK_E2E_PORT: String(port) },
+  },
+});

@@ -1,0 +1,130 @@
+// Runs inside a Web Worker, after the Emscripten glue (createReelcheckModule) in the same Blob.
+// One script, two roles, chosen by the first message:
+//   coordinator: holds the BundleSession (inputs, transport key, decrypted bundle, report);
+//   verifier:    holds one Verifier and checks certificate slices.
+// Every request carries an id; every answer is {id, result} where result is the core's own
+// {ok, ...} value. Nothing is logged: the Emscripten print hooks are silenced.
+'use strict';
+
+let modulePromise = null;
+function loadModule() {
+  if (!modulePromise) {
+    modulePromise = createReelcheckModule({
+      print() {},
+      printErr() {},
+      onAbort(what) {
+        self.postMessage({ type: 'fatal', message: 'The verifier stopped unexpectedly (' + String(what) + ').' });
+      },
+    });
+  }
+  return modulePromise;
+}
+
+let session = null;   // coordinator
+let verifier = null;  // verifier
+
+function failure(code, message) {
+  return { ok: false, error: { code, message } };
+}
+
+function addAnchors(target, anchors) {
+  for (const a of anchors || []) {
+    const r = target.addTrustAnchor(a.name, new Uint8Array(a.bytes));
+    if (!r.ok) {
+      r.error.message = 'Trust anchor file "' + a.name + '": ' + r.error.message;
+      return r;
+    }
+  }
+  return { ok: true };
+}
+
+const handlers = {
+  // --- coordinator ---------------------------------------------------------------------------
+  async open(msg) {
+    const M = await loadModule();
+    if (session) { session.wipe(); session.delete(); session = null; }
+    session = new M.BundleSession(msg.useDefaults !== false);
+    const anchors = addAnchors(session, msg.anchors);
+    if (!anchors.ok) return anchors;
+    for (const input of msg.inputs) {
+      const r = session.addInput(input.name, new Uint8Array(input.bytes));
+      if (!r.ok) return r;
+    }
+    const key = msg.key; // Uint8Array, a structured-clone copy owned by this worker
+    const k = session.setKey(key);
+    key.fill(0);
+    if (!k.ok) return k;
+    let last = 0;
+    const result = session.open((phase, done, total) => {
+      const now = Date.now();
+      if (done === total || now - last > 50) {
+        last = now;
+        self.postMessage({ type: 'progress', phase, done, total });
+      }
+    });
+    return result;
+  },
+  async slice(msg) {
+    if (!session) return failure('bad_input', 'No bundle is open.');
+    const certs = session.certificateSlice(msg.begin, msg.end);
+    return { ok: true, certs, transfer: certs.map((c) => c.data.buffer) };
+  },
+  async report(msg) {
+    if (!session) return failure('bad_input', 'No bundle is open.');
+    return session.buildReport(msg.verdicts, msg.checkTime);
+  },
+  async exportReport(msg) {
+    if (!session) return failure('bad_input', 'No bundle is open.');
+    return msg.format === 'csv' ? session.exportCsv(!!msg.secrets) : session.exportJson(!!msg.secrets);
+  },
+  async secrets(msg) {
+    if (!session) return failure('bad_input', 'No bundle is open.');
+    return session.chipSecrets(msg.chipId);
+  },
+  async lookup(msg) {
+    const M = await loadModule();
+    return { ok: true, chipId: M.lookupChip(String(msg.text)) };
+  },
+  async checkTime(msg) {
+    const M = await loadModule();
+    const t = M.normaliseCheckTime(String(msg.text));
+    if (t === null) {
+      return failure('bad_check_time', 'The check time "' + msg.text + '" is not a UTC time like 2026-06-01T00:00:00Z.');
+    }
+    return { ok: true, checkTime: t };
+  },
+  async wipe() {
+    if (session) { session.wipe(); session.delete(); session = null; }
+    return { ok: true };
+  },
+
+  // --- verifier ------------------------------------------------------------------------------
+  async initVerifier(msg) {
+    const M = await loadModule();
+    if (verifier) { verifier.delete(); verifier = null; }
+    verifier = new M.Verifier(msg.useDefaults !== false);
+    return addAnchors(verifier, msg.anchors);
+  },
+  async verify(msg) {
+    if (!verifier) return failure('internal', 'Verifier not initialised.');
+    return verifier.verifySlice(msg.certs, msg.checkTime);
+  },
+  async ping() {
+    await loadModule();
+    return { ok: true };
+  },
+};
+
+self.onmessage = async (event) => {
+  const msg = event.data;
+  const handler = handlers[msg && msg.type];
+  let result;
+  try {
+    result = handler ? await handler(msg) : failure('internal', 'Unknown request ' + (msg && msg.type));
+  } catch (e) {
+    result = failure('internal', 'Internal error: ' + (e && e.message ? e.message : String(e)));
+  }
+  const transfer = result && result.transfer ? result.transfer : [];
+  if (result && result.transfer) delete result.transfer;
+  self.postMessage({ type: 'result', id: msg && msg.id, result }, transfer);
+};

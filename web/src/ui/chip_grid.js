@@ -1,0 +1,169 @@
+// Virtualised chip table: only the rows in view (plus a margin) exist in the DOM, so a reel of
+// 4,000+ chips scrolls smoothly. Keyboard: arrows, Page Up/Down, Home/End move the active row
+// (aria-activedescendant), Enter or Space opens it.
+'use strict';
+
+(function (global) {
+  const { h } = global.RC;
+  const ROW_H = 36;
+  const OVERSCAN = 8;
+
+  function slotMark(cert) {
+    if (!cert) return h('span', { class: 'mark-none', title: 'no certificate', text: '—' });
+    const good = cert.parsed && (!cert.problems || cert.problems.length === 0);
+    return good
+      ? h('span', { class: 'mark-ok', text: '✓', title: 'valid' }, h('span', { class: 'visually-hidden', text: ' valid' }))
+      : h('span', { class: 'mark-bad', text: '✗', title: 'problem' }, h('span', { class: 'visually-hidden', text: ' problem' }));
+  }
+
+  class ChipGrid {
+    constructor(grid, viewport, spacer, onOpen) {
+      this.grid = grid;
+      this.viewport = viewport;
+      this.spacer = spacer;
+      this.onOpen = onOpen;
+      this.rows = [];       // chips shown (after filter)
+      this.active = -1;     // index into rows
+      this.selectedId = null;
+      this.rendered = new Map(); // index -> element
+      this.raf = 0;
+      this.empty = h('div', { class: 'grid-empty', role: 'row' }, h('span', { role: 'gridcell', text: 'No chips match.' }));
+      viewport.addEventListener('scroll', () => this.schedule(), { passive: true });
+      grid.addEventListener('keydown', (e) => this.onKey(e));
+      grid.addEventListener('focus', () => { if (this.active < 0 && this.rows.length) this.setActive(0, false); });
+      viewport.addEventListener('click', (e) => {
+        const row = e.target.closest('.grid-row');
+        if (!row) return;
+        const i = Number(row.dataset.index);
+        this.setActive(i, false);
+        this.open(i);
+      });
+      if (global.ResizeObserver) new ResizeObserver(() => this.schedule()).observe(viewport);
+    }
+
+    setRows(rows) {
+      this.rows = rows;
+      this.active = rows.length ? Math.min(Math.max(this.active, 0), rows.length - 1) : -1;
+      this.spacer.style.height = rows.length * ROW_H + 'px';
+      this.grid.setAttribute('aria-rowcount', String(rows.length + 1));
+      for (const el of this.rendered.values()) el.remove();
+      this.rendered.clear();
+      this.empty.remove();
+      if (!rows.length) this.viewport.append(this.empty);
+      this.render();
+    }
+
+    schedule() {
+      if (this.raf) return;
+      this.raf = requestAnimationFrame(() => { this.raf = 0; this.render(); });
+    }
+
+    rowElement(i) {
+      const c = this.rows[i];
+      const certs = c.certificates || {};
+      const reason = c.reasons && c.reasons.length ? c.reasons[0].message : '';
+      const secrets = c.pbs && c.pbs.present && c.auth && c.auth.present ? 'both' : (c.pbs && c.pbs.present) || (c.auth && c.auth.present) ? 'partial' : 'none';
+      const el = h('div', {
+        class: 'grid-row', role: 'row', id: 'chip-row-' + c.chip_id, 'data-index': i, 'data-chip-id': c.chip_id,
+        'aria-rowindex': i + 2, 'aria-selected': c.chip_id === this.selectedId ? 'true' : 'false',
+      },
+      h('span', { role: 'gridcell' }, h('span', { class: 'pill ' + c.status, text: c.status === 'ok' ? 'OK' : c.status === 'failed' ? 'Failed' : 'Extra' })),
+      h('span', { role: 'gridcell', class: 'mono', text: c.chip_id }),
+      h('span', { role: 'gridcell', class: 'mono', text: c.wafer_x + ' / ' + c.wafer_y }),
+      h('span', { role: 'gridcell' }, slotMark(certs.E0E0)),
+      h('span', { role: 'gridcell' }, slotMark(certs.E0E1)),
+      h('span', { role: 'gridcell' }, slotMark(certs.E0E2)),
+      h('span', { role: 'gridcell', text: secrets === 'both' ? 'PBS+Auth' : secrets === 'partial' ? 'partial' : '—' }),
+      h('span', { role: 'gridcell', class: 'reason', title: reason, text: reason + (c.reasons && c.reasons.length > 1 ? ' (+' + (c.reasons.length - 1) + ')' : '') }));
+      el.style.top = i * ROW_H + 'px';
+      if (i === this.active) el.classList.add('active');
+      if (c.chip_id === this.selectedId) el.classList.add('selected');
+      return el;
+    }
+
+    render() {
+      const top = this.viewport.scrollTop;
+      const height = this.viewport.clientHeight || 400;
+      const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
+      const last = Math.min(this.rows.length - 1, Math.ceil((top + height) / ROW_H) + OVERSCAN);
+      for (const [i, el] of this.rendered) {
+        if (i < first || i > last) { el.remove(); this.rendered.delete(i); }
+      }
+      const frag = document.createDocumentFragment();
+      for (let i = first; i <= last; i++) {
+        if (!this.rendered.has(i)) {
+          const el = this.rowElement(i);
+          this.rendered.set(i, el);
+          frag.append(el);
+        }
+      }
+      this.viewport.append(frag);
+      if (this.active >= 0 && this.rendered.has(this.active)) {
+        this.grid.setAttribute('aria-activedescendant', this.rendered.get(this.active).id);
+      } else {
+        this.grid.removeAttribute('aria-activedescendant');
+      }
+    }
+
+    refreshRow(i) {
+      const old = this.rendered.get(i);
+      if (!old) return;
+      const el = this.rowElement(i);
+      old.replaceWith(el);
+      this.rendered.set(i, el);
+    }
+
+    scrollTo(i) {
+      const top = i * ROW_H;
+      const vp = this.viewport;
+      if (top < vp.scrollTop) vp.scrollTop = top;
+      else if (top + ROW_H > vp.scrollTop + vp.clientHeight) vp.scrollTop = top + ROW_H - vp.clientHeight;
+    }
+
+    setActive(i, scroll = true) {
+      if (!this.rows.length) return;
+      i = Math.max(0, Math.min(this.rows.length - 1, i));
+      const prev = this.active;
+      this.active = i;
+      if (scroll) this.scrollTo(i);
+      this.render();
+      this.refreshRow(prev);
+      this.refreshRow(i);
+      this.render();
+    }
+
+    select(chipId) {
+      this.selectedId = chipId;
+      const i = this.rows.findIndex((c) => c.chip_id === chipId);
+      if (i >= 0) this.setActive(i, true);
+      for (const k of this.rendered.keys()) this.refreshRow(k);
+      return i;
+    }
+
+    open(i) {
+      const chip = this.rows[i];
+      if (!chip) return;
+      this.select(chip.chip_id);
+      this.onOpen(chip);
+    }
+
+    onKey(e) {
+      if (!this.rows.length) return;
+      const page = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_H) - 1);
+      const keys = {
+        ArrowDown: () => this.setActive(this.active + 1),
+        ArrowUp: () => this.setActive(this.active - 1),
+        PageDown: () => this.setActive(this.active + page),
+        PageUp: () => this.setActive(this.active - page),
+        Home: () => this.setActive(0),
+        End: () => this.setActive(this.rows.length - 1),
+        Enter: () => this.open(this.active),
+        ' ': () => this.open(this.active),
+      };
+      const f = keys[e.key];
+      if (f) { e.preventDefault(); f(); }
+    }
+  }
+
+  global.RC.ChipGrid = ChipGrid;
+})(window);

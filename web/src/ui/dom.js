@@ -1,0 +1,68 @@
+// Small DOM helpers and the human wording of the core's error codes. UI only.
+'use strict';
+
+(function (global) {
+  const $ = (id) => document.getElementById(id);
+
+  // h('div', {class: 'x', text: '...'}, child, ...) — never innerHTML with data.
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'text') el.textContent = v;
+      else if (k === 'class') el.className = v;
+      else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return el;
+  }
+
+  function formatBytes(n) {
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KiB';
+    return (n / 1024 / 1024).toFixed(1) + ' MiB';
+  }
+
+  const fmt = new Intl.NumberFormat('en-US');
+  const num = (n) => fmt.format(n);
+
+  // What a person should read for each error code the core (or the page) can return.
+  const ERRORS = {
+    wrong_key: ['Wrong transport key',
+      'The transport key does not open this bundle\'s keys archive. Check the key on the reel\'s sealed letter (it is case-sensitive, and the letter must belong to this reel). Nothing was decrypted and no chip data is shown.'],
+    password_required: ['Transport key needed',
+      'The keys archive of this bundle is encrypted. Enter the transport key from the reel\'s sealed letter and verify again.'],
+    not_an_archive: ['Not a Cloud ID bundle',
+      'This file is not a Cloud ID bundle: expected the reel\'s bundle as a .7z or .zip archive, or its inner archives (…_E0E0_Certs.7z, …_E0E1_Certs.7z, …_E0E2_Certs.7z, …_keys.7z).'],
+    corrupt: ['Damaged archive',
+      'An archive in the bundle is damaged and cannot be read. Download the bundle again from CIRRENT™ Cloud ID.'],
+    truncated: ['Incomplete file',
+      'The bundle ends early — the download was probably cut off. Download it again from CIRRENT™ Cloud ID.'],
+    crc_mismatch: ['Damaged archive',
+      'A file inside the bundle does not match its checksum, so the archive is damaged. Download the bundle again.'],
+    unsupported: ['Unsupported archive feature',
+      'The bundle uses an archive feature Reelcheck does not support.'],
+    limit_exceeded: ['Bundle too large',
+      'The bundle exceeds the safety limits for size or number of files (this protects against archive bombs), or this browser tab ran out of memory.'],
+    unsafe_name: ['Unsafe file name in the bundle',
+      'An archive in the bundle contains a file name that tries to escape its folder. The bundle was rejected.'],
+    bad_input: ['Cannot use this input', 'The input could not be used.'],
+    bad_check_time: ['Invalid check time', 'Enter the check time as a UTC time like 2026-06-01T00:00:00Z, or press "Now".'],
+    no_files: ['No bundle chosen', 'Choose the reel\'s bundle file (or its inner archives) first.'],
+    no_key: ['Transport key needed', 'Enter the transport key from the reel\'s sealed letter.'],
+    bad_anchor: ['Trust anchor not usable', 'A trust-anchor file could not be read as a PEM or DER certificate.'],
+    internal: ['Reelcheck stopped unexpectedly', 'An internal error stopped the check. Nothing was sent anywhere. Reload the page and try again; if it persists, report the detail below.'],
+  };
+
+  function describeError(code, message) {
+    const [title, text] = ERRORS[code] || ['Verification stopped', 'The bundle could not be verified.'];
+    return { title, text, detail: message ? code + ': ' + message : code };
+  }
+
+  global.RC = global.RC || {};
+  Object.assign(global.RC, { $, h, formatBytes, num, describeError });
+})(window);
