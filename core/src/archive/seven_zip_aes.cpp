@@ -1,0 +1,122 @@
+#include "archive/seven_zip_aes.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <mbedtls/aes.h>
+#include <mbedtls/sha256.h>
+
+#include "archive/seven_zip_utf.hpp"
+
+namespace reelcheck::detail::sz {
+namespace {
+
+constexpr std::size_t kKeySize = 32;
+
+struct Sha256 {
+  mbedtls_sha256_context ctx;
+  Sha256() { mbedtls_sha256_init(&ctx); }
+  ~Sha256() { mbedtls_sha256_free(&ctx); } // zeroizes the state
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+};
+
+struct Aes {
+  mbedtls_aes_context ctx;
+  Aes() { mbedtls_aes_init(&ctx); }
+  ~Aes() { mbedtls_aes_free(&ctx); } // zeroizes the round keys
+  Aes(const Aes&) = delete;
+  Aes& operator=(const Aes&) = delete;
+};
+
+SecureBytes derive_key(ByteView salt, ByteView password, unsigned cycles_power) {
+  SecureBytes key(kKeySize, 0);
+  if (cycles_power == kAesCyclesNoHash) {
+    const std::size_t n_salt = std::min(salt.size(), kKeySize);
+    std::copy_n(salt.begin(), n_salt, key.begin());
+    std::copy_n(password.begin(), std::min(password.size(), kKeySize - n_salt), key.begin() + static_cast<std::ptrdiff_t>(n_salt));
+    return key;
+  }
+  // Hash many rounds per update call: one call per round would spend more time in call
+  // overhead than in SHA-256 for typical 10-30 character passwords.
+  const std::size_t unit = salt.size() + password.size() + 8;
+  const std::uint64_t rounds = std::uint64_t{1} << cycles_power;
+  const std::size_t batch = static_cast<std::size_t>(std::min<std::uint64_t>(rounds, 64));
+  SecureBytes buffer(unit * batch, 0);
+  for (std::size_t k = 0; k < batch; ++k) {
+    std::uint8_t* u = buffer.data() + k * unit;
+    std::copy(salt.begin(), salt.end(), u);
+    std::copy(password.begin(), password.end(), u + salt.size());
+  }
+  Sha256 sha;
+  mbedtls_sha256_starts_ret(&sha.ctx, 0);
+  for (std::uint64_t round = 0; round < rounds; round += batch) {
+    for (std::size_t k = 0; k < batch; ++k) {
+      std::uint8_t* counter = buffer.data() + k * unit + unit - 8;
+      const std::uint64_t value = round + k;
+      for (int b = 0; b < 8; ++b) counter[b] = static_cast<std::uint8_t>(value >> (8 * b));
+    }
+    mbedtls_sha256_update_ret(&sha.ctx, buffer.data(), buffer.size());
+  }
+  mbedtls_sha256_finish_ret(&sha.ctx, key.data());
+  return key;
+}
+
+} // namespace
+
+Result<AesParams> parse_aes_props(ByteView props) {
+  AesParams params;
+  if (props.empty()) return params; // no salt, no IV, one hashing round
+  const unsigned b0 = props[0];
+  params.cycles_power = b0 & 0x3F;
+  std::size_t iv_size = 0;
+  if ((b0 & 0xC0) == 0) {
+    if (props.size() != 1) return make_error(ErrorCode::kCorrupt, "malformed 7zAES properties");
+  } else {
+    if (props.size() < 2) return make_error(ErrorCode::kCorrupt, "malformed 7zAES properties");
+    const unsigned b1 = props[1];
+    params.salt_size = ((b0 >> 7) & 1u) + (b1 >> 4);
+    iv_size = ((b0 >> 6) & 1u) + (b1 & 0x0Fu);
+    if (props.size() != 2 + params.salt_size + iv_size) return make_error(ErrorCode::kCorrupt, "malformed 7zAES properties");
+    std::copy_n(props.begin() + 2, params.salt_size, params.salt.begin());
+    std::copy_n(props.begin() + 2 + static_cast<std::ptrdiff_t>(params.salt_size), iv_size, params.iv.begin());
+  }
+  if (params.cycles_power > kMaxAesCyclesPower && params.cycles_power != kAesCyclesNoHash) {
+    return make_error(ErrorCode::kLimitExceeded, "the archive asks for 2^" + std::to_string(params.cycles_power) +
+                                                     " key derivation rounds (at most 2^24 are allowed)");
+  }
+  return params;
+}
+
+Result<ByteView> AesKeyCache::key_for(const AesParams& params) {
+  if (!converted_) {
+    auto utf16 = utf8_to_utf16le(password_utf8_);
+    if (!utf16) return make_error(ErrorCode::kBadInput, "the transport key is not valid UTF-8 text");
+    password_utf16_ = std::move(*utf16);
+    converted_ = true;
+  }
+  for (const Entry& e : entries_) {
+    if (e.cycles_power == params.cycles_power && e.salt_size == params.salt_size &&
+        std::equal(e.salt.begin(), e.salt.begin() + static_cast<std::ptrdiff_t>(e.salt_size), params.salt.begin())) {
+      return as_bytes(e.key);
+    }
+  }
+  const ByteView salt(params.salt.data(), params.salt_size);
+  entries_.push_back(Entry{params.salt, params.salt_size, params.cycles_power,
+                           derive_key(salt, as_bytes(password_utf16_), params.cycles_power)});
+  return as_bytes(entries_.back().key);
+}
+
+Status aes_decrypt(const AesParams& params, AesKeyCache& keys, ByteView in, std::span<std::uint8_t> out) {
+  auto key = keys.key_for(params);
+  if (!key) return key.error();
+  Aes aes;
+  mbedtls_aes_setkey_dec(&aes.ctx, key->data(), 256);
+  std::array<std::uint8_t, 16> iv = params.iv; // CBC advances it
+  if (!in.empty()) {
+    mbedtls_aes_crypt_cbc(&aes.ctx, MBEDTLS_AES_DECRYPT, in.size(), iv.data(), in.data(), out.data());
+  }
+  return success();
+}
+
+} // namespace reelcheck::detail::sz

@@ -1,0 +1,58 @@
+// The 7zAES coder (method 06F10701): AES-256-CBC whose key is SHA-256 iterated over
+// salt || UTF-16LE(password) || 64-bit counter, 2^NumCyclesPower times.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "archive/seven_zip_model.hpp"
+
+namespace reelcheck::detail::sz {
+
+// 7-Zip writes 19 (half a million SHA-256 rounds); it refuses more than 24 to read, and so do
+// we: a hostile archive could otherwise ask for 2^62 rounds.
+inline constexpr unsigned kMaxAesCyclesPower = 24;
+inline constexpr unsigned kAesCyclesNoHash = 0x3F; // key = salt || password, no hashing
+
+struct AesParams {
+  unsigned cycles_power = 0;
+  std::array<std::uint8_t, 16> salt{};
+  std::size_t salt_size = 0;
+  std::array<std::uint8_t, 16> iv{}; // zero-padded to the AES block size
+};
+
+// Errors: kCorrupt (malformed properties), kLimitExceeded (too many hashing rounds).
+Result<AesParams> parse_aes_props(ByteView props);
+
+// Derived keys for one read(): the header and the data of an archive usually share salt and
+// cycle count, and each derivation costs half a million hashes. Everything is wiped on
+// destruction.
+class AesKeyCache {
+public:
+  explicit AesKeyCache(ByteView password_utf8) : password_utf8_(password_utf8) {}
+
+  bool has_password() const { return !password_utf8_.empty(); }
+
+  // Errors: kBadInput when the password is not valid UTF-8.
+  Result<ByteView> key_for(const AesParams& params);
+
+private:
+  struct Entry {
+    std::array<std::uint8_t, 16> salt{};
+    std::size_t salt_size = 0;
+    unsigned cycles_power = 0;
+    SecureBytes key;
+  };
+
+  ByteView password_utf8_;
+  SecureBytes password_utf16_;
+  bool converted_ = false;
+  std::vector<Entry> entries_;
+};
+
+// Decrypts `in` (a multiple of 16 bytes) into `out` (same size). Errors: kBadInput.
+Status aes_decrypt(const AesParams& params, AesKeyCache& keys, ByteView in, std::span<std::uint8_t> out);
+
+} // namespace reelcheck::detail::sz

@@ -1,0 +1,15 @@
+#include "archive/seven_zip_crc.hpp"
+
+#include <7zCrc.h>
+
+namespace reelcheck::detail {
+
+std::uint32_t seven_zip_crc(ByteView data) noexcept {
+  // The SDK keeps its table in a global; a function-local static makes the one-time set-up
+  // safe when the CLI reads archives from several threads.
+  static const bool table_ready = (CrcGenerateTable(), true);
+  (void)table_ready;
+  return CrcCalc(data.data(), data.size());
+}
+
+} // namespace reelcheck::detail

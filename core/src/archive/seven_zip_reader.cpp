@@ -1,0 +1,228 @@
+// SevenZipReader: signature header -> (encoded) header -> plan every folder -> decode.
+// Everything that can be checked from the header (names, limits, methods, missing data, a
+// missing key) is checked before the first byte is decompressed, and entries are handed out
+// only when every folder decoded and every CRC matched: a wrong key never leaks partial data.
+#include <string>
+
+#include "archive/entry_name.hpp"
+#include "archive/seven_zip_aes.hpp"
+#include "archive/seven_zip_crc.hpp"
+#include "archive/seven_zip_decoder.hpp"
+#include "archive/seven_zip_header.hpp"
+#include "archive/seven_zip_limits.hpp"
+#include "reelcheck/archive.hpp"
+
+namespace reelcheck {
+namespace {
+
+using detail::Status;
+using detail::success;
+namespace sz = detail::sz;
+
+// A decoded header may itself be an encoded header; 7-Zip writes one level, we allow a few.
+constexpr int kMaxHeaderLevels = 4;
+
+// Names go into messages; control characters (a NUL in a hostile name) must not.
+std::string printable(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  }
+  return out;
+}
+
+class Extraction {
+public:
+  Extraction(ByteView archive, std::string_view archive_name, ByteView password, const Limits& limits)
+      : archive_(archive), name_(archive_name), keys_(password), limits_(limits) {}
+
+  Result<std::vector<ArchiveEntry>> run() {
+    auto ref = sz::parse_signature_header(archive_);
+    if (!ref) return located(ref.error());
+    if (ref->size == 0) return std::vector<ArchiveEntry>{}; // an archive with nothing in it
+
+    ByteView header = archive_.subspan(static_cast<std::size_t>(sz::kSignatureHeaderSize + ref->offset),
+                                       static_cast<std::size_t>(ref->size));
+    if (detail::seven_zip_crc(header) != ref->crc) {
+      return located(make_error(ErrorCode::kCrcMismatch, "the archive header is damaged (CRC mismatch)"));
+    }
+    for (int level = 0;; ++level) {
+      if (header.empty()) return located(make_error(ErrorCode::kCorrupt, "the archive header is empty"));
+      if (header[0] == sz::kHeader) break;
+      if (header[0] != sz::kEncodedHeader || level == kMaxHeaderLevels) {
+        return located(make_error(ErrorCode::kCorrupt, "the archive header has an unknown form"));
+      }
+      auto decoded = decode_encoded_header(header.subspan(1));
+      if (!decoded) return decoded.error();
+      header_buffer_ = std::move(*decoded); // the previous level is no longer referenced
+      header = as_bytes(header_buffer_);
+    }
+    auto parsed = sz::parse_header(header.subspan(1), limits_);
+    if (!parsed) return located(parsed.error());
+    return extract(*parsed);
+  }
+
+private:
+  Error located(Error e) const {
+    e.message = name_ + ": " + e.message;
+    return e;
+  }
+
+  Error wrong_key() const {
+    return make_error(ErrorCode::kWrongKey, "wrong transport key: it does not decrypt " + name_);
+  }
+
+  // Where each pack stream lies in the archive; kTruncated when one runs past the end.
+  Result<std::vector<ByteView>> locate_pack_streams(const sz::StreamsInfo& si) const {
+    std::vector<ByteView> streams;
+    streams.reserve(si.pack_sizes.size());
+    const std::uint64_t end = archive_.size();
+    std::uint64_t pos = sz::kSignatureHeaderSize;
+    if (si.pack_pos > end - pos) return truncated();
+    pos += si.pack_pos;
+    for (std::uint64_t size : si.pack_sizes) {
+      if (size > end - pos) return truncated();
+      streams.push_back(archive_.subspan(static_cast<std::size_t>(pos), static_cast<std::size_t>(size)));
+      pos += size;
+    }
+    return streams;
+  }
+
+  Error truncated() const {
+    return located(make_error(ErrorCode::kTruncated, "the archive is truncated (packed data is missing)"));
+  }
+
+  Result<std::vector<sz::FolderPlan>> plan_all(const sz::StreamsInfo& si, const std::vector<ByteView>& packs) const {
+    std::vector<sz::FolderPlan> plans;
+    plans.reserve(si.folders.size());
+    for (const sz::Folder& f : si.folders) {
+      auto plan = sz::plan_folder(f, packs[f.first_pack_stream].size(), limits_);
+      if (!plan) return located(plan.error());
+      if (plan->encrypted && !keys_.has_password()) {
+        return make_error(ErrorCode::kPasswordRequired, name_ + " is encrypted: a transport key is needed");
+      }
+      plans.push_back(*plan);
+    }
+    return plans;
+  }
+
+  // Decodes one folder; with AES, any data error means the key was wrong.
+  Result<SecureBytes> decode(const sz::Folder& f, const sz::FolderPlan& plan, ByteView packed,
+                             std::string_view what) {
+    auto out = sz::decode_folder(f, plan, packed, keys_);
+    if (!out) {
+      if (plan.encrypted && out.error().code == ErrorCode::kCorrupt) return wrong_key();
+      return located(out.error());
+    }
+    if (f.crc && detail::seven_zip_crc(as_bytes(*out)) != *f.crc) return crc_error(plan, what);
+    return out;
+  }
+
+  Error crc_error(const sz::FolderPlan& plan, std::string_view what) const {
+    if (plan.encrypted) return wrong_key();
+    return located(make_error(ErrorCode::kCrcMismatch, "CRC mismatch in " + std::string(what) + ": the data is damaged"));
+  }
+
+  Result<SecureBytes> decode_encoded_header(ByteView after_id) {
+    auto si = sz::parse_encoded_header(after_id, limits_);
+    if (!si) return located(si.error());
+    auto packs = locate_pack_streams(*si);
+    if (!packs) return packs.error();
+    auto plans = plan_all(*si, *packs);
+    if (!plans) return plans.error();
+    SecureBytes header;
+    for (std::size_t i = 0; i < si->folders.size(); ++i) {
+      const sz::Folder& f = si->folders[i];
+      auto out = decode(f, (*plans)[i], (*packs)[f.first_pack_stream], "the archive header");
+      if (!out) return out.error();
+      if (out->size() > limits_.max_total_size - header.size()) {
+        return located(make_error(ErrorCode::kLimitExceeded, "the archive header exceeds the " +
+                                                                 sz::format_size(limits_.max_total_size) + " limit"));
+      }
+      header.insert(header.end(), out->begin(), out->end());
+    }
+    return header;
+  }
+
+  Result<std::vector<ArchiveEntry>> extract(const sz::Header& h) {
+    const sz::StreamsInfo& si = h.main;
+    std::vector<ArchiveEntry> entries;
+    // entry_of_stream[k]: the entry that receives data stream k (streams follow file order).
+    std::vector<std::size_t> entry_of_stream;
+    entry_of_stream.reserve(si.substream_sizes.size());
+    for (const sz::FileItem& file : h.files) {
+      auto name = detail::normalise_entry_name(file.name);
+      if (!name) {
+        return located(make_error(ErrorCode::kUnsafeName, "unsafe entry name \"" + printable(file.name) + "\""));
+      }
+      if (file.is_dir || file.is_anti) continue;
+      if (file.has_stream) {
+        const std::uint64_t size = si.substream_sizes[entry_of_stream.size()];
+        if (size > limits_.max_entry_size) {
+          return located(make_error(ErrorCode::kLimitExceeded, "entry " + printable(*name) + " exceeds the " +
+                                                                   sz::format_size(limits_.max_entry_size) + " limit"));
+        }
+        entry_of_stream.push_back(entries.size());
+      }
+      entries.push_back(ArchiveEntry{std::move(*name), {}});
+    }
+
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < si.folders.size(); ++i) {
+      if (si.num_substreams[i] == 0) continue;
+      // Each term is at most max_total_size (checked first), so the sum cannot overflow.
+      const std::uint64_t size = si.folders[i].unpack_size();
+      if (size > limits_.max_total_size || total + size > limits_.max_total_size) {
+        return located(make_error(ErrorCode::kLimitExceeded, "the archive unpacks to more than the " +
+                                                                 sz::format_size(limits_.max_total_size) + " limit"));
+      }
+      total += size;
+    }
+
+    auto packs = locate_pack_streams(si);
+    if (!packs) return packs.error();
+    auto plans = plan_all(si, *packs);
+    if (!plans) return plans.error();
+
+    std::size_t stream = 0;
+    for (std::size_t i = 0; i < si.folders.size(); ++i) {
+      const std::uint32_t count = si.num_substreams[i];
+      if (count == 0) continue;
+      const sz::Folder& f = si.folders[i];
+      const sz::FolderPlan& plan = (*plans)[i];
+      auto out = decode(f, plan, (*packs)[f.first_pack_stream], entries[entry_of_stream[stream]].name);
+      if (!out) return out.error();
+      std::size_t offset = 0;
+      for (std::uint32_t k = 0; k < count; ++k, ++stream) {
+        ArchiveEntry& entry = entries[entry_of_stream[stream]];
+        const auto size = static_cast<std::size_t>(si.substream_sizes[stream]);
+        const ByteView data = as_bytes(*out).subspan(offset, size);
+        offset += size;
+        const auto& crc = si.substream_crcs[stream];
+        if (crc && detail::seven_zip_crc(data) != *crc) return crc_error(plan, entry.name);
+        if (count == 1) {
+          entry.data = std::move(*out); // a folder of one file: hand over the buffer itself
+        } else {
+          entry.data.assign(data.begin(), data.end());
+        }
+      }
+    }
+    return entries;
+  }
+
+  ByteView archive_;
+  std::string name_;
+  sz::AesKeyCache keys_;
+  const Limits& limits_;
+  SecureBytes header_buffer_;
+};
+
+} // namespace
+
+Result<std::vector<ArchiveEntry>> SevenZipReader::read(ByteView archive, std::string_view archive_name,
+                                                       ByteView password) const {
+  Extraction extraction(archive, archive_name, password, limits_);
+  return extraction.run();
+}
+
+} // namespace reelcheck
