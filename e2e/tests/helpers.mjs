@@ -1,0 +1,72 @@
+// Shared helpers for the e2e tests: the fixture manifest, driving the page like a user does.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect } from '@playwright/test';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, '..', '..');
+export const fixturesDir = process.env.REELCHECK_FIXTURES || path.join(root, 'build', 'fixtures');
+export const webDir = path.join(root, 'build', 'web');
+export const fileUrl = pathToFileURL(path.join(webDir, 'index.html')).href;
+
+let cached = null;
+export function manifest() {
+  if (!cached) cached = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'manifest.json'), 'utf8'));
+  return cached;
+}
+export function entry(name) {
+  const e = manifest().bundles[name];
+  if (!e) throw new Error(`fixture bundle ${name} not in manifest`);
+  return e;
+}
+export const fx = (rel) => path.join(fixturesDir, rel);
+export const keyOf = (name) => fs.readFileSync(fx(entry(name).key_file), 'utf8');
+export const trustFile = () => fx(manifest().trust);
+
+export function expectedSecrets(name) {
+  const lines = fs.readFileSync(fx(entry(name).secrets_file), 'utf8').trim().split('\n').slice(1);
+  return new Map(lines.map((l) => { const [id, pbs, auth] = l.split(','); return [id, { pbs, auth }]; }));
+}
+
+// Fills the form and starts a verification; waits for the result or an error.
+export async function verify(page, name, { key, checkTime, waitFor = 'result' } = {}) {
+  const e = entry(name);
+  await page.locator('#file-input').setInputFiles(e.files.map(fx));
+  await page.locator('#key-input').fill(key ?? keyOf(name));
+  await page.locator('#time-input').fill(checkTime ?? manifest().check_time);
+  // The fixtures are signed by a test PKI: add its CAs as extra trust anchors.
+  await page.locator('#anchors-details summary').click();
+  await page.locator('#anchor-input').setInputFiles([trustFile()]);
+  await page.locator('#verify-button').click();
+  if (waitFor === 'result') await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
+  else if (waitFor === 'error') await expect(page.locator('#error-box')).toBeVisible({ timeout: 60_000 });
+}
+
+export async function expectCounts(page, name, verdictOk) {
+  const e = entry(name);
+  const c = e.expected.counts;
+  const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
+  await expect(page.locator('#c-chips')).toHaveText(fmt(e.chip_count));
+  await expect(page.locator('#c-ok')).toHaveText(fmt(c.ok));
+  await expect(page.locator('#c-failed')).toHaveText(fmt(c.failed));
+  await expect(page.locator('#c-extra')).toHaveText(fmt(c.extra));
+  await expect(page.locator('#s-reel')).toHaveText(e.reel_id);
+  if (verdictOk !== undefined) {
+    await expect(page.locator('#verdict-title')).toHaveText(verdictOk ? 'Bundle verified' : 'Bundle failed verification');
+  }
+}
+
+export async function shot(page, testInfo, name) {
+  const file = path.join(root, 'e2e', 'test-results', 'screenshots', name + '.png');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}
+
+// Collects every request of the page and its workers.
+export function recordRequests(context) {
+  const seen = [];
+  context.on('request', (r) => seen.push({ url: r.url(), headers: r.headers(), body: r.postData() || '' }));
+  return seen;
+}

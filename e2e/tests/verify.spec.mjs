@@ -1,0 +1,89 @@
+// What a user sees for good, tampered and unusable bundles.
+import { test, expect } from '@playwright/test';
+import { entry, verify, expectCounts, shot, keyOf } from './helpers.mjs';
+
+test.describe('happy path', () => {
+  for (const [name, label] of [['clean_7z', 'outer .7z'], ['clean_zip', 'outer .zip'], ['clean_loose', 'loose inner archives']]) {
+    test(`${label}: counts and verdict`, async ({ page }, testInfo) => {
+      await page.goto('index.html');
+      if (name === 'clean_7z') await shot(page, testInfo, '01-start');
+      await verify(page, name);
+      await expectCounts(page, name, true);
+      await expect(page.locator('#verdict')).toHaveClass(/\bok\b/);
+      for (const kind of ['E0E0_Certs', 'E0E1_Certs', 'E0E2_Certs', 'keys']) {
+        await expect(page.locator(`#archive-list li[data-kind="${kind}"] .pill`)).toHaveText('found');
+      }
+      // Every chip is listed (the grid is virtualised: check its row count).
+      await expect(page.locator('#chip-grid')).toHaveAttribute('aria-rowcount', String(entry(name).chip_count + 1));
+      if (name === 'clean_7z') await shot(page, testInfo, '02-clean-verified');
+    });
+  }
+});
+
+test('wrong transport key: the wrong-key message and no chip data', async ({ page }, testInfo) => {
+  await page.goto('index.html');
+  await verify(page, 'wrong_key', { waitFor: 'error' });
+  await expect(page.locator('#error-title')).toHaveText('Wrong transport key');
+  await expect(page.locator('#error-text')).toContainText('does not open this bundle');
+  await expect(page.locator('#summary')).toBeHidden();
+  await expect(page.locator('#chips-panel')).toBeHidden();
+  await expect(page.locator('#export-panel')).toBeHidden();
+  const text = await page.locator('body').innerText();
+  for (const chipId of Object.keys(entry('wrong_key').expected.chips || {})) expect(text).not.toContain(chipId);
+  expect(await page.locator('.grid-row').count()).toBe(0);
+  await shot(page, testInfo, '05-wrong-key');
+});
+
+test('tampered bundle: exactly the planted chips fail, with their reasons', async ({ page }, testInfo) => {
+  const e = entry('mixed');
+  await page.goto('index.html');
+  await verify(page, 'mixed');
+  await expectCounts(page, 'mixed', false);
+  const expectedFailed = Object.entries(e.expected.chips).filter(([, c]) => c.status === 'failed');
+  // The page starts on the "Failed" filter when chips failed.
+  await expect(page.locator('#status-filter input[value="failed"]')).toBeChecked();
+  await expect(page.locator('#chip-grid')).toHaveAttribute('aria-rowcount', String(expectedFailed.length + 1));
+  const shown = await page.locator('.grid-row').evaluateAll((rows) => rows.map((r) => r.dataset.chipId));
+  expect(shown.sort()).toEqual(expectedFailed.map(([id]) => id).sort());
+  await shot(page, testInfo, '03-mixed-failed-list');
+  for (const [chipId, c] of expectedFailed) {
+    await page.locator(`.grid-row[data-chip-id="${chipId}"]`).click();
+    await expect(page.locator('#detail-heading')).toHaveText('Chip ' + chipId);
+    await expect(page.locator('[data-testid="detail-status"]')).toHaveText('Failed');
+    const reasons = page.locator('#detail-body ul.reasons').first();
+    for (const code of c.reasons) await expect(reasons).toContainText(`(${code})`);
+    for (const [slot, codes] of Object.entries(c.slot_reasons || {})) {
+      for (const code of codes) await expect(page.locator(`#detail-body section[data-slot="${slot}"]`)).toContainText(`(${code})`);
+    }
+    if (chipId === expectedFailed[0][0]) await shot(page, testInfo, '04-mixed-detail');
+  }
+  // The other chips are OK.
+  await page.locator('#status-filter label', { hasText: 'OK' }).click();
+  await expect(page.locator('#chip-grid')).toHaveAttribute('aria-rowcount', String(e.expected.counts.ok + 1));
+});
+
+test('findings are listed with file and line', async ({ page }) => {
+  const e = entry('bad_key_lines');
+  await page.goto('index.html');
+  await verify(page, 'bad_key_lines');
+  for (const f of e.expected.findings) {
+    const row = page.locator('#findings-body tr', { hasText: `${f.file}:${f.line}` }).filter({ hasText: f.code });
+    await expect(row.first()).toBeVisible();
+  }
+});
+
+test('errors a person understands: not a bundle, missing archive, truncated', async ({ page }, testInfo) => {
+  await page.goto('index.html');
+  await verify(page, 'not_a_bundle', { waitFor: 'error' });
+  await expect(page.locator('#error-title')).toHaveText('Not a Cloud ID bundle');
+  await page.locator('#clear-button').click();
+  await verify(page, 'truncated', { waitFor: 'error' });
+  await expect(page.locator('#error-title')).toHaveText(/Incomplete file|Damaged archive/);
+  await page.locator('#clear-button').click();
+  await verify(page, 'missing_archive');
+  await expect(page.locator('#verdict-title')).toHaveText('Bundle failed verification');
+  await expect(page.locator('#verdict-sub')).toContainText('Missing: E0E1_Certs');
+  await expect(page.locator('#archive-list li[data-kind="E0E1_Certs"] .pill')).toHaveText('missing');
+  await shot(page, testInfo, '06-missing-archive');
+  expect(keyOf('missing_archive').length).toBeGreaterThan(0);
+});
