@@ -1,0 +1,536 @@
+// SevenZipReader against archives made at test time by the real 7-Zip (/usr/bin/7zz): every
+// method and filter we claim, encryption with and without encrypted headers, and hostile
+// input (truncation, corruption, traversal names, bombs, limits, random damage).
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "archive/seven_zip_crc.hpp"
+#include "reelcheck/archive.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using reelcheck::ArchiveEntry;
+using reelcheck::ByteView;
+using reelcheck::ErrorCode;
+using reelcheck::Limits;
+using reelcheck::SevenZipReader;
+using Bytes = std::vector<std::uint8_t>;
+using Files = std::map<std::string, std::string>; // archive path -> content
+
+ByteView view(const Bytes& b) { return {b.data(), b.size()}; }
+ByteView view(std::string_view s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
+
+Bytes read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_bytes(const fs::path& p, std::string_view data) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+// Deterministic, mildly compressible text so LZMA has real work to do.
+std::string sample_text(std::size_t size, unsigned seed) {
+  std::mt19937 rng(seed);
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string s;
+  s.reserve(size);
+  while (s.size() < size) s.push_back((s.size() % 65 == 64) ? '\n' : kAlphabet[rng() % 64]);
+  return s;
+}
+
+// x86-looking bytes: CALL (E8) instructions with relative targets, which BCJ rewrites.
+std::string sample_x86(std::size_t size) {
+  std::mt19937 rng(7);
+  std::string s;
+  while (s.size() + 5 <= size) {
+    s.push_back(static_cast<char>(0xE8));
+    const std::uint32_t target = rng() % 4096;
+    for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>((target >> (8 * i)) & 0xFF));
+    s.append(std::string(rng() % 8, static_cast<char>(0x90)));
+  }
+  s.resize(size, static_cast<char>(0x90));
+  return s;
+}
+
+// The LZMA SDK's x86 BCJ filter (Bra86.c) reads unaligned 32-bit words on purpose, which
+// UBSan's alignment check rejects. REELCHECK_SANITIZE builds (ASan + UBSan; GCC only
+// announces the ASan half) skip the BCJ decodes until rc_lzma is built with
+// -fno-sanitize=alignment.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitizedBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitizedBuild = true;
+#else
+constexpr bool kSanitizedBuild = false;
+#endif
+#else
+constexpr bool kSanitizedBuild = false;
+#endif
+
+#define SKIP_BCJ_UNDER_SANITIZER()                                                            \
+  if (kSanitizedBuild) GTEST_SKIP() << "LZMA SDK BCJ filter does unaligned loads (UBSan)"
+
+class SevenZipReaderTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "rc7z-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Writes `files` under a fresh source folder and archives them with 7zz `switches`.
+  Bytes make_archive(const Files& files, const std::string& switches, const std::string& name = "a.7z") {
+    const fs::path src = dir_ / ("src-" + name);
+    fs::create_directories(src);
+    for (const auto& [path, content] : files) write_bytes(src / path, content);
+    const fs::path out = dir_ / name;
+    run("cd '" + src.string() + "' && 7zz a -bd -bso0 -bsp0 -y " + switches + " '" + out.string() + "' .");
+    return read_bytes(out);
+  }
+
+  void run(const std::string& command) {
+    const std::string full = "LC_ALL=C.UTF-8 " + command + " >/dev/null 2>&1";
+    ASSERT_EQ(std::system(full.c_str()), 0) << command;
+  }
+
+  static void expect_entries(const reelcheck::Result<std::vector<ArchiveEntry>>& result, const Files& files) {
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    std::map<std::string, std::string> got;
+    for (const ArchiveEntry& e : result.value()) got[e.name] = std::string(e.data.begin(), e.data.end());
+    EXPECT_EQ(got.size(), files.size());
+    for (const auto& [path, content] : files) {
+      auto it = got.find(path);
+      ASSERT_NE(it, got.end()) << "missing " << path;
+      EXPECT_TRUE(it->second == content) << "content differs for " << path;
+    }
+  }
+
+  fs::path dir_;
+};
+
+Files several_files() {
+  return {{"one.txt", sample_text(5000, 1)},
+          {"two.pem", "-----BEGIN CERTIFICATE-----\n" + sample_text(900, 2) + "-----END CERTIFICATE-----\n"},
+          {"three.bin", sample_text(70000, 3)},
+          {"tiny", "x"}};
+}
+
+// Recomputes NextHeaderCRC and StartHeaderCRC after a test patched the header.
+void fix_header_crcs(Bytes& a) {
+  auto le64 = [&](std::size_t at) {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = (v << 8) | a[at + static_cast<std::size_t>(i)];
+    return v;
+  };
+  auto put32 = [&](std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) a[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  if (a.size() < 32) return;
+  const std::uint64_t offset = le64(12);
+  const std::uint64_t size = le64(20);
+  if (offset <= a.size() - 32 && size <= a.size() - 32 - offset) {
+    put32(28, reelcheck::detail::seven_zip_crc(ByteView(a).subspan(32 + offset, size)));
+  }
+  put32(8, reelcheck::detail::seven_zip_crc(ByteView(a).subspan(12, 20)));
+}
+
+std::size_t find(const Bytes& haystack, const Bytes& needle) {
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end());
+  return it == haystack.end() ? std::string::npos : static_cast<std::size_t>(it - haystack.begin());
+}
+
+Bytes utf16le(std::string_view ascii) {
+  Bytes out;
+  for (char c : ascii) out.insert(out.end(), {static_cast<std::uint8_t>(c), 0});
+  return out;
+}
+
+// --- methods and filters ---------------------------------------------------------------
+
+TEST_F(SevenZipReaderTest, Lzma) {
+  const Files files = several_files();
+  expect_entries(SevenZipReader().read(view(make_archive(files, "-m0=LZMA")), "a.7z"), files);
+}
+
+TEST_F(SevenZipReaderTest, Lzma2Solid) {
+  const Files files = several_files();
+  expect_entries(SevenZipReader().read(view(make_archive(files, "-m0=LZMA2 -ms=on")), "a.7z"), files);
+}
+
+TEST_F(SevenZipReaderTest, NonSolid) {
+  const Files files = several_files();
+  expect_entries(SevenZipReader().read(view(make_archive(files, "-ms=off")), "a.7z"), files);
+}
+
+TEST_F(SevenZipReaderTest, BcjFilter) {
+  SKIP_BCJ_UNDER_SANITIZER();
+  const Files files{{"prog.exe", sample_x86(100000)}, {"more.bin", sample_x86(3001)}};
+  expect_entries(SevenZipReader().read(view(make_archive(files, "-mf=BCJ")), "a.7z"), files);
+}
+
+TEST_F(SevenZipReaderTest, DeltaFilter) {
+  const Files files{{"samples.raw", sample_x86(40000)}, {"one.txt", sample_text(999, 9)}};
+  expect_entries(SevenZipReader().read(view(make_archive(files, "-mf=Delta:4")), "a.7z"), files);
+}
+
+TEST_F(SevenZipReaderTest, Arm64Filter) {
+  const Files files{{"arm.bin", sample_x86(20000)}};
+  expect_entries(SevenZipReader().read(view(make_archive(files, "-mf=ARM64")), "a.7z"), files);
+}
+
+TEST_F(SevenZipReaderTest, LzmaWithBcjInOneFolder) {
+  SKIP_BCJ_UNDER_SANITIZER();
+  const Files files{{"prog.exe", sample_x86(50000)}};
+  expect_entries(SevenZipReader().read(view(make_archive(files, "-m0=BCJ -m1=LZMA")), "a.7z"), files);
+}
+
+TEST_F(SevenZipReaderTest, Copy) {
+  const Files files = several_files();
+  expect_entries(SevenZipReader().read(view(make_archive(files, "-mx0")), "a.7z"), files);
+}
+
+TEST_F(SevenZipReaderTest, EmptyFilesAndDirectoriesAreHandled) {
+  const fs::path src = dir_ / "src";
+  fs::create_directories(src / "empty_dir");
+  fs::create_directories(src / "dir" / "nested_empty");
+  write_bytes(src / "dir" / "file.txt", "content");
+  write_bytes(src / "empty.txt", "");
+  run("cd '" + src.string() + "' && 7zz a -bd -y '" + (dir_ / "e.7z").string() + "' .");
+  auto result = SevenZipReader().read(view(read_bytes(dir_ / "e.7z")), "e.7z");
+  expect_entries(result, {{"dir/file.txt", "content"}, {"empty.txt", ""}});
+}
+
+TEST_F(SevenZipReaderTest, SubfoldersAndNonAsciiNames) {
+  const Files files{{"reel/Zertifikate/größe_ü.pem", "äöü"},
+                    {"reel/日本/证书.txt", sample_text(300, 4)},
+                    {"emoji_😀.txt", "surrogate pair in UTF-16"}};
+  expect_entries(SevenZipReader().read(view(make_archive(files, "")), "a.7z"), files);
+}
+
+TEST_F(SevenZipReaderTest, EmptyArchiveHasNoEntries) {
+  run("cd '" + dir_.string() + "' && 7zz a -bd -y empty.7z -x!*");
+  auto result = SevenZipReader().read(view(read_bytes(dir_ / "empty.7z")), "empty.7z");
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_TRUE(result->empty());
+}
+
+// --- encryption -------------------------------------------------------------------------
+
+TEST_F(SevenZipReaderTest, EncryptedDataOnly) {
+  const Files files{{"PBS_keys.txt", sample_text(2000, 5)}, {"auto_keys.txt", sample_text(2000, 6)}};
+  const Bytes archive = make_archive(files, "-pTransportKey123");
+  expect_entries(SevenZipReader().read(view(archive), "keys.7z", view("TransportKey123")), files);
+}
+
+TEST_F(SevenZipReaderTest, EncryptedHeaders) {
+  const Files files{{"PBS_keys.txt", sample_text(2000, 5)}, {"auto_keys.txt", sample_text(2000, 6)}};
+  const Bytes archive = make_archive(files, "-pTransportKey123 -mhe=on");
+  // The names are encrypted too: the plain text of a name must not appear in the archive.
+  EXPECT_EQ(find(archive, utf16le("PBS_keys")), std::string::npos);
+  expect_entries(SevenZipReader().read(view(archive), "keys.7z", view("TransportKey123")), files);
+}
+
+TEST_F(SevenZipReaderTest, EncryptedNonSolidWithNonAsciiPassword) {
+  const Files files{{"a.txt", sample_text(100, 7)}, {"b.txt", sample_text(50000, 8)}};
+  const std::string password = "Grüße-😀-key";
+  const Bytes archive = make_archive(files, "-ms=off -mhe=on '-p" + password + "'");
+  expect_entries(SevenZipReader().read(view(archive), "keys.7z", view(password)), files);
+}
+
+TEST_F(SevenZipReaderTest, EncryptedLzmaWithBcj) {
+  SKIP_BCJ_UNDER_SANITIZER();
+  const Files files{{"prog.exe", sample_x86(30000)}};
+  const Bytes archive = make_archive(files, "-m0=BCJ -m1=LZMA -pk");
+  expect_entries(SevenZipReader().read(view(archive), "keys.7z", view("k")), files);
+}
+
+TEST_F(SevenZipReaderTest, WrongPasswordGivesWrongKeyAndNoEntries) {
+  const Files files{{"PBS_keys.txt", sample_text(3000, 5)}, {"auto_keys.txt", sample_text(3000, 6)}};
+  for (const std::string switches : {"-pRight", "-pRight -mhe=on", "-pRight -mx0", "-pRight -ms=off"}) {
+    const Bytes archive = make_archive(files, switches);
+    auto result = SevenZipReader().read(view(archive), "keys.7z", view("Wrong"));
+    ASSERT_FALSE(result.ok()) << switches;
+    EXPECT_EQ(result.error().code, ErrorCode::kWrongKey) << switches << ": " << result.error().message;
+    EXPECT_NE(result.error().message.find("wrong transport key"), std::string::npos);
+    EXPECT_NE(result.error().message.find("keys.7z"), std::string::npos);
+  }
+}
+
+TEST_F(SevenZipReaderTest, EncryptedWithoutPasswordNeedsKey) {
+  const Files files{{"PBS_keys.txt", "secret"}};
+  for (const std::string switches : {"-pKey", "-pKey -mhe=on"}) {
+    auto result = SevenZipReader().read(view(make_archive(files, switches)), "keys.7z");
+    ASSERT_FALSE(result.ok()) << switches;
+    EXPECT_EQ(result.error().code, ErrorCode::kPasswordRequired) << result.error().message;
+    EXPECT_EQ(result.error().message, "keys.7z is encrypted: a transport key is needed");
+  }
+}
+
+TEST_F(SevenZipReaderTest, PasswordThatIsNotUtf8IsBadInput) {
+  const Bytes archive = make_archive({{"k.txt", "secret"}}, "-pKey");
+  const Bytes bad{'K', 0xC3, 0x28};
+  auto result = SevenZipReader().read(view(archive), "keys.7z", view(bad));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kBadInput) << result.error().message;
+}
+
+TEST_F(SevenZipReaderTest, PasswordIsIgnoredForPlainArchives) {
+  const Files files = several_files();
+  expect_entries(SevenZipReader().read(view(make_archive(files, "")), "a.7z", view("unused")), files);
+}
+
+// --- unsupported methods ----------------------------------------------------------------
+
+TEST_F(SevenZipReaderTest, PpmdIsUnsupportedByName) {
+  auto result = SevenZipReader().read(view(make_archive(several_files(), "-m0=PPMd")), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(result.error().message.find("compression method PPMd is not supported"), std::string::npos)
+      << result.error().message;
+}
+
+TEST_F(SevenZipReaderTest, Bzip2IsUnsupportedByName) {
+  auto result = SevenZipReader().read(view(make_archive(several_files(), "-m0=BZip2")), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(result.error().message.find("BZip2"), std::string::npos) << result.error().message;
+}
+
+TEST_F(SevenZipReaderTest, Bcj2IsUnsupportedByName) {
+  auto result = SevenZipReader().read(view(make_archive({{"p.exe", sample_x86(20000)}}, "-mf=BCJ2")), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(result.error().message.find("BCJ2"), std::string::npos) << result.error().message;
+}
+
+// --- damaged and hostile input ----------------------------------------------------------
+
+TEST_F(SevenZipReaderTest, NotAnArchive) {
+  for (std::string_view junk : {"", "PK\x03\x04 not 7z", "hello world, definitely not an archive"}) {
+    auto result = SevenZipReader().read(view(junk), "x.7z");
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kNotAnArchive);
+  }
+}
+
+TEST_F(SevenZipReaderTest, TruncatedArchive) {
+  const Bytes archive = make_archive(several_files(), "");
+  for (std::size_t cut : {std::size_t{6}, std::size_t{20}, std::size_t{31}, std::size_t{32}, std::size_t{100},
+                          archive.size() / 2, archive.size() - 10, archive.size() - 1}) {
+    const Bytes part(archive.begin(), archive.begin() + static_cast<std::ptrdiff_t>(cut));
+    auto result = SevenZipReader().read(view(part), "a.7z");
+    ASSERT_FALSE(result.ok()) << cut;
+    EXPECT_EQ(result.error().code, ErrorCode::kTruncated) << "cut at " << cut << ": " << result.error().message;
+  }
+}
+
+TEST_F(SevenZipReaderTest, CorruptedDataByteIsCrcMismatch) {
+  const std::string content = sample_text(4000, 11);
+  Bytes archive = make_archive({{"victim.pem", content}, {"other.pem", "fine"}}, "-mx0 -mhc=off");
+  const std::size_t at = find(archive, Bytes(content.begin(), content.begin() + 64));
+  ASSERT_NE(at, std::string::npos);
+  archive[at + 1000] ^= 0x01;
+  auto result = SevenZipReader().read(view(archive), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kCrcMismatch) << result.error().message;
+  EXPECT_NE(result.error().message.find("victim.pem"), std::string::npos) << result.error().message;
+}
+
+TEST_F(SevenZipReaderTest, DamagedHeaderIsReported) {
+  Bytes archive = make_archive(several_files(), "");
+  archive[archive.size() - 3] ^= 0x40; // inside the (encoded) header: its CRC no longer fits
+  auto result = SevenZipReader().read(view(archive), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kCrcMismatch) << result.error().message;
+}
+
+TEST_F(SevenZipReaderTest, TraversalNameIsRejected) {
+  const fs::path src = dir_ / "src";
+  write_bytes(src / "aa" / "x.txt", "escape attempt");
+  run("cd '" + src.string() + "' && 7zz a -bd -y -mx0 -mhc=off '" + (dir_ / "t.7z").string() + "' aa/x.txt");
+  Bytes archive = read_bytes(dir_ / "t.7z");
+  const std::size_t at = find(archive, utf16le("aa/x.txt"));
+  ASSERT_NE(at, std::string::npos);
+  archive[at] = archive[at + 2] = '.';
+  fix_header_crcs(archive);
+  auto result = SevenZipReader().read(view(archive), "t.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kUnsafeName) << result.error().message;
+  EXPECT_NE(result.error().message.find("../x.txt"), std::string::npos) << result.error().message;
+}
+
+TEST_F(SevenZipReaderTest, AbsoluteNameIsRejected) {
+  const fs::path src = dir_ / "src";
+  write_bytes(src / "ab" / "x.txt", "escape attempt");
+  run("cd '" + src.string() + "' && 7zz a -bd -y -mx0 -mhc=off '" + (dir_ / "t.7z").string() + "' ab/x.txt");
+  Bytes archive = read_bytes(dir_ / "t.7z");
+  const std::size_t at = find(archive, utf16le("ab/x.txt"));
+  ASSERT_NE(at, std::string::npos);
+  archive[at] = '/';
+  fix_header_crcs(archive);
+  auto result = SevenZipReader().read(view(archive), "t.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kUnsafeName) << result.error().message;
+}
+
+// --- limits -----------------------------------------------------------------------------
+
+TEST_F(SevenZipReaderTest, EntryOverSizeLimit) {
+  const Bytes archive = make_archive({{"big.txt", sample_text(20000, 12)}, {"small.txt", "ok"}}, "");
+  Limits limits;
+  limits.max_entry_size = 10000;
+  auto result = SevenZipReader(limits).read(view(archive), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_NE(result.error().message.find("entry big.txt exceeds the 10000 bytes limit"), std::string::npos)
+      << result.error().message;
+}
+
+TEST_F(SevenZipReaderTest, TotalOverLimit) {
+  const Bytes archive = make_archive({{"a.txt", sample_text(20000, 12)}, {"b.txt", sample_text(20000, 13)}}, "-ms=off");
+  Limits limits;
+  limits.max_total_size = 30000;
+  auto result = SevenZipReader(limits).read(view(archive), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kLimitExceeded) << result.error().message;
+}
+
+TEST_F(SevenZipReaderTest, TwoGibibyteBombIsRejectedQuicklyWithDefaultLimits) {
+  run("head -c 2147483648 /dev/zero | 7zz a -bd -y -mx1 -sizeros.bin '" + (dir_ / "bomb.7z").string() + "'");
+  const Bytes archive = read_bytes(dir_ / "bomb.7z");
+  ASSERT_LT(archive.size(), 4u << 20);
+  const auto start = std::chrono::steady_clock::now();
+  auto result = SevenZipReader().read(view(archive), "bomb.7z");
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_NE(result.error().message.find("entry zeros.bin exceeds the 256 MiB limit"), std::string::npos)
+      << result.error().message;
+  EXPECT_LT(elapsed, std::chrono::milliseconds(100));
+}
+
+TEST_F(SevenZipReaderTest, DictionaryLimit) {
+  const Files files{{"data.txt", sample_text(300000, 14)}};
+  const Bytes archive = make_archive(files, "-m0=LZMA:d=1m");
+  Limits limits;
+  limits.max_dictionary = 64u << 10;
+  auto result = SevenZipReader(limits).read(view(archive), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_NE(result.error().message.find("dictionary"), std::string::npos) << result.error().message;
+  // The same archive is fine under the default limit.
+  expect_entries(SevenZipReader().read(view(archive), "a.7z"), files);
+}
+
+TEST_F(SevenZipReaderTest, EntryCountLimit) {
+  Files files;
+  for (int i = 0; i < 10; ++i) files["f" + std::to_string(i) + ".txt"] = "content " + std::to_string(i);
+  const Bytes archive = make_archive(files, "");
+  Limits limits;
+  limits.max_entries = 5;
+  auto result = SevenZipReader(limits).read(view(archive), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kLimitExceeded) << result.error().message;
+  limits.max_entries = 10;
+  expect_entries(SevenZipReader(limits).read(view(archive), "a.7z"), files);
+}
+
+// --- scale ------------------------------------------------------------------------------
+
+TEST_F(SevenZipReaderTest, TwelveThousandPemFilesReadFast) {
+  Files files;
+  for (int i = 0; i < 12000; ++i) {
+    char name[64];
+    std::snprintf(name, sizeof name, "0A1B2C%04X%04X_E0E0.pem", i / 100, i % 100);
+    files[name] = "-----BEGIN CERTIFICATE-----\n" + sample_text(900, static_cast<unsigned>(i)) +
+                  "-----END CERTIFICATE-----\n";
+  }
+  const Bytes archive = make_archive(files, "-m0=LZMA2 -mx1 -ms=on"); // -mx1: quick to make
+  const auto start = std::chrono::steady_clock::now();
+  auto result = SevenZipReader().read(view(archive), "certs.7z");
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  std::printf("read 12,000 entries (%zu bytes of archive) in %lld ms\n", archive.size(), static_cast<long long>(ms));
+  expect_entries(result, files);
+  // Generous: Debug and sanitizer builds run the decoder several times slower than Release.
+  EXPECT_LT(ms, 5000);
+}
+
+// --- robustness -------------------------------------------------------------------------
+
+// Damages a small archive in many ways and only asks read() to come back. Half of the
+// iterations repair the header CRCs so the damage reaches the parser instead of stopping
+// at the CRC check.
+void damage_loop(const Bytes& original, ByteView password, int iterations, unsigned seed) {
+  std::mt19937 rng(seed);
+  SevenZipReader reader;
+  std::map<std::string, int> outcomes; // printed: shows how deep the damage got
+  for (int i = 0; i < iterations; ++i) {
+    Bytes a = original;
+    const int mode = static_cast<int>(rng() % 4);
+    if (mode == 0) {
+      a.resize(rng() % a.size());
+    } else {
+      const int flips = 1 + static_cast<int>(rng() % 4);
+      for (int f = 0; f < flips; ++f) {
+        // Bias towards the header at the end, where structure lives.
+        const std::size_t at = (rng() % 2) ? a.size() - 1 - rng() % std::min<std::size_t>(a.size(), 200)
+                                           : rng() % a.size();
+        a[at] = (mode == 1) ? static_cast<std::uint8_t>(rng()) : static_cast<std::uint8_t>(a[at] ^ (1u << (rng() % 8)));
+      }
+      if (rng() % 2) fix_header_crcs(a);
+    }
+    auto result = reader.read(view(a), "fuzz.7z", password);
+    ++outcomes[result.ok() ? "ok" : std::string(reelcheck::error_code_name(result.error().code))];
+    if (result.ok()) {
+      for (const ArchiveEntry& e : result.value()) ASSERT_FALSE(e.name.empty());
+    }
+  }
+  std::string summary;
+  for (const auto& [outcome, count] : outcomes) summary += " " + outcome + "=" + std::to_string(count);
+  std::printf("damage seed %u:%s\n", seed, summary.c_str());
+}
+
+TEST_F(SevenZipReaderTest, RobustAgainstRandomDamage) {
+  const Files files{{"a.txt", sample_text(700, 1)}, {"d/b.pem", sample_text(300, 2)}, {"e", ""}};
+  damage_loop(make_archive(files, "-mhc=off", "plain.7z"), {}, 1500, 1);
+  damage_loop(make_archive(files, "", "packed.7z"), {}, 1000, 2);
+  damage_loop(make_archive(files, "-mx0 -mhc=off -mf=Delta:2", "copy.7z"), {}, 500, 3);
+  if (!kSanitizedBuild) {
+    damage_loop(make_archive({{"p.exe", sample_x86(600)}}, "-m0=BCJ -m1=LZMA -ms=off", "bcj.7z"), {}, 500, 4);
+  }
+}
+
+// Encrypted archives: the key derivation normally takes 2^19 hashes per read, so the test
+// lowers the archive's NumCyclesPower (key derivation no longer matches, which is fine: we
+// only want the AES path exercised under damage) to keep thousands of reads fast.
+TEST_F(SevenZipReaderTest, RobustAgainstRandomDamageWhenEncrypted) {
+  Bytes archive = make_archive({{"PBS_keys.txt", sample_text(500, 3)}}, "-pkey -mhc=off", "enc.7z");
+  const std::size_t at = find(archive, Bytes{0x06, 0xF1, 0x07, 0x01});
+  ASSERT_NE(at, std::string::npos);
+  archive[at + 5] = static_cast<std::uint8_t>((archive[at + 5] & 0xC0) | 2); // 2^2 rounds
+  fix_header_crcs(archive);
+  auto result = SevenZipReader().read(view(archive), "enc.7z", view("key"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kWrongKey) << result.error().message;
+  damage_loop(archive, view("key"), 1500, 5);
+}
+
+} // namespace
