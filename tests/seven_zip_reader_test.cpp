@@ -30,8 +30,12 @@ using reelcheck::SevenZipReader;
 using Bytes = std::vector<std::uint8_t>;
 using Files = std::map<std::string, std::string>; // archive path -> content
 
-ByteView view(const Bytes& b) { return {b.data(), b.size()}; }
-ByteView view(std::string_view s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
+ByteView view(const Bytes& b) {
+  return {b.data(), b.size()};
+}
+ByteView view(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
 
 Bytes read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -46,10 +50,12 @@ void write_bytes(const fs::path& p, std::string_view data) {
 // Deterministic, mildly compressible text so LZMA has real work to do.
 std::string sample_text(std::size_t size, unsigned seed) {
   std::mt19937 rng(seed);
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string s;
   s.reserve(size);
-  while (s.size() < size) s.push_back((s.size() % 65 == 64) ? '\n' : kAlphabet[rng() % 64]);
+  while (s.size() < size)
+    s.push_back((s.size() % 65 == 64) ? '\n' : kAlphabet[rng() % 64]);
   return s;
 }
 
@@ -60,7 +66,8 @@ std::string sample_x86(std::size_t size) {
   while (s.size() + 5 <= size) {
     s.push_back(static_cast<char>(0xE8));
     const std::uint32_t target = rng() % 4096;
-    for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>((target >> (8 * i)) & 0xFF));
+    for (int i = 0; i < 4; ++i)
+      s.push_back(static_cast<char>((target >> (8 * i)) & 0xFF));
     s.append(std::string(rng() % 8, static_cast<char>(0x90)));
   }
   s.resize(size, static_cast<char>(0x90));
@@ -83,7 +90,7 @@ constexpr bool kSanitizedBuild = false;
 constexpr bool kSanitizedBuild = false;
 #endif
 
-#define SKIP_BCJ_UNDER_SANITIZER()                                                            \
+#define SKIP_BCJ_UNDER_SANITIZER()                                                                 \
   if (kSanitizedBuild) GTEST_SKIP() << "LZMA SDK BCJ filter does unaligned loads (UBSan)"
 
 class SevenZipReaderTest : public ::testing::Test {
@@ -96,12 +103,15 @@ protected:
   void TearDown() override { fs::remove_all(dir_); }
 
   // Writes `files` under a fresh source folder and archives them with 7zz `switches`.
-  Bytes make_archive(const Files& files, const std::string& switches, const std::string& name = "a.7z") {
+  Bytes make_archive(const Files& files, const std::string& switches,
+                     const std::string& name = "a.7z") {
     const fs::path src = dir_ / ("src-" + name);
     fs::create_directories(src);
-    for (const auto& [path, content] : files) write_bytes(src / path, content);
+    for (const auto& [path, content] : files)
+      write_bytes(src / path, content);
     const fs::path out = dir_ / name;
-    run("cd '" + src.string() + "' && 7zz a -bd -bso0 -bsp0 -y " + switches + " '" + out.string() + "' .");
+    run("cd '" + src.string() + "' && 7zz a -bd -bso0 -bsp0 -y " + switches + " '" + out.string() +
+        "' .");
     return read_bytes(out);
   }
 
@@ -110,10 +120,12 @@ protected:
     ASSERT_EQ(std::system(full.c_str()), 0) << command;
   }
 
-  static void expect_entries(const reelcheck::Result<std::vector<ArchiveEntry>>& result, const Files& files) {
+  static void expect_entries(const reelcheck::Result<std::vector<ArchiveEntry>>& result,
+                             const Files& files) {
     ASSERT_TRUE(result.ok()) << result.error().message;
     std::map<std::string, std::string> got;
-    for (const ArchiveEntry& e : result.value()) got[e.name] = std::string(e.data.begin(), e.data.end());
+    for (const ArchiveEntry& e : result.value())
+      got[e.name] = std::string(e.data.begin(), e.data.end());
     EXPECT_EQ(got.size(), files.size());
     for (const auto& [path, content] : files) {
       auto it = got.find(path);
@@ -127,7 +139,8 @@ protected:
 
 Files several_files() {
   return {{"one.txt", sample_text(5000, 1)},
-          {"two.pem", "-----BEGIN CERTIFICATE-----\n" + sample_text(900, 2) + "-----END CERTIFICATE-----\n"},
+          {"two.pem",
+           "-----BEGIN CERTIFICATE-----\n" + sample_text(900, 2) + "-----END CERTIFICATE-----\n"},
           {"three.bin", sample_text(70000, 3)},
           {"tiny", "x"}};
 }
@@ -136,11 +149,13 @@ Files several_files() {
 void fix_header_crcs(Bytes& a) {
   auto le64 = [&](std::size_t at) {
     std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = (v << 8) | a[at + static_cast<std::size_t>(i)];
+    for (int i = 7; i >= 0; --i)
+      v = (v << 8) | a[at + static_cast<std::size_t>(i)];
     return v;
   };
   auto put32 = [&](std::size_t at, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) a[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * i));
+    for (int i = 0; i < 4; ++i)
+      a[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * i));
   };
   if (a.size() < 32) return;
   const std::uint64_t offset = le64(12);
@@ -158,7 +173,8 @@ std::size_t find(const Bytes& haystack, const Bytes& needle) {
 
 Bytes utf16le(std::string_view ascii) {
   Bytes out;
-  for (char c : ascii) out.insert(out.end(), {static_cast<std::uint8_t>(c), 0});
+  for (char c : ascii)
+    out.insert(out.end(), {static_cast<std::uint8_t>(c), 0});
   return out;
 }
 
@@ -171,7 +187,8 @@ TEST_F(SevenZipReaderTest, Lzma) {
 
 TEST_F(SevenZipReaderTest, Lzma2Solid) {
   const Files files = several_files();
-  expect_entries(SevenZipReader().read(view(make_archive(files, "-m0=LZMA2 -ms=on")), "a.7z"), files);
+  expect_entries(SevenZipReader().read(view(make_archive(files, "-m0=LZMA2 -ms=on")), "a.7z"),
+                 files);
 }
 
 TEST_F(SevenZipReaderTest, NonSolid) {
@@ -198,7 +215,8 @@ TEST_F(SevenZipReaderTest, Arm64Filter) {
 TEST_F(SevenZipReaderTest, LzmaWithBcjInOneFolder) {
   SKIP_BCJ_UNDER_SANITIZER();
   const Files files{{"prog.exe", sample_x86(50000)}};
-  expect_entries(SevenZipReader().read(view(make_archive(files, "-m0=BCJ -m1=LZMA")), "a.7z"), files);
+  expect_entries(SevenZipReader().read(view(make_archive(files, "-m0=BCJ -m1=LZMA")), "a.7z"),
+                 files);
 }
 
 TEST_F(SevenZipReaderTest, Copy) {
@@ -234,13 +252,15 @@ TEST_F(SevenZipReaderTest, EmptyArchiveHasNoEntries) {
 // --- encryption -------------------------------------------------------------------------
 
 TEST_F(SevenZipReaderTest, EncryptedDataOnly) {
-  const Files files{{"PBS_keys.txt", sample_text(2000, 5)}, {"auto_keys.txt", sample_text(2000, 6)}};
+  const Files files{{"PBS_keys.txt", sample_text(2000, 5)},
+                    {"auto_keys.txt", sample_text(2000, 6)}};
   const Bytes archive = make_archive(files, "-pTransportKey123");
   expect_entries(SevenZipReader().read(view(archive), "keys.7z", view("TransportKey123")), files);
 }
 
 TEST_F(SevenZipReaderTest, EncryptedHeaders) {
-  const Files files{{"PBS_keys.txt", sample_text(2000, 5)}, {"auto_keys.txt", sample_text(2000, 6)}};
+  const Files files{{"PBS_keys.txt", sample_text(2000, 5)},
+                    {"auto_keys.txt", sample_text(2000, 6)}};
   const Bytes archive = make_archive(files, "-pTransportKey123 -mhe=on");
   // The names are encrypted too: the plain text of a name must not appear in the archive.
   EXPECT_EQ(find(archive, utf16le("PBS_keys")), std::string::npos);
@@ -262,12 +282,15 @@ TEST_F(SevenZipReaderTest, EncryptedLzmaWithBcj) {
 }
 
 TEST_F(SevenZipReaderTest, WrongPasswordGivesWrongKeyAndNoEntries) {
-  const Files files{{"PBS_keys.txt", sample_text(3000, 5)}, {"auto_keys.txt", sample_text(3000, 6)}};
-  for (const std::string switches : {"-pRight", "-pRight -mhe=on", "-pRight -mx0", "-pRight -ms=off"}) {
+  const Files files{{"PBS_keys.txt", sample_text(3000, 5)},
+                    {"auto_keys.txt", sample_text(3000, 6)}};
+  for (const std::string switches :
+       {"-pRight", "-pRight -mhe=on", "-pRight -mx0", "-pRight -ms=off"}) {
     const Bytes archive = make_archive(files, switches);
     auto result = SevenZipReader().read(view(archive), "keys.7z", view("Wrong"));
     ASSERT_FALSE(result.ok()) << switches;
-    EXPECT_EQ(result.error().code, ErrorCode::kWrongKey) << switches << ": " << result.error().message;
+    EXPECT_EQ(result.error().code, ErrorCode::kWrongKey)
+        << switches << ": " << result.error().message;
     EXPECT_NE(result.error().message.find("wrong transport key"), std::string::npos);
     EXPECT_NE(result.error().message.find("keys.7z"), std::string::npos);
   }
@@ -293,7 +316,8 @@ TEST_F(SevenZipReaderTest, PasswordThatIsNotUtf8IsBadInput) {
 
 TEST_F(SevenZipReaderTest, PasswordIsIgnoredForPlainArchives) {
   const Files files = several_files();
-  expect_entries(SevenZipReader().read(view(make_archive(files, "")), "a.7z", view("unused")), files);
+  expect_entries(SevenZipReader().read(view(make_archive(files, "")), "a.7z", view("unused")),
+                 files);
 }
 
 // --- unsupported methods ----------------------------------------------------------------
@@ -302,7 +326,8 @@ TEST_F(SevenZipReaderTest, PpmdIsUnsupportedByName) {
   auto result = SevenZipReader().read(view(make_archive(several_files(), "-m0=PPMd")), "a.7z");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kUnsupported);
-  EXPECT_NE(result.error().message.find("compression method PPMd is not supported"), std::string::npos)
+  EXPECT_NE(result.error().message.find("compression method PPMd is not supported"),
+            std::string::npos)
       << result.error().message;
 }
 
@@ -314,7 +339,8 @@ TEST_F(SevenZipReaderTest, Bzip2IsUnsupportedByName) {
 }
 
 TEST_F(SevenZipReaderTest, Bcj2IsUnsupportedByName) {
-  auto result = SevenZipReader().read(view(make_archive({{"p.exe", sample_x86(20000)}}, "-mf=BCJ2")), "a.7z");
+  auto result =
+      SevenZipReader().read(view(make_archive({{"p.exe", sample_x86(20000)}}, "-mf=BCJ2")), "a.7z");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kUnsupported);
   EXPECT_NE(result.error().message.find("BCJ2"), std::string::npos) << result.error().message;
@@ -323,7 +349,8 @@ TEST_F(SevenZipReaderTest, Bcj2IsUnsupportedByName) {
 // --- damaged and hostile input ----------------------------------------------------------
 
 TEST_F(SevenZipReaderTest, NotAnArchive) {
-  for (std::string_view junk : {"", "PK\x03\x04 not 7z", "hello world, definitely not an archive"}) {
+  for (std::string_view junk :
+       {"", "PK\x03\x04 not 7z", "hello world, definitely not an archive"}) {
     auto result = SevenZipReader().read(view(junk), "x.7z");
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().code, ErrorCode::kNotAnArchive);
@@ -332,12 +359,14 @@ TEST_F(SevenZipReaderTest, NotAnArchive) {
 
 TEST_F(SevenZipReaderTest, TruncatedArchive) {
   const Bytes archive = make_archive(several_files(), "");
-  for (std::size_t cut : {std::size_t{6}, std::size_t{20}, std::size_t{31}, std::size_t{32}, std::size_t{100},
-                          archive.size() / 2, archive.size() - 10, archive.size() - 1}) {
+  for (std::size_t cut :
+       {std::size_t{6}, std::size_t{20}, std::size_t{31}, std::size_t{32}, std::size_t{100},
+        archive.size() / 2, archive.size() - 10, archive.size() - 1}) {
     const Bytes part(archive.begin(), archive.begin() + static_cast<std::ptrdiff_t>(cut));
     auto result = SevenZipReader().read(view(part), "a.7z");
     ASSERT_FALSE(result.ok()) << cut;
-    EXPECT_EQ(result.error().code, ErrorCode::kTruncated) << "cut at " << cut << ": " << result.error().message;
+    EXPECT_EQ(result.error().code, ErrorCode::kTruncated)
+        << "cut at " << cut << ": " << result.error().message;
   }
 }
 
@@ -364,7 +393,8 @@ TEST_F(SevenZipReaderTest, DamagedHeaderIsReported) {
 TEST_F(SevenZipReaderTest, TraversalNameIsRejected) {
   const fs::path src = dir_ / "src";
   write_bytes(src / "aa" / "x.txt", "escape attempt");
-  run("cd '" + src.string() + "' && 7zz a -bd -y -mx0 -mhc=off '" + (dir_ / "t.7z").string() + "' aa/x.txt");
+  run("cd '" + src.string() + "' && 7zz a -bd -y -mx0 -mhc=off '" + (dir_ / "t.7z").string() +
+      "' aa/x.txt");
   Bytes archive = read_bytes(dir_ / "t.7z");
   const std::size_t at = find(archive, utf16le("aa/x.txt"));
   ASSERT_NE(at, std::string::npos);
@@ -379,7 +409,8 @@ TEST_F(SevenZipReaderTest, TraversalNameIsRejected) {
 TEST_F(SevenZipReaderTest, AbsoluteNameIsRejected) {
   const fs::path src = dir_ / "src";
   write_bytes(src / "ab" / "x.txt", "escape attempt");
-  run("cd '" + src.string() + "' && 7zz a -bd -y -mx0 -mhc=off '" + (dir_ / "t.7z").string() + "' ab/x.txt");
+  run("cd '" + src.string() + "' && 7zz a -bd -y -mx0 -mhc=off '" + (dir_ / "t.7z").string() +
+      "' ab/x.txt");
   Bytes archive = read_bytes(dir_ / "t.7z");
   const std::size_t at = find(archive, utf16le("ab/x.txt"));
   ASSERT_NE(at, std::string::npos);
@@ -393,18 +424,21 @@ TEST_F(SevenZipReaderTest, AbsoluteNameIsRejected) {
 // --- limits -----------------------------------------------------------------------------
 
 TEST_F(SevenZipReaderTest, EntryOverSizeLimit) {
-  const Bytes archive = make_archive({{"big.txt", sample_text(20000, 12)}, {"small.txt", "ok"}}, "");
+  const Bytes archive =
+      make_archive({{"big.txt", sample_text(20000, 12)}, {"small.txt", "ok"}}, "");
   Limits limits;
   limits.max_entry_size = 10000;
   auto result = SevenZipReader(limits).read(view(archive), "a.7z");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kLimitExceeded);
-  EXPECT_NE(result.error().message.find("entry big.txt exceeds the 10000 bytes limit"), std::string::npos)
+  EXPECT_NE(result.error().message.find("entry big.txt exceeds the 10000 bytes limit"),
+            std::string::npos)
       << result.error().message;
 }
 
 TEST_F(SevenZipReaderTest, TotalOverLimit) {
-  const Bytes archive = make_archive({{"a.txt", sample_text(20000, 12)}, {"b.txt", sample_text(20000, 13)}}, "-ms=off");
+  const Bytes archive = make_archive(
+      {{"a.txt", sample_text(20000, 12)}, {"b.txt", sample_text(20000, 13)}}, "-ms=off");
   Limits limits;
   limits.max_total_size = 30000;
   auto result = SevenZipReader(limits).read(view(archive), "a.7z");
@@ -413,7 +447,8 @@ TEST_F(SevenZipReaderTest, TotalOverLimit) {
 }
 
 TEST_F(SevenZipReaderTest, TwoGibibyteBombIsRejectedQuicklyWithDefaultLimits) {
-  run("head -c 2147483648 /dev/zero | 7zz a -bd -y -mx1 -sizeros.bin '" + (dir_ / "bomb.7z").string() + "'");
+  run("head -c 2147483648 /dev/zero | 7zz a -bd -y -mx1 -sizeros.bin '" +
+      (dir_ / "bomb.7z").string() + "'");
   const Bytes archive = read_bytes(dir_ / "bomb.7z");
   ASSERT_LT(archive.size(), 4u << 20);
   const auto start = std::chrono::steady_clock::now();
@@ -421,7 +456,8 @@ TEST_F(SevenZipReaderTest, TwoGibibyteBombIsRejectedQuicklyWithDefaultLimits) {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kLimitExceeded);
-  EXPECT_NE(result.error().message.find("entry zeros.bin exceeds the 256 MiB limit"), std::string::npos)
+  EXPECT_NE(result.error().message.find("entry zeros.bin exceeds the 256 MiB limit"),
+            std::string::npos)
       << result.error().message;
   EXPECT_LT(elapsed, std::chrono::milliseconds(100));
 }
@@ -441,7 +477,8 @@ TEST_F(SevenZipReaderTest, DictionaryLimit) {
 
 TEST_F(SevenZipReaderTest, EntryCountLimit) {
   Files files;
-  for (int i = 0; i < 10; ++i) files["f" + std::to_string(i) + ".txt"] = "content " + std::to_string(i);
+  for (int i = 0; i < 10; ++i)
+    files["f" + std::to_string(i) + ".txt"] = "content " + std::to_string(i);
   const Bytes archive = make_archive(files, "");
   Limits limits;
   limits.max_entries = 5;
@@ -465,9 +502,11 @@ TEST_F(SevenZipReaderTest, TwelveThousandPemFilesReadFast) {
   const Bytes archive = make_archive(files, "-m0=LZMA2 -mx1 -ms=on"); // -mx1: quick to make
   const auto start = std::chrono::steady_clock::now();
   auto result = SevenZipReader().read(view(archive), "certs.7z");
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-  std::printf("read 12,000 entries (%zu bytes of archive) in %lld ms\n", archive.size(), static_cast<long long>(ms));
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  std::printf("read 12,000 entries (%zu bytes of archive) in %lld ms\n", archive.size(),
+              static_cast<long long>(ms));
   expect_entries(result, files);
   // Generous: Debug and sanitizer builds run the decoder several times slower than Release.
   EXPECT_LT(ms, 5000);
@@ -491,20 +530,24 @@ void damage_loop(const Bytes& original, ByteView password, int iterations, unsig
       const int flips = 1 + static_cast<int>(rng() % 4);
       for (int f = 0; f < flips; ++f) {
         // Bias towards the header at the end, where structure lives.
-        const std::size_t at = (rng() % 2) ? a.size() - 1 - rng() % std::min<std::size_t>(a.size(), 200)
-                                           : rng() % a.size();
-        a[at] = (mode == 1) ? static_cast<std::uint8_t>(rng()) : static_cast<std::uint8_t>(a[at] ^ (1u << (rng() % 8)));
+        const std::size_t at = (rng() % 2)
+                                   ? a.size() - 1 - rng() % std::min<std::size_t>(a.size(), 200)
+                                   : rng() % a.size();
+        a[at] = (mode == 1) ? static_cast<std::uint8_t>(rng())
+                            : static_cast<std::uint8_t>(a[at] ^ (1u << (rng() % 8)));
       }
       if (rng() % 2) fix_header_crcs(a);
     }
     auto result = reader.read(view(a), "fuzz.7z", password);
     ++outcomes[result.ok() ? "ok" : std::string(reelcheck::error_code_name(result.error().code))];
     if (result.ok()) {
-      for (const ArchiveEntry& e : result.value()) ASSERT_FALSE(e.name.empty());
+      for (const ArchiveEntry& e : result.value())
+        ASSERT_FALSE(e.name.empty());
     }
   }
   std::string summary;
-  for (const auto& [outcome, count] : outcomes) summary += " " + outcome + "=" + std::to_string(count);
+  for (const auto& [outcome, count] : outcomes)
+    summary += " " + outcome + "=" + std::to_string(count);
   std::printf("damage seed %u:%s\n", seed, summary.c_str());
 }
 
@@ -514,7 +557,8 @@ TEST_F(SevenZipReaderTest, RobustAgainstRandomDamage) {
   damage_loop(make_archive(files, "", "packed.7z"), {}, 1000, 2);
   damage_loop(make_archive(files, "-mx0 -mhc=off -mf=Delta:2", "copy.7z"), {}, 500, 3);
   if (!kSanitizedBuild) {
-    damage_loop(make_archive({{"p.exe", sample_x86(600)}}, "-m0=BCJ -m1=LZMA -ms=off", "bcj.7z"), {}, 500, 4);
+    damage_loop(make_archive({{"p.exe", sample_x86(600)}}, "-m0=BCJ -m1=LZMA -ms=off", "bcj.7z"),
+                {}, 500, 4);
   }
 }
 

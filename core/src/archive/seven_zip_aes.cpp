@@ -34,7 +34,8 @@ SecureBytes derive_key(ByteView salt, ByteView password, unsigned cycles_power) 
   if (cycles_power == kAesCyclesNoHash) {
     const std::size_t n_salt = std::min(salt.size(), kKeySize);
     std::copy_n(salt.begin(), n_salt, key.begin());
-    std::copy_n(password.begin(), std::min(password.size(), kKeySize - n_salt), key.begin() + static_cast<std::ptrdiff_t>(n_salt));
+    std::copy_n(password.begin(), std::min(password.size(), kKeySize - n_salt),
+                key.begin() + static_cast<std::ptrdiff_t>(n_salt));
     return key;
   }
   // Hash many rounds per update call: one call per round would spend more time in call
@@ -54,7 +55,8 @@ SecureBytes derive_key(ByteView salt, ByteView password, unsigned cycles_power) 
     for (std::size_t k = 0; k < batch; ++k) {
       std::uint8_t* counter = buffer.data() + k * unit + unit - 8;
       const std::uint64_t value = round + k;
-      for (int b = 0; b < 8; ++b) counter[b] = static_cast<std::uint8_t>(value >> (8 * b));
+      for (int b = 0; b < 8; ++b)
+        counter[b] = static_cast<std::uint8_t>(value >> (8 * b));
     }
     mbedtls_sha256_update_ret(&sha.ctx, buffer.data(), buffer.size());
   }
@@ -77,13 +79,16 @@ Result<AesParams> parse_aes_props(ByteView props) {
     const unsigned b1 = props[1];
     params.salt_size = ((b0 >> 7) & 1u) + (b1 >> 4);
     iv_size = ((b0 >> 6) & 1u) + (b1 & 0x0Fu);
-    if (props.size() != 2 + params.salt_size + iv_size) return make_error(ErrorCode::kCorrupt, "malformed 7zAES properties");
+    if (props.size() != 2 + params.salt_size + iv_size)
+      return make_error(ErrorCode::kCorrupt, "malformed 7zAES properties");
     std::copy_n(props.begin() + 2, params.salt_size, params.salt.begin());
-    std::copy_n(props.begin() + 2 + static_cast<std::ptrdiff_t>(params.salt_size), iv_size, params.iv.begin());
+    std::copy_n(props.begin() + 2 + static_cast<std::ptrdiff_t>(params.salt_size), iv_size,
+                params.iv.begin());
   }
   if (params.cycles_power > kMaxAesCyclesPower && params.cycles_power != kAesCyclesNoHash) {
-    return make_error(ErrorCode::kLimitExceeded, "the archive asks for 2^" + std::to_string(params.cycles_power) +
-                                                     " key derivation rounds (at most 2^24 are allowed)");
+    return make_error(ErrorCode::kLimitExceeded,
+                      "the archive asks for 2^" + std::to_string(params.cycles_power) +
+                          " key derivation rounds (at most 2^24 are allowed)");
   }
   return params;
 }
@@ -91,13 +96,15 @@ Result<AesParams> parse_aes_props(ByteView props) {
 Result<ByteView> AesKeyCache::key_for(const AesParams& params) {
   if (!converted_) {
     auto utf16 = utf8_to_utf16le(password_utf8_);
-    if (!utf16) return make_error(ErrorCode::kBadInput, "the transport key is not valid UTF-8 text");
+    if (!utf16)
+      return make_error(ErrorCode::kBadInput, "the transport key is not valid UTF-8 text");
     password_utf16_ = std::move(*utf16);
     converted_ = true;
   }
   for (const Entry& e : entries_) {
     if (e.cycles_power == params.cycles_power && e.salt_size == params.salt_size &&
-        std::equal(e.salt.begin(), e.salt.begin() + static_cast<std::ptrdiff_t>(e.salt_size), params.salt.begin())) {
+        std::equal(e.salt.begin(), e.salt.begin() + static_cast<std::ptrdiff_t>(e.salt_size),
+                   params.salt.begin())) {
       return as_bytes(e.key);
     }
   }
@@ -107,14 +114,16 @@ Result<ByteView> AesKeyCache::key_for(const AesParams& params) {
   return as_bytes(entries_.back().key);
 }
 
-Status aes_decrypt(const AesParams& params, AesKeyCache& keys, ByteView in, std::span<std::uint8_t> out) {
+Status aes_decrypt(const AesParams& params, AesKeyCache& keys, ByteView in,
+                   std::span<std::uint8_t> out) {
   auto key = keys.key_for(params);
   if (!key) return key.error();
   Aes aes;
   mbedtls_aes_setkey_dec(&aes.ctx, key->data(), 256);
   std::array<std::uint8_t, 16> iv = params.iv; // CBC advances it
   if (!in.empty()) {
-    mbedtls_aes_crypt_cbc(&aes.ctx, MBEDTLS_AES_DECRYPT, in.size(), iv.data(), in.data(), out.data());
+    mbedtls_aes_crypt_cbc(&aes.ctx, MBEDTLS_AES_DECRYPT, in.size(), iv.data(), in.data(),
+                          out.data());
   }
   return success();
 }

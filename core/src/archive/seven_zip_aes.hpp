@@ -53,6 +53,7 @@ private:
 };
 
 // Decrypts `in` (a multiple of 16 bytes) into `out` (same size). Errors: kBadInput.
-Status aes_decrypt(const AesParams& params, AesKeyCache& keys, ByteView in, std::span<std::uint8_t> out);
+Status aes_decrypt(const AesParams& params, AesKeyCache& keys, ByteView in,
+                   std::span<std::uint8_t> out);
 
 } // namespace reelcheck::detail::sz

@@ -10,7 +10,9 @@
 namespace reelcheck::detail::sz {
 namespace {
 
-Error corrupt(std::string what) { return make_error(ErrorCode::kCorrupt, std::move(what)); }
+Error corrupt(std::string what) {
+  return make_error(ErrorCode::kCorrupt, std::move(what));
+}
 
 // Follows the bind pairs from the folder's final coder back to the one that reads the packed
 // stream. Bounded by the coder count, so a cyclic or dangling chain is caught, not followed.
@@ -35,7 +37,8 @@ Result<FolderPlan> resolve_chain(const Folder& f) {
   return plan;
 }
 
-Status check_dictionary(Result<std::uint64_t> dictionary, const char* method, const Limits& limits) {
+Status check_dictionary(Result<std::uint64_t> dictionary, const char* method,
+                        const Limits& limits) {
   if (!dictionary) return dictionary.error();
   if (*dictionary > limits.max_dictionary) {
     return make_error(ErrorCode::kLimitExceeded, std::string("the ") + method + " dictionary of " +
@@ -53,7 +56,8 @@ Status check_coder(const Coder& c, const Method& m, std::uint64_t in_size, std::
     if (out_size > in_size) return corrupt("a stored stream is shorter than its declared size");
     return success();
   case MethodKind::kAes: {
-    if (in_size % 16 != 0) return corrupt("an encrypted stream is not a whole number of AES blocks");
+    if (in_size % 16 != 0)
+      return corrupt("an encrypted stream is not a whole number of AES blocks");
     if (out_size > in_size) return corrupt("an encrypted stream is shorter than its declared size");
     auto params = parse_aes_props(c.props);
     if (!params) return params.error();
@@ -88,11 +92,13 @@ Result<FolderPlan> plan_folder(const Folder& f, std::uint64_t packed_size, const
   for (std::uint32_t i = 0; i < f.num_coders; ++i) {
     const Method m = describe_method(f.coders[i].method);
     if (m.kind == MethodKind::kUnsupported) {
-      return make_error(ErrorCode::kUnsupported, "compression method " + m.name + " is not supported");
+      return make_error(ErrorCode::kUnsupported,
+                        "compression method " + m.name + " is not supported");
     }
   }
   for (std::uint32_t i = 0; i < f.num_coders; ++i) {
-    if (f.coders[i].num_in != 1) return make_error(ErrorCode::kUnsupported, "7z coders with several inputs are not supported");
+    if (f.coders[i].num_in != 1)
+      return make_error(ErrorCode::kUnsupported, "7z coders with several inputs are not supported");
   }
   auto plan = resolve_chain(f);
   if (!plan) return plan;
@@ -104,9 +110,9 @@ Result<FolderPlan> plan_folder(const Folder& f, std::uint64_t packed_size, const
     const Method m = describe_method(c.method);
     const std::uint64_t out_size = f.unpack_sizes[index];
     if (out_size > limits.max_total_size) {
-      return make_error(ErrorCode::kLimitExceeded, "a stream of " + std::to_string(out_size) +
-                                                       " bytes exceeds the " + format_size(limits.max_total_size) +
-                                                       " limit");
+      return make_error(ErrorCode::kLimitExceeded,
+                        "a stream of " + std::to_string(out_size) + " bytes exceeds the " +
+                            format_size(limits.max_total_size) + " limit");
     }
     if (auto ok = check_coder(c, m, in_size, out_size, limits); !ok) return ok.error();
     plan->encrypted = plan->encrypted || m.kind == MethodKind::kAes;
@@ -115,8 +121,9 @@ Result<FolderPlan> plan_folder(const Folder& f, std::uint64_t packed_size, const
   return plan;
 }
 
-Result<SecureBytes> decode_folder(const Folder& f, const FolderPlan& plan, ByteView packed, AesKeyCache& keys) {
-  SecureBytes owned;      // the latest intermediate buffer; replaced (and wiped) step by step
+Result<SecureBytes> decode_folder(const Folder& f, const FolderPlan& plan, ByteView packed,
+                                  AesKeyCache& keys) {
+  SecureBytes owned; // the latest intermediate buffer; replaced (and wiped) step by step
   ByteView current = packed;
   for (std::uint32_t step = 0; step < plan.length; ++step) {
     const Coder& c = f.coders[plan.order[step]];
@@ -151,7 +158,8 @@ Result<SecureBytes> decode_folder(const Folder& f, const FolderPlan& plan, ByteV
       current = as_bytes(owned);
       break;
     }
-    case MethodKind::kUnsupported: return corrupt("an unplanned coder"); // plan_folder rejects these
+    case MethodKind::kUnsupported:
+      return corrupt("an unplanned coder"); // plan_folder rejects these
     }
   }
   return take_mutable(owned, current);

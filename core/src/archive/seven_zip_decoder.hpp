@@ -20,7 +20,8 @@ struct FolderPlan {
 
 // Errors: kUnsupported (names the method), kCorrupt (inconsistent chain or sizes),
 // kLimitExceeded (sizes or dictionary beyond `limits`, or too many key derivation rounds).
-Result<FolderPlan> plan_folder(const Folder& folder, std::uint64_t packed_size, const Limits& limits);
+Result<FolderPlan> plan_folder(const Folder& folder, std::uint64_t packed_size,
+                               const Limits& limits);
 
 // Runs a planned folder over its packed stream. Data errors are kCorrupt; the caller decides
 // whether an encrypted folder's kCorrupt means a wrong key. kBadInput for a non-UTF-8 key.

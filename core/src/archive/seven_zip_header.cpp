@@ -8,9 +8,9 @@
 #include "archive/seven_zip_utf.hpp"
 
 // Propagates the error of a Status/Result-returning call.
-#define SZ_TRY(expr)                                                                         \
-  do {                                                                                       \
-    if (auto sz_try_status_ = (expr); !sz_try_status_) return sz_try_status_.error();        \
+#define SZ_TRY(expr)                                                                               \
+  do {                                                                                             \
+    if (auto sz_try_status_ = (expr); !sz_try_status_) return sz_try_status_.error();              \
   } while (false)
 
 namespace reelcheck::detail::sz {
@@ -18,7 +18,9 @@ namespace {
 
 constexpr std::array<std::uint8_t, 6> kSignature{'7', 'z', 0xBC, 0xAF, 0x27, 0x1C};
 
-Error corrupt(std::string what) { return make_error(ErrorCode::kCorrupt, std::move(what)); }
+Error corrupt(std::string what) {
+  return make_error(ErrorCode::kCorrupt, std::move(what));
+}
 
 std::uint32_t load_le32(const std::uint8_t* p) {
   return p[0] | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
@@ -72,7 +74,8 @@ public:
   Result<std::uint64_t> count(std::string_view what, std::uint64_t max) {
     auto n = number();
     if (!n) return n.error();
-    if (*n > max) return corrupt(std::string(what) + " count " + std::to_string(*n) + " is implausible");
+    if (*n > max)
+      return corrupt(std::string(what) + " count " + std::to_string(*n) + " is implausible");
     return *n;
   }
 
@@ -103,7 +106,8 @@ Result<std::vector<bool>> read_bits(Cursor& in, std::size_t n) {
   auto raw = in.bytes(num_bytes);
   if (!raw) return raw.error();
   std::vector<bool> bits(n);
-  for (std::size_t i = 0; i < n; ++i) bits[i] = ((*raw)[i / 8] >> (7 - i % 8)) & 1;
+  for (std::size_t i = 0; i < n; ++i)
+    bits[i] = ((*raw)[i / 8] >> (7 - i % 8)) & 1;
   return bits;
 }
 
@@ -131,7 +135,8 @@ Result<std::vector<std::optional<std::uint32_t>>> read_digests(Cursor& in, std::
 Status expect(Cursor& in, std::uint64_t id, std::string_view where) {
   auto got = in.number();
   if (!got) return got.error();
-  if (*got != id) return corrupt("unexpected property " + std::to_string(*got) + " in " + std::string(where));
+  if (*got != id)
+    return corrupt("unexpected property " + std::to_string(*got) + " in " + std::string(where));
   return success();
 }
 
@@ -159,7 +164,8 @@ public:
       id = in_.number();
       if (!id) return id.error();
     }
-    if (*id != kEnd) return corrupt("unexpected property " + std::to_string(*id) + " in the streams info");
+    if (*id != kEnd)
+      return corrupt("unexpected property " + std::to_string(*id) + " in the streams info");
     if (!have_substreams) {
       // Without SubStreamsInfo every folder holds exactly one stream.
       for (const Folder& f : out.folders) {
@@ -180,7 +186,8 @@ public:
       if (!id) return id.error();
     }
     if (*id == kAdditionalStreamsInfo) {
-      return make_error(ErrorCode::kUnsupported, "7z archives with additional header streams are not supported");
+      return make_error(ErrorCode::kUnsupported,
+                        "7z archives with additional header streams are not supported");
     }
     if (*id == kMainStreamsInfo) {
       SZ_TRY(streams_info(out.main));
@@ -192,7 +199,8 @@ public:
       id = in_.number();
       if (!id) return id.error();
     }
-    if (*id != kEnd) return corrupt("unexpected property " + std::to_string(*id) + " in the header");
+    if (*id != kEnd)
+      return corrupt("unexpected property " + std::to_string(*id) + " in the header");
     return match_files_to_streams(out);
   }
 
@@ -214,7 +222,8 @@ private:
       auto id = in_.number();
       if (!id) return id.error();
       if (*id == kEnd) return success();
-      if (*id != kCrc) return corrupt("unexpected property " + std::to_string(*id) + " in the pack info");
+      if (*id != kCrc)
+        return corrupt("unexpected property " + std::to_string(*id) + " in the pack info");
       auto crcs = read_digests(in_, out.pack_sizes.size()); // not needed: data CRCs cover it
       if (!crcs) return crcs.error();
     }
@@ -224,12 +233,16 @@ private:
     SZ_TRY(expect(in_, kFolder, "the coders info"));
     auto n = in_.count("folder", in_.remaining());
     if (!n) return n.error();
-    if (*n > limits_.max_entries) return make_error(ErrorCode::kLimitExceeded, limit_message(*n, limits_.max_entries));
+    if (*n > limits_.max_entries)
+      return make_error(ErrorCode::kLimitExceeded, limit_message(*n, limits_.max_entries));
     auto external = in_.byte();
     if (!external) return external.error();
-    if (*external != 0) return make_error(ErrorCode::kUnsupported, "7z folders stored outside the header are not supported");
+    if (*external != 0)
+      return make_error(ErrorCode::kUnsupported,
+                        "7z folders stored outside the header are not supported");
     out.folders.resize(static_cast<std::size_t>(*n));
-    for (Folder& f : out.folders) SZ_TRY(folder(f));
+    for (Folder& f : out.folders)
+      SZ_TRY(folder(f));
 
     SZ_TRY(expect(in_, kCodersUnpackSize, "the coders info"));
     for (Folder& f : out.folders) {
@@ -243,10 +256,12 @@ private:
       auto id = in_.number();
       if (!id) return id.error();
       if (*id == kEnd) return success();
-      if (*id != kCrc) return corrupt("unexpected property " + std::to_string(*id) + " in the coders info");
+      if (*id != kCrc)
+        return corrupt("unexpected property " + std::to_string(*id) + " in the coders info");
       auto crcs = read_digests(in_, out.folders.size());
       if (!crcs) return crcs.error();
-      for (std::size_t i = 0; i < out.folders.size(); ++i) out.folders[i].crc = (*crcs)[i];
+      for (std::size_t i = 0; i < out.folders.size(); ++i)
+        out.folders[i].crc = (*crcs)[i];
     }
   }
 
@@ -254,25 +269,33 @@ private:
     auto num_coders = in_.number();
     if (!num_coders) return num_coders.error();
     if (*num_coders == 0) return corrupt("a folder without coders");
-    if (*num_coders > kMaxCoders) return make_error(ErrorCode::kUnsupported, "7z folders with more than 4 coders are not supported");
+    if (*num_coders > kMaxCoders)
+      return make_error(ErrorCode::kUnsupported,
+                        "7z folders with more than 4 coders are not supported");
     f.num_coders = static_cast<std::uint32_t>(*num_coders);
     for (std::uint32_t i = 0; i < f.num_coders; ++i) {
       Coder& c = f.coders[i];
       auto flags = in_.byte();
       if (!flags) return flags.error();
-      if (*flags & 0xC0) return make_error(ErrorCode::kUnsupported, "7z alternative coder methods are not supported");
+      if (*flags & 0xC0)
+        return make_error(ErrorCode::kUnsupported,
+                          "7z alternative coder methods are not supported");
       const unsigned id_size = *flags & 0x0F;
       if (id_size > 8) return corrupt("a coder method ID longer than 8 bytes");
       auto id = in_.bytes(id_size);
       if (!id) return id.error();
-      for (std::uint8_t b : *id) c.method = (c.method << 8) | b;
+      for (std::uint8_t b : *id)
+        c.method = (c.method << 8) | b;
       if (*flags & 0x10) {
         auto num_in = in_.number();
         if (!num_in) return num_in.error();
         auto num_out = in_.number();
         if (!num_out) return num_out.error();
-        if (*num_in == 0 || *num_in > kMaxInStreams) return corrupt("a coder with an implausible number of inputs");
-        if (*num_out != 1) return make_error(ErrorCode::kUnsupported, "7z coders with several outputs are not supported");
+        if (*num_in == 0 || *num_in > kMaxInStreams)
+          return corrupt("a coder with an implausible number of inputs");
+        if (*num_out != 1)
+          return make_error(ErrorCode::kUnsupported,
+                            "7z coders with several outputs are not supported");
         c.num_in = static_cast<std::uint32_t>(*num_in);
       }
       if (*flags & 0x20) {
@@ -283,12 +306,15 @@ private:
         c.props = *props;
       }
       f.num_in_streams += c.num_in;
-      if (f.num_in_streams > kMaxInStreams) return make_error(ErrorCode::kUnsupported, "7z folders with more than 8 input streams are not supported");
+      if (f.num_in_streams > kMaxInStreams)
+        return make_error(ErrorCode::kUnsupported,
+                          "7z folders with more than 8 input streams are not supported");
     }
 
     // Every coder output but the folder's final one feeds some coder input.
     f.num_bind_pairs = f.num_coders - 1;
-    if (f.num_in_streams < f.num_bind_pairs) return corrupt("a folder with more bind pairs than inputs");
+    if (f.num_in_streams < f.num_bind_pairs)
+      return corrupt("a folder with more bind pairs than inputs");
     std::array<bool, kMaxInStreams> in_used{};
     std::array<bool, kMaxCoders> out_used{};
     for (std::uint32_t i = 0; i < f.num_bind_pairs; ++i) {
@@ -301,20 +327,24 @@ private:
         return corrupt("a folder with inconsistent bind pairs");
       }
       in_used[*in_index] = out_used[*out_index] = true;
-      f.bind_pairs[i] = {static_cast<std::uint32_t>(*in_index), static_cast<std::uint32_t>(*out_index)};
+      f.bind_pairs[i] = {static_cast<std::uint32_t>(*in_index),
+                         static_cast<std::uint32_t>(*out_index)};
     }
-    f.main_coder = static_cast<std::uint32_t>(std::find(out_used.begin(), out_used.begin() + f.num_coders, false) - out_used.begin());
+    f.main_coder = static_cast<std::uint32_t>(
+        std::find(out_used.begin(), out_used.begin() + f.num_coders, false) - out_used.begin());
 
     f.num_packed_streams = f.num_in_streams - f.num_bind_pairs;
     if (f.num_packed_streams == 0) return corrupt("a folder without packed input");
     if (f.num_packed_streams == 1) {
-      f.packed_streams[0] = static_cast<std::uint32_t>(std::find(in_used.begin(), in_used.begin() + f.num_in_streams, false) - in_used.begin());
+      f.packed_streams[0] = static_cast<std::uint32_t>(
+          std::find(in_used.begin(), in_used.begin() + f.num_in_streams, false) - in_used.begin());
       return success();
     }
     for (std::uint32_t i = 0; i < f.num_packed_streams; ++i) {
       auto index = in_.number();
       if (!index) return index.error();
-      if (*index >= f.num_in_streams || in_used[*index]) return corrupt("a folder with inconsistent packed streams");
+      if (*index >= f.num_in_streams || in_used[*index])
+        return corrupt("a folder with inconsistent packed streams");
       in_used[*index] = true;
       f.packed_streams[i] = static_cast<std::uint32_t>(*index);
     }
@@ -333,7 +363,8 @@ private:
         auto count = in_.number();
         if (!count) return count.error();
         total += std::min<std::uint64_t>(*count, std::uint64_t{1} << 32);
-        if (total > limits_.max_entries) return make_error(ErrorCode::kLimitExceeded, limit_message(total, limits_.max_entries));
+        if (total > limits_.max_entries)
+          return make_error(ErrorCode::kLimitExceeded, limit_message(total, limits_.max_entries));
         n = static_cast<std::uint32_t>(*count);
       }
       id = in_.number();
@@ -351,10 +382,12 @@ private:
         auto size = in_.number();
         if (!size) return size.error();
         sum += *size;
-        if (sum < *size || sum > out.folders[f].unpack_size()) return corrupt("stream sizes exceed their solid block");
+        if (sum < *size || sum > out.folders[f].unpack_size())
+          return corrupt("stream sizes exceed their solid block");
         out.substream_sizes.push_back(*size);
       }
-      if (sum > out.folders[f].unpack_size()) return corrupt("stream sizes exceed their solid block");
+      if (sum > out.folders[f].unpack_size())
+        return corrupt("stream sizes exceed their solid block");
       out.substream_sizes.push_back(out.folders[f].unpack_size() - sum);
     }
     if (have_sizes) {
@@ -363,9 +396,12 @@ private:
     }
 
     // Streams whose CRC the folder already gives (a lone stream) are not listed again.
-    auto known = [&](std::size_t f) { return out.num_substreams[f] == 1 && out.folders[f].crc.has_value(); };
+    auto known = [&](std::size_t f) {
+      return out.num_substreams[f] == 1 && out.folders[f].crc.has_value();
+    };
     std::size_t num_unknown = 0;
-    for (std::size_t f = 0; f < num_folders; ++f) num_unknown += known(f) ? 0 : out.num_substreams[f];
+    for (std::size_t f = 0; f < num_folders; ++f)
+      num_unknown += known(f) ? 0 : out.num_substreams[f];
     std::vector<std::optional<std::uint32_t>> digests(num_unknown);
     if (*id == kCrc) {
       auto crcs = read_digests(in_, num_unknown);
@@ -374,7 +410,8 @@ private:
       id = in_.number();
       if (!id) return id.error();
     }
-    if (*id != kEnd) return corrupt("unexpected property " + std::to_string(*id) + " in the substreams info");
+    if (*id != kEnd)
+      return corrupt("unexpected property " + std::to_string(*id) + " in the substreams info");
     out.substream_crcs.reserve(static_cast<std::size_t>(total));
     std::size_t next = 0;
     for (std::size_t f = 0; f < num_folders; ++f) {
@@ -382,7 +419,8 @@ private:
         out.substream_crcs.push_back(out.folders[f].crc);
         continue;
       }
-      for (std::uint32_t i = 0; i < out.num_substreams[f]; ++i) out.substream_crcs.push_back(digests[next++]);
+      for (std::uint32_t i = 0; i < out.num_substreams[f]; ++i)
+        out.substream_crcs.push_back(digests[next++]);
     }
     return success();
   }
@@ -393,7 +431,8 @@ private:
     for (Folder& f : out.folders) {
       f.first_pack_stream = static_cast<std::uint32_t>(next);
       next += f.num_packed_streams;
-      if (next > out.pack_sizes.size()) return corrupt("folders use more packed streams than the archive has");
+      if (next > out.pack_sizes.size())
+        return corrupt("folders use more packed streams than the archive has");
     }
     return success();
   }
@@ -413,7 +452,8 @@ private:
   Status files_info(std::vector<FileItem>& files) {
     auto n = in_.number();
     if (!n) return n.error();
-    if (*n > limits_.max_entries) return make_error(ErrorCode::kLimitExceeded, limit_message(*n, limits_.max_entries));
+    if (*n > limits_.max_entries)
+      return make_error(ErrorCode::kLimitExceeded, limit_message(*n, limits_.max_entries));
     const auto num_files = static_cast<std::size_t>(*n);
     std::vector<bool> empty_stream(num_files, false);
     std::vector<bool> empty_file;
@@ -436,7 +476,8 @@ private:
         auto bits = read_bits(prop, num_files);
         if (!bits) return bits.error();
         empty_stream = std::move(*bits);
-        num_empty = static_cast<std::size_t>(std::count(empty_stream.begin(), empty_stream.end(), true));
+        num_empty =
+            static_cast<std::size_t>(std::count(empty_stream.begin(), empty_stream.end(), true));
         break;
       }
       case kEmptyFile:
@@ -472,14 +513,17 @@ private:
   Status names(Cursor& prop, std::vector<FileItem>& files) {
     auto external = prop.byte();
     if (!external) return external.error();
-    if (*external != 0) return make_error(ErrorCode::kUnsupported, "7z file names stored outside the header are not supported");
+    if (*external != 0)
+      return make_error(ErrorCode::kUnsupported,
+                        "7z file names stored outside the header are not supported");
     auto raw = prop.bytes(prop.remaining());
     if (!raw) return raw.error();
     const ByteView all = *raw;
     std::size_t pos = 0;
     for (std::size_t i = 0; i < files.size(); ++i) {
       std::size_t end = pos;
-      while (end + 1 < all.size() && (all[end] | all[end + 1]) != 0) end += 2;
+      while (end + 1 < all.size() && (all[end] | all[end + 1]) != 0)
+        end += 2;
       if (end + 1 >= all.size()) return corrupt("the file names end early");
       auto name = utf16le_to_utf8(all.subspan(pos, end - pos));
       if (!name) return corrupt("file name " + std::to_string(i + 1) + " is not valid UTF-16");
@@ -491,8 +535,8 @@ private:
   }
 
   Status match_files_to_streams(const Header& h) {
-    const std::size_t with_stream = static_cast<std::size_t>(
-        std::count_if(h.files.begin(), h.files.end(), [](const FileItem& f) { return f.has_stream; }));
+    const std::size_t with_stream = static_cast<std::size_t>(std::count_if(
+        h.files.begin(), h.files.end(), [](const FileItem& f) { return f.has_stream; }));
     if (with_stream != h.main.substream_sizes.size()) {
       return corrupt("the archive lists " + std::to_string(with_stream) + " files with data but " +
                      std::to_string(h.main.substream_sizes.size()) + " data streams");
@@ -508,21 +552,28 @@ private:
 
 Result<NextHeaderRef> parse_signature_header(ByteView archive) {
   const std::size_t probe = std::min(archive.size(), kSignature.size());
-  if (archive.empty() || !std::equal(archive.begin(), archive.begin() + static_cast<std::ptrdiff_t>(probe), kSignature.begin())) {
+  if (archive.empty() ||
+      !std::equal(archive.begin(), archive.begin() + static_cast<std::ptrdiff_t>(probe),
+                  kSignature.begin())) {
     return make_error(ErrorCode::kNotAnArchive, "not a 7z archive");
   }
   if (archive.size() < kSignatureHeaderSize) {
-    return make_error(ErrorCode::kTruncated, "the archive is truncated (it ends inside the signature header)");
+    return make_error(ErrorCode::kTruncated,
+                      "the archive is truncated (it ends inside the signature header)");
   }
   const std::uint8_t* p = archive.data();
-  if (p[6] != 0) return make_error(ErrorCode::kUnsupported, "7z format version " + std::to_string(p[6]) + " is not supported");
+  if (p[6] != 0)
+    return make_error(ErrorCode::kUnsupported,
+                      "7z format version " + std::to_string(p[6]) + " is not supported");
   if (load_le32(p + 8) != seven_zip_crc(archive.subspan(12, 20))) {
-    return make_error(ErrorCode::kCrcMismatch, "the archive's start header is damaged (CRC mismatch)");
+    return make_error(ErrorCode::kCrcMismatch,
+                      "the archive's start header is damaged (CRC mismatch)");
   }
   NextHeaderRef ref{load_le64(p + 12), load_le64(p + 20), load_le32(p + 28)};
   const std::uint64_t available = archive.size() - kSignatureHeaderSize;
   if (ref.offset > available || ref.size > available - ref.offset) {
-    return make_error(ErrorCode::kTruncated, "the archive is truncated (its header lies beyond the end of the data)");
+    return make_error(ErrorCode::kTruncated,
+                      "the archive is truncated (its header lies beyond the end of the data)");
   }
   return ref;
 }

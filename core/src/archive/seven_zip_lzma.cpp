@@ -60,15 +60,17 @@ struct Lzma2State {
 
 Result<std::uint64_t> lzma_dictionary_size(ByteView props) {
   CLzmaProps decoded;
-  if (props.size() != LZMA_PROPS_SIZE || LzmaProps_Decode(&decoded, props.data(), LZMA_PROPS_SIZE) != SZ_OK) {
+  if (props.size() != LZMA_PROPS_SIZE ||
+      LzmaProps_Decode(&decoded, props.data(), LZMA_PROPS_SIZE) != SZ_OK) {
     return make_error(ErrorCode::kCorrupt, "malformed LZMA properties");
   }
-  return std::uint64_t{props[1]} | (std::uint64_t{props[2]} << 8) | (std::uint64_t{props[3]} << 16) |
-         (std::uint64_t{props[4]} << 24);
+  return std::uint64_t{props[1]} | (std::uint64_t{props[2]} << 8) |
+         (std::uint64_t{props[3]} << 16) | (std::uint64_t{props[4]} << 24);
 }
 
 Result<std::uint64_t> lzma2_dictionary_size(ByteView props) {
-  if (props.size() != 1 || props[0] > 40) return make_error(ErrorCode::kCorrupt, "malformed LZMA2 properties");
+  if (props.size() != 1 || props[0] > 40)
+    return make_error(ErrorCode::kCorrupt, "malformed LZMA2 properties");
   const unsigned p = props[0];
   if (p == 40) return std::uint64_t{0xFFFFFFFF};
   return std::uint64_t{2u | (p & 1u)} << (p / 2 + 11);
@@ -77,7 +79,8 @@ Result<std::uint64_t> lzma2_dictionary_size(ByteView props) {
 Status lzma_decode(ByteView props, ByteView in, std::span<std::uint8_t> out) {
   if (out.empty()) return success();
   LzmaState state;
-  if (LzmaDec_AllocateProbs(&state.dec, props.data(), static_cast<unsigned>(props.size()), &kAlloc) != SZ_OK) {
+  if (LzmaDec_AllocateProbs(&state.dec, props.data(), static_cast<unsigned>(props.size()),
+                            &kAlloc) != SZ_OK) {
     return make_error(ErrorCode::kCorrupt, "malformed LZMA properties");
   }
   state.dec.dic = out.data();
@@ -85,10 +88,13 @@ Status lzma_decode(ByteView props, ByteView in, std::span<std::uint8_t> out) {
   LzmaDec_Init(&state.dec);
   SizeT in_len = in.size();
   ELzmaStatus status = LZMA_STATUS_NOT_SPECIFIED;
-  const SRes res = LzmaDec_DecodeToDic(&state.dec, out.size(), in.data(), &in_len, LZMA_FINISH_END, &status);
+  const SRes res =
+      LzmaDec_DecodeToDic(&state.dec, out.size(), in.data(), &in_len, LZMA_FINISH_END, &status);
   // A 7z LZMA stream fills the output exactly and uses up its input, with or without an end mark.
-  const bool finished = status == LZMA_STATUS_FINISHED_WITH_MARK || status == LZMA_STATUS_MAYBE_FINISHED_WITHOUT_MARK;
-  if (res != SZ_OK || !finished || state.dec.dicPos != out.size() || in_len != in.size()) return data_error("LZMA");
+  const bool finished =
+      status == LZMA_STATUS_FINISHED_WITH_MARK || status == LZMA_STATUS_MAYBE_FINISHED_WITHOUT_MARK;
+  if (res != SZ_OK || !finished || state.dec.dicPos != out.size() || in_len != in.size())
+    return data_error("LZMA");
   return success();
 }
 
@@ -105,9 +111,10 @@ Status lzma2_decode(ByteView props, ByteView in, std::span<std::uint8_t> out) {
   Lzma2Dec_Init(&state.dec);
   SizeT in_len = in.size();
   ELzmaStatus status = LZMA_STATUS_NOT_SPECIFIED;
-  const SRes res = Lzma2Dec_DecodeToDic(&state.dec, out.size(), in.data(), &in_len, LZMA_FINISH_END, &status);
-  if (res != SZ_OK || status != LZMA_STATUS_FINISHED_WITH_MARK || state.dec.decoder.dicPos != out.size() ||
-      in_len != in.size()) {
+  const SRes res =
+      Lzma2Dec_DecodeToDic(&state.dec, out.size(), in.data(), &in_len, LZMA_FINISH_END, &status);
+  if (res != SZ_OK || status != LZMA_STATUS_FINISHED_WITH_MARK ||
+      state.dec.decoder.dicPos != out.size() || in_len != in.size()) {
     return data_error("LZMA2");
   }
   return success();

@@ -80,7 +80,9 @@ std::uint32_t load_le32(ByteView p) {
 }
 
 // ARM64 and RISCV may carry a 4-byte start address; the others take no properties.
-bool takes_start_address(std::uint64_t id) { return id == kArm64Id || id == kRiscvId; }
+bool takes_start_address(std::uint64_t id) {
+  return id == kArm64Id || id == kRiscvId;
+}
 
 } // namespace
 
@@ -95,7 +97,8 @@ Method describe_method(std::uint64_t id) {
 
 Status check_filter_props(std::uint64_t id, ByteView props, std::string_view name) {
   auto unsupported = [&] {
-    return make_error(ErrorCode::kUnsupported, "unsupported properties for the " + std::string(name) + " filter");
+    return make_error(ErrorCode::kUnsupported,
+                      "unsupported properties for the " + std::string(name) + " filter");
   };
   if (id == kDeltaId) return props.size() == 1 ? success() : unsupported();
   if (props.empty()) return success();

@@ -14,7 +14,7 @@ enum class MethodKind {
   kCopy,
   kLzma,
   kLzma2,
-  kAes,    // 7zAES: AES-256-CBC, key from SHA-256 over salt + UTF-16LE password
+  kAes, // 7zAES: AES-256-CBC, key from SHA-256 over salt + UTF-16LE password
   kDelta,
   kBranch, // executable filters (BCJ x86, ARM64, ...): in place, same size in and out
   kUnsupported,

@@ -16,7 +16,9 @@ namespace reelcheck::detail {
 
 // Result of a step that yields nothing but may fail.
 using Status = Result<std::monostate>;
-inline Status success() { return std::monostate{}; }
+inline Status success() {
+  return std::monostate{};
+}
 
 namespace sz {
 
@@ -71,8 +73,8 @@ struct Folder {
   std::array<std::uint32_t, kMaxInStreams> packed_streams{}; // in-stream index per pack stream
   std::uint32_t num_packed_streams = 0;
   std::array<std::uint64_t, kMaxCoders> unpack_sizes{}; // one per coder output
-  std::uint32_t main_coder = 0;                          // the coder whose output is unbound
-  std::uint32_t first_pack_stream = 0;                   // index into StreamsInfo::pack_sizes
+  std::uint32_t main_coder = 0;                         // the coder whose output is unbound
+  std::uint32_t first_pack_stream = 0;                  // index into StreamsInfo::pack_sizes
   std::optional<std::uint32_t> crc;
 
   std::uint64_t unpack_size() const { return unpack_sizes[main_coder]; }

@@ -33,7 +33,8 @@ std::string printable(std::string_view name) {
 
 class Extraction {
 public:
-  Extraction(ByteView archive, std::string_view archive_name, ByteView password, const Limits& limits)
+  Extraction(ByteView archive, std::string_view archive_name, ByteView password,
+             const Limits& limits)
       : archive_(archive), name_(archive_name), keys_(password), limits_(limits) {}
 
   Result<std::vector<ArchiveEntry>> run() {
@@ -41,13 +42,16 @@ public:
     if (!ref) return located(ref.error());
     if (ref->size == 0) return std::vector<ArchiveEntry>{}; // an archive with nothing in it
 
-    ByteView header = archive_.subspan(static_cast<std::size_t>(sz::kSignatureHeaderSize + ref->offset),
-                                       static_cast<std::size_t>(ref->size));
+    ByteView header =
+        archive_.subspan(static_cast<std::size_t>(sz::kSignatureHeaderSize + ref->offset),
+                         static_cast<std::size_t>(ref->size));
     if (detail::seven_zip_crc(header) != ref->crc) {
-      return located(make_error(ErrorCode::kCrcMismatch, "the archive header is damaged (CRC mismatch)"));
+      return located(
+          make_error(ErrorCode::kCrcMismatch, "the archive header is damaged (CRC mismatch)"));
     }
     for (int level = 0;; ++level) {
-      if (header.empty()) return located(make_error(ErrorCode::kCorrupt, "the archive header is empty"));
+      if (header.empty())
+        return located(make_error(ErrorCode::kCorrupt, "the archive header is empty"));
       if (header[0] == sz::kHeader) break;
       if (header[0] != sz::kEncodedHeader || level == kMaxHeaderLevels) {
         return located(make_error(ErrorCode::kCorrupt, "the archive header has an unknown form"));
@@ -82,24 +86,28 @@ private:
     pos += si.pack_pos;
     for (std::uint64_t size : si.pack_sizes) {
       if (size > end - pos) return truncated();
-      streams.push_back(archive_.subspan(static_cast<std::size_t>(pos), static_cast<std::size_t>(size)));
+      streams.push_back(
+          archive_.subspan(static_cast<std::size_t>(pos), static_cast<std::size_t>(size)));
       pos += size;
     }
     return streams;
   }
 
   Error truncated() const {
-    return located(make_error(ErrorCode::kTruncated, "the archive is truncated (packed data is missing)"));
+    return located(
+        make_error(ErrorCode::kTruncated, "the archive is truncated (packed data is missing)"));
   }
 
-  Result<std::vector<sz::FolderPlan>> plan_all(const sz::StreamsInfo& si, const std::vector<ByteView>& packs) const {
+  Result<std::vector<sz::FolderPlan>> plan_all(const sz::StreamsInfo& si,
+                                               const std::vector<ByteView>& packs) const {
     std::vector<sz::FolderPlan> plans;
     plans.reserve(si.folders.size());
     for (const sz::Folder& f : si.folders) {
       auto plan = sz::plan_folder(f, packs[f.first_pack_stream].size(), limits_);
       if (!plan) return located(plan.error());
       if (plan->encrypted && !keys_.has_password()) {
-        return make_error(ErrorCode::kPasswordRequired, name_ + " is encrypted: a transport key is needed");
+        return make_error(ErrorCode::kPasswordRequired,
+                          name_ + " is encrypted: a transport key is needed");
       }
       plans.push_back(*plan);
     }
@@ -120,7 +128,8 @@ private:
 
   Error crc_error(const sz::FolderPlan& plan, std::string_view what) const {
     if (plan.encrypted) return wrong_key();
-    return located(make_error(ErrorCode::kCrcMismatch, "CRC mismatch in " + std::string(what) + ": the data is damaged"));
+    return located(make_error(ErrorCode::kCrcMismatch,
+                              "CRC mismatch in " + std::string(what) + ": the data is damaged"));
   }
 
   Result<SecureBytes> decode_encoded_header(ByteView after_id) {
@@ -136,8 +145,9 @@ private:
       auto out = decode(f, (*plans)[i], (*packs)[f.first_pack_stream], "the archive header");
       if (!out) return out.error();
       if (out->size() > limits_.max_total_size - header.size()) {
-        return located(make_error(ErrorCode::kLimitExceeded, "the archive header exceeds the " +
-                                                                 sz::format_size(limits_.max_total_size) + " limit"));
+        return located(make_error(ErrorCode::kLimitExceeded,
+                                  "the archive header exceeds the " +
+                                      sz::format_size(limits_.max_total_size) + " limit"));
       }
       header.insert(header.end(), out->begin(), out->end());
     }
@@ -153,14 +163,16 @@ private:
     for (const sz::FileItem& file : h.files) {
       auto name = detail::normalise_entry_name(file.name);
       if (!name) {
-        return located(make_error(ErrorCode::kUnsafeName, "unsafe entry name \"" + printable(file.name) + "\""));
+        return located(make_error(ErrorCode::kUnsafeName,
+                                  "unsafe entry name \"" + printable(file.name) + "\""));
       }
       if (file.is_dir || file.is_anti) continue;
       if (file.has_stream) {
         const std::uint64_t size = si.substream_sizes[entry_of_stream.size()];
         if (size > limits_.max_entry_size) {
-          return located(make_error(ErrorCode::kLimitExceeded, "entry " + printable(*name) + " exceeds the " +
-                                                                   sz::format_size(limits_.max_entry_size) + " limit"));
+          return located(make_error(ErrorCode::kLimitExceeded,
+                                    "entry " + printable(*name) + " exceeds the " +
+                                        sz::format_size(limits_.max_entry_size) + " limit"));
         }
         entry_of_stream.push_back(entries.size());
       }
@@ -173,8 +185,9 @@ private:
       // Each term is at most max_total_size (checked first), so the sum cannot overflow.
       const std::uint64_t size = si.folders[i].unpack_size();
       if (size > limits_.max_total_size || total + size > limits_.max_total_size) {
-        return located(make_error(ErrorCode::kLimitExceeded, "the archive unpacks to more than the " +
-                                                                 sz::format_size(limits_.max_total_size) + " limit"));
+        return located(make_error(ErrorCode::kLimitExceeded,
+                                  "the archive unpacks to more than the " +
+                                      sz::format_size(limits_.max_total_size) + " limit"));
       }
       total += size;
     }
@@ -190,7 +203,8 @@ private:
       if (count == 0) continue;
       const sz::Folder& f = si.folders[i];
       const sz::FolderPlan& plan = (*plans)[i];
-      auto out = decode(f, plan, (*packs)[f.first_pack_stream], entries[entry_of_stream[stream]].name);
+      auto out =
+          decode(f, plan, (*packs)[f.first_pack_stream], entries[entry_of_stream[stream]].name);
       if (!out) return out.error();
       std::size_t offset = 0;
       for (std::uint32_t k = 0; k < count; ++k, ++stream) {
@@ -219,8 +233,8 @@ private:
 
 } // namespace
 
-Result<std::vector<ArchiveEntry>> SevenZipReader::read(ByteView archive, std::string_view archive_name,
-                                                       ByteView password) const {
+Result<std::vector<ArchiveEntry>>
+SevenZipReader::read(ByteView archive, std::string_view archive_name, ByteView password) const {
   Extraction extraction(archive, archive_name, password, limits_);
   return extraction.run();
 }
