@@ -454,6 +454,8 @@ private:
     if (!n) return n.error();
     if (*n > limits_.max_entries)
       return make_error(ErrorCode::kLimitExceeded, limit_message(*n, limits_.max_entries));
+    // Every file has a name, and every name at least its 2-byte terminator.
+    if (*n > in_.remaining() / 2) return corrupt("the file count exceeds what the header can hold");
     const auto num_files = static_cast<std::size_t>(*n);
     std::vector<bool> empty_stream(num_files, false);
     std::vector<bool> empty_file;

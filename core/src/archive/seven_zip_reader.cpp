@@ -2,6 +2,7 @@
 // Everything that can be checked from the header (names, limits, methods, missing data, a
 // missing key) is checked before the first byte is decompressed, and entries are handed out
 // only when every folder decoded and every CRC matched: a wrong key never leaks partial data.
+#include <new>
 #include <string>
 
 #include "archive/entry_name.hpp"
@@ -120,7 +121,9 @@ private:
     auto out = sz::decode_folder(f, plan, packed, keys_);
     if (!out) {
       if (plan.encrypted && out.error().code == ErrorCode::kCorrupt) return wrong_key();
-      return located(out.error());
+      Error e = out.error();
+      if (e.code == ErrorCode::kCorrupt) e.message += " (in " + std::string(what) + ")";
+      return located(std::move(e));
     }
     if (f.crc && detail::seven_zip_crc(as_bytes(*out)) != *f.crc) return crc_error(plan, what);
     return out;
@@ -157,6 +160,7 @@ private:
   Result<std::vector<ArchiveEntry>> extract(const sz::Header& h) {
     const sz::StreamsInfo& si = h.main;
     std::vector<ArchiveEntry> entries;
+    entries.reserve(h.files.size());
     // entry_of_stream[k]: the entry that receives data stream k (streams follow file order).
     std::vector<std::size_t> entry_of_stream;
     entry_of_stream.reserve(si.substream_sizes.size());
@@ -235,8 +239,15 @@ private:
 
 Result<std::vector<ArchiveEntry>>
 SevenZipReader::read(ByteView archive, std::string_view archive_name, ByteView password) const {
-  Extraction extraction(archive, archive_name, password, limits_);
-  return extraction.run();
+  // Sizes are limit-checked before allocation, but a limit may still be more than the
+  // machine (or a wasm heap) can give; that must not escape as an exception.
+  try {
+    Extraction extraction(archive, archive_name, password, limits_);
+    return extraction.run();
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorCode::kLimitExceeded,
+                      std::string(archive_name) + ": not enough memory to unpack the archive");
+  }
 }
 
 } // namespace reelcheck
