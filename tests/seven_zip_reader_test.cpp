@@ -524,7 +524,7 @@ TEST_F(SevenZipReaderTest, TwelveThousandPemFilesReadFast) {
   EXPECT_LT(ms, 1000);
 #else
   // Generous: Debug and sanitizer builds run the decoder several times slower than Release.
-  EXPECT_LT(ms, 5000);
+  EXPECT_LT(ms, 10000);
 #endif
 }
 
@@ -569,9 +569,9 @@ void damage_loop(const Bytes& original, ByteView password, int iterations, unsig
 
 TEST_F(SevenZipReaderTest, RobustAgainstRandomDamage) {
   const Files files{{"a.txt", sample_text(700, 1)}, {"d/b.pem", sample_text(300, 2)}, {"e", ""}};
-  damage_loop(make_archive(files, "-mhc=off", "plain.7z"), {}, 1500, 1);
-  damage_loop(make_archive(files, "", "packed.7z"), {}, 1000, 2);
-  damage_loop(make_archive(files, "-mx0 -mhc=off -mf=Delta:2", "copy.7z"), {}, 500, 3);
+  damage_loop(make_archive(files, "-mtm=off -mhc=off", "plain.7z"), {}, 1500, 1);
+  damage_loop(make_archive(files, "-mtm=off", "packed.7z"), {}, 1000, 2);
+  damage_loop(make_archive(files, "-mtm=off -mx0 -mhc=off -mf=Delta:2", "copy.7z"), {}, 500, 3);
   if (!kSanitizedBuild) {
     damage_loop(make_archive({{"p.exe", sample_x86(600)}}, "-m0=BCJ -m1=LZMA -ms=off", "bcj.7z"),
                 {}, 500, 4);
