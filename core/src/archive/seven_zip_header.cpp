@@ -322,13 +322,14 @@ private:
       if (!in_index) return in_index.error();
       auto out_index = in_.number();
       if (!out_index) return out_index.error();
-      if (*in_index >= f.num_in_streams || in_used[*in_index] || *out_index >= f.num_coders ||
-          out_used[*out_index]) {
+      if (*in_index >= f.num_in_streams || *out_index >= f.num_coders) {
         return corrupt("a folder with inconsistent bind pairs");
       }
-      in_used[*in_index] = out_used[*out_index] = true;
-      f.bind_pairs[i] = {static_cast<std::uint32_t>(*in_index),
-                         static_cast<std::uint32_t>(*out_index)};
+      const auto in = static_cast<std::uint32_t>(*in_index);
+      const auto out = static_cast<std::uint32_t>(*out_index);
+      if (in_used[in] || out_used[out]) return corrupt("a folder with inconsistent bind pairs");
+      in_used[in] = out_used[out] = true;
+      f.bind_pairs[i] = {in, out};
     }
     f.main_coder = static_cast<std::uint32_t>(
         std::find(out_used.begin(), out_used.begin() + f.num_coders, false) - out_used.begin());
@@ -343,10 +344,10 @@ private:
     for (std::uint32_t i = 0; i < f.num_packed_streams; ++i) {
       auto index = in_.number();
       if (!index) return index.error();
-      if (*index >= f.num_in_streams || in_used[*index])
+      if (*index >= f.num_in_streams || in_used[static_cast<std::uint32_t>(*index)])
         return corrupt("a folder with inconsistent packed streams");
-      in_used[*index] = true;
       f.packed_streams[i] = static_cast<std::uint32_t>(*index);
+      in_used[f.packed_streams[i]] = true;
     }
     return success();
   }

@@ -16,8 +16,6 @@
 namespace reelcheck {
 namespace {
 
-using detail::Status;
-using detail::success;
 namespace sz = detail::sz;
 
 // A decoded header may itself be an encoded header; 7-Zip writes one level, we allow a few.
