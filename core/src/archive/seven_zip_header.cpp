@@ -231,7 +231,8 @@ private:
 
   Status unpack_info(StreamsInfo& out) {
     SZ_TRY(expect(in_, kFolder, "the coders info"));
-    auto n = in_.count("folder", in_.remaining());
+    // A folder takes at least 3 header bytes: coder count, coder flags, unpack size.
+    auto n = in_.count("folder", in_.remaining() / 3);
     if (!n) return n.error();
     if (*n > limits_.max_entries)
       return make_error(ErrorCode::kLimitExceeded, limit_message(*n, limits_.max_entries));
