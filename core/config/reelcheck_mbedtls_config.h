@@ -32,6 +32,7 @@
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED /* Trust M CA 306 */
 #define MBEDTLS_ECP_DP_SECP521R1_ENABLED /* ECC Root CA 2 */
 #define MBEDTLS_ECP_NIST_OPTIM
+#define MBEDTLS_ECP_WINDOW_SIZE 6 /* larger cached comb tables for G and the CA key (see pki/ecdsa_fixed_base.hpp) */
 #define MBEDTLS_ECP_NO_INTERNAL_RNG /* verification only: no secret scalars, no RNG needed */
 #define MBEDTLS_RSA_C
 #define MBEDTLS_PKCS1_V15

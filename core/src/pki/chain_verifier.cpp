@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <string>
 
+#include "pki/ecdsa_fixed_base.hpp"
 #include "pki/parsed_certificate.hpp"
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/trust.hpp"
@@ -25,6 +26,7 @@ struct Anchor {
   CrtPtr crt;
   std::string name;
   int parent = -1; // index of the anchor that signed this one; -1 for a root or a lone anchor
+  std::unique_ptr<detail::EcdsaFixedBaseVerifier> ecdsa; // for EC keys: the fast path
 };
 
 void add_problem(CertificateVerdict& v, std::string code, std::string message) {
@@ -85,7 +87,7 @@ struct ChainVerifier::Impl {
   }
 
   // The anchor that signed `crt`, or -1 with a reason recorded in `v`.
-  int find_issuer(const mbedtls_x509_crt& crt, CertificateVerdict& v) const {
+  int find_issuer(const mbedtls_x509_crt& crt, CertificateVerdict& v) {
     bool name_known = false;
     bool any_key_matches = false; // a same-named CA holds the key the certificate names (or it names none)
     bool unsupported = false;
@@ -94,7 +96,7 @@ struct ChainVerifier::Impl {
       const auto& ca = *anchors[i].crt;
       if (!detail::same_name(ca.subject_raw, crt.issuer_raw)) continue;
       name_known = true;
-      const auto result = detail::check_signature(crt, ca);
+      const auto result = detail::check_signature(crt, ca, anchors[i].ecdsa.get());
       if (result == SignatureCheck::kValid) {
         if (!is_ca_usable(ca))
           add_problem(v, "issuer_untrusted", "issuer '" + anchors[i].name +
@@ -122,7 +124,7 @@ struct ChainVerifier::Impl {
   }
 
   CertificateVerdict verify(ByteView data, CheckTime at, bool device_rules,
-                            std::optional<Slot> slot) const {
+                            std::optional<Slot> slot) {
     CertificateVerdict v;
     auto parsed = detail::parse_certificates(data, "certificate");
     if (!parsed) {
@@ -166,8 +168,10 @@ ChainVerifier::ChainVerifier(const TrustStore& store) : impl_(std::make_unique<I
   for (const auto& anchor : store.anchors()) {
     auto parsed = detail::parse_certificates(anchor.der, anchor.source);
     if (!parsed) continue; // TrustStore::add only keeps certificates that parsed
-    impl_->anchors.push_back(Anchor{std::move(*parsed), {}, -1});
-    impl_->anchors.back().name = detail::common_name(*impl_->anchors.back().crt);
+    Anchor& a = impl_->anchors.emplace_back(Anchor{std::move(*parsed), {}, -1, nullptr});
+    a.name = detail::common_name(*a.crt);
+    if (mbedtls_pk_can_do(&a.crt->pk, MBEDTLS_PK_ECDSA))
+      a.ecdsa = detail::EcdsaFixedBaseVerifier::create(*mbedtls_pk_ec(a.crt->pk));
   }
   impl_->link_anchors();
 }
@@ -187,7 +191,7 @@ CertificateVerdict ChainVerifier::verify(const CertificateFile& file, CheckTime 
     add_problem(v, "name_mismatch",
                 "file name does not follow <chipID>_" + std::string(slot_name(file.slot)) + ".pem");
   } else if (*parts.slot != file.slot) {
-    add_problem(v, "name_mismatch", "a " + std::string(slot_name(*parts.slot)) +
+    add_problem(v, "name_mismatch", "an " + std::string(slot_name(*parts.slot)) +
                                         " certificate file in the " +
                                         std::string(slot_name(file.slot)) + " archive");
   }

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "pki/ecdsa_fixed_base.hpp"
 #include "util/civil_time.hpp"
 #include "util/hex.hpp"
 
@@ -144,7 +145,8 @@ std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt) {
   return ByteView(p, len);
 }
 
-SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent) {
+SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
+                               EcdsaFixedBaseVerifier* parent_ecdsa) {
   const mbedtls_md_info_t* md = mbedtls_md_info_from_type(child.sig_md);
   if (md == nullptr) return SignatureCheck::kUnsupportedAlgorithm;
   unsigned char hash[MBEDTLS_MD_MAX_SIZE];
@@ -153,6 +155,10 @@ SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509
   // a ChainVerifier is per thread.
   auto* key = const_cast<mbedtls_pk_context*>(&parent.pk);
   if (!mbedtls_pk_can_do(key, child.sig_pk)) return SignatureCheck::kInvalid;
+  if (parent_ecdsa != nullptr && child.sig_pk == MBEDTLS_PK_ECDSA)
+    return parent_ecdsa->verify(hash, mbedtls_md_get_size(md), child.sig.p, child.sig.len)
+               ? SignatureCheck::kValid
+               : SignatureCheck::kInvalid;
   const int ret = mbedtls_pk_verify_ext(child.sig_pk, child.sig_opts, key, child.sig_md, hash,
                                         mbedtls_md_get_size(md), child.sig.p, child.sig.len);
   return ret == 0 ? SignatureCheck::kValid : SignatureCheck::kInvalid;

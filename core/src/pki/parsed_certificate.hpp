@@ -35,8 +35,12 @@ std::string format_x509_time(const mbedtls_x509_time& t);
 std::optional<ByteView> subject_key_id(const mbedtls_x509_crt& crt);
 std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt);
 
+class EcdsaFixedBaseVerifier;
+
 enum class SignatureCheck { kValid, kInvalid, kUnsupportedAlgorithm };
-SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent);
+// `parent_ecdsa`, when given, is a fixed-base verifier for parent's EC key (the fast path).
+SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
+                               EcdsaFixedBaseVerifier* parent_ecdsa = nullptr);
 
 inline bool same_name(const mbedtls_x509_buf& a, const mbedtls_x509_buf& b) {
   return a.len == b.len && std::equal(a.p, a.p + a.len, b.p);
