@@ -1,6 +1,6 @@
 // Makes the fixture bundles once (tests/fixtures/make_fixtures.sh, the same script the unit
-// tests use: real 7zz + openssl) into build/fixtures, and reuses them while the script is
-// unchanged. REELCHECK_E2E_QUICK=1 skips the 4,100-chip reel.
+// tests use: real 7zz + openssl) into build/fixtures; the script reuses its own cache.
+// REELCHECK_E2E_QUICK=1 skips the 4,100-chip reel.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,18 +14,10 @@ export default async function globalSetup() {
   if (!fs.existsSync(web)) throw new Error('build/web is missing: run scripts/build_web.sh first');
   const script = path.join(root, 'tests', 'fixtures', 'make_fixtures.sh');
   const out = process.env.REELCHECK_FIXTURES || path.join(root, 'build', 'fixtures');
-  const manifest = path.join(out, 'manifest.json');
   const quick = process.env.REELCHECK_E2E_QUICK === '1';
-  const stamp = path.join(out, '.e2e-stamp');
-  const want = (quick ? 'quick ' : 'full ') + fs.statSync(script).mtimeMs;
-  const have = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8') : '';
-  const fresh = fs.existsSync(manifest) && (have === want || (quick && have.startsWith('full ') && have.endsWith(' ' + fs.statSync(script).mtimeMs)));
-  if (!fresh) {
-    fs.rmSync(out, { recursive: true, force: true });
-    const t0 = Date.now();
-    execFileSync('bash', [script, out, ...(quick ? ['--quick'] : [])], { cwd: root, stdio: 'inherit' });
-    fs.writeFileSync(stamp, want);
-    console.log(`fixtures made in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${out}`);
-  }
+  // The script caches its output itself (OUTDIR/.stamp) and locks against a concurrent CTest run.
+  const t0 = Date.now();
+  execFileSync('bash', [script, out, ...(quick ? ['--quick'] : [])], { cwd: root, stdio: 'inherit' });
+  console.log(`fixtures ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${out}`);
   process.env.REELCHECK_FIXTURES = out;
 }

@@ -143,6 +143,7 @@
       this.verifiers = verifiers;
       const anchorCopies = () => (anchors || []).map((a) => ({ name: a.name, bytes: a.bytes.slice(0) }));
       const verifiersReady = Promise.all(verifiers.map((v) => v.call('initVerifier', { anchors: anchorCopies(), useDefaults })));
+      verifiersReady.catch(() => {}); // when opening fails first, the verifiers are just stopped
 
       progress({ phase: 'reading', done: 0, total: 1 });
       let opened;
@@ -175,7 +176,12 @@
           progress({ phase: 'verifying', done, total });
         }
       };
-      await Promise.all(verifiers.map(loop));
+      try {
+        await Promise.all(verifiers.map(loop));
+      } catch (err) {
+        this.stopVerifiers(); // the other loops end with 'cancelled', which nobody waits for
+        throw err;
+      }
       this.stopVerifiers();
       if (token !== this.runToken) throw engineError('cancelled', 'Stopped.');
 

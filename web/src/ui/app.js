@@ -360,7 +360,11 @@
 
   // ---- last line of defence: never a blank page ----------------------------------------------
   window.addEventListener('error', (e) => { showError('internal', e.message); setBusy(false); });
-  window.addEventListener('unhandledrejection', (e) => { showError((e.reason && e.reason.code) || 'internal', e.reason && e.reason.message); setBusy(false); });
+  window.addEventListener('unhandledrejection', (e) => {
+    if (e.reason && e.reason.code === 'cancelled') { e.preventDefault(); return; } // a run we stopped ourselves
+    showError((e.reason && e.reason.code) || 'internal', e.reason && e.reason.message);
+    setBusy(false);
+  });
   if (typeof WebAssembly !== 'object' || typeof Worker !== 'function') {
     showError('internal', 'This browser lacks WebAssembly or Web Workers; use a current Chromium, Firefox or Safari.');
     $('verify-button').disabled = true;

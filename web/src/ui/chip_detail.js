@@ -100,15 +100,16 @@
       const reasons = (chip.reasons || []).length
         ? h('ul', { class: 'reasons', 'aria-label': 'Reasons' }, chip.reasons.map((r) => h('li', null, r.message, ' ', h('code', { text: '(' + r.code + ')' }))))
         : null;
-      this.body.replaceChildren(
+      this.body.replaceChildren(...[
         h('p', null, h('span', { class: 'pill ' + chip.status, 'data-testid': 'detail-status', text: STATUS[chip.status] || chip.status })),
         reasons,
         dl([['Chip ID', chip.chip_id, true], ['Batch', chip.batch, true], ['Wafer X / Y', chip.wafer_x + ' / ' + chip.wafer_y, true]]),
-        ['E0E0', 'E0E1', 'E0E2'].map((s) => slotSection(s, chip.certificates && chip.certificates[s])),
+        ...['E0E0', 'E0E1', 'E0E2'].map((s) => slotSection(s, chip.certificates && chip.certificates[s])),
         h('section', { class: 'slot', 'aria-label': 'Secrets' },
           h('p', { class: 'hint', text: 'Secrets stay masked until you reveal them. They are never stored or sent.' }),
           this.secretBlock('Platform binding secret (PBS, 0xE140)', 'pbs', chip.pbs),
-          this.secretBlock('Authorization reference (0xF1D0)', 'auth', chip.auth)));
+          this.secretBlock('Authorization reference (0xF1D0)', 'auth', chip.auth)),
+      ].filter(Boolean));
     }
   }
 
