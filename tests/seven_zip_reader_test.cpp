@@ -74,25 +74,6 @@ std::string sample_x86(std::size_t size) {
   return s;
 }
 
-// The LZMA SDK's x86 BCJ filter (Bra86.c) reads unaligned 32-bit words on purpose, which
-// UBSan's alignment check rejects. REELCHECK_SANITIZE builds (ASan + UBSan; GCC only
-// announces the ASan half) skip the BCJ decodes until rc_lzma is built with
-// -fno-sanitize=alignment.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitizedBuild = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitizedBuild = true;
-#else
-constexpr bool kSanitizedBuild = false;
-#endif
-#else
-constexpr bool kSanitizedBuild = false;
-#endif
-
-#define SKIP_BCJ_UNDER_SANITIZER()                                                                 \
-  if (kSanitizedBuild) GTEST_SKIP() << "LZMA SDK BCJ filter does unaligned loads (UBSan)"
-
 class SevenZipReaderTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -197,7 +178,6 @@ TEST_F(SevenZipReaderTest, NonSolid) {
 }
 
 TEST_F(SevenZipReaderTest, BcjFilter) {
-  SKIP_BCJ_UNDER_SANITIZER();
   const Files files{{"prog.exe", sample_x86(100000)}, {"more.bin", sample_x86(3001)}};
   expect_entries(SevenZipReader().read(view(make_archive(files, "-mf=BCJ")), "a.7z"), files);
 }
@@ -213,7 +193,6 @@ TEST_F(SevenZipReaderTest, Arm64Filter) {
 }
 
 TEST_F(SevenZipReaderTest, LzmaWithBcjInOneFolder) {
-  SKIP_BCJ_UNDER_SANITIZER();
   const Files files{{"prog.exe", sample_x86(50000)}};
   expect_entries(SevenZipReader().read(view(make_archive(files, "-m0=BCJ -m1=LZMA")), "a.7z"),
                  files);
@@ -275,7 +254,6 @@ TEST_F(SevenZipReaderTest, EncryptedNonSolidWithNonAsciiPassword) {
 }
 
 TEST_F(SevenZipReaderTest, EncryptedLzmaWithBcj) {
-  SKIP_BCJ_UNDER_SANITIZER();
   const Files files{{"prog.exe", sample_x86(30000)}};
   const Bytes archive = make_archive(files, "-m0=BCJ -m1=LZMA -pk");
   expect_entries(SevenZipReader().read(view(archive), "keys.7z", view("k")), files);
@@ -572,10 +550,8 @@ TEST_F(SevenZipReaderTest, RobustAgainstRandomDamage) {
   damage_loop(make_archive(files, "-mtm=off -mhc=off", "plain.7z"), {}, 1500, 1);
   damage_loop(make_archive(files, "-mtm=off", "packed.7z"), {}, 1000, 2);
   damage_loop(make_archive(files, "-mtm=off -mx0 -mhc=off -mf=Delta:2", "copy.7z"), {}, 500, 3);
-  if (!kSanitizedBuild) {
-    damage_loop(make_archive({{"p.exe", sample_x86(600)}}, "-m0=BCJ -m1=LZMA -ms=off", "bcj.7z"),
-                {}, 500, 4);
-  }
+  damage_loop(make_archive({{"p.exe", sample_x86(600)}}, "-m0=BCJ -m1=LZMA -ms=off", "bcj.7z"),
+              {}, 500, 4);
 }
 
 // Encrypted archives: the key derivation normally takes 2^19 hashes per read, so the test

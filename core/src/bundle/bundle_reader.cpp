@@ -53,6 +53,15 @@ Result<std::vector<ArchiveEntry>> unpack(ByteView data, std::string_view name, B
                     std::string(name) + " is not a 7z or zip archive (nor a Cloud ID bundle)");
 }
 
+// A lone file named like an inner archive may still be a whole bundle that happens to be
+// called "..._keys.7z": it is one if it unpacks (without a key) to inner archives.
+bool is_outer_bundle(const InputFile& input, const Limits& limits) {
+  auto entries = unpack(input.bytes, detail::base_name(input.name), {}, limits);
+  return entries.ok() && std::any_of(entries->begin(), entries->end(), [](const ArchiveEntry& e) {
+           return detail::parse_inner_archive_name(e.name).has_value();
+         });
+}
+
 } // namespace
 
 Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, ByteView transport_key,
@@ -87,7 +96,8 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
   for (const InputFile& input : inputs) {
     bundle.inputs.push_back(std::string(detail::base_name(input.name)));
     report(Phase::kReading, done++, inputs.size());
-    if (detail::parse_inner_archive_name(input.name)) {
+    if (detail::parse_inner_archive_name(input.name) &&
+        !(inputs.size() == 1 && is_outer_bundle(input, remaining))) {
       candidates.emplace_back(std::string(detail::base_name(input.name)), input.bytes);
       continue;
     }

@@ -1,0 +1,118 @@
+// Every fixture bundle (made by 7zz and openssl) through the whole core pipeline, against the
+// outcome the fixture script planted.
+#include <gtest/gtest.h>
+
+#include "fixture_manifest.hpp"
+
+using namespace reelcheck;
+using namespace reelcheck::test;
+
+namespace {
+
+class FixtureBundle : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FixtureBundle, VerdictsMatchWhatWasPlanted) {
+  const std::string name = GetParam();
+  const auto& expected = bundle_entry(name).at("expected");
+  auto report = verify_fixture(name);
+  if (!expected.at("error").is_null()) {
+    const std::string want = expected.at("error").get<std::string>();
+    if (want == "missing_archive") {
+      // Not unusable input: the rest is still verified, the gap is a finding.
+      ASSERT_TRUE(report.ok()) << report.error().message;
+      EXPECT_EQ(report->missing_archives, std::vector<InnerArchiveKind>{InnerArchiveKind::kE0E1Certs});
+      EXPECT_FALSE(report->all_ok());
+      for (const auto& chip : report->chips) {
+        EXPECT_EQ(chip.status, ChipStatus::kFailed);
+        EXPECT_EQ(sorted_codes(chip.reasons), std::vector<std::string>{"missing_certificate"});
+      }
+      return;
+    }
+    ASSERT_FALSE(report.ok()) << name << " should fail with " << want;
+    EXPECT_EQ(error_code_name(report.error().code), want) << report.error().message;
+    EXPECT_FALSE(report.error().message.empty());
+    return;
+  }
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  expect_matches_manifest(*report, expected);
+  EXPECT_EQ(report->counts.certificates, bundle_entry(name).at("certificate_count").get<std::size_t>());
+  EXPECT_EQ(report->reel_id, bundle_entry(name).at("reel_id").get<std::string>());
+  EXPECT_EQ(report->batch_id, bundle_entry(name).at("batch_id").get<std::string>());
+}
+
+std::vector<std::string> small_bundles() {
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : manifest().at("bundles").items())
+    if (name != "big" && name != "bomb") names.push_back(name);
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(All, FixtureBundle, ::testing::ValuesIn(small_bundles()),
+                         [](const auto& info) { return info.param; });
+
+TEST(FixtureBundleSecrets, DecryptedSecretsEqualWhatWasPacked) {
+  const FixtureInput in = load_fixture("clean_7z");
+  const auto inputs = in.inputs();
+  auto bundle = BundleReader().open(inputs, view(in.key));
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  const Bytes csv = read_file(fixtures_dir() / bundle_entry("clean_7z").at("secrets_file").get<std::string>());
+  const std::string text(csv.begin(), csv.end());
+  ASSERT_EQ(bundle->pbs.records.size(), 20u);
+  for (const auto& record : bundle->pbs.records) {
+    std::string hex;
+    for (auto b : record.key) {
+      static const char* d = "0123456789ABCDEF";
+      hex += d[b >> 4];
+      hex += d[b & 15];
+    }
+    // The CSV holds chip,pbs,auth in some case; compare case-insensitively.
+    std::string upper = text;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_NE(upper.find(record.chip_id), std::string::npos);
+    EXPECT_NE(upper.find(hex), std::string::npos) << record.chip_id;
+  }
+}
+
+TEST(FixtureBundleSecrets, WrongKeyGivesOneClearErrorAndNothingElse) {
+  FixtureInput in = load_fixture("wrong_key");
+  const auto inputs = in.inputs();
+  auto bundle = BundleReader().open(inputs, view(in.key));
+  ASSERT_FALSE(bundle.ok());
+  EXPECT_EQ(bundle.error().code, ErrorCode::kWrongKey);
+  EXPECT_NE(bundle.error().message.find("wrong transport key"), std::string::npos);
+  // No key at all: asked for, not guessed.
+  auto none = BundleReader().open(inputs, ByteView{});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, ErrorCode::kPasswordRequired);
+}
+
+TEST(FixtureBundleSecrets, KeyWithSurroundingWhitespaceStillOpens) {
+  FixtureInput in = load_fixture("clean_7z");
+  Bytes padded = {' ', '\t'};
+  padded.insert(padded.end(), in.key.begin(), in.key.end());
+  padded.push_back('\r');
+  padded.push_back('\n');
+  const auto inputs = in.inputs();
+  EXPECT_TRUE(BundleReader().open(inputs, view(padded)).ok());
+}
+
+TEST(FixtureBundleReport, SameBundleSameJsonWhateverTheOuterFormat) {
+  auto a = verify_fixture("clean_7z");
+  auto b = verify_fixture("clean_zip");
+  auto c = verify_fixture("clean_loose");
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  // Only the inputs list differs between the three forms of the same reel.
+  a->inputs = b->inputs = c->inputs = {};
+  EXPECT_EQ(report_to_json(*a), report_to_json(*b));
+  EXPECT_EQ(report_to_json(*a), report_to_json(*c));
+}
+
+TEST(FixtureBundleLimits, ATwoGiBEntryIsRefusedBeforeItIsUnpacked) {
+  if (!manifest().at("bundles").contains("bomb")) GTEST_SKIP() << "quick fixtures: no bomb";
+  auto report = verify_fixture("bomb");
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_NE(report.error().message.find("256 MiB"), std::string::npos) << report.error().message;
+}
+
+} // namespace

@@ -1,0 +1,118 @@
+// Access to the bundles made by tests/fixtures/make_fixtures.sh (CTest runs it first) and to
+// their expected outcomes in manifest.json.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "reelcheck/report.hpp"
+#include "test_util.hpp"
+
+namespace reelcheck::test {
+
+inline const fs::path& fixtures_dir() {
+  static const fs::path dir = REELCHECK_FIXTURES_DIR;
+  return dir;
+}
+
+inline const nlohmann::json& manifest() {
+  static const nlohmann::json m = [] {
+    std::ifstream in(fixtures_dir() / "manifest.json");
+    if (!in) throw std::runtime_error("no fixtures: run tests/fixtures/make_fixtures.sh");
+    return nlohmann::json::parse(in);
+  }();
+  return m;
+}
+
+inline const nlohmann::json& bundle_entry(const std::string& name) {
+  return manifest().at("bundles").at(name);
+}
+
+inline CheckTime fixture_check_time() {
+  return *parse_check_time(manifest().at("check_time").get<std::string>());
+}
+
+inline TrustStore fixture_trust() {
+  TrustStore store = TrustStore::empty();
+  const Bytes pem = read_file(fixtures_dir() / manifest().at("trust").get<std::string>());
+  if (!store.add(view(pem), "trust.pem").ok()) throw std::runtime_error("bad fixture trust.pem");
+  return store;
+}
+
+// The files of a bundle as the user would hand them over, kept alive with the views on them.
+struct FixtureInput {
+  std::vector<std::string> names;
+  std::vector<Bytes> contents;
+  Bytes key;
+
+  std::vector<InputFile> inputs() const {
+    std::vector<InputFile> out;
+    for (std::size_t i = 0; i < names.size(); ++i) out.push_back(InputFile{names[i], view(contents[i])});
+    return out;
+  }
+};
+
+inline FixtureInput load_fixture(const std::string& name) {
+  const auto& entry = bundle_entry(name);
+  FixtureInput in;
+  for (const auto& f : entry.at("files")) {
+    const fs::path path = fixtures_dir() / f.get<std::string>();
+    in.names.push_back(path.filename().string());
+    in.contents.push_back(read_file(path));
+  }
+  in.key = read_file(fixtures_dir() / entry.at("key_file").get<std::string>());
+  return in;
+}
+
+inline std::vector<std::string> sorted_codes(const std::vector<Problem>& problems) {
+  std::set<std::string> codes;
+  for (const auto& p : problems) codes.insert(p.code);
+  return {codes.begin(), codes.end()};
+}
+
+// Full pipeline as the CLI runs it, single-threaded.
+inline Result<Report> verify_fixture(const std::string& name) {
+  const FixtureInput in = load_fixture(name);
+  const auto inputs = in.inputs();
+  auto bundle = BundleReader().open(inputs, view(in.key));
+  if (!bundle) return bundle.error();
+  const TrustStore trust = fixture_trust();
+  const ChainVerifier verifier(trust);
+  std::vector<CertificateVerdict> verdicts;
+  for (const auto& cert : bundle->certificates) verdicts.push_back(verifier.verify(cert, fixture_check_time()));
+  return build_report(*bundle, std::move(verdicts), trust, {fixture_check_time(), false});
+}
+
+// Every chip's status and reason codes equal the manifest's expectation, and so do the counts
+// and the listed findings (file and line).
+inline void expect_matches_manifest(const Report& report, const nlohmann::json& expected) {
+  const auto& counts = expected.at("counts");
+  EXPECT_EQ(report.counts.ok, counts.at("ok").get<std::size_t>());
+  EXPECT_EQ(report.counts.failed, counts.at("failed").get<std::size_t>());
+  EXPECT_EQ(report.counts.extra, counts.at("extra").get<std::size_t>());
+  const auto& chips = expected.at("chips");
+  EXPECT_EQ(report.chips.size(), chips.size());
+  for (const auto& [id, want] : chips.items()) {
+    const ChipRecord* chip = report.find_chip(id);
+    ASSERT_NE(chip, nullptr) << "chip " << id << " missing from the report";
+    EXPECT_EQ(chip_status_name(chip->status), want.at("status").get<std::string>()) << id;
+    std::vector<std::string> want_codes = want.at("reasons").get<std::vector<std::string>>();
+    std::sort(want_codes.begin(), want_codes.end());
+    EXPECT_EQ(sorted_codes(chip->reasons), want_codes) << id;
+  }
+  for (const auto& f : expected.at("findings")) {
+    const bool found = std::any_of(report.findings.begin(), report.findings.end(), [&](const Finding& g) {
+      return g.code == f.at("code").get<std::string>() && g.file == f.at("file").get<std::string>() &&
+             g.line == f.at("line").get<std::uint32_t>();
+    });
+    EXPECT_TRUE(found) << "finding " << f.dump() << " not reported";
+  }
+}
+
+} // namespace reelcheck::test
