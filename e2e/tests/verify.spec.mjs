@@ -1,6 +1,6 @@
 // What a user sees for good, tampered and unusable bundles.
 import { test, expect } from '@playwright/test';
-import { entry, verify, expectCounts, shot, keyOf } from './helpers.mjs';
+import { entry, verify, expectCounts, shot, manifest } from './helpers.mjs';
 
 test.describe('happy path', () => {
   for (const [name, label] of [['clean_7z', 'outer .7z'], ['clean_zip', 'outer .zip'], ['clean_loose', 'loose inner archives']]) {
@@ -72,18 +72,41 @@ test('findings are listed with file and line', async ({ page }) => {
   }
 });
 
-test('errors a person understands: not a bundle, missing archive, truncated', async ({ page }, testInfo) => {
+// Each unusable bundle gets its own plain-language explanation (never a blank page).
+const ERROR_TITLES = {
+  wrong_key: 'Wrong transport key',
+  not_an_archive: 'Not a Cloud ID bundle',
+  truncated: /Incomplete file|Damaged archive/,
+  crc_mismatch: 'Damaged archive',
+  unsafe_name: 'Unsafe file name in the bundle',
+  limit_exceeded: 'Bundle too large',
+};
+test('errors a person understands: not a bundle, corrupt, truncated, unsafe names, limits, missing archive', async ({ page }, testInfo) => {
+  const bundles = Object.entries(manifest().bundles).filter(([, e]) => e.expected.error && e.expected.error !== 'wrong_key' && e.expected.error !== 'missing_archive');
+  expect(bundles.length).toBeGreaterThanOrEqual(4);
   await page.goto('index.html');
-  await verify(page, 'not_a_bundle', { waitFor: 'error' });
-  await expect(page.locator('#error-title')).toHaveText('Not a Cloud ID bundle');
-  await page.locator('#clear-button').click();
-  await verify(page, 'truncated', { waitFor: 'error' });
-  await expect(page.locator('#error-title')).toHaveText(/Incomplete file|Damaged archive/);
-  await page.locator('#clear-button').click();
+  for (const [name, e] of bundles) {
+    await verify(page, name, { waitFor: 'error' });
+    await expect(page.locator('#error-title'), name).toHaveText(ERROR_TITLES[e.expected.error]);
+    await expect(page.locator('#error-detail'), name).toContainText(e.expected.error === 'truncated' ? /truncated|corrupt/ : e.expected.error);
+    await expect(page.locator('#chips-panel')).toBeHidden();
+    if (name === 'bomb') await shot(page, testInfo, '06-limit-exceeded');
+    await page.locator('#clear-button').click();
+    await expect(page.locator('#error-box')).toBeHidden();
+  }
+  // A missing inner archive is not unusable input: the report says what is missing.
   await verify(page, 'missing_archive');
   await expect(page.locator('#verdict-title')).toHaveText('Bundle failed verification');
   await expect(page.locator('#verdict-sub')).toContainText('Missing: E0E1_Certs');
   await expect(page.locator('#archive-list li[data-kind="E0E1_Certs"] .pill')).toHaveText('missing');
   await shot(page, testInfo, '06-missing-archive');
-  expect(keyOf('missing_archive').length).toBeGreaterThan(0);
+});
+
+test('other bundles: counts as expected (plain headers, extra chips, orphan secrets, stored zip)', async ({ page }) => {
+  await page.goto('index.html');
+  for (const name of ['plain_headers', 'extra', 'orphan_secrets', 'clean_zip_stored']) {
+    await verify(page, name);
+    await expectCounts(page, name);
+    await page.locator('#clear-button').click();
+  }
 });
