@@ -28,21 +28,29 @@ std::string report_to_csv(const Report& r) {
   out += "\n";
   for (const auto& chip : r.chips) {
     std::string reasons;
-    for (const auto& p : chip.reasons) reasons += (reasons.empty() ? "" : "; ") + p.code + ": " + p.message;
-    out += chip.chip_id + "," + chip.batch + "," + std::to_string(chip.wafer_x) + "," +
-           std::to_string(chip.wafer_y) + "," + std::string(chip_status_name(chip.status)) + "," +
-           csv_field(reasons);
-    for (const auto& cert : chip.certificates) {
-      if (cert)
-        out += std::string(",") + (cert->ok() ? "ok" : "failed") + "," + cert->fingerprint_sha256;
-      else
-        out += ",missing,";
+    for (const auto& p : chip.reasons) {
+      if (!reasons.empty()) reasons += "; ";
+      reasons.append(p.code).append(": ").append(p.message);
     }
-    out += std::string(",") + (chip.pbs.present ? "yes" : "no") + "," + chip.pbs.fingerprint + "," +
-           (chip.auth.present ? "yes" : "no") + "," + chip.auth.fingerprint;
-    if (r.secrets_included)
-      out += "," + detail::to_hex(as_bytes(chip.pbs.value), true) + "," +
-             detail::to_hex(as_bytes(chip.auth.value), true);
+    out += chip.chip_id;
+    auto field = [&out](std::string_view value) { out.append(",").append(value); };
+    field(chip.batch);
+    field(std::to_string(chip.wafer_x));
+    field(std::to_string(chip.wafer_y));
+    field(chip_status_name(chip.status));
+    field(csv_field(reasons));
+    for (const auto& cert : chip.certificates) {
+      field(cert ? (cert->ok() ? "ok" : "failed") : "missing");
+      field(cert ? std::string_view(cert->fingerprint_sha256) : std::string_view());
+    }
+    field(chip.pbs.present ? "yes" : "no");
+    field(chip.pbs.fingerprint);
+    field(chip.auth.present ? "yes" : "no");
+    field(chip.auth.fingerprint);
+    if (r.secrets_included) {
+      field(detail::to_hex(as_bytes(chip.pbs.value), true));
+      field(detail::to_hex(as_bytes(chip.auth.value), true));
+    }
     out += "\n";
   }
   return out;
