@@ -146,6 +146,7 @@
     setBusy(true);
     $('idle-note').hidden = true;
     resetProgress(); lastPhase = -1;
+    $('progress-box').classList.remove('complete');
     $('progress-box').hidden = false;
     $('pool-note').textContent = 'Using ' + engine.verifierCount + ' verifier worker' + (engine.verifierCount === 1 ? '' : 's') + ' and one coordinator, all in this tab.';
     const started = performance.now();
@@ -214,6 +215,7 @@
     }));
     $('summary').hidden = false;
     $('progress-box').hidden = false;
+    $('progress-box').classList.add('complete');
     $('pool-note').textContent = 'Verified ' + num(c.certificates) + ' certificates in ' + (state.elapsed / 1000).toFixed(1) + ' s with ' + engine.verifierCount + ' worker' + (engine.verifierCount === 1 ? '' : 's') + '.';
 
     state.chips = r.chips || [];
@@ -246,7 +248,7 @@
       h('td', { class: 'where', text: f.file ? f.file + (f.line ? ':' + f.line : '') : '—' }),
       h('td', { class: 'chip', text: f.chip_id || '' }),
       h('td', { text: f.message }))));
-    $('findings-table').hidden = !findings.length;
+    document.querySelector('.findings-wrap').hidden = !findings.length;
     $('findings-panel').hidden = false;
   }
 
