@@ -102,9 +102,9 @@ test('errors a person understands: not a bundle, corrupt, truncated, unsafe name
   await shot(page, testInfo, '06-missing-archive');
 });
 
-test('other bundles: counts as expected (plain headers, extra chips, orphan secrets, stored zip)', async ({ page }) => {
+test('other bundles: counts as expected (plain headers, extra chips, orphan secrets, quirky key files, stored zip)', async ({ page }) => {
   await page.goto('index.html');
-  for (const name of ['plain_headers', 'extra', 'orphan_secrets', 'clean_zip_stored']) {
+  for (const name of ['plain_headers', 'extra', 'orphan_secrets', 'quirky_keys', 'clean_zip_stored']) {
     await verify(page, name);
     await expectCounts(page, name);
     await page.locator('#clear-button').click();
