@@ -53,7 +53,9 @@ std::string render_chip(const ChipRecord& chip, bool include_secrets) {
   for (const auto& r : chip.reasons) out += "    - " + r.code + ": " + r.message + "\n";
   for (Slot s : kAllSlots) {
     const auto& cert = chip.certificates[static_cast<std::size_t>(s)];
-    out += "  " + std::string(slot_name(s)) + " certificate:" + (cert ? "\n" + render_verdict(*cert) : " missing\n");
+    out.append("  ").append(slot_name(s)).append(" certificate:");
+    out.append(cert ? "\n" : " missing\n");
+    if (cert) out.append(render_verdict(*cert));
   }
   out += secret_line("platform binding secret (PBS)", chip.pbs, include_secrets, hex_upper(chip.pbs.value));
   out += secret_line("authorization reference", chip.auth, include_secrets, hex_upper(chip.auth.value));
@@ -90,9 +92,10 @@ std::string render_summary(const Report& r, const std::string& input_name) {
     if (!f.chip_id.empty() && f.severity == Severity::kError && f.line == 0) continue; // listed per chip
     if (shown++ == 0) out += "  findings:\n";
     if (shown > kMaxListed) continue;
-    out += "    " + std::string(severity_name(f.severity)) + " " + f.code;
-    if (!f.file.empty()) out += " " + f.file + (f.line ? ":" + std::to_string(f.line) : "");
-    out += ": " + f.message + "\n";
+    out.append("    ").append(severity_name(f.severity)).append(" ").append(f.code);
+    if (!f.file.empty()) out.append(" ").append(f.file);
+    if (!f.file.empty() && f.line != 0) out.append(":").append(std::to_string(f.line));
+    out.append(": ").append(f.message).append("\n");
   }
   if (shown > kMaxListed) out += "    ... and " + std::to_string(shown - kMaxListed) + " more (see --json)\n";
 

@@ -18,7 +18,9 @@ struct ChipId {
   std::string batch_hex() const;
   std::uint16_t wafer_x() const { return static_cast<std::uint16_t>(bytes[6] << 8 | bytes[7]); }
   std::uint16_t wafer_y() const { return static_cast<std::uint16_t>(bytes[8] << 8 | bytes[9]); }
-  auto operator<=>(const ChipId&) const = default;
+  // Written out: Emscripten 3.1.6's libc++ has no operator<=> for std::array.
+  friend bool operator==(const ChipId& a, const ChipId& b) { return a.bytes == b.bytes; }
+  friend bool operator<(const ChipId& a, const ChipId& b) { return a.bytes < b.bytes; }
 };
 
 inline constexpr std::size_t kCoprocessorUidSize = 27;

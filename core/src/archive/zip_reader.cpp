@@ -40,10 +40,14 @@ constexpr std::uint16_t kMethodDeflate = 8;
 constexpr std::uint64_t kMaxDeflateRatio = 1032;
 constexpr std::uint64_t kDeflateSlack = 1024;
 
-std::uint16_t le16(ByteView d, std::size_t at) {
+// Offsets are 64-bit (zip fields are) and always bounds-checked with fits() by the caller, so
+// the narrowing to size_t is exact on 32-bit targets (wasm32) too.
+std::uint16_t le16(ByteView d, std::uint64_t offset) {
+  const auto at = static_cast<std::size_t>(offset);
   return static_cast<std::uint16_t>(d[at] | (d[at + 1] << 8));
 }
-std::uint32_t le32(ByteView d, std::size_t at) {
+std::uint32_t le32(ByteView d, std::uint64_t offset) {
+  const auto at = static_cast<std::size_t>(offset);
   return static_cast<std::uint32_t>(d[at]) | (static_cast<std::uint32_t>(d[at + 1]) << 8) |
          (static_cast<std::uint32_t>(d[at + 2]) << 16) |
          (static_cast<std::uint32_t>(d[at + 3]) << 24);

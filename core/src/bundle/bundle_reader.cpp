@@ -2,6 +2,7 @@
 // archives as given), recognises the four inner archives, unpacks the certificate archives,
 // decrypts the keys archive with the transport key and parses both key files.
 #include <algorithm>
+#include <deque>
 #include <map>
 
 #include "archive/entry_name.hpp"
@@ -89,40 +90,58 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     return std::nullopt;
   };
 
-  // 1. Find the inner archives: given directly, or inside outer archives.
-  std::vector<ArchiveEntry> outer_entries; // keeps unpacked inner archives alive
-  std::vector<std::pair<std::string, ByteView>> candidates;
-  std::size_t done = 0;
+  // 1. Find the inner archives: given directly, or inside outer archives, which may themselves
+  //    be wrapped (a .zip around the downloaded .7z) up to Limits::max_depth layers.
+  struct Pending {
+    std::string name;
+    ByteView bytes;
+    std::uint32_t depth; // outer layers above this archive; 0 = handed over by the user
+  };
+  std::deque<ArchiveEntry> unpacked; // owns what outer archives unpacked; views point into it
+  std::deque<Pending> work;
   for (const InputFile& input : inputs) {
     bundle.inputs.push_back(std::string(detail::base_name(input.name)));
-    report(Phase::kReading, done++, inputs.size());
-    if (detail::parse_inner_archive_name(input.name) &&
-        !(inputs.size() == 1 && is_outer_bundle(input, remaining))) {
-      candidates.emplace_back(std::string(detail::base_name(input.name)), input.bytes);
+    work.push_back(Pending{bundle.inputs.back(), input.bytes, 0});
+  }
+  std::vector<std::pair<std::string, ByteView>> candidates;
+  std::size_t done = 0;
+  while (!work.empty()) {
+    const Pending item = std::move(work.front());
+    work.pop_front();
+    const bool handed_over = item.depth == 0;
+    if (handed_over) report(Phase::kReading, done++, inputs.size());
+    if (detail::parse_inner_archive_name(item.name) &&
+        !(handed_over && inputs.size() == 1 && is_outer_bundle(InputFile{item.name, item.bytes}, remaining))) {
+      candidates.emplace_back(std::string(detail::base_name(item.name)), item.bytes);
       continue;
     }
+    if (item.depth >= limits_.max_depth)
+      return make_error(ErrorCode::kLimitExceeded,
+                        item.name + ": archives nested more than " + std::to_string(limits_.max_depth) +
+                            " levels deep around the bundle's archives");
     // Outer archives are not encrypted; no key is handed to them.
-    auto entries = unpack(input.bytes, detail::base_name(input.name), {}, remaining);
+    auto entries = unpack(item.bytes, detail::base_name(item.name), {}, remaining);
     if (!entries) {
-      if (inputs.size() > 1 && entries.error().code == ErrorCode::kNotAnArchive) {
-        bundle.findings.push_back(Finding{Severity::kWarning, "ignored_input", bundle.inputs.back(), 0,
-                                          "", "not an archive of a bundle; ignored"});
+      if (handed_over && inputs.size() > 1 && entries.error().code == ErrorCode::kNotAnArchive) {
+        bundle.findings.push_back(Finding{Severity::kWarning, "ignored_input", item.name, 0, "",
+                                          "not an archive of a bundle; ignored"});
         continue;
       }
       return entries.error();
     }
     for (auto& entry : *entries) {
       if (auto e = charge(entry.data.size(), entry.name)) return *e;
-      if (!detail::parse_inner_archive_name(entry.name)) {
+      const bool is_archive = detail::parse_inner_archive_name(entry.name).has_value() ||
+                              detect_archive_format(as_bytes(entry.data)) != ArchiveFormat::kUnknown;
+      if (!is_archive) {
         bundle.findings.push_back(Finding{Severity::kInfo, "unexpected_file", entry.name, 0, "",
                                           "not one of the bundle's archives; ignored"});
         continue;
       }
-      outer_entries.push_back(std::move(entry));
+      const ArchiveEntry& kept = unpacked.emplace_back(std::move(entry));
+      work.push_back(Pending{kept.name, as_bytes(kept.data), item.depth + 1});
     }
   }
-  for (const auto& e : outer_entries)
-    candidates.emplace_back(std::string(detail::base_name(e.name)), as_bytes(e.data));
   report(Phase::kReading, inputs.size(), inputs.size());
 
   std::sort(bundle.inputs.begin(), bundle.inputs.end());
