@@ -116,3 +116,39 @@ TEST(FixtureBundleLimits, ATwoGiBEntryIsRefusedBeforeItIsUnpacked) {
 }
 
 } // namespace
+
+namespace {
+
+// Wraps `inner` in a zip made by 7zz and returns the zip's bytes.
+Bytes zip_around(const TempDir& tmp, const std::string& name, const Bytes& inner,
+                 const std::string& inner_name) {
+  const auto dir = tmp / (name + ".d");
+  write_file(dir / inner_name, view(inner));
+  const auto zip = tmp / name;
+  EXPECT_EQ(run_shell("cd " + shell_quote(dir.string()) + " && 7zz a -tzip -bd -bso0 " +
+                      shell_quote(zip.string()) + " " + shell_quote(inner_name)),
+            0);
+  return read_file(zip);
+}
+
+} // namespace
+
+TEST(FixtureBundleNesting, AZipAroundTheDownloadedBundleStillVerifies_DeeperIsRefused) {
+  TempDir tmp("reelcheck-nest");
+  const FixtureInput clean = load_fixture("clean_7z");
+  const Bytes once = zip_around(tmp, "once.zip", clean.contents[0], "R2400017_bundle.7z");
+  const Bytes twice = zip_around(tmp, "twice.zip", once, "once.zip");
+
+  const InputFile wrapped{"once.zip", view(once)};
+  auto bundle = BundleReader().open(std::span(&wrapped, 1), view(clean.key));
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  EXPECT_EQ(bundle->certificates.size(), 60u);
+  EXPECT_EQ(bundle->pbs.records.size(), 20u);
+
+  const InputFile deeper{"twice.zip", view(twice)};
+  auto refused = BundleReader().open(std::span(&deeper, 1), view(clean.key));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_NE(refused.error().message.find("nested more than 2 levels"), std::string::npos)
+      << refused.error().message;
+}
