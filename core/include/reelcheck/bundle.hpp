@@ -43,7 +43,7 @@ struct Bundle {
   std::vector<Finding> findings;                    // structural findings
 };
 
-enum class Phase { kReading, kDecrypting, kVerifying, kReporting };
+enum class Phase { kReading, kDecompressing, kDecrypting, kVerifying, kReporting };
 std::string_view phase_name(Phase p);
 using ProgressFn = std::function<void(Phase, std::uint64_t done, std::uint64_t total)>;
 

@@ -187,8 +187,11 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
   }
 
   // 3. Certificates, then the encrypted key files.
+  const std::size_t certificate_archives = by_kind.size() - by_kind.count(InnerArchiveKind::kKeys);
+  std::size_t unpacked_archives = 0;
   for (const auto& [kind, archive] : by_kind) {
     if (kind == InnerArchiveKind::kKeys) continue;
+    report(Phase::kDecompressing, unpacked_archives++, certificate_archives);
     const Slot slot = kind == InnerArchiveKind::kE0E0Certs   ? Slot::kE0E0
                       : kind == InnerArchiveKind::kE0E1Certs ? Slot::kE0E1
                                                              : Slot::kE0E2;
@@ -202,6 +205,7 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
           archive.name, entry.name, slot, std::vector<std::uint8_t>(entry.data.begin(), entry.data.end())});
     }
   }
+  report(Phase::kDecompressing, certificate_archives, certificate_archives);
   std::sort(bundle.certificates.begin(), bundle.certificates.end(),
             [](const CertificateFile& a, const CertificateFile& b) {
               return std::tie(a.archive, a.name) < std::tie(b.archive, b.name);

@@ -51,6 +51,7 @@ std::string_view inner_archive_kind_name(InnerArchiveKind k) {
 std::string_view phase_name(Phase p) {
   switch (p) {
   case Phase::kReading: return "reading";
+  case Phase::kDecompressing: return "decompressing";
   case Phase::kDecrypting: return "decrypting";
   case Phase::kVerifying: return "verifying";
   case Phase::kReporting: return "reporting";

@@ -83,7 +83,7 @@
   }
   function hideError() { $('error-box').hidden = true; }
 
-  const PHASES = ['reading', 'decrypting', 'verifying', 'reporting'];
+  const PHASES = ['reading', 'decompressing', 'decrypting', 'verifying', 'reporting'];
   function resetProgress() {
     for (const p of PHASES) {
       $('ph-' + p).value = 0; $('ph-' + p).max = 1;
@@ -94,7 +94,7 @@
   let lastPhase = -1;
   function onProgress({ phase, done, total }) {
     let idx = PHASES.indexOf(phase);
-    if (idx < 0) idx = phase === 'decompressing' ? 0 : Math.max(lastPhase, 0);
+    if (idx < 0) idx = Math.max(lastPhase, 0);
     const name = PHASES[idx];
     for (let i = 0; i < idx; i++) markDone(PHASES[i]);
     lastPhase = Math.max(lastPhase, idx);
@@ -103,8 +103,8 @@
     bar.value = Math.min(done, bar.max);
     const row = document.querySelector('.phase[data-phase="' + name + '"]');
     row.classList.add('active');
-    if (name === 'verifying') $('ph-verifying-text').textContent = num(done) + ' of ' + num(total);
-    else if (total > 1) $('ph-' + name + '-text').textContent = name === 'reading' ? formatBytes(done) + ' of ' + formatBytes(total) : num(done) + ' of ' + num(total);
+    const unit = { reading: ' files', decompressing: ' archives', verifying: ' certificates' }[name] || '';
+    if (name === 'verifying' || total > 1) $('ph-' + name + '-text').textContent = num(done) + ' of ' + num(total) + unit;
     if (done >= total && total > 0) markDone(name);
   }
   function markDone(name) {
