@@ -336,9 +336,11 @@
   $('export-csv').addEventListener('click', () => exportAs('csv'));
 
   // ---- clear -----------------------------------------------------------------------------------
-  $('clear-button').addEventListener('click', async () => {
+  // The page is reset at once, in this click: anything chosen right after it belongs to the next
+  // run. The engine detaches its workers synchronously and wipes/ends them in the background.
+  $('clear-button').addEventListener('click', () => {
     searchSeq++;
-    await engine.clear();
+    engine.clear().catch(() => { /* the workers are ended either way */ });
     $('verify-form').reset();
     $('key-input').value = '';
     $('file-input').value = '';
