@@ -75,16 +75,19 @@ int main(int argc, char** argv) {
   double ec = 0, rsa = 0;
   for (const auto& [slot, v] : per_slot) {
     const double us = 1e6 * v.first / static_cast<double>(v.second);
-    std::printf("  %s: %zu certificates, %.0f us each\n", std::string(slot_name(slot)).c_str(), v.second, us);
+    std::printf("  %s: %zu certificates, %.0f us each\n", std::string(slot_name(slot)).c_str(),
+                v.second, us);
     (slot == Slot::kE0E2 ? rsa : ec) = us;
   }
-  if (rsa > 0) std::printf("ratio EC (P-256 leaf, P-384 CA) / RSA-2048 verification: %.1fx\n", ec / rsa);
+  if (rsa > 0)
+    std::printf("ratio EC (P-256 leaf, P-384 CA) / RSA-2048 verification: %.1fx\n", ec / rsa);
 
   // The fixed-base ECDSA path against mbedTLS's own verification, on the same certificates.
   std::vector<detail::CrtPtr> certs;
   for (const auto& cert : bundle->certificates) {
     if (cert.slot != Slot::kE0E0 || certs.size() == 500) continue;
-    if (auto parsed = detail::parse_certificates(cert.data, cert.name)) certs.push_back(std::move(*parsed));
+    if (auto parsed = detail::parse_certificates(cert.data, cert.name))
+      certs.push_back(std::move(*parsed));
   }
   const mbedtls_x509_crt* issuer = nullptr;
   detail::CrtPtr ca_chain;
@@ -98,15 +101,18 @@ int main(int argc, char** argv) {
     auto time_all = [&](detail::EcdsaFixedBaseVerifier* f) {
       const auto start = Clock::now();
       std::size_t valid = 0;
-      for (const auto& c : certs) valid += detail::check_signature(*c, *issuer, f) == detail::SignatureCheck::kValid;
+      for (const auto& c : certs)
+        valid += detail::check_signature(*c, *issuer, f) == detail::SignatureCheck::kValid;
       return std::pair(seconds_since(start), valid);
     };
     const auto [plain_s, plain_valid] = time_all(nullptr);
     const auto [fast_s, fast_valid] = time_all(fast.get());
-    std::printf("ECDSA P-384 signature checks on %zu E0E0 certificates: mbedTLS %.0f us, fixed-base %.0f us each "
+    std::printf("ECDSA P-384 signature checks on %zu E0E0 certificates: mbedTLS %.0f us, "
+                "fixed-base %.0f us each "
                 "(%.2fx faster; %zu/%zu valid both ways)\n",
                 certs.size(), 1e6 * plain_s / static_cast<double>(certs.size()),
-                1e6 * fast_s / static_cast<double>(certs.size()), plain_s / fast_s, plain_valid, fast_valid);
+                1e6 * fast_s / static_cast<double>(certs.size()), plain_s / fast_s, plain_valid,
+                fast_valid);
   }
   return 0;
 }

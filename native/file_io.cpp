@@ -11,7 +11,8 @@ namespace fs = std::filesystem;
 
 std::vector<InputFile> LoadedInput::inputs() const {
   std::vector<InputFile> out;
-  for (std::size_t i = 0; i < names.size(); ++i) out.push_back(InputFile{names[i], contents[i]});
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out.push_back(InputFile{names[i], contents[i]});
   return out;
 }
 
@@ -20,9 +21,9 @@ Result<std::vector<std::uint8_t>> read_file(const fs::path& path, std::uint64_t 
   const auto size = fs::file_size(path, ec);
   if (ec) return make_error(ErrorCode::kBadInput, path.string() + ": " + ec.message());
   if (size > max_size)
-    return make_error(ErrorCode::kLimitExceeded,
-                      path.string() + " is larger than the " + std::to_string(max_size >> 20) +
-                          " MiB input limit");
+    return make_error(ErrorCode::kLimitExceeded, path.string() + " is larger than the " +
+                                                     std::to_string(max_size >> 20) +
+                                                     " MiB input limit");
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorCode::kBadInput, path.string() + ": " + std::strerror(errno));
   std::vector<std::uint8_t> data(size);

@@ -11,7 +11,9 @@
 namespace reelcheck::cli {
 namespace {
 
-bool is_space(std::uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(std::uint8_t c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // Splits secret text into lines without copying it into unwiped strings.
 std::vector<SecureBytes> split_lines(const SecureBytes& text) {
@@ -41,12 +43,14 @@ SecureBytes read_line_no_echo(const char* prompt) {
     quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
   }
-  for (int c; (c = std::getchar()) != EOF && c != '\n';) key.push_back(static_cast<std::uint8_t>(c));
+  for (int c; (c = std::getchar()) != EOF && c != '\n';)
+    key.push_back(static_cast<std::uint8_t>(c));
   if (tty) {
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
     std::fputc('\n', stderr);
   }
-  while (!key.empty() && is_space(key.back())) key.pop_back();
+  while (!key.empty() && is_space(key.back()))
+    key.pop_back();
   return key;
 }
 
@@ -61,9 +65,11 @@ Result<KeySource> KeySource::from_file(const std::string& path) {
   KeySource source;
   std::vector<SecureBytes> lines;
   for (auto& line : split_lines(text)) {
-    while (!line.empty() && is_space(line.back())) line.pop_back();
+    while (!line.empty() && is_space(line.back()))
+      line.pop_back();
     std::size_t start = 0;
-    while (start < line.size() && is_space(line[start])) ++start;
+    while (start < line.size() && is_space(line[start]))
+      ++start;
     if (start == line.size() || line[start] == '#') continue;
     lines.emplace_back(line.begin() + static_cast<std::ptrdiff_t>(start), line.end());
   }
@@ -75,14 +81,18 @@ Result<KeySource> KeySource::from_file(const std::string& path) {
   }
   for (auto& line : lines) {
     std::size_t split = 0;
-    while (split < line.size() && !is_space(line[split])) ++split;
+    while (split < line.size() && !is_space(line[split]))
+      ++split;
     std::size_t key_start = split;
-    while (key_start < line.size() && is_space(line[key_start])) ++key_start;
+    while (key_start < line.size() && is_space(line[key_start]))
+      ++key_start;
     if (key_start == line.size())
       return make_error(ErrorCode::kBadInput,
-                        "key file " + path + ": with several lines, each must be '<reel ID> <key>'");
-    source.entries_.push_back(Entry{std::string(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(split)),
-                                    SecureBytes(line.begin() + static_cast<std::ptrdiff_t>(key_start), line.end())});
+                        "key file " + path +
+                            ": with several lines, each must be '<reel ID> <key>'");
+    source.entries_.push_back(
+        Entry{std::string(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(split)),
+              SecureBytes(line.begin() + static_cast<std::ptrdiff_t>(key_start), line.end())});
   }
   return source;
 }

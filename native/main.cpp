@@ -87,12 +87,17 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
       slot = value(arg.c_str());
       return slot.has_value();
     };
-    if (arg == "--key-file") { if (!need(o.key_file)) return usage_error(arg + " needs a file"); }
-    else if (arg == "--key-env") { if (!need(o.key_env)) return usage_error(arg + " needs a variable name"); }
-    else if (arg == "--json") { if (!need(o.json_out)) return usage_error(arg + " needs a path"); }
-    else if (arg == "--csv") { if (!need(o.csv_out)) return usage_error(arg + " needs a path"); }
-    else if (arg == "--chip") { if (!need(o.chip)) return usage_error(arg + " needs a chip ID or UID"); }
-    else if (arg == "--trust") {
+    if (arg == "--key-file") {
+      if (!need(o.key_file)) return usage_error(arg + " needs a file");
+    } else if (arg == "--key-env") {
+      if (!need(o.key_env)) return usage_error(arg + " needs a variable name");
+    } else if (arg == "--json") {
+      if (!need(o.json_out)) return usage_error(arg + " needs a path");
+    } else if (arg == "--csv") {
+      if (!need(o.csv_out)) return usage_error(arg + " needs a path");
+    } else if (arg == "--chip") {
+      if (!need(o.chip)) return usage_error(arg + " needs a chip ID or UID");
+    } else if (arg == "--trust") {
       auto v = value("file");
       if (!v) return usage_error("--trust needs a PEM file");
       o.trust_files.push_back(*v);
@@ -106,14 +111,20 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
       int n = v ? std::atoi(v->c_str()) : 0;
       if (n < 1 || n > 256) return usage_error("--jobs needs a number from 1 to 256");
       o.jobs = static_cast<unsigned>(n);
-    } else if (arg == "--include-secrets") o.include_secrets = true;
-    else if (arg == "--no-default-trust") o.no_default_trust = true;
-    else if (arg == "--quiet" || arg == "-q") o.quiet = true;
+    } else if (arg == "--include-secrets")
+      o.include_secrets = true;
+    else if (arg == "--no-default-trust")
+      o.no_default_trust = true;
+    else if (arg == "--quiet" || arg == "-q")
+      o.quiet = true;
     else if (arg == "--key" || arg == "--password" || arg.rfind("--key=", 0) == 0)
-      return usage_error("the transport key is never taken on the command line (it would show in "
-                         "the process list and shell history): use --key-file, --key-env or the prompt");
-    else if (arg.size() > 1 && arg[0] == '-') return usage_error("unknown option " + arg);
-    else o.positional.push_back(arg);
+      return usage_error(
+          "the transport key is never taken on the command line (it would show in "
+          "the process list and shell history): use --key-file, --key-env or the prompt");
+    else if (arg.size() > 1 && arg[0] == '-')
+      return usage_error("unknown option " + arg);
+    else
+      o.positional.push_back(arg);
   }
   if (o.positional.empty()) return usage_error("no input given");
   if (o.key_file && o.key_env) return usage_error("use either --key-file or --key-env, not both");
@@ -137,7 +148,8 @@ Result<TrustStore> load_trust(const Options& o) {
 }
 
 // "verify a.7z b.7z --json out/" -> out/a.json, out/b.json
-fs::path output_path(const std::string& out, const std::string& input, const char* ext, bool several) {
+fs::path output_path(const std::string& out, const std::string& input, const char* ext,
+                     bool several) {
   if (!several) return out;
   fs::path name = fs::path(input).filename();
   if (name.empty()) name = fs::path(input).parent_path().filename();
@@ -180,7 +192,8 @@ Result<Verified> verify_one(const std::string& arg, const Options& o, KeySource&
       [&](Phase phase, std::uint64_t done, std::uint64_t total) {
         if (tty && !o.quiet)
           std::fprintf(stderr, "\r%-10s %llu/%llu   ", std::string(phase_name(phase)).c_str(),
-                       static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+                       static_cast<unsigned long long>(done),
+                       static_cast<unsigned long long>(total));
       });
   if (!bundle) return bundle.error();
   auto verdicts = verify_in_parallel(
@@ -190,8 +203,8 @@ Result<Verified> verify_one(const std::string& arg, const Options& o, KeySource&
       })
                       : VerifyProgress{});
   if (tty && !o.quiet) std::fputs("\r\033[K", stderr);
-  return Verified{build_report(*bundle, std::move(verdicts), trust,
-                               ReportOptions{o.at, o.include_secrets})};
+  return Verified{
+      build_report(*bundle, std::move(verdicts), trust, ReportOptions{o.at, o.include_secrets})};
 }
 
 int print_unusable(const std::string& arg, const Error& e) {
@@ -210,7 +223,8 @@ int run_verify(const Options& o, KeySource& keys, const TrustStore& trust) {
       continue;
     }
     const Report& report = verified->report;
-    if (!o.quiet && o.json_out != "-" && o.csv_out != "-") std::cout << render_summary(report, arg) << std::flush;
+    if (!o.quiet && o.json_out != "-" && o.csv_out != "-")
+      std::cout << render_summary(report, arg) << std::flush;
     bool ok = emit(o.json_out, arg, ".json", several, report_to_json(report));
     ok &= emit(o.csv_out, arg, ".csv", several, report_to_csv(report));
     if (!ok) exit_code = std::max(exit_code, kExitUnusable);

@@ -22,14 +22,17 @@ std::vector<CertificateVerdict> verify_in_parallel(const std::vector<Certificate
       const std::size_t begin = next.fetch_add(kSlice);
       if (begin >= total) return;
       const std::size_t end = std::min(total, begin + kSlice);
-      for (std::size_t i = begin; i < end; ++i) verdicts[i] = verifier.verify(certificates[i], at);
+      for (std::size_t i = begin; i < end; ++i)
+        verdicts[i] = verifier.verify(certificates[i], at);
       done.fetch_add(end - begin);
     }
   };
 
-  jobs = std::clamp<unsigned>(jobs, 1, static_cast<unsigned>(std::max<std::size_t>(1, total / kSlice + 1)));
+  jobs = std::clamp<unsigned>(jobs, 1,
+                              static_cast<unsigned>(std::max<std::size_t>(1, total / kSlice + 1)));
   std::vector<std::jthread> threads;
-  for (unsigned i = 1; i < jobs; ++i) threads.emplace_back(worker);
+  for (unsigned i = 1; i < jobs; ++i)
+    threads.emplace_back(worker);
   if (progress) {
     // The calling thread reports progress while the others work, then joins in.
     std::jthread last(worker);

@@ -16,7 +16,7 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 
 native_pkgs=(build-essential cmake ninja-build pkg-config dpkg-dev libgtest-dev libgmock-dev
-  libbenchmark-dev nlohmann-json3-dev zlib1g-dev 7zip openssl clang-format)
+  nlohmann-json3-dev zlib1g-dev 7zip openssl clang-format)
 web_pkgs=(emscripten chromium nodejs npm)
 
 need=()
@@ -38,7 +38,6 @@ if [ ! -f "$SRC_LIST" ]; then
     grep -h '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' | $SUDO tee /etc/apt/sources.list.d/reelcheck-src.list >/dev/null
     SRC_LIST=/etc/apt/sources.list.d/reelcheck-src.list
   fi
-  UPDATED=0
 fi
 
 have_src() { ls -d "$DEPS/$1"-*/ >/dev/null 2>&1; }

@@ -20,7 +20,8 @@ TEST_P(FixtureBundle, VerdictsMatchWhatWasPlanted) {
     if (want == "missing_archive") {
       // Not unusable input: the rest is still verified, the gap is a finding.
       ASSERT_TRUE(report.ok()) << report.error().message;
-      EXPECT_EQ(report->missing_archives, std::vector<InnerArchiveKind>{InnerArchiveKind::kE0E1Certs});
+      EXPECT_EQ(report->missing_archives,
+                std::vector<InnerArchiveKind>{InnerArchiveKind::kE0E1Certs});
       EXPECT_FALSE(report->all_ok());
       for (const auto& chip : report->chips) {
         EXPECT_EQ(chip.status, ChipStatus::kFailed);
@@ -35,7 +36,8 @@ TEST_P(FixtureBundle, VerdictsMatchWhatWasPlanted) {
   }
   ASSERT_TRUE(report.ok()) << report.error().message;
   expect_matches_manifest(*report, expected);
-  EXPECT_EQ(report->counts.certificates, bundle_entry(name).at("certificate_count").get<std::size_t>());
+  EXPECT_EQ(report->counts.certificates,
+            bundle_entry(name).at("certificate_count").get<std::size_t>());
   EXPECT_EQ(report->reel_id, bundle_entry(name).at("reel_id").get<std::string>());
   EXPECT_EQ(report->batch_id, bundle_entry(name).at("batch_id").get<std::string>());
 }
@@ -43,9 +45,9 @@ TEST_P(FixtureBundle, VerdictsMatchWhatWasPlanted) {
 // Named here, not read from the manifest: ctest lists the tests before the fixture script has
 // run. ManifestAndListAgree keeps the two in step.
 const std::vector<std::string> kSmallBundles = {
-    "bad_key_lines", "clean_7z",  "clean_loose",  "clean_zip",  "clean_zip_stored",
-    "crc_mismatch",  "extra",     "missing_archive", "mixed",   "not_a_bundle",
-    "orphan_secrets", "plain_headers", "quirky_keys", "traversal", "truncated",
+    "bad_key_lines",   "clean_7z",      "clean_loose",     "clean_zip", "clean_zip_stored",
+    "crc_mismatch",    "extra",         "missing_archive", "mixed",     "not_a_bundle",
+    "orphan_secrets",  "plain_headers", "quirky_keys",     "traversal", "truncated",
     "truncated_inner", "wrong_key"};
 
 TEST(FixtureBundleList, ManifestAndListAgree) {
@@ -66,7 +68,8 @@ TEST(FixtureBundleSecrets, DecryptedSecretsEqualWhatWasPacked) {
   const auto inputs = in.inputs();
   auto bundle = BundleReader().open(inputs, view(in.key));
   ASSERT_TRUE(bundle.ok()) << bundle.error().message;
-  const Bytes csv = read_file(fixtures_dir() / bundle_entry("clean_7z").at("secrets_file").get<std::string>());
+  const Bytes csv =
+      read_file(fixtures_dir() / bundle_entry("clean_7z").at("secrets_file").get<std::string>());
   const std::string text(csv.begin(), csv.end());
   ASSERT_EQ(bundle->pbs.records.size(), 20u);
   for (const auto& record : bundle->pbs.records) {
@@ -78,7 +81,8 @@ TEST(FixtureBundleSecrets, DecryptedSecretsEqualWhatWasPacked) {
     }
     // The CSV holds chip,pbs,auth in some case; compare case-insensitively.
     std::string upper = text;
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char& c : upper)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     EXPECT_NE(upper.find(record.chip_id), std::string::npos);
     EXPECT_NE(upper.find(hex), std::string::npos) << record.chip_id;
   }

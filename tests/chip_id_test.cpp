@@ -18,18 +18,21 @@ TEST(ChipId, DecodesBatchAndWaferPosition) {
 
 TEST(ChipId, CoprocessorUidCarriesTheChipIdAtOffset11) {
   // 11 bytes of header, the 10-byte chip ID, 6 trailing bytes = 27 bytes.
-  const std::string uid = "CD16339401001C000500000A1B2C3D4E5F00120034" "01005E000000";
+  const std::string uid = "CD16339401001C000500000A1B2C3D4E5F00120034"
+                          "01005E000000";
   ASSERT_EQ(uid.size(), 54u);
   const auto id = parse_chip_lookup(uid);
   ASSERT_TRUE(id);
   EXPECT_EQ(id->hex(), "0A1B2C3D4E5F00120034");
   // Spaced or colon-separated bytes, 0x prefixes, lower case.
-  EXPECT_EQ(parse_chip_lookup("cd:16:33:94:01:00:1c:00:05:00:00:0a:1b:2c:3d:4e:5f:00:12:00:34:01:00:5e:00:00:00")->hex(),
+  EXPECT_EQ(parse_chip_lookup(
+                "cd:16:33:94:01:00:1c:00:05:00:00:0a:1b:2c:3d:4e:5f:00:12:00:34:01:00:5e:00:00:00")
+                ->hex(),
             "0A1B2C3D4E5F00120034");
   EXPECT_EQ(parse_chip_lookup("0x0A1B2C3D4E5F00120034")->hex(), "0A1B2C3D4E5F00120034");
   EXPECT_EQ(parse_chip_lookup(" 0a1b 2c3d 4e5f 0012 0034 ")->hex(), "0A1B2C3D4E5F00120034");
-  EXPECT_FALSE(parse_chip_lookup("0A1B2C3D4E5F0012003"));   // 19 digits
-  EXPECT_FALSE(parse_chip_lookup(uid.substr(2)));            // 26 bytes
+  EXPECT_FALSE(parse_chip_lookup("0A1B2C3D4E5F0012003")); // 19 digits
+  EXPECT_FALSE(parse_chip_lookup(uid.substr(2)));         // 26 bytes
   EXPECT_FALSE(parse_chip_lookup("not a chip"));
 }
 

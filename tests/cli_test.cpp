@@ -10,7 +10,9 @@ using namespace reelcheck::test;
 
 namespace {
 
-std::string fixture_path(const std::string& rel) { return shell_quote((fixtures_dir() / rel).string()); }
+std::string fixture_path(const std::string& rel) {
+  return shell_quote((fixtures_dir() / rel).string());
+}
 std::string bundle_arg(const std::string& name) {
   const auto& e = bundle_entry(name);
   return e.contains("directory") ? fixture_path(e["directory"].get<std::string>())
@@ -35,12 +37,14 @@ std::string slurp(const fs::path& p) {
 }
 // The first data row of the secrets CSV the fixture script packed: chip, PBS, auth.
 std::vector<std::string> first_secret_row(const std::string& name) {
-  const std::string csv = slurp(fixtures_dir() / bundle_entry(name)["secrets_file"].get<std::string>());
+  const std::string csv =
+      slurp(fixtures_dir() / bundle_entry(name)["secrets_file"].get<std::string>());
   const auto start = csv.find('\n') + 1;
   const std::string line = csv.substr(start, csv.find('\n', start) - start);
   std::vector<std::string> fields;
   std::stringstream ss(line);
-  for (std::string f; std::getline(ss, f, ',');) fields.push_back(f);
+  for (std::string f; std::getline(ss, f, ',');)
+    fields.push_back(f);
   return fields;
 }
 
@@ -61,7 +65,8 @@ TEST(Cli, CleanBundleExitsZeroWithSummaryJsonAndCsv) {
     EXPECT_EQ(report["counts"]["ok"], 20);
     EXPECT_EQ(report["schema"], "reelcheck-report");
     const std::string csv_text = slurp(csv);
-    EXPECT_EQ(std::count(csv_text.begin(), csv_text.end(), '\n'), 21) << "header + one row per chip";
+    EXPECT_EQ(std::count(csv_text.begin(), csv_text.end(), '\n'), 21)
+        << "header + one row per chip";
     // Secrets are neither in the reports nor on the terminal unless asked for.
     const auto secrets = first_secret_row(name);
     for (const auto& text : {slurp(json), csv_text, run.out, run.err}) {
@@ -91,7 +96,8 @@ TEST(Cli, UnusableInputExitsTwoWithAClearMessageAndNoReport) {
   for (const char* name : {"truncated", "not_a_bundle", "crc_mismatch", "traversal"}) {
     const CliRun run = run_cli("verify " + bundle_arg(name) + key_arg(name) + kTrust);
     EXPECT_EQ(run.exit_code, 2) << name << run.out;
-    EXPECT_NE(run.out.find(bundle_entry(name)["expected"]["error"].get<std::string>()), std::string::npos)
+    EXPECT_NE(run.out.find(bundle_entry(name)["expected"]["error"].get<std::string>()),
+              std::string::npos)
         << run.out;
   }
 }
@@ -103,10 +109,12 @@ TEST(Cli, KeyComesFromFileEnvironmentOrStandardInputButNeverArgv) {
   EXPECT_EQ(env.exit_code, 0) << env.out << env.err;
   const CliRun piped = run_cli("verify " + bundle_arg("clean_7z") + kTrust, "", key + "\n");
   EXPECT_EQ(piped.exit_code, 0) << piped.out << piped.err;
-  const CliRun argv = run_cli("verify " + bundle_arg("clean_7z") + kTrust + " --key " + shell_quote(key));
+  const CliRun argv =
+      run_cli("verify " + bundle_arg("clean_7z") + kTrust + " --key " + shell_quote(key));
   EXPECT_EQ(argv.exit_code, 64);
   EXPECT_NE(argv.err.find("never taken on the command line"), std::string::npos);
-  const CliRun unset = run_cli("verify " + bundle_arg("clean_7z") + kTrust + " --key-env RC_NOT_SET_ANYWHERE");
+  const CliRun unset =
+      run_cli("verify " + bundle_arg("clean_7z") + kTrust + " --key-env RC_NOT_SET_ANYWHERE");
   EXPECT_EQ(unset.exit_code, 64);
   const CliRun none = run_cli("verify " + bundle_arg("clean_7z") + kTrust);
   EXPECT_EQ(none.exit_code, 2) << "no key on a closed stdin";
@@ -126,20 +134,23 @@ TEST(Cli, UsageErrorsExit64) {
 
 TEST(Cli, BatchRunVerifiesSeveralReelsWithOneKeyPerReel) {
   TempDir tmp;
-  const std::string keys = bundle_entry("clean_7z")["reel_id"].get<std::string>() + " " + key_text("clean_7z") +
-                           "\n" + bundle_entry("mixed")["reel_id"].get<std::string>() + " " + key_text("mixed") + "\n";
+  const std::string keys =
+      bundle_entry("clean_7z")["reel_id"].get<std::string>() + " " + key_text("clean_7z") + "\n" +
+      bundle_entry("mixed")["reel_id"].get<std::string>() + " " + key_text("mixed") + "\n";
   write_file(tmp / "keys.txt", keys);
   const auto out = tmp / "reports";
-  const CliRun run = run_cli("verify " + bundle_arg("clean_7z") + " " + bundle_arg("mixed") + kTrust +
-                             " --key-file " + shell_quote((tmp / "keys.txt").string()) + " --json " +
-                             shell_quote(out.string()) + " --csv " + shell_quote(out.string()));
+  const CliRun run =
+      run_cli("verify " + bundle_arg("clean_7z") + " " + bundle_arg("mixed") + kTrust +
+              " --key-file " + shell_quote((tmp / "keys.txt").string()) + " --json " +
+              shell_quote(out.string()) + " --csv " + shell_quote(out.string()));
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err; // mixed has findings
   EXPECT_EQ(read_json(out / "clean.json")["verdict"], "ok");
   EXPECT_EQ(read_json(out / "mixed.json")["counts"]["failed"], 10);
   EXPECT_TRUE(fs::exists(out / "mixed.csv"));
   // One unusable bundle in a batch: exit 2, the others are still reported.
-  const CliRun worse = run_cli("verify " + bundle_arg("clean_7z") + " " + bundle_arg("not_a_bundle") + kTrust +
-                               " --key-file " + shell_quote((tmp / "keys.txt").string()));
+  const CliRun worse =
+      run_cli("verify " + bundle_arg("clean_7z") + " " + bundle_arg("not_a_bundle") + kTrust +
+              " --key-file " + shell_quote((tmp / "keys.txt").string()));
   EXPECT_EQ(worse.exit_code, 2);
   EXPECT_NE(worse.out.find("VERDICT: OK"), std::string::npos);
 }
@@ -172,9 +183,10 @@ TEST(Cli, LookupFindsAChipByIdAndByCoprocessorUid) {
 
 TEST(Cli, IncludeSecretsPutsTheDecryptedValuesIntoJsonAndCsv) {
   TempDir tmp;
-  const CliRun run = run_cli("verify " + bundle_arg("clean_7z") + key_arg("clean_7z") + kTrust +
-                             " --include-secrets --quiet --json " + shell_quote((tmp / "r.json").string()) +
-                             " --csv " + shell_quote((tmp / "r.csv").string()));
+  const CliRun run =
+      run_cli("verify " + bundle_arg("clean_7z") + key_arg("clean_7z") + kTrust +
+              " --include-secrets --quiet --json " + shell_quote((tmp / "r.json").string()) +
+              " --csv " + shell_quote((tmp / "r.csv").string()));
   ASSERT_EQ(run.exit_code, 0);
   const auto secrets = first_secret_row("clean_7z");
   const auto report = read_json(tmp / "r.json");
@@ -185,14 +197,17 @@ TEST(Cli, IncludeSecretsPutsTheDecryptedValuesIntoJsonAndCsv) {
 
 TEST(Cli, InspectVerifiesLooseCertificateFiles) {
   const std::string dir = "bundles/mixed_certs/";
-  const CliRun good = run_cli("inspect " + fixture_path(dir + "1122334455AA00120034_E0E1.pem") + kTrust);
+  const CliRun good =
+      run_cli("inspect " + fixture_path(dir + "1122334455AA00120034_E0E1.pem") + kTrust);
   EXPECT_EQ(good.exit_code, 0) << good.out;
   EXPECT_NE(good.out.find("verdict:     ok"), std::string::npos) << good.out;
-  const CliRun bad = run_cli("inspect " + fixture_path(dir + "1122334455AA00120034_E0E0.pem") + kTrust);
+  const CliRun bad =
+      run_cli("inspect " + fixture_path(dir + "1122334455AA00120034_E0E0.pem") + kTrust);
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.out.find("signature_invalid"), std::string::npos) << bad.out;
   // With only the embedded Infineon anchors, the test PKI is not trusted.
-  const CliRun untrusted = run_cli("inspect " + fixture_path(dir + "1122334455AA00120034_E0E1.pem"));
+  const CliRun untrusted =
+      run_cli("inspect " + fixture_path(dir + "1122334455AA00120034_E0E1.pem"));
   EXPECT_EQ(untrusted.exit_code, 1);
   EXPECT_NE(untrusted.out.find("issuer_untrusted"), std::string::npos);
 }
@@ -200,8 +215,8 @@ TEST(Cli, InspectVerifiesLooseCertificateFiles) {
 TEST(Cli, JsonIsByteIdenticalAcrossRunsAndThreadCounts) {
   TempDir tmp;
   for (const char* jobs : {"1", "2", "7"})
-    run_cli("verify " + bundle_arg("mixed") + key_arg("mixed") + kTrust + " --quiet --jobs " + jobs +
-            " --json " + shell_quote((tmp / (std::string(jobs) + ".json")).string()));
+    run_cli("verify " + bundle_arg("mixed") + key_arg("mixed") + kTrust + " --quiet --jobs " +
+            jobs + " --json " + shell_quote((tmp / (std::string(jobs) + ".json")).string()));
   const std::string one = slurp(tmp / "1.json");
   EXPECT_GT(one.size(), 10000u);
   EXPECT_EQ(one, slurp(tmp / "2.json"));

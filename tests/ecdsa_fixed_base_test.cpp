@@ -48,7 +48,8 @@ TEST(EcdsaFixedBase, AgreesWithMbedtlsOnValidAndDamagedSignatures) {
     const std::size_t sig_offset = static_cast<std::size_t>((*cert)->sig.p - (*cert)->raw.p);
     const std::size_t tbs_offset = static_cast<std::size_t>((*cert)->tbs.p - (*cert)->raw.p);
     std::vector<std::size_t> flips = {tbs_offset + (*cert)->tbs.len / 2};
-    for (std::size_t i = 0; i < (*cert)->sig.len; i += 7) flips.push_back(sig_offset + i);
+    for (std::size_t i = 0; i < (*cert)->sig.len; i += 7)
+      flips.push_back(sig_offset + i);
     for (std::size_t at : flips) {
       Bytes damaged = der;
       damaged[at] ^= 0x01;

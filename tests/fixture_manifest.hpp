@@ -53,7 +53,8 @@ struct FixtureInput {
 
   std::vector<InputFile> inputs() const {
     std::vector<InputFile> out;
-    for (std::size_t i = 0; i < names.size(); ++i) out.push_back(InputFile{names[i], view(contents[i])});
+    for (std::size_t i = 0; i < names.size(); ++i)
+      out.push_back(InputFile{names[i], view(contents[i])});
     return out;
   }
 };
@@ -72,7 +73,8 @@ inline FixtureInput load_fixture(const std::string& name) {
 
 inline std::vector<std::string> sorted_codes(const std::vector<Problem>& problems) {
   std::set<std::string> codes;
-  for (const auto& p : problems) codes.insert(p.code);
+  for (const auto& p : problems)
+    codes.insert(p.code);
   return {codes.begin(), codes.end()};
 }
 
@@ -85,7 +87,8 @@ inline Result<Report> verify_fixture(const std::string& name) {
   const TrustStore trust = fixture_trust();
   const ChainVerifier verifier(trust);
   std::vector<CertificateVerdict> verdicts;
-  for (const auto& cert : bundle->certificates) verdicts.push_back(verifier.verify(cert, fixture_check_time()));
+  for (const auto& cert : bundle->certificates)
+    verdicts.push_back(verifier.verify(cert, fixture_check_time()));
   return build_report(*bundle, std::move(verdicts), trust, {fixture_check_time(), false});
 }
 
@@ -107,10 +110,12 @@ inline void expect_matches_manifest(const Report& report, const nlohmann::json& 
     EXPECT_EQ(sorted_codes(chip->reasons), want_codes) << id;
   }
   for (const auto& f : expected.at("findings")) {
-    const bool found = std::any_of(report.findings.begin(), report.findings.end(), [&](const Finding& g) {
-      return g.code == f.at("code").get<std::string>() && g.file == f.at("file").get<std::string>() &&
-             g.line == f.at("line").get<std::uint32_t>();
-    });
+    const bool found =
+        std::any_of(report.findings.begin(), report.findings.end(), [&](const Finding& g) {
+          return g.code == f.at("code").get<std::string>() &&
+                 g.file == f.at("file").get<std::string>() &&
+                 g.line == f.at("line").get<std::uint32_t>();
+        });
     EXPECT_TRUE(found) << "finding " << f.dump() << " not reported";
   }
 }

@@ -23,7 +23,8 @@ TEST(InfineonChain, EmbeddedStoreHoldsTheFourPublicCAs) {
   const TrustStore store = TrustStore::infineon_default();
   ASSERT_EQ(store.anchors().size(), 4u);
   std::vector<std::string> fingerprints;
-  for (const auto& a : store.anchors()) fingerprints.push_back(a.fingerprint_sha256);
+  for (const auto& a : store.anchors())
+    fingerprints.push_back(a.fingerprint_sha256);
   // SHA-256 of the DER, as published in shared/reference/infineon-ca/README.md.
   for (const char* fp : {"ee0c827555c4e9012037df4257bb8aaa26084a17b13ede41cd7895c8d6c11190",
                          "4c1d5b89c8a61b0772559b173e9093af8a29cf6dd542116569bbc2e713ed9d93",
@@ -34,7 +35,8 @@ TEST(InfineonChain, EmbeddedStoreHoldsTheFourPublicCAs) {
 
 TEST(InfineonChain, CA306VerifiesAgainstEccRootCA2) {
   const ChainVerifier verifier(TrustStore::infineon_default());
-  const auto v = verifier.verify_loose(read_trust_file("OptigaTrustEccCA306.pem"), "CA306", kMid2026);
+  const auto v =
+      verifier.verify_loose(read_trust_file("OptigaTrustEccCA306.pem"), "CA306", kMid2026);
   ASSERT_TRUE(v.parsed);
   EXPECT_TRUE(v.problems.empty()) << v.problems.front().message;
   EXPECT_EQ(v.key_type, "EC P-384");
@@ -44,7 +46,8 @@ TEST(InfineonChain, CA306VerifiesAgainstEccRootCA2) {
 
 TEST(InfineonChain, CA309VerifiesAgainstRsaRootCA2) {
   const ChainVerifier verifier(TrustStore::infineon_default());
-  const auto v = verifier.verify_loose(read_trust_file("OptigaTrustRsaCA309.pem"), "CA309", kMid2026);
+  const auto v =
+      verifier.verify_loose(read_trust_file("OptigaTrustRsaCA309.pem"), "CA309", kMid2026);
   ASSERT_TRUE(v.parsed);
   EXPECT_TRUE(v.problems.empty()) << v.problems.front().message;
   EXPECT_EQ(v.key_type, "RSA 2048");
@@ -56,7 +59,8 @@ TEST(InfineonChain, CA306DoesNotVerifyWithoutItsRoot) {
   TrustStore store = TrustStore::empty();
   ASSERT_TRUE(store.add(read_trust_file("OptigaRsaRootCA2.pem"), "rsa-root").ok());
   const ChainVerifier verifier(store);
-  const auto v = verifier.verify_loose(read_trust_file("OptigaTrustEccCA306.pem"), "CA306", kMid2026);
+  const auto v =
+      verifier.verify_loose(read_trust_file("OptigaTrustEccCA306.pem"), "CA306", kMid2026);
   ASSERT_FALSE(v.problems.empty());
   EXPECT_EQ(v.problems.front().code, "issuer_untrusted");
 }
@@ -76,8 +80,8 @@ TEST(InfineonChain, ValidityIsJudgedAtTheCheckTime) {
 TEST(InfineonChain, RejectsNonCaAnchorsAndGarbage) {
   TrustStore store = TrustStore::empty();
   const std::string garbage = "not a certificate";
-  auto r = store.add(ByteView(reinterpret_cast<const std::uint8_t*>(garbage.data()), garbage.size()),
-                     "junk.pem");
+  auto r = store.add(
+      ByteView(reinterpret_cast<const std::uint8_t*>(garbage.data()), garbage.size()), "junk.pem");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kBadInput);
   EXPECT_NE(r.error().message.find("junk.pem"), std::string::npos);

@@ -8,7 +8,9 @@ namespace {
 
 const std::string kChipA = "0A1B2C3D4E5F00120034";
 const std::string kChipB = "0A1B2C3D4E5F00130035";
-std::string key_hex(char digit) { return std::string(128, digit); }
+std::string key_hex(char digit) {
+  return std::string(128, digit);
+}
 
 KeyFile parse(const std::string& text) {
   return KeyFileParser().parse(
@@ -38,7 +40,8 @@ TEST(KeyFileParser, PlainCommaSeparatedLines) {
 TEST(KeyFileParser, ToleratesEveryFormQuirk) {
   const std::string bom = "\xEF\xBB\xBF";
   std::string lower = kChipB;
-  for (char& c : lower) c = static_cast<char>(std::tolower(c));
+  for (char& c : lower)
+    c = static_cast<char>(std::tolower(c));
   const std::vector<std::string> files = {
       bom + kChipA + "," + key_hex('a') + "\r\n" + kChipB + "," + key_hex('B') + "\r\n",
       "chipID,PBS\n" + kChipA + ";" + key_hex('a') + "\n" + lower + " ; " + key_hex('b') + "\n",
@@ -57,12 +60,12 @@ TEST(KeyFileParser, ToleratesEveryFormQuirk) {
 }
 
 TEST(KeyFileParser, ReportsEveryMalformedLineWithItsLineNumber) {
-  const std::string text = kChipA + "," + std::string(64, '1') + "\n" // 32-byte key
-                           + kChipB + "," + std::string(127, '1') + "Z\n" // not hex
-                           + "0A1B2C3D4E5F001200," + key_hex('3') + "\n"  // 9-byte chip
+  const std::string text = kChipA + "," + std::string(64, '1') + "\n"      // 32-byte key
+                           + kChipB + "," + std::string(127, '1') + "Z\n"  // not hex
+                           + "0A1B2C3D4E5F001200," + key_hex('3') + "\n"   // 9-byte chip
                            + "0A1B2C3D4E5F00140036," + key_hex('4') + "\n" // good
                            + "0A1B2C3D4E5F00140036," + key_hex('5') + "\n" // duplicate
-                           + "0A1B2C3D4E5F00150037\n"                       // one field
+                           + "0A1B2C3D4E5F00150037\n"                      // one field
                            + "0A1B2C3D4E5F00160038," + key_hex('6') + ",extra\n";
   const auto f = parse(text);
   ASSERT_EQ(f.records.size(), 1u);
@@ -88,7 +91,8 @@ TEST(KeyFileParser, EmptyAndBinaryInputNeverCrash) {
   EXPECT_TRUE(parse("").records.empty());
   EXPECT_TRUE(parse("\xEF\xBB\xBF").records.empty());
   std::string binary;
-  for (int i = 0; i < 4096; ++i) binary.push_back(static_cast<char>((i * 7919) & 0xFF));
+  for (int i = 0; i < 4096; ++i)
+    binary.push_back(static_cast<char>((i * 7919) & 0xFF));
   const auto f = parse(binary);
   EXPECT_TRUE(f.records.empty());
 }

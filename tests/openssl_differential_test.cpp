@@ -15,11 +15,11 @@ namespace {
 // openssl's X509_V_ERR_* numbers for the failures a chain can have.
 const std::map<int, std::string> kOpensslErrorToCode = {
     {0, "ok"},
-    {7, "signature_invalid"},   // certificate signature failure
-    {9, "not_yet_valid"},       // certificate is not yet valid
-    {10, "expired"},            // certificate has expired
-    {20, "issuer_untrusted"},   // unable to get local issuer certificate
-    {2, "issuer_untrusted"},    // unable to get issuer certificate
+    {7, "signature_invalid"}, // certificate signature failure
+    {9, "not_yet_valid"},     // certificate is not yet valid
+    {10, "expired"},          // certificate has expired
+    {20, "issuer_untrusted"}, // unable to get local issuer certificate
+    {2, "issuer_untrusted"},  // unable to get issuer certificate
 };
 
 // The chain part of our verdict (key type, CA flag and file naming are rules openssl does not
@@ -60,7 +60,8 @@ TEST(OpensslDifferential, ChainVerdictsEqualOpensslVerify) {
     const CertificateVerdict ours =
         verifier.verify(CertificateFile{"", name, *parse_slot(slot), pem}, fixture_check_time());
     const int openssl_error = openssl_verify_error(entry.path(), tmp);
-    ASSERT_TRUE(kOpensslErrorToCode.count(openssl_error)) << name << ": openssl error " << openssl_error;
+    ASSERT_TRUE(kOpensslErrorToCode.count(openssl_error))
+        << name << ": openssl error " << openssl_error;
     EXPECT_EQ(our_chain_code(ours), kOpensslErrorToCode.at(openssl_error)) << name;
     failures_seen += openssl_error != 0;
     ++compared;

@@ -57,7 +57,8 @@ const ChipRecord& chip(const Report& r, const std::string& id) {
 
 std::vector<std::string> reason_codes(const ChipRecord& c) {
   std::vector<std::string> out;
-  for (const auto& r : c.reasons) out.push_back(r.code);
+  for (const auto& r : c.reasons)
+    out.push_back(r.code);
   return out;
 }
 
@@ -65,7 +66,8 @@ std::vector<std::string> reason_codes(const ChipRecord& c) {
 
 TEST(ReportBuilder, ChipsWithSecretsAndAllCertificatesAreOk_CertificatesAloneAreExtra) {
   auto verdicts = full_set(kA);
-  for (auto& v : full_set(kC)) verdicts.push_back(v);
+  for (auto& v : full_set(kC))
+    verdicts.push_back(v);
   const Report r = build_report(bundle_with_secrets({kA}), verdicts, TrustStore::empty(), {});
   EXPECT_EQ(chip(r, kA).status, ChipStatus::kOk);
   EXPECT_EQ(chip(r, kC).status, ChipStatus::kExtra);
@@ -88,7 +90,8 @@ TEST(ReportBuilder, SecretsWithoutCertificatesFail) {
 
 TEST(ReportBuilder, SharedPublicKeysFailBothChips) {
   auto verdicts = full_set(kA);
-  for (auto& v : full_set(kB)) verdicts.push_back(v);
+  for (auto& v : full_set(kB))
+    verdicts.push_back(v);
   verdicts[4].public_key_sha256 = verdicts[1].public_key_sha256; // B/E0E1 reuses A/E0E1's key
   const Report r = build_report(bundle_with_secrets({kA, kB}), verdicts, TrustStore::empty(), {});
   for (const auto& id : {kA, kB}) {
@@ -100,9 +103,11 @@ TEST(ReportBuilder, SharedPublicKeysFailBothChips) {
 
 TEST(ReportBuilder, KeyFileFindingsFailTheirChipWithFileAndLine) {
   Bundle b = bundle_with_secrets({kA});
-  b.pbs.findings.push_back(Finding{Severity::kError, "bad_key_line", "PBS_keys.txt", 7, kB, "key is 32 bytes, expected 64"});
+  b.pbs.findings.push_back(Finding{Severity::kError, "bad_key_line", "PBS_keys.txt", 7, kB,
+                                   "key is 32 bytes, expected 64"});
   auto verdicts = full_set(kA);
-  for (auto& v : full_set(kB)) verdicts.push_back(v);
+  for (auto& v : full_set(kB))
+    verdicts.push_back(v);
   const Report r = build_report(b, verdicts, TrustStore::empty(), {});
   EXPECT_EQ(chip(r, kA).status, ChipStatus::kOk);
   const auto& bad = chip(r, kB);
@@ -113,7 +118,8 @@ TEST(ReportBuilder, KeyFileFindingsFailTheirChipWithFileAndLine) {
 
 TEST(ReportBuilder, JsonIsDeterministicAndHidesSecretsUnlessAsked) {
   auto verdicts = full_set(kA);
-  for (auto& v : full_set(kB)) verdicts.push_back(v);
+  for (auto& v : full_set(kB))
+    verdicts.push_back(v);
   const Bundle b = bundle_with_secrets({kA, kB});
   auto reversed = verdicts;
   std::reverse(reversed.begin(), reversed.end());
@@ -127,7 +133,8 @@ TEST(ReportBuilder, JsonIsDeterministicAndHidesSecretsUnlessAsked) {
   EXPECT_EQ(parsed["chips"][0]["pbs"]["present"], true);
   EXPECT_FALSE(parsed["chips"][0]["pbs"].contains("value"));
 
-  const std::string with = report_to_json(build_report(b, verdicts, TrustStore::empty(), {0, true}));
+  const std::string with =
+      report_to_json(build_report(b, verdicts, TrustStore::empty(), {0, true}));
   EXPECT_EQ(nlohmann::json::parse(with)["chips"][0]["pbs"]["value"], std::string(128, '1'));
   const std::string csv = report_to_csv(build_report(b, verdicts, TrustStore::empty(), {0, true}));
   EXPECT_NE(csv.find(std::string(128, '2')), std::string::npos);

@@ -550,8 +550,8 @@ TEST_F(SevenZipReaderTest, RobustAgainstRandomDamage) {
   damage_loop(make_archive(files, "-mtm=off -mhc=off", "plain.7z"), {}, 1500, 1);
   damage_loop(make_archive(files, "-mtm=off", "packed.7z"), {}, 1000, 2);
   damage_loop(make_archive(files, "-mtm=off -mx0 -mhc=off -mf=Delta:2", "copy.7z"), {}, 500, 3);
-  damage_loop(make_archive({{"p.exe", sample_x86(600)}}, "-m0=BCJ -m1=LZMA -ms=off", "bcj.7z"),
-              {}, 500, 4);
+  damage_loop(make_archive({{"p.exe", sample_x86(600)}}, "-m0=BCJ -m1=LZMA -ms=off", "bcj.7z"), {},
+              500, 4);
 }
 
 // Encrypted archives: the key derivation normally takes 2^19 hashes per read, so the test

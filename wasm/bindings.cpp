@@ -52,7 +52,9 @@ val error_value(std::string_view code, const std::string& message) {
   return out;
 }
 
-val error_value(const Error& e) { return error_value(error_code_name(e.code), e.message); }
+val error_value(const Error& e) {
+  return error_value(error_code_name(e.code), e.message);
+}
 
 val ok_value() {
   val out = val::object();
@@ -89,7 +91,9 @@ val copy_to_js(const std::uint8_t* data, std::size_t size) {
   return val::global("Uint8Array").new_(typed_memory_view(size, data));
 }
 
-std::optional<CheckTime> check_time_from(const std::string& iso) { return parse_check_time(iso); }
+std::optional<CheckTime> check_time_from(const std::string& iso) {
+  return parse_check_time(iso);
+}
 
 val bad_check_time(const std::string& iso) {
   return error_value(error_code_name(ErrorCode::kBadInput),
@@ -240,8 +244,7 @@ public:
   // -> {ok:true, json: <report_to_json, no secrets>} — the same bytes the CLI writes.
   val buildReport(const val& verdict_jsons, const std::string& check_time_iso) {
     return guarded([&] {
-      if (!bundle_)
-        return error_value(error_code_name(ErrorCode::kBadInput), "No bundle is open.");
+      if (!bundle_) return error_value(error_code_name(ErrorCode::kBadInput), "No bundle is open.");
       const auto at = check_time_from(check_time_iso);
       if (!at) return bad_check_time(check_time_iso);
       std::vector<CertificateVerdict> all;
@@ -250,7 +253,8 @@ public:
       for (std::size_t i = 0; i < n; ++i) {
         auto part = verdicts_from_json(verdict_jsons[i].as<std::string>());
         if (!part) return error_value(part.error());
-        for (auto& v : *part) all.push_back(std::move(v));
+        for (auto& v : *part)
+          all.push_back(std::move(v));
       }
       verdicts_ = std::move(all);
       check_time_ = *at;
@@ -273,8 +277,7 @@ public:
   // -> {ok:true, chipId, pbs: hex|null, auth: hex|null}
   val chipSecrets(const std::string& chip_id) const {
     return guarded([&] {
-      if (!bundle_)
-        return error_value(error_code_name(ErrorCode::kBadInput), "No bundle is open.");
+      if (!bundle_) return error_value(error_code_name(ErrorCode::kBadInput), "No bundle is open.");
       const auto id = parse_chip_id(chip_id);
       if (!id) return error_value(error_code_name(ErrorCode::kBadInput), "Not a chip ID.");
       const std::string wanted = id->hex();

@@ -15,7 +15,8 @@ TEST(FullReel, EveryChipGetsTheRightVerdict) {
   const auto json_path = tmp / "big.json";
   const CliRun run = run_cli(
       "verify " + shell_quote((fixtures_dir() / entry.at("files")[0].get<std::string>()).string()) +
-      " --key-file " + shell_quote((fixtures_dir() / entry.at("key_file").get<std::string>()).string()) +
+      " --key-file " +
+      shell_quote((fixtures_dir() / entry.at("key_file").get<std::string>()).string()) +
       " --trust " + shell_quote((fixtures_dir() / "pki/trust.pem").string()) +
       " --no-default-trust --at 2026-06-01T00:00:00Z --json " + shell_quote(json_path.string()));
   EXPECT_EQ(run.exit_code, 1) << run.err; // planted failures
@@ -34,8 +35,10 @@ TEST(FullReel, EveryChipGetsTheRightVerdict) {
     const auto& want = expected["chips"][id];
     EXPECT_EQ(chip["status"], want["status"]) << id;
     std::set<std::string> got, wanted;
-    for (const auto& r : chip["reasons"]) got.insert(r["code"].get<std::string>());
-    for (const auto& r : want["reasons"]) wanted.insert(r.get<std::string>());
+    for (const auto& r : chip["reasons"])
+      got.insert(r["code"].get<std::string>());
+    for (const auto& r : want["reasons"])
+      wanted.insert(r.get<std::string>());
     EXPECT_EQ(got, wanted) << id;
     ++compared;
   }
@@ -51,8 +54,10 @@ TEST(FullReel, ReportIsIdenticalWhateverTheThreadCount) {
   const char* jobs[2] = {"1", "2"};
   for (int i = 0; i < 2; ++i) {
     const auto path = tmp / ("r" + std::to_string(i) + ".json");
-    run_cli("verify " + shell_quote((fixtures_dir() / entry.at("files")[0].get<std::string>()).string()) +
-            " --key-file " + shell_quote((fixtures_dir() / entry.at("key_file").get<std::string>()).string()) +
+    run_cli("verify " +
+            shell_quote((fixtures_dir() / entry.at("files")[0].get<std::string>()).string()) +
+            " --key-file " +
+            shell_quote((fixtures_dir() / entry.at("key_file").get<std::string>()).string()) +
             " --trust " + shell_quote((fixtures_dir() / "pki/trust.pem").string()) +
             " --no-default-trust --at 2026-06-01T00:00:00Z --quiet --jobs " + jobs[i] + " --json " +
             shell_quote(path.string()));

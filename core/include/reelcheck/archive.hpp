@@ -13,10 +13,10 @@
 namespace reelcheck {
 
 struct Limits {
-  std::uint64_t max_entry_size = 256ull << 20;   // one file inside an archive
-  std::uint64_t max_total_size = 2048ull << 20;  // everything unpacked from one input
-  std::uint32_t max_entries = 200'000;           // files in one archive
-  std::uint32_t max_dictionary = 256u << 20;     // LZMA/LZMA2 dictionary a 7z may ask for
+  std::uint64_t max_entry_size = 256ull << 20;  // one file inside an archive
+  std::uint64_t max_total_size = 2048ull << 20; // everything unpacked from one input
+  std::uint32_t max_entries = 200'000;          // files in one archive
+  std::uint32_t max_dictionary = 256u << 20;    // LZMA/LZMA2 dictionary a 7z may ask for
   std::uint32_t max_depth = 2; // archive layers around a bundle's inner archives (a .zip
                                // holding the downloaded .7z is 2)
 };

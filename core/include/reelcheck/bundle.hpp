@@ -35,12 +35,12 @@ struct Bundle {
   std::vector<std::string> inputs; // the names the user handed over, sorted
   std::string reel_id;
   std::string batch_id;
-  std::vector<InnerArchiveInfo> archives;           // found, in kind order
+  std::vector<InnerArchiveInfo> archives; // found, in kind order
   std::vector<InnerArchiveKind> missing_archives;
-  std::vector<CertificateFile> certificates;        // sorted by archive, then name
-  KeyFile pbs;   // PBS_keys.txt
-  KeyFile auth;  // auto_keys.txt
-  std::vector<Finding> findings;                    // structural findings
+  std::vector<CertificateFile> certificates; // sorted by archive, then name
+  KeyFile pbs;                               // PBS_keys.txt
+  KeyFile auth;                              // auto_keys.txt
+  std::vector<Finding> findings;             // structural findings
 };
 
 enum class Phase { kReading, kDecompressing, kDecrypting, kVerifying, kReporting };

@@ -24,9 +24,9 @@ std::optional<CheckTime> parse_check_time(std::string_view iso8601); // "2026-06
 std::string format_check_time(CheckTime t);                          // same form
 
 struct CertificateFile {
-  std::string archive;  // inner archive it came from
-  std::string name;     // entry name inside that archive
-  Slot slot;            // the slot its archive is for
+  std::string archive;            // inner archive it came from
+  std::string name;               // entry name inside that archive
+  Slot slot;                      // the slot its archive is for
   std::vector<std::uint8_t> data; // PEM or DER
 };
 

@@ -11,11 +11,11 @@ std::string_view severity_name(Severity s);
 
 struct Finding {
   Severity severity = Severity::kError;
-  std::string code;    // stable machine-readable identifier, e.g. "bad_key_line"
-  std::string file;    // archive entry or input file the finding is about ("" if none)
+  std::string code;       // stable machine-readable identifier, e.g. "bad_key_line"
+  std::string file;       // archive entry or input file the finding is about ("" if none)
   std::uint32_t line = 0; // 1-based line in `file`, 0 when not line-oriented
-  std::string chip_id; // the chip concerned, "" if none or unknown
-  std::string message; // for a person
+  std::string chip_id;    // the chip concerned, "" if none or unknown
+  std::string message;    // for a person
 };
 
 } // namespace reelcheck

@@ -22,8 +22,8 @@ struct KeyRecord {
 
 struct KeyFile {
   std::string name;
-  std::vector<KeyRecord> records;  // well-formed records only; duplicates excluded
-  std::vector<Finding> findings;   // every malformed line, with file and line
+  std::vector<KeyRecord> records; // well-formed records only; duplicates excluded
+  std::vector<Finding> findings;  // every malformed line, with file and line
 };
 
 class KeyFileParser {

@@ -32,14 +32,13 @@ struct ChipRecord {
   std::string batch;
   std::uint16_t wafer_x = 0, wafer_y = 0;
   ChipStatus status = ChipStatus::kOk;
-  std::vector<Problem> reasons; // every reason the chip failed
+  std::vector<Problem> reasons;                                  // every reason the chip failed
   std::array<std::optional<CertificateVerdict>, 3> certificates; // by slot
   SecretInfo pbs, auth;
 };
 
 struct ReportCounts {
-  std::size_t chips = 0, ok = 0, failed = 0, extra = 0, certificates = 0,
-              certificates_ok = 0;
+  std::size_t chips = 0, ok = 0, failed = 0, extra = 0, certificates = 0, certificates_ok = 0;
 };
 
 struct Report {
@@ -49,7 +48,7 @@ struct Report {
   std::vector<InnerArchiveInfo> archives;
   std::vector<InnerArchiveKind> missing_archives;
   std::vector<TrustAnchor> trust_anchors;
-  std::vector<ChipRecord> chips; // sorted by chip ID
+  std::vector<ChipRecord> chips;              // sorted by chip ID
   std::vector<CertificateVerdict> unassigned; // certificates whose name carries no chip ID
   std::vector<Finding> findings;
   ReportCounts counts;

@@ -29,6 +29,8 @@ template <class T> struct ZeroizingAllocator {
 using SecureBytes = std::vector<std::uint8_t, ZeroizingAllocator<std::uint8_t>>;
 using ByteView = std::span<const std::uint8_t>;
 
-inline ByteView as_bytes(const SecureBytes& b) { return {b.data(), b.size()}; }
+inline ByteView as_bytes(const SecureBytes& b) {
+  return {b.data(), b.size()};
+}
 
 } // namespace reelcheck

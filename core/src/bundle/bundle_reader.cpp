@@ -23,8 +23,7 @@ Finding error_finding(std::string code, std::string file, std::string message) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -32,8 +31,10 @@ bool iequals(std::string_view a, std::string_view b) {
 
 ByteView trim_key(ByteView key) {
   auto space = [](std::uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!key.empty() && space(key.front())) key = key.subspan(1);
-  while (!key.empty() && space(key.back())) key = key.first(key.size() - 1);
+  while (!key.empty() && space(key.front()))
+    key = key.subspan(1);
+  while (!key.empty() && space(key.back()))
+    key = key.first(key.size() - 1);
   return key;
 }
 
@@ -68,7 +69,8 @@ bool is_outer_bundle(const InputFile& input, const Limits& limits) {
 Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, ByteView transport_key,
                                   const ProgressFn& progress) const {
   return open(
-      inputs, [&](std::string_view) { return SecureBytes(transport_key.begin(), transport_key.end()); },
+      inputs,
+      [&](std::string_view) { return SecureBytes(transport_key.begin(), transport_key.end()); },
       progress);
 }
 
@@ -111,14 +113,15 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     const bool handed_over = item.depth == 0;
     if (handed_over) report(Phase::kReading, done++, inputs.size());
     if (detail::parse_inner_archive_name(item.name) &&
-        !(handed_over && inputs.size() == 1 && is_outer_bundle(InputFile{item.name, item.bytes}, remaining))) {
+        !(handed_over && inputs.size() == 1 &&
+          is_outer_bundle(InputFile{item.name, item.bytes}, remaining))) {
       candidates.emplace_back(std::string(detail::base_name(item.name)), item.bytes);
       continue;
     }
     if (item.depth >= limits_.max_depth)
-      return make_error(ErrorCode::kLimitExceeded,
-                        item.name + ": archives nested more than " + std::to_string(limits_.max_depth) +
-                            " levels deep around the bundle's archives");
+      return make_error(ErrorCode::kLimitExceeded, item.name + ": archives nested more than " +
+                                                       std::to_string(limits_.max_depth) +
+                                                       " levels deep around the bundle's archives");
     // Outer archives are not encrypted; no key is handed to them.
     auto entries = unpack(item.bytes, detail::base_name(item.name), {}, remaining);
     if (!entries) {
@@ -131,8 +134,9 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     }
     for (auto& entry : *entries) {
       if (auto e = charge(entry.data.size(), entry.name)) return *e;
-      const bool is_archive = detail::parse_inner_archive_name(entry.name).has_value() ||
-                              detect_archive_format(as_bytes(entry.data)) != ArchiveFormat::kUnknown;
+      const bool is_archive =
+          detail::parse_inner_archive_name(entry.name).has_value() ||
+          detect_archive_format(as_bytes(entry.data)) != ArchiveFormat::kUnknown;
       if (!is_archive) {
         bundle.findings.push_back(Finding{Severity::kInfo, "unexpected_file", entry.name, 0, "",
                                           "not one of the bundle's archives; ignored"});
@@ -159,10 +163,10 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     auto parsed = *detail::parse_inner_archive_name(name);
     auto [it, inserted] = by_kind.try_emplace(parsed.kind, InnerArchive{parsed, name, bytes});
     if (!inserted)
-      bundle.findings.push_back(error_finding(
-          "duplicate_archive", name,
-          "a second " + std::string(inner_archive_kind_name(parsed.kind)) + " archive; " +
-              it->second.name + " is used"));
+      bundle.findings.push_back(
+          error_finding("duplicate_archive", name,
+                        "a second " + std::string(inner_archive_kind_name(parsed.kind)) +
+                            " archive; " + it->second.name + " is used"));
   }
   for (InnerArchiveKind kind : {InnerArchiveKind::kE0E0Certs, InnerArchiveKind::kE0E1Certs,
                                 InnerArchiveKind::kE0E2Certs, InnerArchiveKind::kKeys}) {
@@ -179,10 +183,10 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
       bundle.reel_id = parsed.reel_id;
       bundle.batch_id = parsed.batch_id;
     } else if (parsed.reel_id != bundle.reel_id || parsed.batch_id != bundle.batch_id) {
-      bundle.findings.push_back(error_finding(
-          "reel_mismatch", it->second.name,
-          "archive names reel " + parsed.reel_id + " / " + parsed.batch_id + ", expected " +
-              bundle.reel_id + " / " + bundle.batch_id));
+      bundle.findings.push_back(error_finding("reel_mismatch", it->second.name,
+                                              "archive names reel " + parsed.reel_id + " / " +
+                                                  parsed.batch_id + ", expected " + bundle.reel_id +
+                                                  " / " + bundle.batch_id));
     }
   }
 
@@ -201,8 +205,9 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
                                                archive.parsed.batch_id, entries->size()});
     for (auto& entry : *entries) {
       if (auto e = charge(entry.data.size(), entry.name)) return *e;
-      bundle.certificates.push_back(CertificateFile{
-          archive.name, entry.name, slot, std::vector<std::uint8_t>(entry.data.begin(), entry.data.end())});
+      bundle.certificates.push_back(
+          CertificateFile{archive.name, entry.name, slot,
+                          std::vector<std::uint8_t>(entry.data.begin(), entry.data.end())});
     }
   }
   report(Phase::kDecompressing, certificate_archives, certificate_archives);
@@ -218,7 +223,8 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     const ByteView transport_key = trim_key(as_bytes(key));
     if (transport_key.empty())
       return make_error(ErrorCode::kPasswordRequired,
-                        archive.name + " is encrypted: the transport key from the reel's letter is needed");
+                        archive.name +
+                            " is encrypted: the transport key from the reel's letter is needed");
     auto entries = SevenZipReader(remaining).read(archive.bytes, archive.name, transport_key);
     if (!entries) return entries.error();
     bundle.archives.push_back(InnerArchiveInfo{InnerArchiveKind::kKeys, archive.name,

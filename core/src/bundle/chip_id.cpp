@@ -6,7 +6,9 @@
 
 namespace reelcheck {
 
-std::string ChipId::hex() const { return detail::to_hex(bytes, true); }
+std::string ChipId::hex() const {
+  return detail::to_hex(bytes, true);
+}
 
 std::string ChipId::batch_hex() const {
   return detail::to_hex(std::span(bytes).first(6), true);

@@ -8,11 +8,15 @@
 namespace reelcheck {
 namespace {
 
-bool is_separator(char c) { return c == ',' || c == ';' || c == '\t' || c == ' '; }
+bool is_separator(char c) {
+  return c == ',' || c == ';' || c == '\t' || c == ' ';
+}
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (is_separator(s.front()) || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (is_separator(s.back()) || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (is_separator(s.front()) || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (is_separator(s.back()) || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -57,7 +61,8 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
     std::size_t count = 0;
     for (std::string_view rest = line; !rest.empty();) {
       std::size_t end = 0;
-      while (end < rest.size() && !is_separator(rest[end])) ++end;
+      while (end < rest.size() && !is_separator(rest[end]))
+        ++end;
       if (count < 3) fields[count] = unwrap_field(rest.substr(0, end));
       ++count;
       rest = trim(rest.substr(end));
@@ -78,10 +83,9 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
     }
     const auto chip = parse_chip_id(fields[0]);
     if (!chip) {
-      std::string why = all_hex(fields[0])
-                            ? "chip ID has " + std::to_string(fields[0].size()) +
-                                  " hex digits, expected 20 (10 bytes)"
-                            : "chip ID is not hexadecimal";
+      std::string why = all_hex(fields[0]) ? "chip ID has " + std::to_string(fields[0].size()) +
+                                                 " hex digits, expected 20 (10 bytes)"
+                                           : "chip ID is not hexadecimal";
       add_finding(line_no, "bad_key_line", "", std::move(why));
       continue;
     }

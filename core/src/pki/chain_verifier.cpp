@@ -89,7 +89,8 @@ struct ChainVerifier::Impl {
   // The anchor that signed `crt`, or -1 with a reason recorded in `v`.
   int find_issuer(const mbedtls_x509_crt& crt, CertificateVerdict& v) {
     bool name_known = false;
-    bool any_key_matches = false; // a same-named CA holds the key the certificate names (or it names none)
+    bool any_key_matches =
+        false; // a same-named CA holds the key the certificate names (or it names none)
     bool unsupported = false;
     const auto aki = detail::authority_key_id(crt);
     for (std::size_t i = 0; i < anchors.size(); ++i) {
@@ -99,8 +100,8 @@ struct ChainVerifier::Impl {
       const auto result = detail::check_signature(crt, ca, anchors[i].ecdsa.get());
       if (result == SignatureCheck::kValid) {
         if (!is_ca_usable(ca))
-          add_problem(v, "issuer_untrusted", "issuer '" + anchors[i].name +
-                                                 "' is not allowed to sign certificates");
+          add_problem(v, "issuer_untrusted",
+                      "issuer '" + anchors[i].name + "' is not allowed to sign certificates");
         return static_cast<int>(i);
       }
       unsupported |= result == SignatureCheck::kUnsupportedAlgorithm;
@@ -147,8 +148,9 @@ struct ChainVerifier::Impl {
       if (slot) {
         const std::string want = *slot == Slot::kE0E2 ? "RSA 2048" : "EC P-256";
         if (v.key_type != want)
-          add_problem(v, "wrong_key_type", "slot " + std::string(slot_name(*slot)) + " needs " +
-                                               want + ", found " + v.key_type);
+          add_problem(v, "wrong_key_type",
+                      "slot " + std::string(slot_name(*slot)) + " needs " + want + ", found " +
+                          v.key_type);
       }
     }
     check_validity(v, crt, at, "certificate");
@@ -191,9 +193,9 @@ CertificateVerdict ChainVerifier::verify(const CertificateFile& file, CheckTime 
     add_problem(v, "name_mismatch",
                 "file name does not follow <chipID>_" + std::string(slot_name(file.slot)) + ".pem");
   } else if (*parts.slot != file.slot) {
-    add_problem(v, "name_mismatch", "an " + std::string(slot_name(*parts.slot)) +
-                                        " certificate file in the " +
-                                        std::string(slot_name(file.slot)) + " archive");
+    add_problem(v, "name_mismatch",
+                "an " + std::string(slot_name(*parts.slot)) + " certificate file in the " +
+                    std::string(slot_name(file.slot)) + " archive");
   }
   return v;
 }

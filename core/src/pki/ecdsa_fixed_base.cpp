@@ -60,11 +60,10 @@ EcdsaFixedBaseVerifier::~EcdsaFixedBaseVerifier() {
   mbedtls_ecp_group_free(&with_q_);
 }
 
-std::unique_ptr<EcdsaFixedBaseVerifier> EcdsaFixedBaseVerifier::create(
-    const mbedtls_ecp_keypair& key) {
+std::unique_ptr<EcdsaFixedBaseVerifier>
+EcdsaFixedBaseVerifier::create(const mbedtls_ecp_keypair& key) {
   std::unique_ptr<EcdsaFixedBaseVerifier> v(new EcdsaFixedBaseVerifier());
-  if (key.grp.id == MBEDTLS_ECP_DP_NONE ||
-      mbedtls_ecp_group_load(&v->with_g_, key.grp.id) != 0 ||
+  if (key.grp.id == MBEDTLS_ECP_DP_NONE || mbedtls_ecp_group_load(&v->with_g_, key.grp.id) != 0 ||
       mbedtls_ecp_group_load(&v->with_q_, key.grp.id) != 0 ||
       mbedtls_ecp_check_pubkey(&v->with_g_, &key.Q) != 0)
     return nullptr;
@@ -87,9 +86,9 @@ bool EcdsaFixedBaseVerifier::verify(const unsigned char* hash, std::size_t hash_
   if (!hash_to_integer(grp, hash, hash_len, e.v)) return false;
 
   // u1 = e / s mod n, u2 = r / s mod n
-  if (mbedtls_mpi_inv_mod(&s_inv.v, &s.v, &grp.N) ||
-      mbedtls_mpi_mul_mpi(&u1.v, &e.v, &s_inv.v) || mbedtls_mpi_mod_mpi(&u1.v, &u1.v, &grp.N) ||
-      mbedtls_mpi_mul_mpi(&u2.v, &r.v, &s_inv.v) || mbedtls_mpi_mod_mpi(&u2.v, &u2.v, &grp.N))
+  if (mbedtls_mpi_inv_mod(&s_inv.v, &s.v, &grp.N) || mbedtls_mpi_mul_mpi(&u1.v, &e.v, &s_inv.v) ||
+      mbedtls_mpi_mod_mpi(&u1.v, &u1.v, &grp.N) || mbedtls_mpi_mul_mpi(&u2.v, &r.v, &s_inv.v) ||
+      mbedtls_mpi_mod_mpi(&u2.v, &u2.v, &grp.N))
     return false;
   // u1 is 0 only for a hash equal to 0 mod n; mbedTLS will not multiply by 0, so that corner
   // is left to the point sum: 0*G is the point at infinity and R = u2*Q.
@@ -97,7 +96,8 @@ bool EcdsaFixedBaseVerifier::verify(const unsigned char* hash, std::size_t hash_
 
   // Fixed-base multiplications: the groups cache their generator's comb table on first use.
   // No RNG: the scalars are public (this is verification), so no side-channel blinding.
-  if (!u1_zero && mbedtls_ecp_mul(&with_g_, &a.v, &u1.v, &with_g_.G, nullptr, nullptr)) return false;
+  if (!u1_zero && mbedtls_ecp_mul(&with_g_, &a.v, &u1.v, &with_g_.G, nullptr, nullptr))
+    return false;
   if (mbedtls_ecp_mul(&with_q_, &b.v, &u2.v, &with_q_.G, nullptr, nullptr)) return false;
   if (u1_zero) {
     if (mbedtls_ecp_copy(&sum.v, &b.v)) return false;

@@ -84,8 +84,12 @@ std::optional<ByteView> extension_value(const mbedtls_x509_crt& crt, std::string
 
 } // namespace
 
-std::string subject_dn(const mbedtls_x509_crt& crt) { return dn_string(crt.subject); }
-std::string issuer_dn(const mbedtls_x509_crt& crt) { return dn_string(crt.issuer); }
+std::string subject_dn(const mbedtls_x509_crt& crt) {
+  return dn_string(crt.subject);
+}
+std::string issuer_dn(const mbedtls_x509_crt& crt) {
+  return dn_string(crt.issuer);
+}
 
 std::string common_name(const mbedtls_x509_crt& crt) {
   for (const mbedtls_x509_name* n = &crt.subject; n != nullptr; n = n->next) {

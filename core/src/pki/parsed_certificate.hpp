@@ -26,7 +26,7 @@ bool looks_like_pem(ByteView data);
 std::string common_name(const mbedtls_x509_crt& crt); // CN, or the whole DN if there is none
 std::string subject_dn(const mbedtls_x509_crt& crt);
 std::string issuer_dn(const mbedtls_x509_crt& crt);
-std::string key_type(const mbedtls_x509_crt& crt);        // "EC P-256", "RSA 2048", ...
+std::string key_type(const mbedtls_x509_crt& crt); // "EC P-256", "RSA 2048", ...
 std::string sha256_hex(ByteView data);
 std::int64_t to_seconds(const mbedtls_x509_time& t);
 std::string format_x509_time(const mbedtls_x509_time& t);

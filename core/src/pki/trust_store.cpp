@@ -32,7 +32,8 @@ Result<std::size_t> TrustStore::add(ByteView pem_or_der, std::string_view source
     anchor.der.assign(c->raw.p, c->raw.p + c->raw.len);
     anchor.fingerprint_sha256 = detail::sha256_hex(anchor.der);
     bool duplicate = false;
-    for (const auto& a : anchors_) duplicate |= a.fingerprint_sha256 == anchor.fingerprint_sha256;
+    for (const auto& a : anchors_)
+      duplicate |= a.fingerprint_sha256 == anchor.fingerprint_sha256;
     if (duplicate) continue;
     anchor.subject = detail::subject_dn(*c);
     anchor.source = std::string(source);

@@ -3,8 +3,8 @@
 // findings, missing slots.
 #include <algorithm>
 #include <map>
-#include <set>
 #include <mbedtls/sha256.h>
+#include <set>
 
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/report.hpp"
@@ -13,7 +13,9 @@
 namespace reelcheck {
 namespace {
 
-std::size_t slot_index(Slot s) { return static_cast<std::size_t>(s); }
+std::size_t slot_index(Slot s) {
+  return static_cast<std::size_t>(s);
+}
 
 SecretInfo describe_secret(const KeyRecord& record, bool include_value) {
   SecretInfo info;
@@ -41,8 +43,9 @@ bool Report::all_ok() const {
 }
 
 const ChipRecord* Report::find_chip(std::string_view chip_id) const {
-  auto it = std::lower_bound(chips.begin(), chips.end(), chip_id,
-                             [](const ChipRecord& c, std::string_view id) { return c.chip_id < id; });
+  auto it =
+      std::lower_bound(chips.begin(), chips.end(), chip_id,
+                       [](const ChipRecord& c, std::string_view id) { return c.chip_id < id; });
   return it != chips.end() && it->chip_id == chip_id ? &*it : nullptr;
 }
 
@@ -87,10 +90,16 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
     for (std::size_t i : users) {
       std::vector<std::string> others;
       for (std::size_t j : users)
-        if (j != i) others.push_back(verdicts[j].chip_id.empty() ? verdicts[j].file : verdicts[j].chip_id + "/" + std::string(slot_name(verdicts[j].slot)));
+        if (j != i)
+          others.push_back(verdicts[j].chip_id.empty()
+                               ? verdicts[j].file
+                               : verdicts[j].chip_id + "/" +
+                                     std::string(slot_name(verdicts[j].slot)));
       std::string list;
-      for (const auto& o : others) list += (list.empty() ? "" : ", ") + o;
-      verdicts[i].problems.push_back(Problem{"shared_public_key", "public key also used by " + list});
+      for (const auto& o : others)
+        list += (list.empty() ? "" : ", ") + o;
+      verdicts[i].problems.push_back(
+          Problem{"shared_public_key", "public key also used by " + list});
     }
   }
 
@@ -122,14 +131,16 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   std::set<std::string> chips_with_key_findings;
   for (const auto& f : key_findings) {
     if (f.severity == Severity::kError && !f.chip_id.empty()) {
-      add_reason(chip_for(f.chip_id), f.code, f.file + " line " + std::to_string(f.line) + ": " + f.message);
+      add_reason(chip_for(f.chip_id), f.code,
+                 f.file + " line " + std::to_string(f.line) + ": " + f.message);
       chips_with_key_findings.insert(f.chip_id);
     }
     report.findings.push_back(f);
   }
 
   for (auto& [id, chip] : chips) {
-    const bool has_secrets = chip.pbs.present || chip.auth.present || chips_with_key_findings.count(id);
+    const bool has_secrets =
+        chip.pbs.present || chip.auth.present || chips_with_key_findings.count(id);
     for (Slot s : kAllSlots) {
       const auto& cert = chip.certificates[slot_index(s)];
       if (!cert) {
@@ -140,8 +151,8 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
       }
       for (const auto& p : cert->problems) {
         add_reason(chip, p.code, std::string(slot_name(s)) + ": " + p.message);
-        report.findings.push_back(Finding{Severity::kError, p.code, cert->archive + "/" + cert->file,
-                                          0, id, p.message});
+        report.findings.push_back(
+            Finding{Severity::kError, p.code, cert->archive + "/" + cert->file, 0, id, p.message});
       }
     }
     if (has_secrets) {
@@ -158,12 +169,13 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
 
   for (const auto& v : report.unassigned) {
     if (v.chip_id.empty())
-      report.findings.push_back(Finding{Severity::kError, "name_mismatch", v.archive + "/" + v.file, 0,
-                                        "", "certificate file name carries no chip ID"});
+      report.findings.push_back(Finding{Severity::kError, "name_mismatch", v.archive + "/" + v.file,
+                                        0, "", "certificate file name carries no chip ID"});
   }
 
   report.chips.reserve(chips.size());
-  for (auto& [id, chip] : chips) report.chips.push_back(std::move(chip));
+  for (auto& [id, chip] : chips)
+    report.chips.push_back(std::move(chip));
 
   ReportCounts& c = report.counts;
   c.chips = report.chips.size();

@@ -19,7 +19,8 @@ std::string dump(const Json& j) {
 
 Json problems_json(const std::vector<Problem>& problems) {
   Json out = Json::array();
-  for (const auto& p : problems) out.push_back(Json{{"code", p.code}, {"message", p.message}});
+  for (const auto& p : problems)
+    out.push_back(Json{{"code", p.code}, {"message", p.message}});
   return out;
 }
 
@@ -87,7 +88,8 @@ std::string report_to_json(const Report& r) {
                             {"batch_id", a.batch_id},
                             {"entries", a.entries}});
   Json missing = Json::array();
-  for (auto kind : r.missing_archives) missing.push_back(inner_archive_kind_name(kind));
+  for (auto kind : r.missing_archives)
+    missing.push_back(inner_archive_kind_name(kind));
   Json anchors = Json::array();
   for (const auto& a : r.trust_anchors)
     anchors.push_back(Json{{"subject", a.subject},
@@ -102,9 +104,11 @@ std::string report_to_json(const Report& r) {
                             {"chip_id", f.chip_id},
                             {"message", f.message}});
   Json chips = Json::array();
-  for (const auto& c : r.chips) chips.push_back(chip_json(c, r.secrets_included));
+  for (const auto& c : r.chips)
+    chips.push_back(chip_json(c, r.secrets_included));
   Json unassigned = Json::array();
-  for (const auto& v : r.unassigned) unassigned.push_back(verdict_json(v));
+  for (const auto& v : r.unassigned)
+    unassigned.push_back(verdict_json(v));
 
   const Json out{{"schema", "reelcheck-report"},
                  {"schema_version", kReportSchemaVersion},
@@ -114,13 +118,12 @@ std::string report_to_json(const Report& r) {
                  {"reel_id", r.reel_id},
                  {"batch_id", r.batch_id},
                  {"verdict", r.all_ok() ? "ok" : "failed"},
-                 {"counts",
-                  Json{{"chips", r.counts.chips},
-                       {"ok", r.counts.ok},
-                       {"failed", r.counts.failed},
-                       {"extra", r.counts.extra},
-                       {"certificates", r.counts.certificates},
-                       {"certificates_ok", r.counts.certificates_ok}}},
+                 {"counts", Json{{"chips", r.counts.chips},
+                                 {"ok", r.counts.ok},
+                                 {"failed", r.counts.failed},
+                                 {"extra", r.counts.extra},
+                                 {"certificates", r.counts.certificates},
+                                 {"certificates_ok", r.counts.certificates_ok}}},
                  {"archives", std::move(archives)},
                  {"missing_archives", std::move(missing)},
                  {"trust_anchors", std::move(anchors)},
@@ -133,7 +136,8 @@ std::string report_to_json(const Report& r) {
 
 std::string verdicts_to_json(std::span<const CertificateVerdict> verdicts) {
   Json out = Json::array();
-  for (const auto& v : verdicts) out.push_back(verdict_json(v));
+  for (const auto& v : verdicts)
+    out.push_back(verdict_json(v));
   return out.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
@@ -165,7 +169,8 @@ Result<std::vector<CertificateVerdict>> verdicts_from_json(std::string_view text
         if (name.is_string()) v.chain.push_back(name.get<std::string>());
     if (auto p = item.find("problems"); p != item.end() && p->is_array())
       for (const auto& problem : *p)
-        if (problem.is_object()) v.problems.push_back(Problem{str(problem, "code"), str(problem, "message")});
+        if (problem.is_object())
+          v.problems.push_back(Problem{str(problem, "code"), str(problem, "message")});
     out.push_back(std::move(v));
   }
   return out;

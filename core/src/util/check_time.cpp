@@ -35,8 +35,11 @@ CivilTime civil_from_seconds(std::int64_t t) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  return CivilTime{static_cast<int>(y), static_cast<int>(m), static_cast<int>(d),
-                   static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
+  return CivilTime{static_cast<int>(y),
+                   static_cast<int>(m),
+                   static_cast<int>(d),
+                   static_cast<int>(secs / 3600),
+                   static_cast<int>(secs / 60 % 60),
                    static_cast<int>(secs % 60)};
 }
 
