@@ -15,7 +15,7 @@ echo
 echo "== reelcheck verify $SAMPLE (transport key read from a file, never from argv)"
 set +e
 ./build/release/native/reelcheck verify "$SAMPLE" \
-  --key-file build/sample/clean.key --trust build/sample/pki/trust.pem --no-default-trust \
+  --key-file build/sample/clean_7z.key --trust build/sample/pki/trust.pem --no-default-trust \
   --at 2026-06-01T00:00:00Z --json build/sample/clean.report.json --csv build/sample/clean.report.csv
 status=$?
 set -e
@@ -24,5 +24,5 @@ echo "(exit code $status; JSON report: build/sample/clean.report.json, CSV: buil
 bash scripts/build_web.sh >/dev/null
 echo
 echo "Web page: open build/web/index.html in Chromium/Firefox (works offline from disk),"
-echo "drop $SAMPLE on it, type the key from build/sample/clean.key and add build/sample/pki/trust.pem as trust anchors."
+echo "drop $SAMPLE on it, type the key from build/sample/clean_7z.key and add build/sample/pki/trust.pem as trust anchors."
 exit "$status"
