@@ -78,13 +78,12 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
     return usage_error("unknown command '" + o.command + "'");
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&](const char* what) -> std::optional<std::string> {
+    auto value = [&]() -> std::optional<std::string> {
       if (i + 1 >= argc) return std::nullopt;
-      (void)what;
       return std::string(argv[++i]);
     };
     auto need = [&](std::optional<std::string>& slot) {
-      slot = value(arg.c_str());
+      slot = value();
       return slot.has_value();
     };
     if (arg == "--key-file") {
@@ -98,16 +97,16 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
     } else if (arg == "--chip") {
       if (!need(o.chip)) return usage_error(arg + " needs a chip ID or UID");
     } else if (arg == "--trust") {
-      auto v = value("file");
+      auto v = value();
       if (!v) return usage_error("--trust needs a PEM file");
       o.trust_files.push_back(*v);
     } else if (arg == "--at") {
-      auto v = value("time");
+      auto v = value();
       const auto t = v ? parse_check_time(*v) : std::nullopt;
       if (!t) return usage_error("--at needs a time like 2026-06-01T00:00:00Z");
       o.at = *t;
     } else if (arg == "--jobs") {
-      auto v = value("count");
+      auto v = value();
       int n = v ? std::atoi(v->c_str()) : 0;
       if (n < 1 || n > 256) return usage_error("--jobs needs a number from 1 to 256");
       o.jobs = static_cast<unsigned>(n);
@@ -176,12 +175,8 @@ bool emit(const std::optional<std::string>& target, const std::string& input, co
   return ok;
 }
 
-struct Verified {
-  Report report;
-};
-
-Result<Verified> verify_one(const std::string& arg, const Options& o, KeySource& keys,
-                            const TrustStore& trust) {
+Result<Report> verify_one(const std::string& arg, const Options& o, KeySource& keys,
+                          const TrustStore& trust) {
   auto loaded = load_bundle_argument(arg, kMaxInputSize);
   if (!loaded) return loaded.error();
   const bool tty = isatty(STDERR_FILENO);
@@ -203,8 +198,7 @@ Result<Verified> verify_one(const std::string& arg, const Options& o, KeySource&
       })
                       : VerifyProgress{});
   if (tty && !o.quiet) std::fputs("\r\033[K", stderr);
-  return Verified{
-      build_report(*bundle, std::move(verdicts), trust, ReportOptions{o.at, o.include_secrets})};
+  return build_report(*bundle, std::move(verdicts), trust, ReportOptions{o.at, o.include_secrets});
 }
 
 int print_unusable(const std::string& arg, const Error& e) {
@@ -222,7 +216,7 @@ int run_verify(const Options& o, KeySource& keys, const TrustStore& trust) {
       exit_code = std::max(exit_code, print_unusable(arg, verified.error()));
       continue;
     }
-    const Report& report = verified->report;
+    const Report& report = *verified;
     if (!o.quiet && o.json_out != "-" && o.csv_out != "-")
       std::cout << render_summary(report, arg) << std::flush;
     bool ok = emit(o.json_out, arg, ".json", several, report_to_json(report));
@@ -238,7 +232,7 @@ int run_lookup(const Options& o, KeySource& keys, const TrustStore& trust) {
   auto verified = verify_one(arg, o, keys, trust);
   if (!verified) return print_unusable(arg, verified.error());
   const ChipId id = *parse_chip_lookup(*o.chip);
-  const ChipRecord* chip = verified->report.find_chip(id.hex());
+  const ChipRecord* chip = verified->find_chip(id.hex());
   if (chip == nullptr) {
     std::cout << "chip " << id.hex() << " is not in " << arg << "\n";
     return kExitFindings;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fixture_manifest.hpp"
+#include "util/hex.hpp"
 
 using namespace reelcheck;
 using namespace reelcheck::test;
@@ -73,12 +74,7 @@ TEST(FixtureBundleSecrets, DecryptedSecretsEqualWhatWasPacked) {
   const std::string text(csv.begin(), csv.end());
   ASSERT_EQ(bundle->pbs.records.size(), 20u);
   for (const auto& record : bundle->pbs.records) {
-    std::string hex;
-    for (auto b : record.key) {
-      static const char* d = "0123456789ABCDEF";
-      hex += d[b >> 4];
-      hex += d[b & 15];
-    }
+    const std::string hex = detail::to_hex(as_bytes(record.key), true);
     // The CSV holds chip,pbs,auth in some case; compare case-insensitively.
     std::string upper = text;
     for (char& c : upper)

@@ -8,6 +8,7 @@
 #include "archive/entry_name.hpp"
 #include "bundle/inner_archive_name.hpp"
 #include "reelcheck/bundle.hpp"
+#include "util/text.hpp"
 
 namespace reelcheck {
 namespace {
@@ -20,13 +21,6 @@ struct InnerArchive {
 
 Finding error_finding(std::string code, std::string file, std::string message) {
   return Finding{Severity::kError, std::move(code), std::move(file), 0, "", std::move(message)};
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 ByteView trim_key(ByteView key) {
@@ -234,10 +228,10 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     bool have_pbs = false, have_auth = false;
     for (const auto& entry : *entries) {
       const auto base = detail::base_name(entry.name);
-      if (iequals(base, "PBS_keys.txt") && !have_pbs) {
+      if (detail::iequals(base, "PBS_keys.txt") && !have_pbs) {
         bundle.pbs = parser.parse(as_bytes(entry.data), base);
         have_pbs = true;
-      } else if (iequals(base, "auto_keys.txt") && !have_auth) {
+      } else if (detail::iequals(base, "auto_keys.txt") && !have_auth) {
         bundle.auth = parser.parse(as_bytes(entry.data), base);
         have_auth = true;
       } else {

@@ -1,23 +1,9 @@
 #include "bundle/inner_archive_name.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "archive/entry_name.hpp"
+#include "util/text.hpp"
 
 namespace reelcheck::detail {
-namespace {
-
-bool ends_with_icase(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         std::equal(suffix.begin(), suffix.end(),
-                    s.end() - static_cast<std::ptrdiff_t>(suffix.size()), [](char a, char b) {
-                      return std::tolower(static_cast<unsigned char>(a)) ==
-                             std::tolower(static_cast<unsigned char>(b));
-                    });
-}
-
-} // namespace
 
 std::optional<InnerArchiveName> parse_inner_archive_name(std::string_view file_name) {
   static constexpr std::pair<std::string_view, InnerArchiveKind> kSuffixes[] = {
@@ -28,7 +14,7 @@ std::optional<InnerArchiveName> parse_inner_archive_name(std::string_view file_n
   };
   const std::string_view name = base_name(file_name);
   for (const auto& [suffix, kind] : kSuffixes) {
-    if (!ends_with_icase(name, suffix)) continue;
+    if (!iends_with(name, suffix)) continue;
     const std::string_view stem = name.substr(0, name.size() - suffix.size());
     const auto us = stem.find('_');
     InnerArchiveName out{kind, std::string(stem.substr(0, us)), ""};

@@ -1,11 +1,9 @@
 // Stable names of the core's enums, used in JSON, CSV and by the web page.
-#include <algorithm>
-#include <cctype>
-
 #include "reelcheck/bundle.hpp"
 #include "reelcheck/certificate.hpp"
 #include "reelcheck/finding.hpp"
 #include "reelcheck/report.hpp"
+#include "util/text.hpp"
 
 namespace reelcheck {
 
@@ -28,13 +26,8 @@ std::string_view slot_name(Slot s) {
 }
 
 std::optional<Slot> parse_slot(std::string_view name) {
-  for (Slot s : kAllSlots) {
-    const std::string_view want = slot_name(s);
-    if (name.size() == want.size() &&
-        std::equal(name.begin(), name.end(), want.begin(),
-                   [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; }))
-      return s;
-  }
+  for (Slot s : kAllSlots)
+    if (detail::iequals(name, slot_name(s))) return s;
   return std::nullopt;
 }
 
