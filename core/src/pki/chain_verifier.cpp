@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <string>
 
-#include "pki/ecdsa_fixed_base.hpp"
+#include "pki/ecdsa_p384.hpp"
 #include "pki/parsed_certificate.hpp"
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/trust.hpp"
@@ -26,7 +26,7 @@ struct Anchor {
   CrtPtr crt;
   std::string name;
   int parent = -1; // index of the anchor that signed this one; -1 for a root or a lone anchor
-  std::unique_ptr<detail::EcdsaFixedBaseVerifier> ecdsa; // for EC keys: the fast path
+  std::shared_ptr<const detail::EcdsaP384Verifier> p384; // for P-384 keys: the fast path
 };
 
 void add_problem(CertificateVerdict& v, std::string code, std::string message) {
@@ -97,7 +97,7 @@ struct ChainVerifier::Impl {
       const auto& ca = *anchors[i].crt;
       if (!detail::same_name(ca.subject_raw, crt.issuer_raw)) continue;
       name_known = true;
-      const auto result = detail::check_signature(crt, ca, anchors[i].ecdsa.get());
+      const auto result = detail::check_signature(crt, ca, anchors[i].p384.get());
       if (result == SignatureCheck::kValid) {
         if (!is_ca_usable(ca))
           add_problem(v, "issuer_untrusted",
@@ -172,8 +172,7 @@ ChainVerifier::ChainVerifier(const TrustStore& store) : impl_(std::make_unique<I
     if (!parsed) continue; // TrustStore::add only keeps certificates that parsed
     Anchor& a = impl_->anchors.emplace_back(Anchor{std::move(*parsed), {}, -1, nullptr});
     a.name = detail::common_name(*a.crt);
-    if (mbedtls_pk_can_do(&a.crt->pk, MBEDTLS_PK_ECDSA))
-      a.ecdsa = detail::EcdsaFixedBaseVerifier::create(*mbedtls_pk_ec(a.crt->pk));
+    a.p384 = detail::p384_verifier_for(*a.crt);
   }
   impl_->link_anchors();
 }

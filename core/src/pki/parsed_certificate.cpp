@@ -10,7 +10,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "pki/ecdsa_fixed_base.hpp"
+#include "pki/ecdsa_p384.hpp"
 #include "util/civil_time.hpp"
 #include "util/hex.hpp"
 
@@ -150,7 +150,7 @@ std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt) {
 }
 
 SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
-                               EcdsaFixedBaseVerifier* parent_ecdsa) {
+                               const EcdsaP384Verifier* parent_p384) {
   const mbedtls_md_info_t* md = mbedtls_md_info_from_type(child.sig_md);
   if (md == nullptr) return SignatureCheck::kUnsupportedAlgorithm;
   unsigned char hash[MBEDTLS_MD_MAX_SIZE];
@@ -159,13 +159,26 @@ SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509
   // a ChainVerifier is per thread.
   auto* key = const_cast<mbedtls_pk_context*>(&parent.pk);
   if (!mbedtls_pk_can_do(key, child.sig_pk)) return SignatureCheck::kInvalid;
-  if (parent_ecdsa != nullptr && child.sig_pk == MBEDTLS_PK_ECDSA)
-    return parent_ecdsa->verify(hash, mbedtls_md_get_size(md), child.sig.p, child.sig.len)
+  if (parent_p384 != nullptr && child.sig_pk == MBEDTLS_PK_ECDSA)
+    return parent_p384->verify(std::span(hash, mbedtls_md_get_size(md)),
+                               std::span(child.sig.p, child.sig.len))
                ? SignatureCheck::kValid
                : SignatureCheck::kInvalid;
   const int ret = mbedtls_pk_verify_ext(child.sig_pk, child.sig_opts, key, child.sig_md, hash,
                                         mbedtls_md_get_size(md), child.sig.p, child.sig.len);
   return ret == 0 ? SignatureCheck::kValid : SignatureCheck::kInvalid;
+}
+
+std::shared_ptr<const EcdsaP384Verifier> p384_verifier_for(const mbedtls_x509_crt& crt) {
+  if (!mbedtls_pk_can_do(&crt.pk, MBEDTLS_PK_ECDSA)) return nullptr;
+  const mbedtls_ecp_keypair& key = *mbedtls_pk_ec(crt.pk);
+  if (key.grp.id != MBEDTLS_ECP_DP_SECP384R1) return nullptr;
+  unsigned char point[MBEDTLS_ECP_MAX_PT_LEN];
+  std::size_t len = 0;
+  if (mbedtls_ecp_point_write_binary(&key.grp, &key.Q, MBEDTLS_ECP_PF_UNCOMPRESSED, &len, point,
+                                     sizeof point) != 0)
+    return nullptr;
+  return EcdsaP384Verifier::create(std::span(point, len));
 }
 
 } // namespace reelcheck::detail

@@ -35,12 +35,15 @@ std::string format_x509_time(const mbedtls_x509_time& t);
 std::optional<ByteView> subject_key_id(const mbedtls_x509_crt& crt);
 std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt);
 
-class EcdsaFixedBaseVerifier;
+class EcdsaP384Verifier;
 
 enum class SignatureCheck { kValid, kInvalid, kUnsupportedAlgorithm };
-// `parent_ecdsa`, when given, is a fixed-base verifier for parent's EC key (the fast path).
+// `parent_p384`, when given, is the verify-only engine for parent's P-384 key (the fast path).
 SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
-                               EcdsaFixedBaseVerifier* parent_ecdsa = nullptr);
+                               const EcdsaP384Verifier* parent_p384 = nullptr);
+
+// The fast engine for a certificate's public key when it is P-384 (else nullptr).
+std::shared_ptr<const EcdsaP384Verifier> p384_verifier_for(const mbedtls_x509_crt& crt);
 
 inline bool same_name(const mbedtls_x509_buf& a, const mbedtls_x509_buf& b) {
   return a.len == b.len && std::equal(a.p, a.p + a.len, b.p);

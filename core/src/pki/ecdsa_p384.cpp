@@ -1,0 +1,159 @@
+#include "pki/ecdsa_p384.hpp"
+
+#include <array>
+#include <map>
+#include <string_view>
+
+#include "pki/p384_fixed_base_table.hpp"
+
+namespace reelcheck::detail {
+namespace {
+
+using p384::Element;
+using Bytes = std::span<const std::uint8_t>;
+
+// One DER INTEGER holding a non-negative value of at most 48 bytes, minimally encoded.
+bool read_der_integer(Bytes& in, Element& out) {
+  if (in.size() < 2 || in[0] != 0x02) return false;
+  const std::size_t len = in[1];
+  if (len == 0 || len > 0x7f || in.size() < 2 + len) return false;
+  Bytes value = in.subspan(2, len);
+  if (value[0] & 0x80) return false; // negative
+  if (value[0] == 0 && len > 1) {
+    if (!(value[1] & 0x80)) return false; // a leading zero that is not needed
+    value = value.subspan(1);
+  }
+  if (value.size() > p384::kBytes) return false;
+  in = in.subspan(2 + len);
+  return limbs_from_bytes(value, out);
+}
+
+// ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } in strict DER, as OpenSSL demands.
+// A P-384 signature is at most 104 bytes, so only the short length form can be minimal.
+bool parse_signature(Bytes der, Element& r, Element& s) {
+  if (der.size() < 2 || der[0] != 0x30 || der[1] > 0x7f || der[1] != der.size() - 2) return false;
+  Bytes body = der.subspan(2);
+  return read_der_integer(body, r) && read_der_integer(body, s) && body.empty();
+}
+
+// The leftmost 384 bits of the hash as an integer, reduced mod n (SEC 1, 4.1.4 step 5).
+Element hash_to_scalar(Bytes hash) {
+  Element e{};
+  limbs_from_bytes(hash.first(std::min(hash.size(), p384::kBytes)), e);
+  Element reduced{};
+  if (sub(reduced, e, p384::order().modulus()) == 0) e = reduced; // e < 2^384 < 2n
+  return e;
+}
+
+bool in_scalar_range(const Element& v) {
+  return !is_zero(v) && compare(v, p384::order().modulus()) < 0;
+}
+
+const p384::FixedBaseTable& generator_table() {
+  static const p384::FixedBaseTable table(p384::generator());
+  return table;
+}
+
+// Live verifiers by key, so that every thread's ChainVerifier shares one table per CA key.
+std::mutex cache_mutex;
+std::map<std::array<std::uint8_t, 1 + 2 * p384::kBytes>, std::weak_ptr<const EcdsaP384Verifier>>
+    cache;
+
+std::vector<std::uint8_t> from_hex(std::string_view hex) {
+  std::vector<std::uint8_t> out(hex.size() / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    out[i] = std::uint8_t(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  }
+  return out;
+}
+
+} // namespace
+
+EcdsaP384Verifier::EcdsaP384Verifier(const p384::AffinePoint& q) : q_(q) {}
+EcdsaP384Verifier::~EcdsaP384Verifier() = default;
+
+const p384::FixedBaseTable& EcdsaP384Verifier::q_table() const {
+  std::call_once(q_table_once_, [this] { q_table_ = std::make_unique<p384::FixedBaseTable>(q_); });
+  return *q_table_;
+}
+
+bool EcdsaP384Verifier::verify(Bytes hash, Bytes der_signature) const {
+  Element r{}, s{};
+  if (!parse_signature(der_signature, r, s) || !in_scalar_range(r) || !in_scalar_range(s))
+    return false;
+  const auto& n = p384::order();
+  const auto& f = p384::field();
+
+  // w = s^-1, u1 = e w, u2 = r w (mod n). Multiplying a plain value by w in the Montgomery
+  // domain (w R) gives a plain product.
+  Element w{}, u1{}, u2{};
+  n.inverse(w, s);
+  n.to_montgomery(w, w);
+  n.mul(u1, hash_to_scalar(hash), w);
+  n.mul(u2, r, w);
+
+  p384::JacobianPoint sum;
+  generator_table().accumulate(sum, u1); // u1 = 0 (a hash equal to 0 mod n) adds nothing
+  q_table().accumulate(sum, u2);
+  if (sum.infinity) return false;
+
+  // x(R) mod n == r  <=>  X == r' Z^2 for r' = r or (if still below p) r' = r + n, since
+  // x(R) < p < 2n. No inversion needed.
+  Element z2{}, candidate{}, rhs{};
+  f.sqr(z2, sum.z);
+  f.to_montgomery(candidate, r);
+  f.mul(rhs, candidate, z2);
+  if (compare(rhs, sum.x) == 0) return true;
+  if (add(candidate, r, n.modulus()) != 0 || compare(candidate, f.modulus()) >= 0) return false;
+  f.to_montgomery(candidate, candidate);
+  f.mul(rhs, candidate, z2);
+  return compare(rhs, sum.x) == 0;
+}
+
+bool EcdsaP384Verifier::self_test() {
+  // Made with a textbook implementation (Python integers) for this test only: key, SHA-384 of
+  // a message, a signature, and a signature by d = 1 (valid for the key G, never for Q).
+  static constexpr std::string_view kKey =
+      "0419895dc48676bbb6fe6f2872829994a2af39210c96a19b530b92019f054c82a28707ecbd3974a68ee15ed0"
+      "fa24fc3e50e6ae2776c81c7b722d0f35b96e6d8a0f73de7d7d4b12b91d2c247d69b4ab5950cac2ba0aaf6f83"
+      "8138ed2800e89981bb";
+  static constexpr std::string_view kHash =
+      "f24b968e13db2fae412224e89204c9630872ea5748a38439085d9306c708f5cc44d9dea0f592950e9f8f7b6c"
+      "c849f93a";
+  static constexpr std::string_view kSignature =
+      "306402304e47a237cc608f03d38bf953c2c25c8cb99de4bbada9288a6b43656520b2559143f1fd344dde2108"
+      "02bbc630315996be02304a1e18dcf9a0dc290395f74ace23ae2c220a5921090e0cf1c26ce2a8b452ecf94299"
+      "56c5c0c3b313eab69abb94fa8007";
+  static constexpr std::string_view kSignatureForG =
+      "306402307ab39dd7c1b1ef6caa414ab13bbdc420471e092b8b7119d57fb4f5ecf2879f80cbcd0205403e426f"
+      "6f0aeffcba3f02290230535f59cd586540510cc6dbfc7a47e06f9fd1c7c9862f4da887ba2da4afccba04b966"
+      "36366d1491534f20a85823fc62a8";
+  const auto key = from_hex(kKey), hash = from_hex(kHash);
+  auto signature = from_hex(kSignature);
+  const auto forged = from_hex(kSignatureForG);
+  p384::AffinePoint q;
+  if (!p384::decode_point(key, q)) return false;
+  const EcdsaP384Verifier verifier(q);
+  if (!verifier.verify(hash, signature)) return false;
+  if (verifier.verify(hash, forged)) return false;
+  signature[20] ^= 0x01; // a bit of r
+  return !verifier.verify(hash, signature);
+}
+
+std::shared_ptr<const EcdsaP384Verifier> EcdsaP384Verifier::create(Bytes sec1_point) {
+  static const bool engine_ok = self_test();
+  p384::AffinePoint q;
+  if (!engine_ok || !p384::decode_point(sec1_point, q)) return nullptr;
+  std::array<std::uint8_t, 1 + 2 * p384::kBytes> id{};
+  std::copy(sec1_point.begin(), sec1_point.end(), id.begin());
+  const std::lock_guard lock(cache_mutex);
+  std::erase_if(cache, [](const auto& entry) { return entry.second.expired(); });
+  auto& slot = cache[id];
+  if (auto live = slot.lock()) return live;
+  auto created = std::make_shared<const EcdsaP384Verifier>(q);
+  slot = created;
+  return created;
+}
+
+} // namespace reelcheck::detail

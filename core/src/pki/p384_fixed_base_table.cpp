@@ -1,0 +1,42 @@
+#include "pki/p384_fixed_base_table.hpp"
+
+namespace reelcheck::detail::p384 {
+
+FixedBaseTable::FixedBaseTable(const AffinePoint& base) {
+  points_.resize(std::size_t(kWindows) * kPointsPerWindow);
+  std::vector<JacobianPoint> window(kPointsPerWindow);
+  AffinePoint b = base; // 2^(w*i) * base
+  for (unsigned i = 0; i < kWindows; ++i) {
+    JacobianPoint acc;
+    add_affine(acc, b);
+    window[0] = acc;
+    for (unsigned j = 1; j < kPointsPerWindow; ++j) {
+      add_affine(acc, b); // (j+1) * b; never infinity: j+1 < n
+      window[j] = acc;
+    }
+    to_affine_batch(window, std::span(points_).subspan(std::size_t(i) * kPointsPerWindow,
+                                                        kPointsPerWindow));
+    double_point(acc); // 2^(w-1) * b doubled: the next window's base
+    to_affine(acc, b);
+  }
+}
+
+void FixedBaseTable::accumulate(JacobianPoint& acc, const Element& k) const {
+  constexpr int kFull = 1 << kWindowBits;
+  constexpr int kHalf = 1 << (kWindowBits - 1);
+  int carry = 0;
+  for (unsigned i = 0; i < kWindows; ++i) {
+    int digit = int(bits_at(k, std::size_t(i) * kWindowBits, kWindowBits)) + carry;
+    carry = 0;
+    if (digit > kHalf) {
+      digit -= kFull;
+      carry = 1;
+    }
+    if (digit == 0) continue;
+    const bool negative = digit < 0;
+    const unsigned index = unsigned(negative ? -digit : digit) - 1;
+    add_affine(acc, points_[std::size_t(i) * kPointsPerWindow + index], negative);
+  }
+}
+
+} // namespace reelcheck::detail::p384

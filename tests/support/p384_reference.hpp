@@ -1,0 +1,89 @@
+// Two independent P-384 ECDSA implementations to judge Reelcheck's verify-only engine by:
+// OpenSSL's libcrypto (which also signs and crafts the edge cases) and mbedTLS (the library
+// the core used before). Shared by the differential tests and the differential bench.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace reelcheck::test {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// An OpenSSL P-384 key. `point` is the uncompressed SEC 1 public point.
+class OpenSslP384Key {
+public:
+  static OpenSslP384Key generate();
+  static OpenSslP384Key from_private(const Bytes& d_be); // d in [1, n-1], big-endian
+  static OpenSslP384Key from_point(const Bytes& point);  // public only (cannot sign)
+  OpenSslP384Key(OpenSslP384Key&&) noexcept;
+  ~OpenSslP384Key();
+
+  const Bytes& point() const { return point_; }
+  Bytes sign(const Bytes& digest) const; // DER; any digest length (truncated by OpenSSL)
+  bool verify(const Bytes& digest, const Bytes& der_signature) const;
+
+private:
+  struct Impl;
+  explicit OpenSslP384Key(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  Bytes point_;
+};
+
+// mbedTLS's ECDSA verification for one public key (keeps its group, so G's comb table is
+// cached across calls as in the core's old path). Its DER reader is lenient (it accepts
+// non-minimal INTEGER encodings that OpenSSL and the engine refuse).
+class MbedtlsP384Verifier {
+public:
+  explicit MbedtlsP384Verifier(const Bytes& point);
+  MbedtlsP384Verifier(MbedtlsP384Verifier&&) noexcept;
+  ~MbedtlsP384Verifier();
+  bool verify(const Bytes& digest, const Bytes& der_signature) const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Scalar and point arithmetic from OpenSSL, to craft signatures that reach the engine's
+// exceptional cases. Scalars are 48-byte big-endian values mod n.
+namespace p384_math {
+Bytes order();                         // n
+Bytes mod_n(const Bytes& a);           // a mod n (a of any length)
+Bytes add(const Bytes& a, const Bytes& b);
+Bytes sub(const Bytes& a, const Bytes& b);
+Bytes mul(const Bytes& a, const Bytes& b);
+Bytes inverse(const Bytes& a);
+Bytes small(std::uint64_t v);
+Bytes x_of_multiple(const Bytes& k);           // x(k*G) as 48 bytes (k != 0 mod n)
+Bytes multiple_point(const Bytes& k);          // k*G, uncompressed SEC 1
+Bytes der_signature(const Bytes& r, const Bytes& s); // minimal DER of (r, s)
+} // namespace p384_math
+
+// One differential case: a key, a digest, a DER signature, and what was done to it.
+struct SignatureCase {
+  std::size_t key = 0; // index into the keys of the generator
+  Bytes digest;
+  Bytes signature;
+  std::string damage;          // "none", "digest bit", "r bit", ...
+  bool canonical_der = true;   // false: mbedTLS's lenient reader may differ, by design
+};
+
+// Signs random digests (32, 48 and 64 bytes: SHA-256/384/512 sizes) with a few random keys
+// and derives damaged variants from each signature.
+class SignatureCaseGenerator {
+public:
+  SignatureCaseGenerator(std::size_t keys, std::uint64_t seed);
+  const std::vector<OpenSslP384Key>& keys() const { return keys_; }
+  // One signature and its variants (about eight cases).
+  std::vector<SignatureCase> next();
+
+private:
+  std::vector<OpenSslP384Key> keys_;
+  std::mt19937_64 rng_;
+};
+
+} // namespace reelcheck::test
