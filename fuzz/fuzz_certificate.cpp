@@ -1,0 +1,42 @@
+// Certificate loading and chain verification. The input is "<trust PEM/DER> ##### <device
+// certificate>" (the marker line splits it; without it the whole input plays both parts):
+// the first part goes through TrustStore::add like a --trust file, then the second is
+// verified as a device certificate (slot chosen by the input) and loosely as a CA.
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "reelcheck/trust.hpp"
+
+namespace {
+constexpr std::string_view kSplit = "\n#####\n";
+constexpr reelcheck::CheckTime kCheckTime = 1780272000; // 2026-06-01T00:00:00Z, as the fixtures
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace reelcheck;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const auto split = text.find(kSplit);
+  const ByteView all(data, size);
+  const ByteView trust_part = split == std::string_view::npos ? all : all.first(split);
+  const ByteView cert_part =
+      split == std::string_view::npos ? all : all.subspan(split + kSplit.size());
+
+  TrustStore store = TrustStore::empty();
+  auto added = store.add(trust_part, "fuzz-trust.pem");
+  if (added && *added != store.anchors().size()) std::abort();
+  if (!added && added.error().message.empty()) std::abort();
+
+  const ChainVerifier verifier(store);
+  const Slot slot = kAllSlots[size % 3];
+  CertificateFile file{"fuzz_E0E0_Certs.7z", "0A1B2C3D4E5F00120034_E0E0.pem", slot,
+                       std::vector<std::uint8_t>(cert_part.begin(), cert_part.end())};
+  const CertificateVerdict device = verifier.verify(file, kCheckTime);
+  // A verdict either parsed or says why not; "ok" needs a chain to an anchor.
+  if (!device.parsed && device.problems.empty()) std::abort();
+  if (device.ok() && device.chain.empty()) std::abort();
+  const CertificateVerdict loose = verifier.verify_loose(cert_part, "fuzz.pem", kCheckTime);
+  if (loose.parsed != device.parsed) std::abort();
+  return 0;
+}

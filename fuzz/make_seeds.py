@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Makes the seed corpora of the fuzz targets from the test fixtures (build/fixtures).
+
+    make_seeds.py --fixtures build/fixtures --out build/fuzz/seeds --verdict-tool PATH
+
+Nothing here is committed: every seed comes from the fixture generator's real 7zz/openssl
+output, or from 7zz run here on small text (the password seeds must use the key the
+fuzz_seven_zip_password target holds). Seeds larger than --max-size are skipped (libFuzzer's
+-max_len would cut them anyway, and small seeds mutate faster).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+FUZZ_TRANSPORT_KEY = "Fuzz-Transport-Key-2026"  # = kFuzzTransportKey in fuzz_seven_zip_password.cpp
+SPLIT = b"\n#####\n"  # = kSplit in fuzz_certificate.cpp
+TARGETS = ("seven_zip", "seven_zip_password", "zip", "key_file", "certificate", "verdicts_json",
+           "bundle")
+
+KEY_LINES = (
+    "chipID,PBS\n"
+    "0A1B2C3D4E5F00120034," + "11" * 64 + "\n"
+    "0a1b2c3d4e5f00120035;" + "aB" * 64 + "\r\n"
+    "0A1B2C3D4E5F00120036\t" + "0F" * 63 + "\n"
+)
+
+
+def sevenzip(*args: str, cwd: Path) -> None:
+    subprocess.run(["7zz", *args, "-bd", "-bso0", "-bsp0", "-y"], cwd=cwd, check=True)
+
+
+def put(out: Path, target: str, name: str, data: bytes, max_size: int) -> None:
+    if len(data) <= max_size:
+        (out / target / name).write_bytes(data)
+
+
+def small_archives(out: Path, work: Path, max_size: int) -> None:
+    """7z and zip archives of key-file-like text, one per method the readers support."""
+    src = work / "src"
+    (src / "keys").mkdir(parents=True)
+    (src / "keys" / "PBS_keys.txt").write_text(KEY_LINES)
+    (src / "keys" / "auto_keys.txt").write_text(KEY_LINES.replace("PBS", "AUTH"))
+    (src / "keys" / "empty.txt").write_text("")
+    plain = [("lzma2", ["-m0=LZMA2"]), ("lzma", ["-m0=LZMA"]), ("copy", ["-m0=Copy"]),
+             ("bcj", ["-mf=BCJ", "-m0=LZMA"]), ("delta", ["-m0=Delta:4", "-m1=LZMA"]),
+             ("nonsolid", ["-ms=off"]), ("plainheader", ["-mhc=off"])]
+    for name, switches in plain:
+        a = work / f"{name}.7z"
+        sevenzip("a", "-t7z", *switches, str(a), "keys", cwd=src)
+        put(out, "seven_zip", f"made_{name}.7z", a.read_bytes(), max_size)
+    secret = [("mhe", ["-mhe=on"]), ("nomhe", ["-mhe=off"]), ("copy", ["-mhe=on", "-m0=Copy"]),
+              ("lzma", ["-m0=LZMA", "-mhe=on"]), ("nonsolid", ["-ms=off", "-mhe=on"])]
+    for name, switches in secret:
+        a = work / f"secret_{name}.7z"
+        sevenzip("a", "-t7z", f"-p{FUZZ_TRANSPORT_KEY}", *switches, str(a), "keys", cwd=src)
+        put(out, "seven_zip_password", f"made_{name}.7z", a.read_bytes(), max_size)
+        put(out, "seven_zip", f"made_secret_{name}.7z", a.read_bytes(), max_size)
+    for name, switches in [("deflate", ["-mm=Deflate"]), ("store", ["-mm=Copy"])]:
+        a = work / f"{name}.zip"
+        sevenzip("a", "-tzip", *switches, str(a), "keys", cwd=src)
+        put(out, "zip", f"made_{name}.zip", a.read_bytes(), max_size)
+
+
+def fixture_seeds(fixtures: Path, out: Path, work: Path, verdict_tool: Path, max_size: int) -> None:
+    manifest = json.loads((fixtures / "manifest.json").read_text())
+    bundles = fixtures / "bundles"
+    for path in sorted(bundles.glob("*.7z")) + sorted((bundles / "clean_loose").glob("*.7z")):
+        put(out, "seven_zip", "fixture_" + path.name, path.read_bytes(), max_size)
+    for path in sorted(bundles.glob("*.zip")):
+        put(out, "zip", "fixture_" + path.name, path.read_bytes(), max_size)
+
+    # Whole bundles with their keys and names; inner archives of the clean bundle on their own.
+    for entry, info in manifest["bundles"].items():
+        key = (fixtures / info["key_file"]).read_bytes() if info.get("key_file") else b""
+        if len(info["files"]) != 1:
+            continue
+        path = fixtures / info["files"][0]
+        put(out, "bundle", f"{entry}.seed", key + b"\n" + path.name.encode() + b"\n" +
+            path.read_bytes(), max_size)
+    loose_key = (fixtures / manifest["bundles"]["clean_loose"]["key_file"]).read_text()
+    for path in sorted((bundles / "clean_loose").glob("*.7z")):
+        put(out, "bundle", "loose_" + path.name + ".seed",
+            loose_key.encode() + b"\n" + path.name.encode() + b"\n" + path.read_bytes(), max_size)
+        if path.name.endswith("_keys.7z"):
+            put(out, "seven_zip_password", "fixture_" + path.name, path.read_bytes(), max_size)
+
+    # Key files: decrypted from the keys archives of bundles with interesting key lines.
+    for entry in ("clean_7z", "quirky_keys", "bad_key_lines"):
+        info = manifest["bundles"][entry]
+        outer = fixtures / info["files"][0]
+        key = (fixtures / info["key_file"]).read_text()
+        dest = work / "keys" / entry
+        dest.mkdir(parents=True)
+        sevenzip("x", str(outer), f"-o{dest}", cwd=work)
+        for inner in dest.glob("*_keys.7z"):
+            sevenzip("x", f"-p{key}", str(inner), f"-o{dest / 'plain'}", cwd=work)
+        for text in sorted((dest / "plain").rglob("*.txt")):
+            put(out, "key_file", f"{entry}_{text.name}", text.read_bytes(), max_size)
+    put(out, "key_file", "made.txt", KEY_LINES.encode(), max_size)
+
+    # Certificates: each PKI certificate alone, and trust file + device certificate pairs.
+    pki = fixtures / "pki"
+    trust = (pki / "trust.pem").read_bytes()
+    for pem in sorted(pki.glob("*.pem")):
+        put(out, "certificate", "pki_" + pem.name, pem.read_bytes(), max_size)
+    mixed = sorted((bundles / "mixed_certs").glob("*.pem"))
+    for pem in mixed[:15]:
+        put(out, "certificate", "pair_" + pem.name, trust + SPLIT + pem.read_bytes(), max_size)
+    evil = (pki / "evil_ecc_ca.pem").read_bytes()
+    if mixed:
+        put(out, "certificate", "evil_pair.pem", evil + SPLIT + mixed[0].read_bytes(), max_size)
+
+    subprocess.run([str(verdict_tool), str(pki / "trust.pem"), str(out / "verdicts_json"),
+                    *map(str, mixed[:24])], check=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fixtures", type=Path, required=True)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--verdict-tool", type=Path, required=True)
+    ap.add_argument("--max-size", type=int, default=512 * 1024)
+    args = ap.parse_args()
+    if not (args.fixtures / "manifest.json").exists():
+        raise SystemExit(f"make_seeds: no fixtures in {args.fixtures} (run make_fixtures.sh)")
+    stamp = args.out / ".stamp"
+    source = (args.fixtures / "manifest.json").stat().st_mtime_ns
+    if stamp.exists() and stamp.read_text() == str(source):
+        return 0  # seeds of these fixtures are already there
+    shutil.rmtree(args.out, ignore_errors=True)
+    for t in TARGETS:
+        (args.out / t).mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="reelcheck-seeds-") as tmp:
+        work = Path(tmp)
+        small_archives(args.out, work, args.max_size)
+        fixture_seeds(args.fixtures, args.out, work, args.verdict_tool, args.max_size)
+    stamp.write_text(str(source))
+    for t in TARGETS:
+        print(f"make_seeds: {t}: {len(list((args.out / t).iterdir()))} seeds")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
