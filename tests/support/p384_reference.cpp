@@ -186,6 +186,18 @@ Bytes small(std::uint64_t v) {
   return out;
 }
 
+Bytes prime() {
+  Bn p(BN_new());
+  if (!EC_GROUP_get_curve(group(), p.get(), nullptr, nullptr, bn_ctx())) fail("EC_GROUP_get_curve");
+  return bytes48(p.get());
+}
+
+Bytes field_mul(const Bytes& a, const Bytes& b) {
+  Bn r(BN_new());
+  BN_mod_mul(r.get(), bn(a).get(), bn(b).get(), bn(prime()).get(), bn_ctx());
+  return bytes48(r.get());
+}
+
 Bytes multiple_point(const Bytes& k) {
   EC_POINT* p = EC_POINT_new(group());
   Bytes out(97);

@@ -58,6 +58,8 @@ Bytes sub(const Bytes& a, const Bytes& b);
 Bytes mul(const Bytes& a, const Bytes& b);
 Bytes inverse(const Bytes& a);
 Bytes small(std::uint64_t v);
+Bytes prime();                                 // p
+Bytes field_mul(const Bytes& a, const Bytes& b); // a b mod p
 Bytes x_of_multiple(const Bytes& k);           // x(k*G) as 48 bytes (k != 0 mod n)
 Bytes multiple_point(const Bytes& k);          // k*G, uncompressed SEC 1
 Bytes der_signature(const Bytes& r, const Bytes& s); // minimal DER of (r, s)

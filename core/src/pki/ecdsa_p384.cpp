@@ -102,11 +102,11 @@ bool EcdsaP384Verifier::verify(Bytes hash, Bytes der_signature) const {
   // x(R) < p < 2n. No inversion needed.
   Element z2{}, candidate{}, rhs{};
   f.sqr(z2, sum.z);
-  f.to_montgomery(candidate, r);
+  f.encode(candidate, r);
   f.mul(rhs, candidate, z2);
   if (compare(rhs, sum.x) == 0) return true;
   if (add(candidate, r, n.modulus()) != 0 || compare(candidate, f.modulus()) >= 0) return false;
-  f.to_montgomery(candidate, candidate);
+  f.encode(candidate, candidate);
   f.mul(rhs, candidate, z2);
   return compare(rhs, sum.x) == 0;
 }

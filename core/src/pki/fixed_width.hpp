@@ -113,6 +113,53 @@ template <std::size_t N> constexpr unsigned bits_at(const Limbs<N>& a, std::size
   return unsigned(v & ((WideLimb(1) << width) - 1));
 }
 
+// r = a^-1 mod m for 0 < a < m, m an odd prime. Binary extended Euclid: variable-time, which
+// is fine for public values, and far cheaper than Fermat. False for a == 0 or a >= m (the loop
+// needs gcd(a, m) == 1 to end).
+template <std::size_t N> constexpr bool inverse_mod(Limbs<N>& r, const Limbs<N>& a, const Limbs<N>& m) {
+  if (is_zero(a) || compare(a, m) >= 0) return false;
+  Limbs<N> u = a, v = m, x1{}, x2{};
+  x1[0] = 1;
+  const auto is_one = [](const Limbs<N>& x) {
+    if (x[0] != 1) return false;
+    for (std::size_t i = 1; i < N; ++i)
+      if (x[i] != 0) return false;
+    return true;
+  };
+  // x/2 mod m (m odd, x < m): x/2 or (x+m)/2.
+  const auto halve = [&m](Limbs<N>& x) {
+    if (x[0] & 1) {
+      const Limb carry = add(x, x, m);
+      shift_right_1(x, carry);
+    } else {
+      shift_right_1(x);
+    }
+  };
+  // x1 - x2 mod m
+  const auto sub_mod = [&m](Limbs<N>& x, const Limbs<N>& y) {
+    if (sub(x, x, y) != 0) add(x, x, m);
+  };
+  while (!is_one(u) && !is_one(v)) {
+    while ((u[0] & 1) == 0) {
+      shift_right_1(u);
+      halve(x1);
+    }
+    while ((v[0] & 1) == 0) {
+      shift_right_1(v);
+      halve(x2);
+    }
+    if (compare(u, v) >= 0) {
+      sub(u, u, v);
+      sub_mod(x1, x2);
+    } else {
+      sub(v, v, u);
+      sub_mod(x2, x1);
+    }
+  }
+  r = is_one(u) ? x1 : x2;
+  return true;
+}
+
 // Arithmetic modulo an odd modulus m < 2^(N*kLimbBits). Values "in the Montgomery domain" are
 // a*R mod m with R = 2^(N*kLimbBits); add/sub work in either domain, mul only in it.
 template <std::size_t N> class MontgomeryModulus {
@@ -198,48 +245,8 @@ public:
     mul(r, a, plain_one);
   }
 
-  // r = a^-1 mod m for a plain (not Montgomery) a with 0 < a < m, m prime. Binary extended
-  // Euclid: variable-time, which is fine for public values, and far cheaper than Fermat.
-  // Returns false for a == 0 or a >= m (the loop needs gcd(a, m) == 1 to end).
-  constexpr bool inverse(Value& r, const Value& a) const {
-    if (is_zero(a) || compare(a, m_) >= 0) return false;
-    Value u = a, v = m_, x1{}, x2{};
-    x1[0] = 1;
-    const auto is_one = [](const Value& x) {
-      if (x[0] != 1) return false;
-      for (std::size_t i = 1; i < N; ++i)
-        if (x[i] != 0) return false;
-      return true;
-    };
-    // Halves x modulo m (m odd, x < m): x/2 or (x+m)/2.
-    const auto halve = [this](Value& x) {
-      if (x[0] & 1) {
-        const Limb carry = detail::add(x, x, m_);
-        shift_right_1(x, carry);
-      } else {
-        shift_right_1(x);
-      }
-    };
-    while (!is_one(u) && !is_one(v)) {
-      while ((u[0] & 1) == 0) {
-        shift_right_1(u);
-        halve(x1);
-      }
-      while ((v[0] & 1) == 0) {
-        shift_right_1(v);
-        halve(x2);
-      }
-      if (compare(u, v) >= 0) {
-        detail::sub(u, u, v);
-        sub(x1, x1, x2);
-      } else {
-        detail::sub(v, v, u);
-        sub(x2, x2, x1);
-      }
-    }
-    r = is_one(u) ? x1 : x2;
-    return true;
-  }
+  // r = a^-1 mod m for a plain (not Montgomery) a; see inverse_mod.
+  constexpr bool inverse(Value& r, const Value& a) const { return inverse_mod(r, a, m_); }
 
 private:
   Value m_{};

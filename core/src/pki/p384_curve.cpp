@@ -5,9 +5,7 @@
 namespace reelcheck::detail::p384 {
 namespace {
 
-// SEC 2 / FIPS 186-4 D.1.2.4
-constexpr std::string_view kP = "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"
-                                "ffffffff0000000000000000ffffffff";
+// SEC 2 / FIPS 186-4 D.1.2.4 (p is in p384_field.hpp)
 constexpr std::string_view kN = "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf"
                                 "581a0db248b0a77aecec196accc52973";
 constexpr std::string_view kB = "b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875a"
@@ -17,22 +15,22 @@ constexpr std::string_view kGx = "aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b
 constexpr std::string_view kGy = "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c0"
                                  "0a60b1ce1d7e819d7a431d7c90ea0e5f";
 
-Element montgomery_constant(std::string_view hex) {
+Element field_constant(std::string_view hex) {
   Element v{};
-  field().to_montgomery(v, limbs_from_hex<kLimbs>(hex));
+  field().encode(v, limbs_from_hex<kLimbs>(hex));
   return v;
 }
 
 const Element& curve_b() {
-  static const Element b = montgomery_constant(kB);
+  static const Element b = field_constant(kB);
   return b;
 }
 
 } // namespace
 
-const MontgomeryModulus<kLimbs>& field() {
-  static const MontgomeryModulus<kLimbs> m(limbs_from_hex<kLimbs>(kP));
-  return m;
+const Field& field() {
+  static constexpr Field f;
+  return f;
 }
 
 const MontgomeryModulus<kLimbs>& order() {
@@ -41,7 +39,7 @@ const MontgomeryModulus<kLimbs>& order() {
 }
 
 const AffinePoint& generator() {
-  static const AffinePoint g{montgomery_constant(kGx), montgomery_constant(kGy)};
+  static const AffinePoint g{field_constant(kGx), field_constant(kGy)};
   return g;
 }
 
@@ -67,8 +65,8 @@ bool decode_point(std::span<const std::uint8_t> sec1, AffinePoint& out) {
     return false;
   const auto& f = field();
   if (compare(x, f.modulus()) >= 0 || compare(y, f.modulus()) >= 0) return false;
-  f.to_montgomery(out.x, x);
-  f.to_montgomery(out.y, y);
+  f.encode(out.x, x);
+  f.encode(out.y, y);
   return on_curve(out);
 }
 
@@ -165,9 +163,9 @@ void to_affine_batch(std::span<const JacobianPoint> in, std::span<AffinePoint> o
   prefix[0] = in[0].z;
   for (std::size_t i = 1; i < in.size(); ++i) f.mul(prefix[i], prefix[i - 1], in[i].z);
   Element inv{}, plain{};
-  f.from_montgomery(plain, prefix.back());
+  f.decode(plain, prefix.back());
   f.inverse(inv, plain); // the z are non-zero: the points are finite
-  f.to_montgomery(inv, inv);
+  f.encode(inv, inv);
   for (std::size_t i = in.size(); i-- > 0;) {
     Element zinv{};
     if (i > 0) {

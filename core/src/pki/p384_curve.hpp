@@ -8,6 +8,7 @@
 #include <span>
 
 #include "pki/fixed_width.hpp"
+#include "pki/p384_field.hpp"
 
 namespace reelcheck::detail::p384 {
 
@@ -15,10 +16,10 @@ inline constexpr std::size_t kLimbs = kLimbsFor<384>;
 inline constexpr std::size_t kBytes = 48;
 using Element = Limbs<kLimbs>; // a field element (mod p) or a scalar (mod n)
 
-const MontgomeryModulus<kLimbs>& field(); // arithmetic mod p
+const Field& field();                     // arithmetic mod p
 const MontgomeryModulus<kLimbs>& order(); // arithmetic mod n (the group order)
 
-// Coordinates are in the field's Montgomery domain.
+// Coordinates are in the field's representation (Field::encode).
 struct AffinePoint {
   Element x{}, y{};
 };
