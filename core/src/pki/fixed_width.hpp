@@ -4,7 +4,8 @@
 //
 // Limbs are 64-bit with a 128-bit product where the compiler has one natively; wasm32 has
 // no 64x64->128 multiply instruction (it would be a library call), so there the limbs are
-// 32-bit with a native 64-bit product.
+// 32-bit with a native 64-bit product. REELCHECK_LIMB32 forces the 32-bit form natively, so
+// the tests check the code the page runs against OpenSSL too.
 #pragma once
 
 #include <array>
@@ -15,7 +16,7 @@
 
 namespace reelcheck::detail {
 
-#if defined(__SIZEOF_INT128__) && !defined(__wasm__)
+#if defined(__SIZEOF_INT128__) && !defined(__wasm__) && !defined(REELCHECK_LIMB32)
 using Limb = std::uint64_t;
 __extension__ using WideLimb = unsigned __int128;
 #else
