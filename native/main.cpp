@@ -198,7 +198,8 @@ Result<Report> verify_one(const std::string& arg, const Options& o, KeySource& k
       })
                       : VerifyProgress{});
   if (tty && !o.quiet) std::fputs("\r\033[K", stderr);
-  return build_report(*bundle, std::move(verdicts), trust, ReportOptions{o.at, o.include_secrets});
+  if (!verdicts) return verdicts.error();
+  return build_report(*bundle, std::move(*verdicts), trust, ReportOptions{o.at, o.include_secrets});
 }
 
 int print_unusable(const std::string& arg, const Error& e) {

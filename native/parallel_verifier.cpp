@@ -3,29 +3,48 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <exception>
+#include <mutex>
 #include <thread>
+
+#include "reelcheck/report.hpp"
 
 namespace reelcheck::cli {
 
-std::vector<CertificateVerdict> verify_in_parallel(const std::vector<CertificateFile>& certificates,
-                                                   const TrustStore& trust, CheckTime at,
-                                                   unsigned jobs, const VerifyProgress& progress) {
+Result<std::vector<CertificateVerdict>>
+verify_in_parallel(const std::vector<CertificateFile>& certificates, const TrustStore& trust,
+                   CheckTime at, unsigned jobs, const VerifyProgress& progress,
+                   const VerifyFn& verify) {
   constexpr std::size_t kSlice = 32; // small enough to balance, large enough to amortise
   const std::size_t total = certificates.size();
   std::vector<CertificateVerdict> verdicts(total);
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
+  std::mutex failure_mutex;
+  std::optional<Error> failure;
 
   auto worker = [&] {
-    const ChainVerifier verifier(trust);
-    for (;;) {
-      const std::size_t begin = next.fetch_add(kSlice);
-      if (begin >= total) return;
-      const std::size_t end = std::min(total, begin + kSlice);
-      for (std::size_t i = begin; i < end; ++i)
-        verdicts[i] = verifier.verify(certificates[i], at);
-      done.fetch_add(end - begin);
+    // A thread that fails (out of memory, a bug) must not leave its slots as empty verdicts
+    // that the report could count: it records why, and the whole run fails.
+    try {
+      const ChainVerifier verifier(trust);
+      for (;;) {
+        const std::size_t begin = next.fetch_add(kSlice);
+        if (begin >= total) return;
+        const std::size_t end = std::min(total, begin + kSlice);
+        for (std::size_t i = begin; i < end; ++i)
+          verdicts[i] =
+              verify ? verify(verifier, certificates[i], at) : verifier.verify(certificates[i], at);
+        done.fetch_add(end - begin);
+      }
+    } catch (const std::exception& e) {
+      const std::lock_guard lock(failure_mutex);
+      if (!failure)
+        failure = make_error(ErrorCode::kBadInput,
+                             std::string("certificate verification stopped: ") + e.what());
     }
+    next.store(total); // the others stop too; progress below stops waiting
+    done.store(total);
   };
 
   jobs = std::clamp<unsigned>(jobs, 1,
@@ -44,6 +63,9 @@ std::vector<CertificateVerdict> verify_in_parallel(const std::vector<Certificate
     worker();
   }
   threads.clear();
+  if (failure) return *failure;
+  // Fail closed: every certificate has its own verdict, in place.
+  if (auto mismatch = check_verdicts_answer(certificates, verdicts)) return *mismatch;
   if (progress) progress(total, total);
   return verdicts;
 }

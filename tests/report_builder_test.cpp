@@ -62,13 +62,29 @@ std::vector<std::string> reason_codes(const ChipRecord& c) {
   return out;
 }
 
+// The bundle the verdicts answer: one certificate file per verdict (what the verifiers were
+// given), so that the builder's hand-off check sees every verdict accounted for.
+Report build(Bundle b, const std::vector<CertificateVerdict>& verdicts,
+             ReportOptions options = {}) {
+  for (const auto& v : verdicts)
+    b.certificates.push_back(CertificateFile{v.archive, v.file, v.slot, {}});
+  return build_report(b, verdicts, TrustStore::empty(), options);
+}
+
+std::vector<std::string> finding_codes(const Report& r) {
+  std::vector<std::string> out;
+  for (const auto& f : r.findings)
+    out.push_back(f.code);
+  return out;
+}
+
 } // namespace
 
 TEST(ReportBuilder, ChipsWithSecretsAndAllCertificatesAreOk_CertificatesAloneAreExtra) {
   auto verdicts = full_set(kA);
   for (auto& v : full_set(kC))
     verdicts.push_back(v);
-  const Report r = build_report(bundle_with_secrets({kA}), verdicts, TrustStore::empty(), {});
+  const Report r = build(bundle_with_secrets({kA}), verdicts);
   EXPECT_EQ(chip(r, kA).status, ChipStatus::kOk);
   EXPECT_EQ(chip(r, kC).status, ChipStatus::kExtra);
   EXPECT_EQ(r.counts.ok, 1u);
@@ -80,7 +96,7 @@ TEST(ReportBuilder, ChipsWithSecretsAndAllCertificatesAreOk_CertificatesAloneAre
 TEST(ReportBuilder, SecretsWithoutCertificatesFail) {
   auto verdicts = full_set(kA);
   verdicts.pop_back(); // no E0E2 for A
-  const Report r = build_report(bundle_with_secrets({kA, kB}), verdicts, TrustStore::empty(), {});
+  const Report r = build(bundle_with_secrets({kA, kB}), verdicts);
   EXPECT_EQ(chip(r, kA).status, ChipStatus::kFailed);
   EXPECT_EQ(reason_codes(chip(r, kA)), std::vector<std::string>{"missing_certificate"});
   EXPECT_EQ(chip(r, kB).status, ChipStatus::kFailed);
@@ -93,7 +109,7 @@ TEST(ReportBuilder, SharedPublicKeysFailBothChips) {
   for (auto& v : full_set(kB))
     verdicts.push_back(v);
   verdicts[4].public_key_sha256 = verdicts[1].public_key_sha256; // B/E0E1 reuses A/E0E1's key
-  const Report r = build_report(bundle_with_secrets({kA, kB}), verdicts, TrustStore::empty(), {});
+  const Report r = build(bundle_with_secrets({kA, kB}), verdicts);
   for (const auto& id : {kA, kB}) {
     EXPECT_EQ(chip(r, id).status, ChipStatus::kFailed);
     EXPECT_EQ(reason_codes(chip(r, id)), std::vector<std::string>{"shared_public_key"});
@@ -108,7 +124,7 @@ TEST(ReportBuilder, KeyFileFindingsFailTheirChipWithFileAndLine) {
   auto verdicts = full_set(kA);
   for (auto& v : full_set(kB))
     verdicts.push_back(v);
-  const Report r = build_report(b, verdicts, TrustStore::empty(), {});
+  const Report r = build(b, verdicts);
   EXPECT_EQ(chip(r, kA).status, ChipStatus::kOk);
   const auto& bad = chip(r, kB);
   EXPECT_EQ(bad.status, ChipStatus::kFailed);
@@ -124,8 +140,8 @@ TEST(ReportBuilder, JsonIsDeterministicAndHidesSecretsUnlessAsked) {
   auto reversed = verdicts;
   std::reverse(reversed.begin(), reversed.end());
   const ReportOptions opts{*parse_check_time("2026-06-01"), false};
-  const std::string j1 = report_to_json(build_report(b, verdicts, TrustStore::empty(), opts));
-  const std::string j2 = report_to_json(build_report(b, reversed, TrustStore::empty(), opts));
+  const std::string j1 = report_to_json(build(b, verdicts, opts));
+  const std::string j2 = report_to_json(build(b, reversed, opts));
   EXPECT_EQ(j1, j2);
   EXPECT_EQ(j1.find("1111111111"), std::string::npos);
   const auto parsed = nlohmann::json::parse(j1);
@@ -133,10 +149,9 @@ TEST(ReportBuilder, JsonIsDeterministicAndHidesSecretsUnlessAsked) {
   EXPECT_EQ(parsed["chips"][0]["pbs"]["present"], true);
   EXPECT_FALSE(parsed["chips"][0]["pbs"].contains("value"));
 
-  const std::string with =
-      report_to_json(build_report(b, verdicts, TrustStore::empty(), {0, true}));
+  const std::string with = report_to_json(build(b, verdicts, {0, true}));
   EXPECT_EQ(nlohmann::json::parse(with)["chips"][0]["pbs"]["value"], std::string(128, '1'));
-  const std::string csv = report_to_csv(build_report(b, verdicts, TrustStore::empty(), {0, true}));
+  const std::string csv = report_to_csv(build(b, verdicts, {0, true}));
   EXPECT_NE(csv.find(std::string(128, '2')), std::string::npos);
 }
 
@@ -152,10 +167,125 @@ TEST(ReportBuilder, VerdictsRoundTripThroughJson) {
   EXPECT_FALSE(verdicts_from_json("[{\"slot\":\"nope\"}]").ok());
 }
 
+// The verdict JSON crosses from the verifier workers to the coordinator: a record that lost a
+// field (above all its problems) must be refused, not read as a certificate without problems.
+TEST(VerdictReader, RefusesARecordMissingAnyField) {
+  auto verdicts = full_set(kA);
+  verdicts[0].problems.push_back(Problem{"signature_invalid", "forged"});
+  const auto good_json = nlohmann::ordered_json::parse(verdicts_to_json(verdicts));
+  ASSERT_EQ(good_json[0].size(), 16u);
+  for (const auto& [field, value] : good_json[0].items()) {
+    auto damaged = good_json;
+    damaged[0].erase(field);
+    const auto read = verdicts_from_json(damaged.dump());
+    ASSERT_FALSE(read.ok()) << "accepted a verdict without " << field;
+    EXPECT_EQ(read.error().code, ErrorCode::kBadInput);
+    EXPECT_NE(read.error().message.find("verdict 1 from a verifier has no \"" + field + "\""),
+              std::string::npos)
+        << read.error().message;
+  }
+}
+
+TEST(VerdictReader, RefusesUnknownFieldsWrongTypesAndContradictions) {
+  const auto base = nlohmann::ordered_json::parse(verdicts_to_json(full_set(kA)));
+  ASSERT_TRUE(verdicts_from_json(base.dump()).ok());
+  auto expect_refused = [&](auto&& damage, const std::string& says) {
+    auto j = base;
+    damage(j[1]);
+    const auto read = verdicts_from_json(j.dump());
+    ASSERT_FALSE(read.ok()) << j[1].dump();
+    EXPECT_NE(read.error().message.find("verdict 2 from a verifier " + says), std::string::npos)
+        << read.error().message;
+  };
+  expect_refused([](auto& v) { v["trusted"] = true; }, "has an unknown field \"trusted\"");
+  expect_refused([](auto& v) { v["problems"] = nullptr; }, "has a \"problems\" field that is not");
+  expect_refused([](auto& v) { v["problems"] = "none"; }, "has a \"problems\" field that is not");
+  expect_refused(
+      [](auto& v) {
+        v["problems"] = nlohmann::ordered_json::array({{{"code", 7}}});
+      },
+      "has a \"problems\" field that is not");
+  expect_refused([](auto& v) { v["parsed"] = "true"; }, "has a \"parsed\" field that is not");
+  expect_refused([](auto& v) { v["chain"] = {1, 2}; }, "has a \"chain\" field that is not");
+  expect_refused([](auto& v) { v["file"] = 12; }, "has a \"file\" field that is not a string");
+  expect_refused([](auto& v) { v["slot"] = "E0E9"; }, "has an unknown slot");
+  expect_refused([](auto& v) { v["verdict"] = "fine"; }, "has an unknown verdict");
+  // "ok" while the details say otherwise, either way round.
+  expect_refused(
+      [](auto& v) {
+        v["problems"] = nlohmann::ordered_json::array({{{"code", "expired"}, {"message", "x"}}});
+      },
+      "says \"ok\"");
+  expect_refused([](auto& v) { v["parsed"] = false; }, "says \"ok\"");
+  expect_refused([](auto& v) { v["verdict"] = "failed"; }, "says \"failed\"");
+  expect_refused([](auto& v) { v = nlohmann::ordered_json::array(); }, "is not a JSON object");
+  EXPECT_FALSE(verdicts_from_json("").ok());
+  EXPECT_FALSE(verdicts_from_json("{}").ok());
+}
+
+TEST(VerdictHandoff, EveryCertificateSentOutGetsItsOwnVerdictInOrder) {
+  const auto verdicts = full_set(kA);
+  std::vector<CertificateFile> sent;
+  for (const auto& v : verdicts)
+    sent.push_back(CertificateFile{v.archive, v.file, v.slot, {}});
+  EXPECT_FALSE(check_verdicts_answer(sent, verdicts).has_value());
+
+  const auto dropped = check_verdicts_answer(sent, std::span(verdicts).first(2));
+  ASSERT_TRUE(dropped.has_value());
+  EXPECT_NE(
+      dropped->message.find("3 certificates were sent to the verifiers but 2 verdicts came back"),
+      std::string::npos)
+      << dropped->message;
+
+  auto swapped = verdicts;
+  std::swap(swapped[0], swapped[2]);
+  const auto mixed = check_verdicts_answer(sent, swapped);
+  ASSERT_TRUE(mixed.has_value());
+  EXPECT_NE(
+      mixed->message.find("certificate 1 was " + verdicts[0].archive + "/" + verdicts[0].file),
+      std::string::npos)
+      << mixed->message;
+
+  auto repeated = verdicts;
+  repeated[1] = repeated[0]; // a verifier answering one certificate twice, another never
+  EXPECT_TRUE(check_verdicts_answer(sent, repeated).has_value());
+}
+
+TEST(ReportBuilder, ACertificateWithoutVerdictIsAnErrorNeverOk) {
+  auto verdicts = full_set(kA);
+  Bundle b = bundle_with_secrets({kA});
+  for (const auto& v : verdicts)
+    b.certificates.push_back(CertificateFile{v.archive, v.file, v.slot, {}});
+  verdicts.pop_back(); // the E0E2 verdict got lost on the way
+  const Report r = build_report(b, verdicts, TrustStore::empty(), {});
+  EXPECT_FALSE(r.all_ok());
+  const auto codes = finding_codes(r);
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "verdict_missing"), codes.end());
+  EXPECT_EQ(chip(r, kA).status, ChipStatus::kFailed);
+}
+
+TEST(ReportBuilder, AVerdictForNoCertificateOrTwiceIsAnError) {
+  auto verdicts = full_set(kA);
+  Bundle b = bundle_with_secrets({kA});
+  for (const auto& v : verdicts)
+    b.certificates.push_back(CertificateFile{v.archive, v.file, v.slot, {}});
+  verdicts.push_back(verdicts[0]); // answered twice
+  auto stray = good(kB, Slot::kE0E0, "other");
+  verdicts.push_back(stray); // never sent out
+  const Report r = build_report(b, verdicts, TrustStore::empty(), {});
+  EXPECT_FALSE(r.all_ok());
+  EXPECT_TRUE(std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) {
+    return f.code == "verdict_unexpected" && f.file == stray.archive + "/" + stray.file;
+  }));
+  const auto codes = finding_codes(r);
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), "verdict_unexpected"), 2);
+  EXPECT_EQ(r.find_chip(kB), nullptr); // a stray verdict makes no chip
+}
+
 TEST(ReportBuilder, CsvHasOneRowPerChipAndQuotesReasons) {
   auto verdicts = full_set(kA);
   verdicts[0].problems.push_back(Problem{"expired", "expired, \"really\""});
-  const Report r = build_report(bundle_with_secrets({kA, kB}), verdicts, TrustStore::empty(), {});
+  const Report r = build(bundle_with_secrets({kA, kB}), verdicts);
   const std::string csv = report_to_csv(r);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3); // header + 2 chips
   EXPECT_NE(csv.find("\"\"really\"\""), std::string::npos);

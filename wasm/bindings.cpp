@@ -12,12 +12,13 @@
 //   s.setKey(bytes)
 //   s.open(progressFn)   -> summary
 //   s.certificateSlice(b, e) ------------->   v.verifySlice(certs, checkTime) -> verdicts JSON
-//   s.buildReport([verdicts JSON...], checkTime) <----------------------------'
+//   s.buildReport([{begin, verdicts JSON}...], checkTime) <-------------------'
 //   s.exportJson(withSecrets), s.exportCsv(withSecrets), s.chipSecrets(chipId), s.wipe()
 
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -240,22 +241,48 @@ public:
     return out;
   }
 
-  // verdict_jsons: array of strings from Verifier.verifySlice (any order).
+  // batches: [{begin, verdicts: <string from Verifier.verifySlice>}, ...] in any order, where
+  // `begin` is the index of the slice's first certificate (certificateSlice(begin, ...)).
+  // Fails closed: the verdicts must answer every certificate exactly once, each in its place.
   // -> {ok:true, json: <report_to_json, no secrets>} — the same bytes the CLI writes.
-  val buildReport(const val& verdict_jsons, const std::string& check_time_iso) {
+  val buildReport(const val& batches, const std::string& check_time_iso) {
     return guarded([&] {
       if (!bundle_) return error_value(error_code_name(ErrorCode::kBadInput), "No bundle is open.");
       const auto at = check_time_from(check_time_iso);
       if (!at) return bad_check_time(check_time_iso);
+      std::vector<std::pair<double, std::vector<CertificateVerdict>>> parts;
+      const auto n = batches["length"].as<std::size_t>();
+      for (std::size_t i = 0; i < n; ++i) {
+        const val batch = batches[i];
+        if (batch["begin"].typeOf().as<std::string>() != "number" ||
+            batch["verdicts"].typeOf().as<std::string>() != "string")
+          return error_value(error_code_name(ErrorCode::kBadInput),
+                             "A verdict batch from a verifier is malformed.");
+        auto part = verdicts_from_json(batch["verdicts"].as<std::string>());
+        if (!part) return error_value(part.error());
+        parts.emplace_back(batch["begin"].as<double>(), std::move(part).value());
+      }
+      std::sort(parts.begin(), parts.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
       std::vector<CertificateVerdict> all;
       all.reserve(bundle_->certificates.size());
-      const auto n = verdict_jsons["length"].as<std::size_t>();
-      for (std::size_t i = 0; i < n; ++i) {
-        auto part = verdicts_from_json(verdict_jsons[i].as<std::string>());
-        if (!part) return error_value(part.error());
-        for (auto& v : *part)
+      for (auto& [begin, part] : parts) {
+        const auto have = static_cast<double>(all.size());
+        if (begin > have)
+          return error_value(error_code_name(ErrorCode::kBadInput),
+                             "verification is incomplete: no verdicts came back for certificates " +
+                                 std::to_string(all.size() + 1) + " to " +
+                                 std::to_string(static_cast<std::size_t>(begin)));
+        if (begin < have)
+          return error_value(
+              error_code_name(ErrorCode::kBadInput),
+              "verification is inconsistent: two verdicts came back for certificate " +
+                  std::to_string(static_cast<std::size_t>(begin) + 1));
+        for (auto& v : part)
           all.push_back(std::move(v));
       }
+      if (auto mismatch = check_verdicts_answer(bundle_->certificates, all))
+        return error_value(*mismatch);
       verdicts_ = std::move(all);
       check_time_ = *at;
       has_report_ = true;

@@ -65,6 +65,9 @@ struct ReportOptions {
 
 // Gathers the per-certificate verdicts (any order, e.g. from several threads) into the report
 // and adds the cross-chip checks (shared public keys, secrets without certificates, ...).
+// Fails closed: a certificate of the bundle without a verdict, or a verdict for no certificate
+// of the bundle, is an error finding (`verdict_missing`, `verdict_unexpected`), so such a
+// report never reads as OK.
 Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdicts,
                     const TrustStore& trust, const ReportOptions& options);
 
@@ -73,7 +76,13 @@ std::string report_to_csv(const Report& report);
 // One chip as JSON (the same object as in the full report).
 std::string chip_to_json(const ChipRecord& chip, bool include_secrets);
 
-// Verdicts cross thread/worker boundaries as JSON.
+// The check at every hand-off: `returned[i]` must be the verdict for `sent[i]` (same archive,
+// file and slot) and there must be exactly one per certificate. Returns what is wrong, if anything.
+std::optional<Error> check_verdicts_answer(std::span<const CertificateFile> sent,
+                                           std::span<const CertificateVerdict> returned);
+
+// Verdicts cross thread/worker boundaries as JSON. The reader is strict: a missing, unknown or
+// mistyped field, or an "ok" that contradicts the problems, is an error.
 std::string verdicts_to_json(std::span<const CertificateVerdict> verdicts);
 Result<std::vector<CertificateVerdict>> verdicts_from_json(std::string_view json);
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <mbedtls/sha256.h>
 #include <set>
+#include <tuple>
 
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/report.hpp"
@@ -80,6 +81,36 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   std::sort(verdicts.begin(), verdicts.end(), [](const auto& a, const auto& b) {
     return std::tie(a.archive, a.file) < std::tie(b.archive, b.file);
   });
+
+  // Fail closed: every certificate of the bundle needs exactly one verdict, and every verdict
+  // must be for a certificate of the bundle. The front ends refuse such a run outright
+  // (check_verdicts_answer); this keeps the report itself from ever reading as OK.
+  {
+    using Key = std::tuple<std::string, std::string, Slot>;
+    std::map<Key, std::size_t> awaited;
+    for (const auto& c : bundle.certificates)
+      ++awaited[Key{c.archive, c.name, c.slot}];
+    std::vector<CertificateVerdict> answered;
+    answered.reserve(verdicts.size());
+    for (auto& v : verdicts) {
+      auto it = awaited.find(Key{v.archive, v.file, v.slot});
+      if (it == awaited.end() || it->second == 0) {
+        report.findings.push_back(Finding{Severity::kError, "verdict_unexpected",
+                                          v.archive + "/" + v.file, 0, v.chip_id,
+                                          "a verdict came back for a certificate that was not sent "
+                                          "out (or came back twice); it is ignored"});
+        continue;
+      }
+      --it->second;
+      answered.push_back(std::move(v));
+    }
+    verdicts = std::move(answered);
+    for (const auto& [key, missing] : awaited)
+      for (std::size_t i = 0; i < missing; ++i)
+        report.findings.push_back(
+            Finding{Severity::kError, "verdict_missing", std::get<0>(key) + "/" + std::get<1>(key),
+                    0, "", "no verdict came back for this certificate: it was not verified"});
+  }
 
   // Public keys shared between different chips.
   std::map<std::string, std::vector<std::size_t>> by_key;

@@ -171,7 +171,9 @@
           const slice = check(await coordinator.call('slice', { begin, end }));
           const r = check(await v.call('verify', { certs: slice.certs, checkTime },
                                        slice.certs.map((c) => c.data.buffer)));
-          verdicts.push(r.verdicts);
+          // Tagged with the slice's place: the core checks that every certificate sent out
+          // got its own verdict back (fail closed), so a lost or shuffled batch stops the run.
+          verdicts.push({ begin, verdicts: r.verdicts });
           done += r.count;
           progress({ phase: 'verifying', done, total });
         }
