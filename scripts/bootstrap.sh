@@ -3,11 +3,12 @@
 #   scripts/bootstrap.sh            native toolchain + Debian source packages
 #   scripts/bootstrap.sh --web      also emscripten, chromium and the npm packages
 # Third-party sources (mbedtls, 7zip's LZMA SDK, zlib) arrive as Debian *source packages*
-# into build/_deps; nothing third-party is ever committed.
+# into build/_deps, at the exact versions pinned in cmake/third_party.lock, each checked against
+# the sha256 of its .dsc there; nothing third-party is ever committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-DEPS="$ROOT/build/_deps"
+DEPS="${REELCHECK_DEPS_DIR:-$ROOT/build/_deps}"  # the same override as CMake's REELCHECK_DEPS_DIR
 WEB=0
 [ "${1:-}" = "--web" ] && WEB=1
 
@@ -40,9 +41,19 @@ if [ ! -f "$SRC_LIST" ]; then
   fi
 fi
 
-have_src() { ls -d "$DEPS/$1"-*/ >/dev/null 2>&1; }
+# The pinned source packages: "name version dsc-sha256" per line of cmake/third_party.lock.
+LOCK="$ROOT/cmake/third_party.lock"
+mapfile -t pins < <(grep -v '^[[:space:]]*\(#\|$\)' "$LOCK")
+# Debian version "[epoch:]upstream[-revision]": the .dsc is NAME_VERSION-without-epoch.dsc and
+# dpkg-source unpacks into NAME-UPSTREAM/.
+dsc_of() { local v=${2#*:}; echo "$DEPS/${1}_${v}.dsc"; }
+dir_of() { local v=${2#*:}; [[ $v == *-* ]] && v=${v%-*}; echo "$DEPS/${1}-${v}"; }
+pin_present() { [ -d "$(dir_of "$1" "$2")" ] && [ -f "$(dsc_of "$1" "$2")" ]; }
 src_needed=0
-for s in mbedtls 7zip zlib; do have_src "$s" || src_needed=1; done
+for pin in "${pins[@]}"; do
+  read -r name version sha <<<"$pin"
+  pin_present "$name" "$version" || src_needed=1
+done
 
 if [ ${#need[@]} -gt 0 ] && [ -n "$(printf '%s' "${need[@]}")" ] || [ "$src_needed" = 1 ]; then
   echo "bootstrap: apt-get update"
@@ -55,14 +66,27 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$DEPS"
-for s in mbedtls 7zip zlib; do
-  if ! have_src "$s"; then
-    echo "bootstrap: apt-get source $s"
-    (cd "$DEPS" && apt-get source -qq "$s" >/dev/null 2>&1) || (cd "$DEPS" && apt-get source "$s")
+for pin in "${pins[@]}"; do
+  read -r name version sha <<<"$pin"
+  if ! pin_present "$name" "$version"; then
+    echo "bootstrap: apt-get source $name=$version"
+    (cd "$DEPS" && apt-get source -qq "$name=$version" >/dev/null 2>&1) ||
+      (cd "$DEPS" && apt-get source "$name=$version") || {
+      echo "bootstrap: cannot fetch $name $version (pinned in cmake/third_party.lock);" \
+        "is it still in the deb-src suites of /etc/apt? (apt-cache showsrc $name)" >&2
+      exit 1
+    }
   fi
-  dir=$(ls -d "$DEPS/$s"-*/ | head -1)
-  # Record the exact source versions in a file CMake reads.
-  echo "bootstrap: $s source $(basename "$dir")"
+  dsc=$(dsc_of "$name" "$version")
+  actual=$(sha256sum "$dsc" | cut -d' ' -f1)
+  if [ "$actual" != "$sha" ]; then
+    echo "bootstrap: $name $version: $(basename "$dsc") has sha256 $actual," \
+      "but cmake/third_party.lock pins $sha. Not the pinned source: remove" \
+      "${DEPS#"$ROOT"/}/${name}[-_]* and run scripts/bootstrap.sh again, or update the lock file" \
+      "if the new version is intended." >&2
+    exit 1
+  fi
+  echo "bootstrap: $name $version in ${DEPS#"$ROOT"/}/$(basename "$(dir_of "$name" "$version")") (.dsc sha256 checked)"
 done
 
 if [ "$WEB" = 1 ]; then
