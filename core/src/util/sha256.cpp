@@ -1,0 +1,162 @@
+#include "util/sha256.hpp"
+
+#include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
+
+#include <cstring>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define REELCHECK_SHA_NI 1
+#endif
+
+namespace reelcheck::detail {
+namespace {
+
+#if defined(REELCHECK_SHA_NI)
+
+constexpr std::uint32_t kRoundConstants[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+// FIPS 180-4 compression of whole 64-byte blocks with the SHA-NI instructions. The state is
+// kept as the instructions want it: (A,B,E,F) and (C,D,G,H).
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(std::uint32_t state[8],
+                                                                  const std::uint8_t* data,
+                                                                  std::size_t blocks) {
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));
+  __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4));
+  dcba = _mm_shuffle_epi32(dcba, 0xB1);                 // CDAB
+  hgfe = _mm_shuffle_epi32(hgfe, 0x1B);                 // EFGH
+  __m128i abef = _mm_alignr_epi8(dcba, hgfe, 8);        // ABEF
+  __m128i cdgh = _mm_blend_epi16(hgfe, dcba, 0xF0);     // CDGH
+  for (; blocks > 0; --blocks, data += 64) {
+    const __m128i abef_before = abef, cdgh_before = cdgh;
+    __m128i w[4]; // the schedule, four words at a time (a ring of the last 16 words)
+    for (int group = 0; group < 16; ++group) {
+      __m128i words;
+      if (group < 4) {
+        words = _mm_shuffle_epi8(
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * group)), byte_swap);
+      } else {
+        // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]
+        const __m128i w16 = w[group % 4], w12 = w[(group + 1) % 4], w8 = w[(group + 2) % 4],
+                      w4 = w[(group + 3) % 4];
+        words = _mm_sha256msg2_epu32(
+            _mm_add_epi32(_mm_sha256msg1_epu32(w16, w12), _mm_alignr_epi8(w4, w8, 4)), w4);
+      }
+      w[group % 4] = words;
+      __m128i message = _mm_add_epi32(
+          words, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRoundConstants + 4 * group)));
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);
+      message = _mm_shuffle_epi32(message, 0x0E);
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, message);
+    }
+    abef = _mm_add_epi32(abef, abef_before);
+    cdgh = _mm_add_epi32(cdgh, cdgh_before);
+  }
+  const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state), _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+bool cpu_has_sha_ni() {
+  static const bool has = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
+                          __builtin_cpu_supports("ssse3");
+  return has;
+}
+
+#else
+
+bool cpu_has_sha_ni() { return false; }
+
+#endif
+
+} // namespace
+
+struct Sha256::Impl {
+  bool accelerated = cpu_has_sha_ni();
+  mbedtls_sha256_context portable;
+  std::uint32_t state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                            0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::uint8_t pending[64] = {};
+  std::size_t pending_len = 0;
+  std::uint64_t total = 0;
+
+  Impl() {
+    mbedtls_sha256_init(&portable);
+    if (!accelerated) mbedtls_sha256_starts_ret(&portable, 0);
+  }
+  ~Impl() {
+    mbedtls_sha256_free(&portable); // zeroizes
+    mbedtls_platform_zeroize(state, sizeof state);
+    mbedtls_platform_zeroize(pending, sizeof pending);
+  }
+
+#if defined(REELCHECK_SHA_NI)
+  void update_accelerated(const std::uint8_t* data, std::size_t len) {
+    total += len;
+    if (pending_len > 0) {
+      const std::size_t take = std::min(len, 64 - pending_len);
+      std::memcpy(pending + pending_len, data, take);
+      pending_len += take;
+      data += take;
+      len -= take;
+      if (pending_len < 64) return;
+      compress_sha_ni(state, pending, 1);
+      pending_len = 0;
+    }
+    if (len >= 64) {
+      compress_sha_ni(state, data, len / 64);
+      data += len / 64 * 64;
+      len %= 64;
+    }
+    std::memcpy(pending, data, len);
+    pending_len = len;
+  }
+
+  std::array<std::uint8_t, 32> finish_accelerated() {
+    const std::uint64_t bits = total * 8;
+    std::uint8_t tail[72] = {0x80};
+    const std::size_t pad = (pending_len < 56 ? 56 : 120) - pending_len;
+    for (int i = 0; i < 8; ++i) tail[pad + i] = std::uint8_t(bits >> (56 - 8 * i));
+    update_accelerated(tail, pad + 8);
+    std::array<std::uint8_t, 32> digest{};
+    for (int i = 0; i < 8; ++i)
+      for (int j = 0; j < 4; ++j) digest[4 * i + j] = std::uint8_t(state[i] >> (24 - 8 * j));
+    mbedtls_platform_zeroize(tail, sizeof tail);
+    return digest;
+  }
+#endif
+};
+
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {}
+Sha256::~Sha256() = default;
+
+bool Sha256::hardware_accelerated() { return cpu_has_sha_ni(); }
+
+void Sha256::update(ByteView data) {
+#if defined(REELCHECK_SHA_NI)
+  if (impl_->accelerated) return impl_->update_accelerated(data.data(), data.size());
+#endif
+  mbedtls_sha256_update_ret(&impl_->portable, data.data(), data.size());
+}
+
+std::array<std::uint8_t, 32> Sha256::finish() {
+#if defined(REELCHECK_SHA_NI)
+  if (impl_->accelerated) return impl_->finish_accelerated();
+#endif
+  std::array<std::uint8_t, 32> digest{};
+  mbedtls_sha256_finish_ret(&impl_->portable, digest.data());
+  return digest;
+}
+
+} // namespace reelcheck::detail
