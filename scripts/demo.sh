@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs
 
 bash scripts/bootstrap.sh --web
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/release -j "$(nproc)"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)"
 bash tests/fixtures/make_fixtures.sh build/sample --quick
 
 SAMPLE=build/sample/bundles/clean.7z
