@@ -32,7 +32,8 @@ struct CertificateFile {
 
 struct Problem {
   std::string code;    // signature_invalid, issuer_untrusted, expired, not_yet_valid,
-                       // wrong_key_type, is_ca, name_mismatch, shared_public_key, unparsable
+                       // wrong_key_type, wrong_key_usage, wrong_ca_family, is_ca,
+                       // name_mismatch, shared_public_key, unparsable
   std::string message; // for a person
 };
 

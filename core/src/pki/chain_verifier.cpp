@@ -5,7 +5,10 @@
 #include <mbedtls/oid.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pki/ecdsa_p384.hpp"
 #include "pki/parsed_certificate.hpp"
@@ -21,12 +24,54 @@ using detail::SignatureCheck;
 namespace {
 
 constexpr int kMaxChainDepth = 8;
+// Paths weighed per certificate: renewed CAs multiply them, hostile trust files must not.
+constexpr int kMaxPathsTried = 64;
+
+// Which device slots a CA may issue for: Infineon keeps the ECC and RSA chains apart.
+enum class CaFamily { kEcc, kRsa, kOther };
+
+std::string_view family_name(CaFamily f) {
+  switch (f) {
+  case CaFamily::kEcc: return "ECC";
+  case CaFamily::kRsa: return "RSA";
+  case CaFamily::kOther: break;
+  }
+  return "other";
+}
+
+CaFamily slot_family(Slot s) {
+  return s == Slot::kE0E2 ? CaFamily::kRsa : CaFamily::kEcc;
+}
+
+// The embedded Infineon CAs are placed by identity (SHA-256 of the DER); anchors the user adds
+// (test PKIs, future CAs) by their key type: an EC CA belongs to the ECC family, an RSA CA to
+// the RSA family.
+CaFamily family_of(const mbedtls_x509_crt& crt) {
+  static constexpr std::pair<std::string_view, CaFamily> kInfineon[] = {
+      {"ee0c827555c4e9012037df4257bb8aaa26084a17b13ede41cd7895c8d6c11190",
+       CaFamily::kEcc}, // ECC Root CA 2
+      {"4c1d5b89c8a61b0772559b173e9093af8a29cf6dd542116569bbc2e713ed9d93",
+       CaFamily::kEcc}, // Trust M CA 306
+      {"b413c71580af3ec5efe83fad31db2d4af4612355e3b01e50903b10763d738894",
+       CaFamily::kRsa}, // RSA Root CA 2
+      {"e4db515b145f22be438f184ebc36e92b243a617a2660676c4fa99a89e2c7171c",
+       CaFamily::kRsa}, // Trust M CA 309
+  };
+  const std::string fingerprint = detail::sha256_hex(ByteView(crt.raw.p, crt.raw.len));
+  for (const auto& [known, family] : kInfineon)
+    if (fingerprint == known) return family;
+  if (mbedtls_pk_get_type(&crt.pk) == MBEDTLS_PK_RSA) return CaFamily::kRsa;
+  if (mbedtls_pk_can_do(&crt.pk, MBEDTLS_PK_ECDSA)) return CaFamily::kEcc;
+  return CaFamily::kOther;
+}
 
 struct Anchor {
   CrtPtr crt;
   std::string name;
-  int parent = -1; // index of the anchor that signed this one; -1 for a root or a lone anchor
+  std::vector<int>
+      parents; // every anchor that signed this one (a renewed CA: several); none for a root
   std::shared_ptr<const detail::EcdsaP384Verifier> p384; // for P-384 keys: the fast path
+  CaFamily family = CaFamily::kOther;
 };
 
 void add_problem(CertificateVerdict& v, std::string code, std::string message) {
@@ -78,16 +123,16 @@ struct ChainVerifier::Impl {
       for (std::size_t j = 0; j < anchors.size(); ++j) {
         if (i == j || !detail::same_name(anchors[j].crt->subject_raw, child.issuer_raw)) continue;
         if (is_ca_usable(*anchors[j].crt) &&
-            detail::check_signature(child, *anchors[j].crt) == SignatureCheck::kValid) {
-          anchors[i].parent = static_cast<int>(j);
-          break;
-        }
+            detail::check_signature(child, *anchors[j].crt) == SignatureCheck::kValid)
+          anchors[i].parents.push_back(static_cast<int>(j));
       }
     }
   }
 
-  // The anchor that signed `crt`, or -1 with a reason recorded in `v`.
-  int find_issuer(const mbedtls_x509_crt& crt, CertificateVerdict& v) {
+  // Every anchor that signed `crt` (several when a CA was renewed with the same name and key);
+  // none, with the reason recorded in `v`, when no trusted key verifies the signature.
+  std::vector<int> find_issuers(const mbedtls_x509_crt& crt, CertificateVerdict& v) {
+    std::vector<int> issuers;
     bool name_known = false;
     bool any_key_matches =
         false; // a same-named CA holds the key the certificate names (or it names none)
@@ -99,16 +144,15 @@ struct ChainVerifier::Impl {
       name_known = true;
       const auto result = detail::check_signature(crt, ca, anchors[i].p384.get());
       if (result == SignatureCheck::kValid) {
-        if (!is_ca_usable(ca))
-          add_problem(v, "issuer_untrusted",
-                      "issuer '" + anchors[i].name + "' is not allowed to sign certificates");
-        return static_cast<int>(i);
+        issuers.push_back(static_cast<int>(i));
+        continue;
       }
       unsupported |= result == SignatureCheck::kUnsupportedAlgorithm;
       const auto ski = detail::subject_key_id(ca);
       if (!aki || !ski || std::equal(aki->begin(), aki->end(), ski->begin(), ski->end()))
         any_key_matches = true;
     }
+    if (!issuers.empty()) return issuers;
     const std::string issuer = detail::issuer_dn(crt);
     if (!name_known) {
       add_problem(v, "issuer_untrusted", "issued by '" + issuer + "', which is not a trusted CA");
@@ -121,7 +165,74 @@ struct ChainVerifier::Impl {
       add_problem(v, "signature_invalid",
                   "signature does not verify with the key of '" + issuer + "'");
     }
-    return -1;
+    return issuers;
+  }
+
+  // What is wrong with trusting a certificate through `path` (its issuer first, up to the
+  // root): an issuer that may not sign, a CA outside its validity, a CA of the wrong family.
+  std::vector<Problem> path_problems(const std::vector<int>& path, CheckTime at,
+                                     std::optional<CaFamily> family, Slot slot) const {
+    CertificateVerdict v;
+    const Anchor& issuer = anchors[static_cast<std::size_t>(path.front())];
+    if (!is_ca_usable(*issuer.crt))
+      add_problem(v, "issuer_untrusted",
+                  "issuer '" + issuer.name + "' is not allowed to sign certificates");
+    for (int index : path) {
+      const Anchor& a = anchors[static_cast<std::size_t>(index)];
+      check_validity(v, *a.crt, at, "CA '" + a.name + "'");
+    }
+    if (family) {
+      for (int index : path) {
+        const Anchor& a = anchors[static_cast<std::size_t>(index)];
+        if (a.family == *family) continue;
+        add_problem(v, "wrong_ca_family",
+                    "slot " + std::string(slot_name(slot)) + " must be issued under the " +
+                        std::string(family_name(*family)) + " CA family, but '" + a.name +
+                        "' belongs to the " + std::string(family_name(a.family)) + " family");
+        break;
+      }
+    }
+    return std::move(v.problems);
+  }
+
+  // Every path from the candidate issuers up through the anchors' parents; the first one
+  // without problems wins, else the one with the fewest (so an expired CA that was renewed with
+  // the same name and key does not hide the valid one).
+  std::vector<int> best_path(const std::vector<int>& issuers, CheckTime at,
+                             std::optional<CaFamily> family, Slot slot,
+                             std::vector<Problem>& problems) const {
+    std::vector<int> best;
+    std::size_t best_count = 0;
+    int tried = 0;
+    std::vector<int> path;
+    auto consider = [&] {
+      ++tried;
+      auto found = path_problems(path, at, family, slot);
+      if (best.empty() || found.size() < best_count) {
+        best = path;
+        best_count = found.size();
+        problems = std::move(found);
+      }
+    };
+    // Depth-first, never through an anchor twice (hostile trust files may hold cycles).
+    auto walk = [&](auto&& self, int index) -> void {
+      if (tried >= kMaxPathsTried || (!best.empty() && best_count == 0)) return;
+      if (std::find(path.begin(), path.end(), index) != path.end()) return;
+      path.push_back(index);
+      const auto& parents = anchors[static_cast<std::size_t>(index)].parents;
+      if (parents.empty() || static_cast<int>(path.size()) >= kMaxChainDepth) {
+        consider();
+      } else {
+        const std::size_t before = static_cast<std::size_t>(tried);
+        for (int parent : parents)
+          self(self, parent);
+        if (static_cast<std::size_t>(tried) == before) consider(); // every parent was a cycle
+      }
+      path.pop_back();
+    };
+    for (int issuer : issuers)
+      walk(walk, issuer);
+    return best;
   }
 
   CertificateVerdict verify(ByteView data, CheckTime at, bool device_rules,
@@ -129,7 +240,8 @@ struct ChainVerifier::Impl {
     CertificateVerdict v;
     auto parsed = detail::parse_certificates(data, "certificate");
     if (!parsed) {
-      add_problem(v, "unparsable", "not a valid PEM or DER certificate");
+      // The reason mbedTLS gave, in words (e.g. an unknown critical extension).
+      add_problem(v, "unparsable", parsed.error().message);
       return v;
     }
     const mbedtls_x509_crt& crt = **parsed;
@@ -143,25 +255,35 @@ struct ChainVerifier::Impl {
     v.fingerprint_sha256 = detail::sha256_hex(ByteView(crt.raw.p, crt.raw.len));
     v.public_key_sha256 = detail::sha256_hex(ByteView(crt.pk_raw.p, crt.pk_raw.len));
 
+    // The CA family is checked for certificates whose key fits their slot; one with the other
+    // slot's key type is already wrong_key_type (and its issuer then naturally the other family).
+    std::optional<CaFamily> family;
     if (device_rules) {
       if (crt.ca_istrue) add_problem(v, "is_ca", "a device certificate must not be a CA");
+      // Infineon's device certificates carry keyUsage (critical) = digitalSignature.
+      if ((crt.ext_types & MBEDTLS_X509_EXT_KEY_USAGE) &&
+          (crt.key_usage & MBEDTLS_X509_KU_DIGITAL_SIGNATURE) == 0)
+        add_problem(v, "wrong_key_usage",
+                    "keyUsage does not allow digitalSignature, which a device certificate needs");
       if (slot) {
         const std::string want = *slot == Slot::kE0E2 ? "RSA 2048" : "EC P-256";
         if (v.key_type != want)
           add_problem(v, "wrong_key_type",
                       "slot " + std::string(slot_name(*slot)) + " needs " + want + ", found " +
                           v.key_type);
+        else
+          family = slot_family(*slot);
       }
     }
     check_validity(v, crt, at, "certificate");
 
-    int issuer = find_issuer(crt, v);
-    for (int depth = 0; issuer >= 0 && depth < kMaxChainDepth; ++depth) {
-      const Anchor& a = anchors[static_cast<std::size_t>(issuer)];
-      v.chain.push_back(a.name);
-      check_validity(v, *a.crt, at, "CA '" + a.name + "'");
-      issuer = a.parent;
-    }
+    const std::vector<int> issuers = find_issuers(crt, v);
+    if (issuers.empty()) return v;
+    std::vector<Problem> problems;
+    for (int index : best_path(issuers, at, family, slot.value_or(Slot::kE0E0), problems))
+      v.chain.push_back(anchors[static_cast<std::size_t>(index)].name);
+    for (auto& p : problems)
+      v.problems.push_back(std::move(p));
     return v;
   }
 };
@@ -170,8 +292,9 @@ ChainVerifier::ChainVerifier(const TrustStore& store) : impl_(std::make_unique<I
   for (const auto& anchor : store.anchors()) {
     auto parsed = detail::parse_certificates(anchor.der, anchor.source);
     if (!parsed) continue; // TrustStore::add only keeps certificates that parsed
-    Anchor& a = impl_->anchors.emplace_back(Anchor{std::move(*parsed), {}, -1, nullptr});
+    Anchor& a = impl_->anchors.emplace_back(Anchor{std::move(*parsed), {}, {}, nullptr});
     a.name = detail::common_name(*a.crt);
+    a.family = family_of(*a.crt);
     a.p384 = detail::p384_verifier_for(*a.crt);
   }
   impl_->link_anchors();

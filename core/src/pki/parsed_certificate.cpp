@@ -2,17 +2,23 @@
 
 #include <mbedtls/asn1.h>
 #include <mbedtls/ecp.h>
+#include <mbedtls/error.h>
 #include <mbedtls/md.h>
 #include <mbedtls/oid.h>
+#include <mbedtls/pem.h>
+#include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
+#include <mbedtls/version.h>
 
 #include <algorithm>
 #include <cstring>
 #include <string_view>
 
 #include "pki/ecdsa_p384.hpp"
+#include "pki/pem_decoder.hpp"
 #include "util/civil_time.hpp"
 #include "util/hex.hpp"
+#include "util/sha256.hpp"
 
 namespace reelcheck::detail {
 
@@ -27,21 +33,124 @@ bool looks_like_pem(ByteView data) {
   return text.find(kBegin) != std::string_view::npos;
 }
 
+namespace {
+
+// What went wrong, in words, from mbedTLS's error code (high-level X.509/PEM/PK part plus the
+// low-level ASN.1 part) and the OID of an unknown critical extension if the parser met one.
+std::string describe_parse_error(int ret, const std::string& critical_oid) {
+  const int code = ret < 0 ? -ret : ret;
+  const int high = code & 0xFF80;
+  const int low = code & 0x007F;
+  std::string what;
+  switch (-high) {
+  case MBEDTLS_ERR_X509_INVALID_EXTENSIONS:
+    what = !critical_oid.empty() ? "has an unknown critical extension (OID " + critical_oid +
+                                       "): a verifier must refuse what it cannot check"
+                                 : "has a malformed or repeated extension";
+    break;
+  case MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE:
+    what = "has a critical extension that cannot be checked (unsupported)";
+    break;
+  case MBEDTLS_ERR_X509_INVALID_FORMAT: what = "is not a valid X.509 certificate structure"; break;
+  case MBEDTLS_ERR_X509_INVALID_VERSION:
+  case MBEDTLS_ERR_X509_UNKNOWN_VERSION: what = "has an unsupported X.509 version"; break;
+  case MBEDTLS_ERR_X509_INVALID_SERIAL: what = "has a malformed serial number"; break;
+  case MBEDTLS_ERR_X509_INVALID_ALG: what = "has a malformed algorithm identifier"; break;
+  case MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG: what = "uses an unknown signature algorithm"; break;
+  case MBEDTLS_ERR_X509_SIG_MISMATCH:
+    what = "names two different signature algorithms (inside and outside the signed part)";
+    break;
+  case MBEDTLS_ERR_X509_UNKNOWN_OID: what = "uses an unknown algorithm or key type"; break;
+  case MBEDTLS_ERR_X509_INVALID_NAME: what = "has a malformed subject or issuer name"; break;
+  case MBEDTLS_ERR_X509_INVALID_DATE: what = "has malformed validity dates"; break;
+  case MBEDTLS_ERR_X509_INVALID_SIGNATURE: what = "has a malformed signature field"; break;
+  case MBEDTLS_ERR_X509_ALLOC_FAILED: what = "is too large to load (out of memory)"; break;
+  case MBEDTLS_ERR_X509_BAD_INPUT_DATA:
+  case MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT: return "is not a valid PEM or DER certificate";
+  default:
+    if (-high <= MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT &&
+        -high >= MBEDTLS_ERR_PEM_BAD_INPUT_DATA)
+      return "has a damaged PEM (base64) encoding";
+    if (-high <= MBEDTLS_ERR_PK_ALLOC_FAILED + 0x780 && -high >= MBEDTLS_ERR_PK_ALLOC_FAILED)
+      return "has a public key that cannot be used (malformed, unsupported type or curve)";
+    return "is not a valid PEM or DER certificate";
+  }
+  switch (-low) {
+  case MBEDTLS_ERR_ASN1_OUT_OF_DATA: what += " (the data ends early)"; break;
+  case MBEDTLS_ERR_ASN1_LENGTH_MISMATCH: what += " (a length does not match)"; break;
+  case MBEDTLS_ERR_ASN1_INVALID_LENGTH: what += " (an invalid length)"; break;
+  case MBEDTLS_ERR_ASN1_INVALID_DATA: what += " (invalid data)"; break;
+  default: break;
+  }
+  return what;
+}
+
+// Called by mbedTLS for every extension it does not know: records the first critical one (which
+// mbedTLS then refuses) so that the message can name it.
+int note_unknown_extension(void* context, const mbedtls_x509_crt*, const mbedtls_x509_buf* oid,
+                           int critical, const unsigned char*, const unsigned char*) {
+  if (!critical) return 0;
+  auto& first = *static_cast<std::string*>(context);
+  if (first.empty()) {
+    char dotted[128];
+    const int n = mbedtls_oid_get_numeric_string(dotted, sizeof dotted, oid);
+    first = n > 0 ? std::string(dotted, static_cast<std::size_t>(n)) : std::string("unprintable");
+  }
+  return MBEDTLS_ERROR_ADD(MBEDTLS_ERR_X509_INVALID_EXTENSIONS, MBEDTLS_ERR_ASN1_UNEXPECTED_TAG);
+}
+
+int parse_der(mbedtls_x509_crt* chain, const unsigned char* der, std::size_t size,
+              std::string& critical_oid) {
+  return mbedtls_x509_crt_parse_der_with_ext_cb(chain, der, size, /*make_copy=*/1,
+                                                note_unknown_extension, &critical_oid);
+}
+
+} // namespace
+
 Result<CrtPtr> parse_certificates(ByteView data, std::string_view source) {
   CrtPtr chain(new mbedtls_x509_crt);
   mbedtls_x509_crt_init(chain.get());
-  int ret = 0;
-  if (looks_like_pem(data)) {
-    // mbedTLS wants PEM NUL-terminated, with the terminator counted in the length.
+  std::string critical_oid;
+  int first_error = 0;
+  std::size_t failed = 0;
+  if (const auto der = decode_single_pem_certificate(data)) {
+    // The common case (one device certificate per file), without mbedTLS's constant-time base64.
+    first_error = parse_der(chain.get(), der->data(), der->size(), critical_oid);
+    failed = first_error != 0;
+  } else if (looks_like_pem(data)) {
+    // Every CERTIFICATE block in turn (mbedTLS wants the text NUL-terminated).
     std::vector<unsigned char> text(data.begin(), data.end());
     text.push_back('\0');
-    ret = mbedtls_x509_crt_parse(chain.get(), text.data(), text.size());
+    const unsigned char* p = text.data();
+    const unsigned char* end = text.data() + text.size() - 1;
+    while (p < end) {
+      mbedtls_pem_context pem;
+      mbedtls_pem_init(&pem);
+      std::size_t used = 0;
+      const int ret = mbedtls_pem_read_buffer(&pem, "-----BEGIN CERTIFICATE-----",
+                                              "-----END CERTIFICATE-----", p, nullptr, 0, &used);
+      if (ret == MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT) {
+        mbedtls_pem_free(&pem);
+        break;
+      }
+      int parsed = ret;
+      if (ret == 0) parsed = parse_der(chain.get(), pem.buf, pem.buflen, critical_oid);
+      mbedtls_pem_free(&pem);
+      if (parsed != 0) {
+        ++failed;
+        if (first_error == 0) first_error = parsed;
+      }
+      if (ret == MBEDTLS_ERR_PEM_BAD_INPUT_DATA || used == 0) break;
+      p += used;
+    }
   } else {
-    ret = mbedtls_x509_crt_parse_der(chain.get(), data.data(), data.size());
+    first_error = parse_der(chain.get(), data.data(), data.size(), critical_oid);
+    failed = first_error != 0;
   }
-  if (ret != 0 || chain->raw.p == nullptr) {
-    std::string what = ret > 0 ? std::to_string(ret) + " certificate(s) could not be parsed"
-                               : "not a valid PEM or DER certificate";
+  if (failed != 0 || chain->raw.p == nullptr) {
+    std::string what = describe_parse_error(first_error, critical_oid);
+    if (chain->raw.p != nullptr)
+      what = std::to_string(failed) + " certificate(s) could not be parsed: the first " + what;
     return make_error(ErrorCode::kBadInput, std::string(source) + ": " + what);
   }
   return chain;
@@ -114,9 +223,9 @@ std::string key_type(const mbedtls_x509_crt& crt) {
 }
 
 std::string sha256_hex(ByteView data) {
-  unsigned char digest[32];
-  mbedtls_sha256_ret(data.data(), data.size(), digest, 0);
-  return to_hex(digest);
+  Sha256 sha;
+  sha.update(data);
+  return to_hex(sha.finish());
 }
 
 std::int64_t to_seconds(const mbedtls_x509_time& t) {
@@ -148,6 +257,10 @@ std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt) {
   if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONTEXT_SPECIFIC | 0)) return std::nullopt;
   return ByteView(p, len);
 }
+
+// The calls below (and the key and group fields read elsewhere in this layer) are mbedTLS 2.x
+// API; 3.x renamed or hid them. Fail the build, not the verdicts, on another major version.
+static_assert(MBEDTLS_VERSION_MAJOR == 2, "the PKI layer is written against the mbedTLS 2.x API");
 
 SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
                                const EcdsaP384Verifier* parent_p384) {
