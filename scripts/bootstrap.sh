@@ -17,7 +17,7 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 
 native_pkgs=(build-essential cmake ninja-build pkg-config dpkg-dev libgtest-dev libgmock-dev
-  nlohmann-json3-dev zlib1g-dev 7zip openssl clang-format)
+  nlohmann-json3-dev libcli11-dev zlib1g-dev 7zip openssl clang-format)
 web_pkgs=(emscripten chromium nodejs npm)
 
 need=()

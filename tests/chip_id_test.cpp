@@ -48,3 +48,13 @@ TEST(CheckTime, ParsesAndFormatsIso8601) {
   EXPECT_FALSE(parse_check_time("yesterday"));
   EXPECT_FALSE(parse_check_time("2026-06-01T00:00:00+02:00"));
 }
+
+TEST(CheckTime, RejectsDaysThatDoNotExist) {
+  // These used to roll over silently (2026-02-31 became 2026-03-03).
+  for (const char* bad : {"2026-02-31", "2026-02-29", "1900-02-29", "2026-04-31", "2026-06-00",
+                          "2026-06-01T24:00:00Z", "2026-06-01T23:59:60Z"})
+    EXPECT_FALSE(parse_check_time(bad)) << bad;
+  EXPECT_TRUE(parse_check_time("2024-02-29"));
+  EXPECT_TRUE(parse_check_time("2000-02-29"));
+  EXPECT_TRUE(parse_check_time("2026-12-31T23:59:59Z"));
+}

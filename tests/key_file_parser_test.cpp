@@ -83,8 +83,25 @@ TEST(KeyFileParser, ReportsEveryMalformedLineWithItsLineNumber) {
   EXPECT_EQ(f.findings[1].chip_id, kChipB);
   EXPECT_NE(f.findings[2].message.find("18 hex digits"), std::string::npos);
   EXPECT_EQ(f.findings[3].code, "duplicate_chip");
+  // Both lines are named, and the keys differ ('4...' vs '5...').
+  EXPECT_NE(f.findings[3].message.find("line 4 and again on line 5 with a different key"),
+            std::string::npos)
+      << f.findings[3].message;
   EXPECT_EQ(f.findings[4].code, "bad_key_line");
   EXPECT_EQ(f.findings[5].code, "bad_key_line");
+}
+
+TEST(KeyFileParser, ARepeatedLineWithTheSameKeyIsNamedAsSuch) {
+  const std::string line = kChipA + "," + key_hex('7') + "\n";
+  const auto f = parse(line + kChipB + "," + key_hex('8') + "\n" + line);
+  ASSERT_EQ(f.records.size(), 2u);
+  ASSERT_EQ(f.findings.size(), 1u);
+  EXPECT_EQ(f.findings[0].code, "duplicate_chip");
+  EXPECT_EQ(f.findings[0].line, 3u);
+  EXPECT_NE(f.findings[0].message.find("line 1 and again on line 3 with the same key"),
+            std::string::npos)
+      << f.findings[0].message;
+  EXPECT_EQ(f.findings[0].message.find(key_hex('7')), std::string::npos) << "never the key";
 }
 
 TEST(KeyFileParser, EmptyAndBinaryInputNeverCrash) {

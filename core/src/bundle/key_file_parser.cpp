@@ -1,5 +1,5 @@
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/key_file.hpp"
@@ -47,7 +47,7 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
                                       std::move(chip), std::move(message)});
   };
 
-  std::unordered_set<std::string> seen;
+  std::unordered_map<std::string, std::size_t> seen; // chip ID -> index of its first record
   bool seen_content = false;
   std::uint32_t line_no = 0;
   while (!text.empty()) {
@@ -101,11 +101,19 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
                       std::to_string(expected_key_size_));
       continue;
     }
-    if (!seen.insert(chip_id).second) {
+    if (auto first = seen.find(chip_id); first != seen.end()) {
+      // Name both lines, and say whether the keys differ (two different secrets for one chip
+      // is worse than a repeated line), without ever printing a key.
+      const KeyRecord& kept = result.records[first->second];
+      const bool same_key = kept.key == *key;
       add_finding(line_no, "duplicate_chip", chip_id,
-                  "chip " + chip_id + " appears more than once; the first record is kept");
+                  "chip " + chip_id + " appears on line " + std::to_string(kept.line) +
+                      " and again on line " + std::to_string(line_no) +
+                      (same_key ? " with the same key" : " with a different key") +
+                      "; the first record (line " + std::to_string(kept.line) + ") is kept");
       continue;
     }
+    seen.emplace(chip_id, result.records.size());
     result.records.push_back(KeyRecord{std::move(chip_id), std::move(*key), line_no});
   }
   return result;

@@ -172,6 +172,10 @@ std::string chip_to_json(const ChipRecord& chip, bool include_secrets) {
   return dump(chip_json(chip, include_secrets));
 }
 
+std::string chip_to_json_line(const ChipRecord& chip, bool include_secrets) {
+  return chip_json(chip, include_secrets).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 std::string report_to_json(const Report& r) {
   Json archives = Json::array();
   for (const auto& a : r.archives)

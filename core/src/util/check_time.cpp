@@ -58,6 +58,16 @@ std::string format_civil(const CivilTime& c) {
 
 } // namespace detail
 
+namespace {
+
+int days_in_month(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+} // namespace
+
 std::optional<CheckTime> parse_check_time(std::string_view s) {
   // Accepted: YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z], the 'T' may be a space; or @<unix seconds>.
   if (!s.empty() && s.front() == '@') {
@@ -88,8 +98,10 @@ std::optional<CheckTime> parse_check_time(std::string_view s) {
   }
   if (pos < s.size() && s[pos] == 'Z') ++pos;
   if (pos != s.size()) return std::nullopt;
-  if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31 || c.hour > 23 || c.minute > 59 ||
-      c.second > 60)
+  // A day that does not exist (2026-02-31, 2025-02-29) is an error, not a silent roll-over
+  // into the next month; so is a leap second, which certificates cannot carry either.
+  if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > days_in_month(c.year, c.month) ||
+      c.hour > 23 || c.minute > 59 || c.second > 59)
     return std::nullopt;
   return detail::seconds_from_civil(c);
 }

@@ -1,6 +1,6 @@
 #include "util/hex.hpp"
 
-namespace reelcheck::detail {
+namespace reelcheck {
 
 std::string to_hex(std::span<const std::uint8_t> bytes, bool upper) {
   const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -12,6 +12,10 @@ std::string to_hex(std::span<const std::uint8_t> bytes, bool upper) {
   }
   return out;
 }
+
+} // namespace reelcheck
+
+namespace reelcheck::detail {
 
 std::optional<SecureBytes> decode_hex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;

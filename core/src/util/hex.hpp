@@ -7,11 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include "reelcheck/hex.hpp"
 #include "reelcheck/secure_bytes.hpp"
 
 namespace reelcheck::detail {
 
-std::string to_hex(std::span<const std::uint8_t> bytes, bool upper = false);
+using ::reelcheck::to_hex; // the public encoder (reelcheck/hex.hpp)
 
 // Value of one hex digit, or -1.
 constexpr int hex_digit_value(char c) {

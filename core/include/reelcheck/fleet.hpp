@@ -1,0 +1,88 @@
+// Many reels, verified anywhere (one `reelcheck verify --json` per reel, on as many machines as
+// the scheduler likes), combined into one fleet summary. Across reels nothing may repeat: a
+// chip ID, a certificate's public key or a secret (by its fingerprint) that appears in two
+// reels is a finding of the fleet that no single reel's report can show.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "reelcheck/report.hpp"
+#include "reelcheck/result.hpp"
+
+namespace reelcheck {
+
+struct FleetReel {
+  std::string source; // the report file's name as given
+  std::string reel_id, batch_id, check_time;
+  bool ok = false; // the report's own verdict
+  ReportCounts counts;
+  std::size_t error_findings = 0;
+  std::vector<std::string> chip_ids; // to name where duplicates are
+};
+
+enum class DuplicateKind { kReel, kChipId, kPublicKey, kSecret };
+std::string_view
+duplicate_kind_name(DuplicateKind kind); // "reel", "chip_id", "public_key", "secret"
+
+struct DuplicateOccurrence {
+  std::size_t reel = 0; // index into FleetSummary::reels
+  std::string chip_id;  // "" for a whole reel
+  std::string where;    // "E0E1 certificate", "PBS", "authorization reference", ""
+};
+
+struct CrossReelDuplicate {
+  DuplicateKind kind = DuplicateKind::kChipId;
+  std::string value; // chip ID, public key SHA-256 (hex), secret fingerprint, or reel/batch
+  std::vector<DuplicateOccurrence> occurrences; // in at least two different reels
+};
+
+struct FleetTotals {
+  std::size_t reels = 0, reels_ok = 0, reels_failed = 0;
+  std::size_t chips = 0, ok = 0, failed = 0, extra = 0, certificates = 0, certificates_ok = 0;
+};
+
+struct FleetSummary {
+  std::vector<FleetReel> reels;               // in the order they were added
+  std::vector<CrossReelDuplicate> duplicates; // by kind, then value
+  FleetTotals totals;
+  bool all_ok() const { return totals.reels_failed == 0 && duplicates.empty(); }
+};
+
+// Reads reports one at a time (a report is never held longer than its reading) and keeps only
+// what cross-reel checks need: a compact key per chip ID, public key and secret fingerprint.
+class FleetMerger {
+public:
+  // The text of one report (schema reelcheck-report, docs/report.md). An error names what is
+  // wrong; the report is then not counted.
+  std::optional<Error> add_report(std::string_view source, std::string_view json_text);
+  FleetSummary summary() const;
+
+private:
+  struct Seen {
+    std::uint32_t reel;
+    std::uint32_t chip; // index into that reel's chip_ids
+    std::uint8_t where; // slot 0..2, 3 = PBS, 4 = authorization reference, 5 = chip itself
+  };
+  using Key = std::array<std::uint8_t, 17>; // kind byte + up to 16 bytes of the value
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept;
+  };
+  void note(DuplicateKind kind, std::string_view hex_value, Seen seen);
+
+  std::vector<FleetReel> reels_;
+  std::unordered_map<Key, Seen, KeyHash> first_seen_;
+  std::unordered_map<Key, std::vector<Seen>, KeyHash> repeated_; // key -> every occurrence
+  std::unordered_map<Key, std::string, KeyHash> repeated_value_; // key -> full value for output
+};
+
+std::string fleet_to_json(const FleetSummary& fleet);
+// One row per reel, with the number of cross-reel duplicates that involve it.
+std::string fleet_to_csv(const FleetSummary& fleet);
+
+} // namespace reelcheck

@@ -1,0 +1,315 @@
+// Combining per-reel reports into a fleet summary, and the cross-reel duplicate checks.
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "reelcheck/fleet.hpp"
+#include "util/hex.hpp"
+
+namespace reelcheck {
+namespace {
+
+using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;
+
+constexpr std::uint8_t kWhereChip = 5;
+
+std::string_view where_name(std::uint8_t where) {
+  switch (where) {
+  case 0: return "E0E0 certificate";
+  case 1: return "E0E1 certificate";
+  case 2: return "E0E2 certificate";
+  case 3: return "PBS";
+  case 4: return "authorization reference";
+  default: return "";
+  }
+}
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Reads what the fleet needs from one report, strictly: a report that lacks it is unreadable,
+// never silently counted as empty.
+struct ReportReader {
+  std::string source;
+  std::optional<Error> error;
+
+  bool fail(const std::string& what) {
+    if (!error) error = make_error(ErrorCode::kBadInput, source + ": " + what);
+    return false;
+  }
+  bool text(const Json& j, const char* field, std::string& out) {
+    if (!j.is_object() || !j.contains(field) || !j[field].is_string())
+      return fail(std::string("the field \"") + field + "\" is missing or not a string");
+    out = j[field].get<std::string>();
+    return true;
+  }
+  bool count(const Json& j, const char* field, std::size_t& out) {
+    if (!j.is_object() || !j.contains(field) || !j[field].is_number_unsigned())
+      return fail(std::string("the count \"") + field + "\" is missing or not a number");
+    out = j[field].get<std::size_t>();
+    return true;
+  }
+};
+
+} // namespace
+
+std::string_view duplicate_kind_name(DuplicateKind kind) {
+  switch (kind) {
+  case DuplicateKind::kReel: return "reel";
+  case DuplicateKind::kChipId: return "chip_id";
+  case DuplicateKind::kPublicKey: return "public_key";
+  case DuplicateKind::kSecret: return "secret";
+  }
+  return "chip_id";
+}
+
+std::size_t FleetMerger::KeyHash::operator()(const Key& k) const noexcept {
+  // The values are SHA-256 digests or chip IDs: their bytes are already well spread.
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::uint8_t b : k)
+    h = (h ^ b) * 1099511628211ull;
+  return static_cast<std::size_t>(h);
+}
+
+void FleetMerger::note(DuplicateKind kind, std::string_view hex_value, Seen seen) {
+  const auto bytes = detail::decode_hex(hex_value.substr(0, 32));
+  if (!bytes || bytes->empty()) return; // absent (a certificate that did not parse, no secret)
+  Key key{};
+  key[0] = static_cast<std::uint8_t>(kind);
+  std::memcpy(key.data() + 1, bytes->data(), std::min<std::size_t>(bytes->size(), 16));
+  auto [it, inserted] = first_seen_.try_emplace(key, seen);
+  if (inserted) return;
+  auto& all = repeated_[key];
+  if (all.empty()) {
+    all.push_back(it->second);
+    repeated_value_[key] = std::string(hex_value);
+  }
+  all.push_back(seen);
+}
+
+std::optional<Error> FleetMerger::add_report(std::string_view source, std::string_view json_text) {
+  ReportReader read{std::string(source), std::nullopt};
+  const Json j = Json::parse(json_text.begin(), json_text.end(), nullptr, false);
+  if (j.is_discarded()) return make_error(ErrorCode::kBadInput, read.source + ": not valid JSON");
+  if (!j.is_object() || j.value("schema", "") != "reelcheck-report")
+    return make_error(ErrorCode::kBadInput,
+                      read.source +
+                          ": not a Reelcheck report (no \"schema\": \"reelcheck-report\")");
+  if (!j.contains("schema_version") || j["schema_version"] != kReportSchemaVersion)
+    return make_error(
+        ErrorCode::kBadInput,
+        read.source + ": report schema version " +
+            (j.contains("schema_version") ? j["schema_version"].dump() : std::string("(none)")) +
+            " is not the supported " + std::to_string(kReportSchemaVersion));
+  FleetReel reel;
+  reel.source = read.source;
+  std::string verdict;
+  const Json& counts = j.contains("counts") ? j["counts"] : Json();
+  if (!read.text(j, "reel_id", reel.reel_id) || !read.text(j, "batch_id", reel.batch_id) ||
+      !read.text(j, "check_time", reel.check_time) || !read.text(j, "verdict", verdict) ||
+      !read.count(counts, "chips", reel.counts.chips) ||
+      !read.count(counts, "ok", reel.counts.ok) ||
+      !read.count(counts, "failed", reel.counts.failed) ||
+      !read.count(counts, "extra", reel.counts.extra) ||
+      !read.count(counts, "certificates", reel.counts.certificates) ||
+      !read.count(counts, "certificates_ok", reel.counts.certificates_ok))
+    return read.error;
+  if (verdict != "ok" && verdict != "failed")
+    return make_error(ErrorCode::kBadInput, read.source + ": unknown verdict \"" + verdict + "\"");
+  reel.ok = verdict == "ok";
+  if (!j.contains("chips") || !j["chips"].is_array() || !j.contains("findings") ||
+      !j["findings"].is_array())
+    return make_error(ErrorCode::kBadInput, read.source + ": no \"chips\" or \"findings\" list");
+  for (const auto& f : j["findings"])
+    if (f.is_object() && f.value("severity", "") == "error") ++reel.error_findings;
+  if (j["chips"].size() != reel.counts.chips)
+    return make_error(ErrorCode::kBadInput,
+                      read.source + ": counts.chips says " + std::to_string(reel.counts.chips) +
+                          " but the report lists " + std::to_string(j["chips"].size()) + " chips");
+
+  // Validate every chip before anything is noted, so a bad report leaves no trace.
+  struct ChipKeys {
+    std::string chip_id;
+    std::array<std::string, 3> public_keys;
+    std::string pbs, auth;
+  };
+  std::vector<ChipKeys> chips;
+  chips.reserve(j["chips"].size());
+  for (const auto& c : j["chips"]) {
+    ChipKeys keys;
+    if (!read.text(c, "chip_id", keys.chip_id)) return read.error;
+    if (keys.chip_id.size() != 20 || !detail::decode_hex(keys.chip_id))
+      return make_error(ErrorCode::kBadInput,
+                        read.source + ": \"" + keys.chip_id + "\" is not a chip ID");
+    if (!c.contains("certificates") || !c["certificates"].is_array() ||
+        c["certificates"].size() != 3)
+      return make_error(ErrorCode::kBadInput, read.source + ": chip " + keys.chip_id +
+                                                  " has no list of three certificates");
+    for (std::size_t s = 0; s < 3; ++s) {
+      const Json& cert = c["certificates"][s];
+      if (cert.is_null()) continue;
+      if (!read.text(cert, "public_key_sha256", keys.public_keys[s])) return read.error;
+    }
+    for (const char* which : {"pbs", "auth"}) {
+      if (!c.contains(which) || !c[which].is_object() || !c[which].contains("present") ||
+          !c[which]["present"].is_boolean())
+        return make_error(ErrorCode::kBadInput, read.source + ": chip " + keys.chip_id +
+                                                    " has no \"" + which + "\" object");
+      std::string fingerprint;
+      if (c[which]["present"].get<bool>() && !read.text(c[which], "fingerprint", fingerprint))
+        return read.error;
+      (std::strcmp(which, "pbs") == 0 ? keys.pbs : keys.auth) = std::move(fingerprint);
+    }
+    chips.push_back(std::move(keys));
+  }
+
+  const auto reel_index = static_cast<std::uint32_t>(reels_.size());
+  for (std::uint32_t i = 0; i < chips.size(); ++i) {
+    const ChipKeys& c = chips[i];
+    note(DuplicateKind::kChipId, c.chip_id, Seen{reel_index, i, kWhereChip});
+    for (std::uint8_t s = 0; s < 3; ++s)
+      note(DuplicateKind::kPublicKey, c.public_keys[s], Seen{reel_index, i, s});
+    note(DuplicateKind::kSecret, c.pbs, Seen{reel_index, i, 3});
+    note(DuplicateKind::kSecret, c.auth, Seen{reel_index, i, 4});
+    reel.chip_ids.push_back(c.chip_id);
+  }
+  reels_.push_back(std::move(reel));
+  return std::nullopt;
+}
+
+FleetSummary FleetMerger::summary() const {
+  FleetSummary fleet;
+  fleet.reels = reels_;
+  for (const auto& r : reels_) {
+    FleetTotals& t = fleet.totals;
+    ++t.reels;
+    ++(r.ok ? t.reels_ok : t.reels_failed);
+    t.chips += r.counts.chips;
+    t.ok += r.counts.ok;
+    t.failed += r.counts.failed;
+    t.extra += r.counts.extra;
+    t.certificates += r.counts.certificates;
+    t.certificates_ok += r.counts.certificates_ok;
+  }
+  // The same reel twice (one report copied, or one reel verified on two machines).
+  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> by_reel;
+  for (std::size_t i = 0; i < reels_.size(); ++i)
+    by_reel[{reels_[i].reel_id, reels_[i].batch_id}].push_back(i);
+  for (const auto& [id, indices] : by_reel) {
+    if (indices.size() < 2) continue;
+    CrossReelDuplicate d{DuplicateKind::kReel, id.first + " / " + id.second, {}};
+    for (std::size_t i : indices)
+      d.occurrences.push_back(DuplicateOccurrence{i, "", ""});
+    fleet.duplicates.push_back(std::move(d));
+  }
+  // Items repeated across reels; repeats inside one reel are that reel's own findings.
+  for (const auto& [key, seen] : repeated_) {
+    std::set<std::uint32_t> reels;
+    for (const auto& s : seen)
+      reels.insert(s.reel);
+    if (reels.size() < 2) continue;
+    CrossReelDuplicate d;
+    d.kind = static_cast<DuplicateKind>(key[0]);
+    d.value = repeated_value_.at(key);
+    for (const auto& s : seen)
+      d.occurrences.push_back(DuplicateOccurrence{s.reel, reels_[s.reel].chip_ids[s.chip],
+                                                  std::string(where_name(s.where))});
+    fleet.duplicates.push_back(std::move(d));
+  }
+  std::sort(fleet.duplicates.begin(), fleet.duplicates.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.kind, a.value) < std::tie(b.kind, b.value);
+  });
+  return fleet;
+}
+
+std::string fleet_to_json(const FleetSummary& fleet) {
+  OrderedJson reels = OrderedJson::array();
+  std::vector<std::size_t> involved(fleet.reels.size(), 0);
+  for (const auto& d : fleet.duplicates) {
+    std::set<std::size_t> seen;
+    for (const auto& o : d.occurrences)
+      if (seen.insert(o.reel).second) ++involved[o.reel];
+  }
+  for (std::size_t i = 0; i < fleet.reels.size(); ++i) {
+    const auto& r = fleet.reels[i];
+    reels.push_back(
+        OrderedJson{{"report", r.source},
+                    {"reel_id", r.reel_id},
+                    {"batch_id", r.batch_id},
+                    {"check_time", r.check_time},
+                    {"verdict", r.ok ? "ok" : "failed"},
+                    {"counts", OrderedJson{{"chips", r.counts.chips},
+                                           {"ok", r.counts.ok},
+                                           {"failed", r.counts.failed},
+                                           {"extra", r.counts.extra},
+                                           {"certificates", r.counts.certificates},
+                                           {"certificates_ok", r.counts.certificates_ok}}},
+                    {"error_findings", r.error_findings},
+                    {"cross_reel_duplicates", involved[i]}});
+  }
+  OrderedJson duplicates = OrderedJson::array();
+  for (const auto& d : fleet.duplicates) {
+    OrderedJson where = OrderedJson::array();
+    for (const auto& o : d.occurrences)
+      where.push_back(OrderedJson{{"report", fleet.reels[o.reel].source},
+                                  {"reel_id", fleet.reels[o.reel].reel_id},
+                                  {"batch_id", fleet.reels[o.reel].batch_id},
+                                  {"chip_id", o.chip_id},
+                                  {"where", o.where}});
+    duplicates.push_back(OrderedJson{{"kind", duplicate_kind_name(d.kind)},
+                                     {"value", d.value},
+                                     {"occurrences", std::move(where)}});
+  }
+  const FleetTotals& t = fleet.totals;
+  const OrderedJson out{{"schema", "reelcheck-fleet"},
+                        {"schema_version", 1},
+                        {"verdict", fleet.all_ok() ? "ok" : "failed"},
+                        {"totals", OrderedJson{{"reels", t.reels},
+                                               {"reels_ok", t.reels_ok},
+                                               {"reels_failed", t.reels_failed},
+                                               {"chips", t.chips},
+                                               {"ok", t.ok},
+                                               {"failed", t.failed},
+                                               {"extra", t.extra},
+                                               {"certificates", t.certificates},
+                                               {"certificates_ok", t.certificates_ok},
+                                               {"cross_reel_duplicates", fleet.duplicates.size()}}},
+                        {"reels", std::move(reels)},
+                        {"duplicates", std::move(duplicates)}};
+  return out.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+}
+
+std::string fleet_to_csv(const FleetSummary& fleet) {
+  std::vector<std::size_t> involved(fleet.reels.size(), 0);
+  for (const auto& d : fleet.duplicates) {
+    std::set<std::size_t> seen;
+    for (const auto& o : d.occurrences)
+      if (seen.insert(o.reel).second) ++involved[o.reel];
+  }
+  std::string out = "report,reel_id,batch_id,check_time,verdict,chips,ok,failed,extra,"
+                    "certificates,certificates_ok,error_findings,cross_reel_duplicates\n";
+  for (std::size_t i = 0; i < fleet.reels.size(); ++i) {
+    const auto& r = fleet.reels[i];
+    out += csv_field(r.source) + "," + csv_field(r.reel_id) + "," + csv_field(r.batch_id) + "," +
+           csv_field(r.check_time) + "," + (r.ok ? "ok" : "failed");
+    for (std::size_t n :
+         {r.counts.chips, r.counts.ok, r.counts.failed, r.counts.extra, r.counts.certificates,
+          r.counts.certificates_ok, r.error_findings, involved[i]})
+      out += "," + std::to_string(n);
+    out += "\n";
+  }
+  return out;
+}
+
+} // namespace reelcheck
