@@ -96,7 +96,9 @@ public:
                                               "public_key_sha256",
                                               "chain",
                                               "problems"};
-    for (const auto& [key, value] : item.items()) {
+    for (const auto& field_value : item.items()) {
+      // A plain reference, not a structured binding: clang 14 (emscripten) cannot capture those.
+      const std::string& key = field_value.key();
       if (std::find_if(std::begin(kFields), std::end(kFields),
                        [&](const char* f) { return key == f; }) == std::end(kFields))
         return fail("has an unknown field \"" + key + "\"");
