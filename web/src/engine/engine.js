@@ -7,7 +7,28 @@
 'use strict';
 
 (function (global) {
-  const SLICE_SIZE = 192; // certificates per verifier request
+  // Certificates per verifier request: large enough that messaging costs little next to the
+  // verifications (a few ms per slice against ~100 ms of work), small enough that the workers
+  // finish together (a dozen slices per worker).
+  const MIN_SLICE = 128;
+  const MAX_SLICE = 1024;
+  const sliceSize = (total, workers) => Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.ceil(total / (workers * 12))));
+
+  const now = () => performance.now();
+  const PHASES = ['reading', 'decompressing', 'decrypting', 'verifying', 'reporting'];
+
+  // A cheap fingerprint of the trust settings: the verifier workers keep their ChainVerifier (and
+  // its P-384 tables) across runs as long as this does not change.
+  function anchorsKey(anchors, useDefaults) {
+    let h = 2166136261 >>> 0;
+    const parts = [useDefaults ? 'defaults' : 'only'];
+    for (const a of anchors || []) {
+      const b = new Uint8Array(a.bytes);
+      for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 16777619) >>> 0;
+      parts.push(a.name + ':' + b.length);
+    }
+    return parts.join('|') + '#' + h.toString(16);
+  }
 
   let blobUrl = null;
   function workerUrl() {
@@ -87,11 +108,28 @@
   class Engine {
     constructor() {
       this.coordinator = null;
-      this.verifiers = [];
+      this.verifiers = [];      // one per core, kept across runs (each holds a ChainVerifier)
+      this.verifiersKey = null; // anchorsKey() the verifiers were initialised with
       this.runToken = 0;
+      this.lastTimings = null;  // per-phase times of the last run (no secrets)
     }
 
     get verifierCount() { return poolSize(); }
+
+    // Starts the workers (and their WebAssembly) before they are needed, e.g. when the user
+    // picks the bundle: by the time Verify is pressed they are ready.
+    warmUp() {
+      this.ensureCoordinator(null).call('ping').catch(() => {});
+      for (const v of this.ensureVerifiers()) v.call('ping').catch(() => {});
+    }
+
+    ensureVerifiers() {
+      if (this.verifiers.length !== poolSize() || this.verifiers.some((v) => v.dead)) {
+        this.stopVerifiers();
+        for (let i = 0; i < poolSize(); i++) this.verifiers.push(new WorkerClient('reelcheck-verifier-' + (i + 1)));
+      }
+      return this.verifiers;
+    }
 
     ensureCoordinator(onEvent) {
       if (!this.coordinator || this.coordinator.dead) {
@@ -128,22 +166,33 @@
     // files: [{name, bytes: ArrayBuffer}] (transferred), key: Uint8Array (zeroed here after
     // sending), anchors: [{name, bytes: ArrayBuffer}], useDefaults: bool, checkTime: ISO string.
     // onProgress({phase, done, total}). Resolves to the report JSON string (report_to_json).
+    // Afterwards this.lastTimings holds {phases: {reading, ...} in ms, verifiers, slices}.
     async run({ files, key, anchors, useDefaults, checkTime, onProgress }) {
       const token = ++this.runToken;
-      this.stopVerifiers();
-      const progress = (p) => { if (token === this.runToken && onProgress) onProgress(p); };
+      const started = now();
+      const phaseStart = {};
+      const mark = (phase) => { if (!(phase in phaseStart)) phaseStart[phase] = now(); };
+      const progress = (p) => {
+        if (token !== this.runToken) return;
+        mark(p.phase);
+        if (onProgress) onProgress(p);
+      };
       const coordinator = this.ensureCoordinator((m) => {
         if (m.type === 'progress') progress({ phase: m.phase, done: m.done, total: m.total });
       });
 
-      // Start the verifiers while the coordinator unpacks and decrypts.
-      const n = poolSize();
-      const verifiers = [];
-      for (let i = 0; i < n; i++) verifiers.push(new WorkerClient('reelcheck-verifier-' + (i + 1)));
-      this.verifiers = verifiers;
+      // The verifiers (kept from an earlier run, or started now) get the trust anchors while the
+      // coordinator unpacks and decrypts; they rebuild their ChainVerifier only when these change.
+      const verifiers = this.ensureVerifiers();
+      const wantedKey = anchorsKey(anchors, useDefaults);
       const anchorCopies = () => (anchors || []).map((a) => ({ name: a.name, bytes: a.bytes.slice(0) }));
-      const verifiersReady = Promise.all(verifiers.map((v) => v.call('initVerifier', { anchors: anchorCopies(), useDefaults })));
-      verifiersReady.catch(() => {}); // when opening fails first, the verifiers are just stopped
+      let verifiersReady = Promise.resolve([]);
+      if (this.verifiersKey !== wantedKey) {
+        this.verifiersKey = null;
+        verifiersReady = Promise.all(verifiers.map((v) => v.call('initVerifier', { anchors: anchorCopies(), useDefaults })))
+          .then((rs) => { rs.forEach(check); this.verifiersKey = wantedKey; return rs; });
+        verifiersReady.catch(() => {}); // when opening fails first, the verifiers are just stopped
+      }
 
       progress({ phase: 'reading', done: 0, total: 1 });
       let opened;
@@ -154,27 +203,44 @@
         key.fill(0); // the worker has its own copy now; this one is no longer needed
       }
       const summary = check(await opened);
-      for (const r of await verifiersReady) check(r);
+      try {
+        await verifiersReady;
+      } catch (err) {
+        this.stopVerifiers();
+        throw err;
+      }
       if (token !== this.runToken) throw engineError('cancelled', 'Stopped.');
 
-      // Verify in slices, each verifier pulling the next slice when it is done.
+      // Verify in slices, each verifier pulling the next slice when it is done and fetching the
+      // one after while it verifies. Certificate bytes are transferred, never copied, on every hop.
       const total = summary.certificates;
+      const size = sliceSize(total, verifiers.length);
       const verdicts = [];
       let next = 0;
       let done = 0;
+      let slices = 0;
+      let busyMs = 0;
       progress({ phase: 'verifying', done: 0, total });
+      const fetchSlice = () => {
+        if (next >= total) return null;
+        const begin = next;
+        const end = Math.min(total, begin + size);
+        next = end;
+        return coordinator.call('slice', { begin, end }).then((r) => ({ begin, slice: check(r) }));
+      };
       const loop = async (v) => {
-        while (next < total) {
-          const begin = next;
-          const end = Math.min(total, begin + SLICE_SIZE);
-          next = end;
-          const slice = check(await coordinator.call('slice', { begin, end }));
+        let pending = fetchSlice();
+        while (pending) {
+          const { begin, slice } = await pending;
+          pending = fetchSlice();
           const r = check(await v.call('verify', { certs: slice.certs, checkTime },
                                        slice.certs.map((c) => c.data.buffer)));
           // Tagged with the slice's place: the core checks that every certificate sent out
           // got its own verdict back (fail closed), so a lost or shuffled batch stops the run.
           verdicts.push({ begin, verdicts: r.verdicts });
           done += r.count;
+          slices++;
+          busyMs += r.ms || 0;
           progress({ phase: 'verifying', done, total });
         }
       };
@@ -184,18 +250,39 @@
         this.stopVerifiers(); // the other loops end with 'cancelled', which nobody waits for
         throw err;
       }
-      this.stopVerifiers();
       if (token !== this.runToken) throw engineError('cancelled', 'Stopped.');
 
       progress({ phase: 'reporting', done: 0, total: 1 });
       const report = check(await coordinator.call('report', { verdicts, checkTime }));
       progress({ phase: 'reporting', done: 1, total: 1 });
+      const finished = now();
+
+      // Per-phase wall time: from a phase's first progress event to the next phase's.
+      const phases = {};
+      const seen = PHASES.filter((p) => p in phaseStart);
+      seen.forEach((p, i) => {
+        const until = i + 1 < seen.length ? phaseStart[seen[i + 1]] : finished;
+        phases[p] = Math.max(0, until - phaseStart[p]);
+      });
+      this.lastTimings = { phases, total: finished - started, verifiers: verifiers.length, slices, sliceSize: size,
+        verifierBusy: busyMs, certificates: total };
       return report.json;
+    }
+
+    // The WebAssembly heap of every worker after a run, in MiB (wasm memory only grows, so this
+    // is the high-water mark): {coordinator, verifierMax, max}.
+    async heapUsage() {
+      const mib = (r) => (r && r.ok ? Math.round(r.bytes / 1048576) : 0);
+      const c = this.coordinator ? mib(await this.coordinator.call('memory').catch(() => null)) : 0;
+      const vs = await Promise.all(this.verifiers.map((v) => v.call('memory').catch(() => null)));
+      const verifierMax = Math.max(0, ...vs.map(mib));
+      return { coordinator: c, verifierMax, max: Math.max(c, verifierMax) };
     }
 
     stopVerifiers() {
       for (const v of this.verifiers) v.terminate();
       this.verifiers = [];
+      this.verifiersKey = null;
     }
 
     // Ends every worker: the bundle, the key copy and all secrets go with their memory.
@@ -211,5 +298,5 @@
     }
   }
 
-  global.ReelcheckEngine = { Engine, engineError, poolSize };
+  global.ReelcheckEngine = { Engine, engineError, poolSize, PHASES };
 })(typeof window !== 'undefined' ? window : self);

@@ -107,11 +107,19 @@ const handlers = {
   },
   async verify(msg) {
     if (!verifier) return failure('internal', 'Verifier not initialised.');
-    return verifier.verifySlice(msg.certs, msg.checkTime);
+    const started = performance.now();
+    const result = verifier.verifySlice(msg.certs, msg.checkTime);
+    if (result && result.ok) result.ms = performance.now() - started; // for the page's timings
+    return result;
   },
   async ping() {
     await loadModule();
     return { ok: true };
+  },
+  // The size of this worker's WebAssembly memory (it only grows: the high-water mark).
+  async memory() {
+    const M = await loadModule();
+    return { ok: true, bytes: M.HEAP8 ? M.HEAP8.buffer.byteLength : 0 };
   },
 };
 

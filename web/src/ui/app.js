@@ -40,6 +40,7 @@
     state.files = list.length > 1 ? list.filter((f) => isBundlePart(f.name)) : list;
     if (!state.files.length) state.files = list;
     renderFileList();
+    if (state.files.length) engine.warmUp(); // workers load while the key is typed
   }
   $('file-input').addEventListener('change', (e) => setFiles(e.target.files));
   $('folder-input').addEventListener('change', (e) => setFiles(e.target.files));
@@ -114,6 +115,7 @@
   }
 
   function hideResults() {
+    $('timings').hidden = true;
     $('summary').hidden = true;
     $('chips-panel').hidden = true;
     $('findings-panel').hidden = true;
@@ -157,11 +159,14 @@
       const files = await Promise.all(state.files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
       const anchors = await Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
       key = new TextEncoder().encode(keyText);
+      const handedOver = performance.now();
       const json = await engine.run({ files, key, anchors, useDefaults: !$('anchors-only').checked, checkTime, onProgress });
+      const reported = performance.now();
       state.reportJson = json;
       state.report = JSON.parse(json);
       state.elapsed = performance.now() - started;
       renderReport();
+      showTimings(handedOver - started, performance.now() - reported);
     } catch (err) {
       if (err.code === 'cancelled') return;
       if (err.code === 'bad_check_time') { $('time-input').setAttribute('aria-invalid', 'true'); }
@@ -173,6 +178,33 @@
       setBusy(false);
     }
   });
+
+  // ---- timings -----------------------------------------------------------------------------------
+  // Per-phase wall time of the last run, on the page ("Timings" line) and for tools (bench/run.sh)
+  // as window.__reelcheckTimings and #timings[data-timings]. Times and counts only, no secrets.
+  // readMs: reading the files in this thread; renderMs: showing the report.
+  function showTimings(readMs, renderMs) {
+    const t = engine.lastTimings;
+    if (!t) return;
+    const phases = Object.assign({}, t.phases);
+    phases.reading = (phases.reading || 0) + readMs;
+    phases.reporting = (phases.reporting || 0) + renderMs;
+    const timings = {
+      phases, total: state.elapsed, verifiers: t.verifiers, hardwareConcurrency: navigator.hardwareConcurrency || null,
+      certificates: t.certificates, slices: t.slices, sliceSize: t.sliceSize, verifierBusy: t.verifierBusy, wasmHeapMiB: null,
+    };
+    const render = () => {
+      $('timings').textContent = 'Timings: ' + PHASES.filter((p) => p in phases)
+        .map((p) => p + ' ' + (phases[p] / 1000).toFixed(2) + ' s').join(' · ') +
+        ' · total ' + (timings.total / 1000).toFixed(2) + ' s' +
+        (timings.wasmHeapMiB ? ' · wasm heap ' + timings.wasmHeapMiB.max + ' MiB' : '');
+      $('timings').dataset.timings = JSON.stringify(timings);
+      $('timings').hidden = false;
+      global.__reelcheckTimings = timings;
+    };
+    render();
+    engine.heapUsage().then((heap) => { timings.wasmHeapMiB = heap; render(); }).catch(() => {});
+  }
 
   // ---- results ---------------------------------------------------------------------------------
   const CHECK = 'm7 12.5 3.2 3.2L17 9';

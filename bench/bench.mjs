@@ -1,0 +1,199 @@
+// The benchmark driver behind bench/run.sh (never part of the tests). On ONE 4,100-chip reel
+// made by the fixture generator it measures, alternating, ROUNDS rounds, medians:
+//   manual   7zz x + batched openssl verify (bench/manual_pipeline.sh)
+//   cli      reelcheck verify --jobs 2 (peak RSS from /usr/bin/time -v)
+//   cli x2   the same reel twice in one run (should take about 2x)
+//   page     build/web in headless Chromium, from setInputFiles to the verdict on screen
+//   compare  bench/compare (7z-wasm + @peculiar/x509), same measure
+// then the wasm micro-benchmark (µs per P-384 verification in Chromium). Prints a summary and
+// writes it as JSON to build/bench/results.json.
+import { chromium } from 'playwright-core';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const env = process.env;
+const ROUNDS = Number(env.ROUNDS || 3);
+const fixtures = path.resolve(env.REELCHECK_FIXTURES || path.join(root, 'build', 'fixtures'));
+const manifest = JSON.parse(fs.readFileSync(path.join(fixtures, 'manifest.json'), 'utf8'));
+const big = manifest.bundles.big;
+const bundle = path.join(fixtures, big.files[0]);
+const keyFile = path.join(fixtures, big.key_file);
+const key = fs.readFileSync(keyFile, 'utf8').trim();
+const trust = path.join(fixtures, manifest.trust);
+const pkiDir = path.join(fixtures, 'pki');
+const checkTime = manifest.check_time;
+const cli = path.resolve(env.REELCHECK_CLI || path.join(root, 'build', 'webperf-release', 'native', 'reelcheck'));
+const webDir = path.resolve(env.REELCHECK_WEB_DIR || path.join(root, 'build', 'web'));
+const microDir = path.resolve(env.REELCHECK_MICRO_DIR || path.join(root, 'build', 'wasm', 'wasm', 'bench'));
+const outDir = path.join(root, 'build', 'bench');
+const only = (env.ONLY || 'manual,cli,cli2,page,compare,micro').split(',');
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+const now = () => process.hrtime.bigint();
+
+// ---- static server: /page/ build/web, /compare/ bench/compare, /micro/ the wasm bench ------
+const roots = { page: webDir, compare: path.join(here, 'compare'), micro: microDir, microsrc: path.join(here, 'wasm'), fixtures };
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.pem': 'text/plain' };
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  const [, top, ...rest] = decodeURIComponent(url.pathname).split('/');
+  const base = roots[top];
+  const file = base && path.resolve(base, rest.join('/') || 'index.html');
+  if (!file || !file.startsWith(base + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    res.writeHead(404).end(); return;
+  }
+  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: env.REELCHECK_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--no-first-run', '--disable-dev-shm-usage'],
+});
+
+// ---- the five measurements ------------------------------------------------------------------
+function runManual() {
+  const t0 = now();
+  const r = spawnSync('bash', [path.join(here, 'manual_pipeline.sh'), bundle, keyFile, pkiDir, String(manifest.check_time_epoch)], { encoding: 'utf8' });
+  const t = ms(t0);
+  if (r.status !== 0) throw new Error('manual pipeline failed: ' + r.stderr);
+  return { ms: t, note: r.stdout.trim().replace(' ', ' of ') + ' certificates OK' };
+}
+
+let twoReelDir = null;
+function runCli(bundles) {
+  const args = ['-v', cli, 'verify', ...bundles, '--key-file', keyFile, '--no-default-trust', '--trust', trust,
+    '--at', checkTime, '--jobs', '2', '--quiet'];
+  const t0 = now();
+  const r = spawnSync('/usr/bin/time', args, { encoding: 'utf8' });
+  const t = ms(t0);
+  if (r.status !== 0 && r.status !== 1) throw new Error('reelcheck verify failed (' + r.status + '): ' + r.stderr.slice(-2000));
+  const rss = Number((r.stderr.match(/Maximum resident set size \(kbytes\): (\d+)/) || [])[1]) / 1024;
+  return { ms: t, rssMiB: rss, exit: r.status };
+}
+function runCli2() {
+  if (!twoReelDir) {
+    twoReelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcheck-bench-'));
+    for (const n of ['a', 'b']) fs.copyFileSync(bundle, path.join(twoReelDir, `reel_${n}` + path.extname(bundle)));
+  }
+  return runCli(fs.readdirSync(twoReelDir).sort().map((f) => path.join(twoReelDir, f)));
+}
+
+async function runPageLike(url, { verdict, after }) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.locator('#key-input').fill(key);
+    await page.locator('#time-input').fill(checkTime);
+    if (await page.locator('#anchors-details summary').count()) await page.locator('#anchors-details summary').click();
+    await page.locator('#anchor-input').setInputFiles([trust]);
+    if (await page.locator('#anchors-only').count()) await page.locator('#anchors-only').check();
+    const t0 = now();
+    await page.locator('#file-input').setInputFiles([bundle]);
+    await page.locator('#verify-button').click();
+    await page.locator(verdict).waitFor({ state: 'visible', timeout: 600_000 });
+    const t = ms(t0);
+    return { ms: t, ...(after ? await after(page) : {}) };
+  } finally {
+    await page.close();
+  }
+}
+const runPage = () => runPageLike(origin + '/page/index.html', {
+  verdict: '#summary',
+  after: async (page) => {
+    // The heap figure arrives just after the verdict (the workers are asked once it is shown).
+    await page.waitForFunction(() => window.__reelcheckTimings && window.__reelcheckTimings.wasmHeapMiB, null, { timeout: 10_000 })
+      .catch(() => {});
+    const timings = await page.evaluate(() => window.__reelcheckTimings || null);
+    const counts = await page.locator('#c-certs').textContent();
+    return { timings, note: counts + ' certificates OK' };
+  },
+});
+const runCompare = () => runPageLike(origin + '/compare/index.html', {
+  verdict: '#verdict:not(:empty)',
+  after: async (page) => ({ note: await page.locator('#verdict').textContent(), compareTimings: await page.evaluate(() => window.__compareTimings || null) }),
+});
+
+// ---- rounds -----------------------------------------------------------------------------------
+const runs = { manual: [], cli: [], cli2: [], page: [], compare: [] };
+const fns = { manual: runManual, cli: () => runCli([bundle]), cli2: runCli2, page: runPage, compare: runCompare };
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const name of Object.keys(fns)) {
+    if (!only.includes(name)) continue;
+    const r = await fns[name]();
+    runs[name].push(r);
+    console.log(`round ${round} ${name.padEnd(8)} ${(r.ms / 1000).toFixed(2)} s` +
+      (r.rssMiB ? `  peak RSS ${r.rssMiB.toFixed(0)} MiB` : '') + (r.note ? `  (${r.note})` : '') +
+      (r.timings ? '  ' + phaseLine(r.timings) : '') + (r.compareTimings ? '  ' + JSON.stringify(r.compareTimings) : ''));
+  }
+}
+if (twoReelDir) fs.rmSync(twoReelDir, { recursive: true, force: true });
+
+function phaseLine(t) {
+  const p = t.phases || {};
+  return Object.keys(p).map((k) => `${k} ${(p[k] / 1000).toFixed(2)}`).join(', ') +
+    (t.wasmHeapMiB ? `; wasm heap peak ${t.wasmHeapMiB.coordinator} MiB coordinator, ${t.wasmHeapMiB.verifierMax} MiB per verifier` : '');
+}
+
+// ---- the wasm micro-benchmark -----------------------------------------------------------------
+async function runMicro() {
+  if (!fs.existsSync(path.join(microDir, 'p384_wasm_bench.js'))) return { skipped: 'wasm bench not built' };
+  // Device certificates straight from the bundle with 7zz (public data), into a temp folder.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcheck-micro-'));
+  try {
+    spawnSync('7zz', ['x', '-y', '-bso0', '-bsp0', '-o' + tmp, bundle]);
+    const inner = fs.readdirSync(tmp).find((f) => f.endsWith('_E0E0_Certs.7z'));
+    spawnSync('7zz', ['x', '-y', '-bso0', '-bsp0', '-o' + path.join(tmp, 'certs'), path.join(tmp, inner)]);
+    const certs = fs.readdirSync(path.join(tmp, 'certs')).sort().slice(0, 1000)
+      .map((f) => fs.readFileSync(path.join(tmp, 'certs', f), 'utf8'));
+    const ca = fs.readFileSync(path.join(pkiDir, 'ecc_ca.pem'), 'utf8');
+    const page = await browser.newPage();
+    await page.goto(origin + '/microsrc/index.html');
+    const result = await page.evaluate(async ({ ca, certs }) => window.runBench(ca, certs, 3), { ca, certs });
+    await page.close();
+    return result;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+const micro = only.includes('micro') ? await runMicro() : { skipped: 'not asked for' };
+await browser.close();
+server.close();
+
+// ---- summary -----------------------------------------------------------------------------------
+const med = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v.map((r) => r.ms))]));
+const rss = Math.max(...runs.cli.concat(runs.cli2).map((r) => r.rssMiB || 0));
+const pageRuns = runs.page.filter((r) => r.timings);
+const heap = pageRuns.length ? Math.max(...pageRuns.map((r) => r.timings.wasmHeapMiB ? r.timings.wasmHeapMiB.max : 0)) : NaN;
+const phaseMedians = {};
+for (const r of pageRuns) for (const [k, v] of Object.entries(r.timings.phases || {})) (phaseMedians[k] ||= []).push(v);
+for (const k of Object.keys(phaseMedians)) phaseMedians[k] = median(phaseMedians[k]);
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2) : 'n/a');
+const sec = (x) => (Number.isFinite(x) ? (x / 1000).toFixed(2) + ' s' : 'n/a');
+const lines = [
+  `Reelcheck benchmark: ${big.certificate_count} certificates (${big.chip_count} chips), ${ROUNDS} rounds alternating, medians, ${os.cpus().length} cores`,
+  `  manual pipeline (7zz x + batched openssl verify) ${sec(med.manual)}`,
+  `  reelcheck verify --jobs 2                        ${sec(med.cli)}   peak RSS ${rss.toFixed(0)} MiB`,
+  `  reelcheck verify, the reel twice                 ${sec(med.cli2)}   (${ratio(med.cli2, med.cli)}x one reel)`,
+  `  the page (${pageRuns[0] ? pageRuns[0].timings.verifiers : '?'} verifier workers)                     ${sec(med.page)}   wasm heap peak ${Number.isFinite(heap) ? heap : 'n/a'} MiB`,
+  `    phases: ${Object.entries(phaseMedians).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`,
+  `  comparison page (7z-wasm + @peculiar/x509)       ${sec(med.compare)}`,
+  `  ratios: CLI/manual ${ratio(med.cli, med.manual)}, page/compare ${ratio(med.page, med.compare)}, page/CLI ${ratio(med.page, med.cli)}`,
+  micro.ok
+    ? `  wasm in Chromium, P-384 verification: engine ${micro.engine_us.toFixed(0)} µs, mbedTLS ${micro.mbedtls_us.toFixed(0)} µs (${(micro.mbedtls_us / micro.engine_us).toFixed(1)}x), CA table ${micro.table_ms.toFixed(0)} ms, ${micro.count} signatures, verdicts agree: ${micro.agree}`
+    : `  wasm micro-benchmark: ${micro.skipped || micro.message}`,
+];
+console.log('\n' + lines.join('\n'));
+fs.mkdirSync(outDir, { recursive: true });
+fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ when: new Date().toISOString(), rounds: ROUNDS, medians: med, phaseMedians, cliPeakRssMiB: rss, wasmHeapPeakMiB: heap, micro, runs }, null, 1));
