@@ -1,12 +1,15 @@
 #include "key_source.hpp"
 
+#include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
+#include <cstring>
+#include <string>
 
 namespace reelcheck::cli {
 namespace {
@@ -31,6 +34,35 @@ std::vector<SecureBytes> split_lines(const SecureBytes& text) {
   return lines;
 }
 
+// Key material is read with read(2) straight into wiping buffers: an ifstream or stdio buffer
+// would keep a copy of the key that nobody wipes.
+constexpr std::size_t kMaxKeyFileSize = 1 << 20; // a key per line: 1 MiB is thousands of reels
+
+// The whole of `fd`, up to the limit.
+Result<SecureBytes> read_all(int fd, const std::string& what) {
+  SecureBytes text;
+  std::size_t used = 0;
+  for (;;) {
+    if (used == text.size()) {
+      if (text.size() >= kMaxKeyFileSize)
+        return make_error(ErrorCode::kLimitExceeded, what + " is larger than 1 MiB");
+      text.resize(std::max<std::size_t>(4096, text.size() * 2)); // the old buffer is wiped
+    }
+    const ssize_t n = ::read(fd, text.data() + used, text.size() - used);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error(ErrorCode::kBadInput,
+                        "cannot read " + what + ": " + std::string(std::strerror(errno)));
+    }
+    used += static_cast<std::size_t>(n);
+  }
+  text.resize(used); // shrinking keeps the buffer; the tail is wiped with it later
+  return text;
+}
+
+// One line from standard input, a byte at a time (so nothing beyond the line is consumed and
+// no stdio buffer ever holds it).
 SecureBytes read_line_no_echo(const char* prompt) {
   SecureBytes key;
   const bool tty = isatty(STDIN_FILENO);
@@ -43,8 +75,14 @@ SecureBytes read_line_no_echo(const char* prompt) {
     quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
   }
-  for (int c; (c = std::getchar()) != EOF && c != '\n';)
-    key.push_back(static_cast<std::uint8_t>(c));
+  key.reserve(256); // one allocation for any real key; growth beyond it wipes the old buffer
+  for (;;) {
+    std::uint8_t c = 0;
+    const ssize_t n = ::read(STDIN_FILENO, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || c == '\n') break;
+    key.push_back(c);
+  }
   if (tty) {
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
     std::fputc('\n', stderr);
@@ -57,11 +95,14 @@ SecureBytes read_line_no_echo(const char* prompt) {
 } // namespace
 
 Result<KeySource> KeySource::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::kBadInput, "cannot read key file " + path);
-  SecureBytes text;
-  for (std::istreambuf_iterator<char> it(in), end; it != end; ++it)
-    text.push_back(static_cast<std::uint8_t>(*it));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return make_error(ErrorCode::kBadInput,
+                      "cannot read key file " + path + ": " + std::string(std::strerror(errno)));
+  auto read = read_all(fd, "key file " + path);
+  ::close(fd);
+  if (!read) return read.error();
+  const SecureBytes text = std::move(read).value();
   KeySource source;
   std::vector<SecureBytes> lines;
   for (auto& line : split_lines(text)) {
@@ -98,12 +139,16 @@ Result<KeySource> KeySource::from_file(const std::string& path) {
 }
 
 Result<KeySource> KeySource::from_env(const std::string& variable) {
-  const char* value = std::getenv(variable.c_str());
+  char* value = std::getenv(variable.c_str());
   if (value == nullptr || *value == '\0')
     return make_error(ErrorCode::kBadInput, "environment variable " + variable + " is not set");
   KeySource source;
-  const std::string_view v(value);
-  source.entries_.push_back(Entry{"", SecureBytes(v.begin(), v.end())});
+  const std::size_t size = std::strlen(value);
+  source.entries_.push_back(Entry{"", SecureBytes(value, value + size)});
+  // The environment's copy is overwritten where it lives (getenv points into it) and the
+  // variable removed: child processes and later getenv calls see nothing of the key.
+  secure_wipe(value, size);
+  unsetenv(variable.c_str());
   return source;
 }
 
