@@ -10,8 +10,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 
 export default async function globalSetup() {
-  const web = path.join(root, 'build', 'web', 'index.html');
-  if (!fs.existsSync(web)) throw new Error('build/web is missing: run scripts/build_web.sh first');
+  // REELCHECK_WEB_DIR: test a page built elsewhere (the server serves the same folder).
+  const web = path.join(process.env.REELCHECK_WEB_DIR || path.join(root, 'build', 'web'), 'index.html');
+  if (!fs.existsSync(web)) throw new Error(web + ' is missing: run scripts/build_web.sh first');
   const script = path.join(root, 'tests', 'fixtures', 'make_fixtures.sh');
   const out = process.env.REELCHECK_FIXTURES || path.join(root, 'build', 'fixtures');
   const quick = process.env.REELCHECK_E2E_QUICK === '1';

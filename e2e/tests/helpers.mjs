@@ -7,7 +7,7 @@ import { expect } from '@playwright/test';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '..', '..');
 export const fixturesDir = process.env.REELCHECK_FIXTURES || path.join(root, 'build', 'fixtures');
-export const webDir = path.join(root, 'build', 'web');
+export const webDir = path.resolve(process.env.REELCHECK_WEB_DIR || path.join(root, 'build', 'web'));
 export const fileUrl = pathToFileURL(path.join(webDir, 'index.html')).href;
 
 let cached = null;
