@@ -19,10 +19,9 @@ if ! command -v emcmake >/dev/null; then
   exit 1
 fi
 
-generator=()
-if command -v ninja >/dev/null && [ ! -f "$BUILD/CMakeCache.txt" ]; then generator=(-G Ninja); fi
-# Configured every time (cheap) so that a change of WASM_FLAGS takes effect.
-emcmake cmake -S "$ROOT" -B "$BUILD" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DREELCHECK_TESTS=OFF \
+# The wasm preset of CMakePresets.json (Ninja, Release, no tests) into $BUILD. Configured every
+# time (cheap) so that a change of WASM_FLAGS takes effect.
+emcmake cmake --preset wasm -B "$BUILD" \
   "-DCMAKE_C_FLAGS=$WASM_FLAGS" "-DCMAKE_CXX_FLAGS=$WASM_FLAGS" "-DCMAKE_EXE_LINKER_FLAGS=$WASM_FLAGS" >/dev/null
 cmake --build "$BUILD" --target reelcheck_wasm -j"$(nproc)"
 
