@@ -27,7 +27,11 @@ function(reelcheck_pinned_source out pkg probe)
   string(REGEX REPLACE "-[^-]*$" "" upstream "${no_epoch}")
   set(dir "${REELCHECK_DEPS_DIR}/${pkg}-${upstream}")
   set(dsc "${REELCHECK_DEPS_DIR}/${pkg}_${no_epoch}.dsc")
-  set(fix "Fix: bash scripts/bootstrap.sh (fetches the pinned versions into ${REELCHECK_DEPS_DIR})")
+  set(bootstrap "bash scripts/bootstrap.sh")
+  if(NOT REELCHECK_DEPS_DIR STREQUAL "${PROJECT_SOURCE_DIR}/build/_deps")
+    set(bootstrap "REELCHECK_DEPS_DIR=${REELCHECK_DEPS_DIR} ${bootstrap}")
+  endif()
+  set(fix "Fix: ${bootstrap} (fetches the pinned versions)")
   if(NOT IS_DIRECTORY "${dir}" OR NOT EXISTS "${dsc}")
     message(FATAL_ERROR "Third-party source ${pkg} ${version} (pinned in cmake/third_party.lock) "
                         "is missing: expected ${dir}/ and ${dsc}.\n${fix}")
@@ -37,12 +41,12 @@ function(reelcheck_pinned_source out pkg probe)
     message(FATAL_ERROR "Third-party source ${pkg} does not match the pin: ${dsc} has sha256 "
                         "${actual_sha}, cmake/third_party.lock pins ${pinned_sha} for ${version}.\n"
                         "Fix: rm -rf ${REELCHECK_DEPS_DIR}/${pkg}-* ${REELCHECK_DEPS_DIR}/${pkg}_* "
-                        "&& bash scripts/bootstrap.sh (or update the lock file if the change is "
+                        "&& ${bootstrap} (or update the lock file if the change is "
                         "intended)")
   endif()
   if(NOT EXISTS "${dir}/${probe}")
     message(FATAL_ERROR "Third-party source ${pkg} ${version} in ${dir} is incomplete: "
-                        "${probe} is missing.\nFix: rm -rf ${dir} && bash scripts/bootstrap.sh")
+                        "${probe} is missing.\nFix: rm -rf ${dir} && ${bootstrap}")
   endif()
   set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${dsc}")
   message(STATUS "reelcheck: ${pkg} ${version} from ${dir} (.dsc sha256 checked)")
