@@ -1,11 +1,99 @@
 #include "summary.hpp"
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "reelcheck/chip_id.hpp"
+#include "reelcheck/hex.hpp"
 
 namespace reelcheck::cli {
 namespace {
 
-constexpr std::size_t kMaxListed = 25; // the JSON report has the rest
+constexpr std::size_t kMaxListed = 25;       // findings listed; the JSON report has the rest
+constexpr std::size_t kChipsPerCause = 5;    // chips named under each cause
+constexpr std::size_t kMessagesPerCause = 3; // distinct explanations shown under each cause
+
+std::string more_line(std::size_t more, const char* indent) {
+  return std::string(indent) + "\u2026 and " + std::to_string(more) + " more: see --json\n";
+}
+
+// Failed chips grouped by cause: a reel whose only problem is one missing trust anchor reads
+// as one cause with a count, not as thousands of repeated lines.
+std::string render_failures_by_cause(const Report& r) {
+  struct Cause {
+    std::size_t chips = 0;
+    std::vector<std::string> first_chips;
+    std::map<std::string, std::size_t> messages; // explanation -> chips
+  };
+  std::map<std::string, Cause> causes;
+  for (const auto& chip : r.chips) {
+    if (chip.status != ChipStatus::kFailed) continue;
+    std::set<std::string> counted; // a chip counts once per cause
+    for (const auto& reason : chip.reasons) {
+      Cause& cause = causes[reason.code];
+      ++cause.messages[reason.message];
+      if (!counted.insert(reason.code).second) continue;
+      if (cause.chips++ < kChipsPerCause) cause.first_chips.push_back(chip.chip_id);
+    }
+  }
+  if (causes.empty()) return {};
+  std::vector<std::pair<std::string, const Cause*>> ordered;
+  for (const auto& [code, cause] : causes)
+    ordered.emplace_back(code, &cause);
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const auto& a, const auto& b) { return a.second->chips > b.second->chips; });
+  std::string out = "  failed chips by cause:\n";
+  for (const auto& [code, cause] : ordered) {
+    out += "    " + code + ": " + std::to_string(cause->chips) +
+           (cause->chips == 1 ? " chip\n" : " chips\n");
+    std::vector<std::pair<std::size_t, std::string>> messages;
+    for (const auto& [message, n] : cause->messages)
+      messages.emplace_back(n, message);
+    std::stable_sort(messages.begin(), messages.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t i = 0; i < messages.size() && i < kMessagesPerCause; ++i)
+      out += "      - " + messages[i].second +
+             (messages.size() > 1 ? " (" + std::to_string(messages[i].first) + ")" : "") + "\n";
+    if (messages.size() > kMessagesPerCause)
+      out += "      - " + std::to_string(messages.size() - kMessagesPerCause) +
+             " other explanations\n";
+    std::string chips = "      chips:";
+    for (const auto& id : cause->first_chips)
+      chips += " " + id;
+    out += chips + "\n";
+    if (cause->chips > cause->first_chips.size())
+      out += more_line(cause->chips - cause->first_chips.size(), "      ");
+  }
+  return out;
+}
+
+// Every certificate fails, each because its issuer is not trusted, and the issuers are the
+// same few CAs (a reel has one ECC and one RSA CA): almost always a test PKI, or a new CA that
+// was not added with --trust.
+std::string untrusted_issuer_hint(const Report& r) {
+  constexpr std::size_t kMaxIssuers = 2;
+  if (r.counts.certificates == 0 || r.counts.certificates_ok != 0) return {};
+  std::set<std::string> issuers;
+  auto untrusted = [&](const CertificateVerdict& v) {
+    const bool yes = std::any_of(v.problems.begin(), v.problems.end(),
+                                 [](const Problem& p) { return p.code == "issuer_untrusted"; });
+    if (yes) issuers.insert(v.issuer);
+    return yes && issuers.size() <= kMaxIssuers;
+  };
+  for (const auto& chip : r.chips)
+    for (const auto& cert : chip.certificates)
+      if (cert && !untrusted(*cert)) return {};
+  for (const auto& cert : r.unassigned)
+    if (!untrusted(cert)) return {};
+  if (issuers.empty()) return {};
+  std::string names;
+  for (const auto& issuer : issuers)
+    names += (names.empty() ? "'" : " and '") + issuer + "'";
+  return "  hint: every certificate fails because its issuer is not a trusted CA (" + names +
+         "). Is this a test PKI? add --trust CA.pem (the CA certificates with their roots), and "
+         "--no-default-trust to trust nothing else\n";
+}
 
 std::string secret_line(const char* label, const SecretInfo& s, bool include_secrets,
                         const std::string& value_hex) {
@@ -14,16 +102,6 @@ std::string secret_line(const char* label, const SecretInfo& s, bool include_sec
   out += "present (" + std::to_string(s.size) + " bytes, fingerprint " + s.fingerprint + ")";
   if (include_secrets) out += "\n    " + value_hex;
   return out + "\n";
-}
-
-std::string hex_upper(const SecureBytes& b) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  for (auto c : b) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
 }
 
 } // namespace
@@ -62,9 +140,9 @@ std::string render_chip(const ChipRecord& chip, bool include_secrets) {
     if (cert) out.append(render_verdict(*cert));
   }
   out += secret_line("platform binding secret (PBS)", chip.pbs, include_secrets,
-                     hex_upper(chip.pbs.value));
+                     to_hex(as_bytes(chip.pbs.value), true));
   out += secret_line("authorization reference", chip.auth, include_secrets,
-                     hex_upper(chip.auth.value));
+                     to_hex(as_bytes(chip.auth.value), true));
   return out;
 }
 
@@ -85,18 +163,7 @@ std::string render_summary(const Report& r, const std::string& input_name) {
   out += "  certificates: " + std::to_string(c.certificates_ok) + " of " +
          std::to_string(c.certificates) + " valid at " + r.check_time + "\n";
 
-  std::size_t listed = 0;
-  for (const auto& chip : r.chips) {
-    if (chip.status != ChipStatus::kFailed) continue;
-    if (listed++ == 0) out += "  failed chips:\n";
-    if (listed > kMaxListed) continue;
-    out += "    " + chip.chip_id + "\n";
-    for (const auto& reason : chip.reasons)
-      out += "      - " + reason.code + ": " + reason.message + "\n";
-  }
-  if (listed > kMaxListed)
-    out += "    ... and " + std::to_string(listed - kMaxListed) + " more (see --json)\n";
-
+  out += render_failures_by_cause(r);
   std::size_t shown = 0;
   for (const auto& f : r.findings) {
     if (!f.chip_id.empty() && f.severity == Severity::kError && f.line == 0)
@@ -108,14 +175,52 @@ std::string render_summary(const Report& r, const std::string& input_name) {
     if (!f.file.empty() && f.line != 0) out.append(":").append(std::to_string(f.line));
     out.append(": ").append(f.message).append("\n");
   }
-  if (shown > kMaxListed)
-    out += "    ... and " + std::to_string(shown - kMaxListed) + " more (see --json)\n";
+  if (shown > kMaxListed) out += more_line(shown - kMaxListed, "    ");
 
   if (c.extra > 0)
     out += "  note: " + std::to_string(c.extra) +
            " chip(s) have certificates but no secrets (scrapped in test); informational.\n";
+  out += untrusted_issuer_hint(r);
   out += r.all_ok() ? "  VERDICT: OK - every chip with secrets has genuine, complete certificates\n"
                     : "  VERDICT: FAILED - see the failures above\n";
+  return out;
+}
+
+std::string render_fleet(const FleetSummary& fleet) {
+  const FleetTotals& t = fleet.totals;
+  std::string out = "Fleet: " + std::to_string(t.reels) + " reels (" + std::to_string(t.reels_ok) +
+                    " ok, " + std::to_string(t.reels_failed) + " failed)\n";
+  out += "  chips:        " + std::to_string(t.chips) + " total: " + std::to_string(t.ok) +
+         " ok, " + std::to_string(t.failed) + " failed, " + std::to_string(t.extra) + " extra\n";
+  out += "  certificates: " + std::to_string(t.certificates_ok) + " of " +
+         std::to_string(t.certificates) + " valid\n";
+  std::size_t listed = 0;
+  for (const auto& r : fleet.reels) {
+    if (r.ok) continue;
+    if (listed++ == 0) out += "  failed reels:\n";
+    if (listed > kMaxListed) continue;
+    out += "    " + r.reel_id + " / " + r.batch_id + ": " + std::to_string(r.counts.failed) +
+           " failed chips, " + std::to_string(r.error_findings) + " error findings (" + r.source +
+           ")\n";
+  }
+  if (listed > kMaxListed) out += more_line(listed - kMaxListed, "    ");
+  if (!fleet.duplicates.empty())
+    out += "  cross-reel duplicates: " + std::to_string(fleet.duplicates.size()) + "\n";
+  for (std::size_t i = 0; i < fleet.duplicates.size() && i < kMaxListed; ++i) {
+    const auto& d = fleet.duplicates[i];
+    out += "    " + std::string(duplicate_kind_name(d.kind)) + " " + d.value + " in";
+    for (std::size_t k = 0; k < d.occurrences.size(); ++k) {
+      const auto& o = d.occurrences[k];
+      out += std::string(k == 0 ? " " : "; ") + "reel " + fleet.reels[o.reel].reel_id;
+      if (!o.chip_id.empty()) out += " chip " + o.chip_id;
+      if (!o.where.empty()) out += " (" + o.where + ")";
+    }
+    out += "\n";
+  }
+  if (fleet.duplicates.size() > kMaxListed)
+    out += more_line(fleet.duplicates.size() - kMaxListed, "    ");
+  out += fleet.all_ok() ? "  VERDICT: OK - every reel in order, nothing repeated across reels\n"
+                        : "  VERDICT: FAILED - see the reels and duplicates above\n";
   return out;
 }
 

@@ -73,6 +73,7 @@ private:
   struct KeyHash {
     std::size_t operator()(const Key& k) const noexcept;
   };
+  std::optional<Error> add_report_checked(std::string_view source, std::string_view json_text);
   void note(DuplicateKind kind, std::string_view hex_value, Seen seen);
 
   std::vector<FleetReel> reels_;

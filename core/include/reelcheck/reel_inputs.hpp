@@ -16,22 +16,31 @@ namespace reelcheck {
 
 // One item as handed over: a file, or the files of a folder.
 struct HandedOverItem {
-  std::string name;             // as the user named it (a path, a folder, a file name)
-  std::vector<InputFile> files; // a file: itself; a folder: its files
+  std::string name; // as the user named it (a path, a folder, a file name)
+  // A file: itself; a folder: its files. A whole bundle or folder may be left empty (to be read
+  // later, one reel at a time): grouping needs the bytes of loose inner archives only.
+  std::vector<InputFile> files;
   bool folder = false;
 };
 
 struct ReelInputs {
   std::string name; // the bundle's or folder's name; "<reel>_<batch>" for loose archives
-  std::vector<InputFile> files;  // what BundleReader::open gets for this reel
-  std::vector<Finding> findings; // duplicate_input, stray_archive: added to the reel's report
+  std::vector<std::size_t> items; // indices of the handed-over items that make this reel
+  std::vector<Finding> findings;  // duplicate_input, stray_archive: added to the reel's report
 };
 
-// Reels in the order they first appear. Findings:
-//  - duplicate_input (warning): the same file (same name and bytes) handed over twice; it is
-//    verified once;
+// Reels in the order they first appear. An item is a loose inner archive when it is a single
+// file named like one (<reel>_<batch>_E0E0_Certs.7z, ..., _keys.7z). Findings:
+//  - duplicate_input (warning): the same file handed over twice (a loose archive with the same
+//    name and bytes, or the same bundle or folder name); it is verified once;
 //  - stray_archive (warning): a loose inner archive that is the only one given for its reel
 //    (the reel's report also lists the missing archives).
 std::vector<ReelInputs> group_inputs_by_reel(std::span<const HandedOverItem> items);
+
+// Whether a file's name is that of an inner archive (…_E0E0_Certs.7z, …, …_keys.7z).
+bool names_an_inner_archive(std::string_view file_name);
+
+// The files of one reel, viewing the items' files.
+std::vector<InputFile> reel_files(const ReelInputs& reel, std::span<const HandedOverItem> items);
 
 } // namespace reelcheck

@@ -45,7 +45,7 @@ struct ReportReader {
   std::optional<Error> error;
 
   bool fail(const std::string& what) {
-    if (!error) error = make_error(ErrorCode::kBadInput, source + ": " + what);
+    if (!error) error = make_error(ErrorCode::kBadInput, what);
     return false;
   }
   bool text(const Json& j, const char* field, std::string& out) {
@@ -99,17 +99,26 @@ void FleetMerger::note(DuplicateKind kind, std::string_view hex_value, Seen seen
 }
 
 std::optional<Error> FleetMerger::add_report(std::string_view source, std::string_view json_text) {
+  // A report is input like any other: whatever its shape, the answer is an error value.
+  try {
+    return add_report_checked(source, json_text);
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kBadInput, std::string("not a readable report: ") + e.what());
+  }
+}
+
+std::optional<Error> FleetMerger::add_report_checked(std::string_view source,
+                                                     std::string_view json_text) {
   ReportReader read{std::string(source), std::nullopt};
   const Json j = Json::parse(json_text.begin(), json_text.end(), nullptr, false);
-  if (j.is_discarded()) return make_error(ErrorCode::kBadInput, read.source + ": not valid JSON");
+  if (j.is_discarded()) return make_error(ErrorCode::kBadInput, "not valid JSON");
   if (!j.is_object() || j.value("schema", "") != "reelcheck-report")
     return make_error(ErrorCode::kBadInput,
-                      read.source +
-                          ": not a Reelcheck report (no \"schema\": \"reelcheck-report\")");
+                      "not a Reelcheck report (no \"schema\": \"reelcheck-report\")");
   if (!j.contains("schema_version") || j["schema_version"] != kReportSchemaVersion)
     return make_error(
         ErrorCode::kBadInput,
-        read.source + ": report schema version " +
+        "report schema version " +
             (j.contains("schema_version") ? j["schema_version"].dump() : std::string("(none)")) +
             " is not the supported " + std::to_string(kReportSchemaVersion));
   FleetReel reel;
@@ -126,16 +135,16 @@ std::optional<Error> FleetMerger::add_report(std::string_view source, std::strin
       !read.count(counts, "certificates_ok", reel.counts.certificates_ok))
     return read.error;
   if (verdict != "ok" && verdict != "failed")
-    return make_error(ErrorCode::kBadInput, read.source + ": unknown verdict \"" + verdict + "\"");
+    return make_error(ErrorCode::kBadInput, "unknown verdict \"" + verdict + "\"");
   reel.ok = verdict == "ok";
   if (!j.contains("chips") || !j["chips"].is_array() || !j.contains("findings") ||
       !j["findings"].is_array())
-    return make_error(ErrorCode::kBadInput, read.source + ": no \"chips\" or \"findings\" list");
+    return make_error(ErrorCode::kBadInput, "no \"chips\" or \"findings\" list");
   for (const auto& f : j["findings"])
     if (f.is_object() && f.value("severity", "") == "error") ++reel.error_findings;
   if (j["chips"].size() != reel.counts.chips)
     return make_error(ErrorCode::kBadInput,
-                      read.source + ": counts.chips says " + std::to_string(reel.counts.chips) +
+                      "counts.chips says " + std::to_string(reel.counts.chips) +
                           " but the report lists " + std::to_string(j["chips"].size()) + " chips");
 
   // Validate every chip before anything is noted, so a bad report leaves no trace.
@@ -150,22 +159,23 @@ std::optional<Error> FleetMerger::add_report(std::string_view source, std::strin
     ChipKeys keys;
     if (!read.text(c, "chip_id", keys.chip_id)) return read.error;
     if (keys.chip_id.size() != 20 || !detail::decode_hex(keys.chip_id))
+      return make_error(ErrorCode::kBadInput, "\"" + keys.chip_id + "\" is not a chip ID");
+    if (!c.contains("certificates") || !c["certificates"].is_object())
       return make_error(ErrorCode::kBadInput,
-                        read.source + ": \"" + keys.chip_id + "\" is not a chip ID");
-    if (!c.contains("certificates") || !c["certificates"].is_array() ||
-        c["certificates"].size() != 3)
-      return make_error(ErrorCode::kBadInput, read.source + ": chip " + keys.chip_id +
-                                                  " has no list of three certificates");
-    for (std::size_t s = 0; s < 3; ++s) {
-      const Json& cert = c["certificates"][s];
-      if (cert.is_null()) continue;
-      if (!read.text(cert, "public_key_sha256", keys.public_keys[s])) return read.error;
+                        "chip " + keys.chip_id + " has no \"certificates\" object");
+    for (Slot slot : kAllSlots) {
+      const std::string name(slot_name(slot));
+      const Json& certs = c["certificates"];
+      if (!certs.contains(name) || certs[name].is_null()) continue;
+      if (!read.text(certs[name], "public_key_sha256",
+                     keys.public_keys[static_cast<std::size_t>(slot)]))
+        return read.error;
     }
     for (const char* which : {"pbs", "auth"}) {
       if (!c.contains(which) || !c[which].is_object() || !c[which].contains("present") ||
           !c[which]["present"].is_boolean())
-        return make_error(ErrorCode::kBadInput, read.source + ": chip " + keys.chip_id +
-                                                    " has no \"" + which + "\" object");
+        return make_error(ErrorCode::kBadInput,
+                          "chip " + keys.chip_id + " has no \"" + which + "\" object");
       std::string fingerprint;
       if (c[which]["present"].get<bool>() && !read.text(c[which], "fingerprint", fingerprint))
         return read.error;

@@ -1,0 +1,31 @@
+// What the command line asked for, after CLI11 has checked it (native/command_line.cpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reelcheck/certificate.hpp"
+
+namespace reelcheck::cli {
+
+// Exit codes (README "Exit codes").
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitUnusable = 2;
+inline constexpr int kExitUsage = 64;
+
+struct Options {
+  std::string command; // verify, lookup, merge, inspect
+  std::vector<std::string> inputs;
+  std::optional<std::string> key_file, key_env, json_out, csv_out, chips_file;
+  std::vector<std::string> chips; // lookup --chip, repeatable
+  std::vector<std::string> trust_files;
+  bool no_default_trust = false;
+  bool include_secrets = false;
+  bool quiet = false;
+  CheckTime at = 0;
+  unsigned jobs = 1;
+};
+
+} // namespace reelcheck::cli

@@ -1,0 +1,194 @@
+#include "command_line.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <ctime>
+#include <iostream>
+#include <string_view>
+#include <thread>
+
+#include "reelcheck/chip_id.hpp"
+#include "reelcheck/version.hpp"
+
+namespace reelcheck::cli {
+namespace {
+
+// The transport key would land in the process list and in shell history: refused before
+// anything else, whatever the spelling.
+bool looks_like_a_key_option(std::string_view arg) {
+  for (std::string_view name : {"--key", "--password", "--transport-key", "--passphrase"})
+    if (arg == name ||
+        (arg.starts_with(name) && arg.size() > name.size() && arg[name.size()] == '='))
+      return true;
+  return false;
+}
+
+std::string version_text() {
+  const LibraryVersions v = library_versions();
+  return "reelcheck " + v.reelcheck + "\n  mbedTLS " + v.mbedtls + "\n  LZMA SDK " + v.lzma_sdk +
+         "\n  zlib " + v.zlib;
+}
+
+const CLI::Validator kCheckTime(
+    [](std::string& text) -> std::string {
+      if (parse_check_time(text)) return {};
+      return "'" + text +
+             "' is not a time like 2026-06-01T00:00:00Z, 2026-06-01 or @<unix seconds> (and the "
+             "day must exist)";
+    },
+    "TIME");
+
+// Options shared by the commands that verify a reel.
+struct VerifyOptions {
+  CLI::App* app;
+  Options& o;
+  std::string at_text;
+
+  void add_keys() {
+    auto* file = app->add_option("--key-file", o.key_file,
+                                 "transport key file: one key, or '<reel ID> <key>' lines")
+                     ->type_name("FILE");
+    auto* env = app->add_option("--key-env", o.key_env, "take the transport key from variable VAR")
+                    ->type_name("VAR");
+    file->excludes(env);
+  }
+  void add_trust_and_time() {
+    app->add_option("--trust", o.trust_files, "add trust anchors from a PEM file (repeatable)")
+        ->allow_extra_args(false)
+        ->type_name("PEM");
+    app->add_flag("--no-default-trust", o.no_default_trust,
+                  "do not trust the embedded Infineon CAs (use only --trust files)");
+    app->add_option("--at", at_text, "check time, e.g. 2026-06-01T00:00:00Z (default: now)")
+        ->check(kCheckTime);
+  }
+  void add_jobs() {
+    app->add_option("--jobs", o.jobs, "verification threads (default: all cores)")
+        ->check(CLI::Range(1u, 256u))
+        ->type_name("N");
+  }
+};
+
+} // namespace
+
+std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    if (looks_like_a_key_option(argv[i])) {
+      std::cerr << "reelcheck: the transport key is never taken on the command line (it would "
+                   "show in the process list and shell history): use --key-file, --key-env or "
+                   "the prompt\n";
+      return kExitUsage;
+    }
+  }
+  o.jobs = std::max(1u, std::thread::hardware_concurrency());
+
+  CLI::App app{"Verify OPTIGA Trust M Cloud ID bundle files (transport key never on argv).",
+               "reelcheck"};
+  app.set_version_flag("--version", version_text(),
+                       "print the versions of reelcheck, mbedTLS, "
+                       "the LZMA SDK and zlib");
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  std::string at_text;
+  auto* verify = app.add_subcommand("verify", "verify whole reels (several = batch)");
+  verify
+      ->add_option("inputs", o.inputs,
+                   "bundles (.7z/.zip), folders of inner archives, or loose inner archives "
+                   "(grouped by reel ID and batch ID)")
+      ->required()
+      ->type_name("BUNDLE_OR_DIR...");
+  VerifyOptions v{verify, o, {}};
+  v.add_keys();
+  verify
+      ->add_option("--json", o.json_out,
+                   "write the JSON report ('-' = stdout; a folder for several reels)")
+      ->type_name("OUT");
+  verify->add_option("--csv", o.csv_out, "write one CSV row per chip (same naming as --json)")
+      ->type_name("OUT");
+  verify->add_flag("--include-secrets", o.include_secrets,
+                   "put PBS and authorization reference values into JSON/CSV");
+  v.add_trust_and_time();
+  v.add_jobs();
+  verify->add_flag("-q,--quiet", o.quiet, "no summary on stdout");
+
+  auto* lookup = app.add_subcommand(
+      "lookup", "verify one reel once, then answer chip lookups (chip ID or 27-byte UID)");
+  lookup->add_option("inputs", o.inputs, "the reel: a bundle, a folder, or its inner archives")
+      ->required()
+      ->type_name("BUNDLE_OR_DIR...");
+  auto* chip = lookup
+                   ->add_option("--chip", o.chips,
+                                "a 20-digit chip ID or a 54-digit (27-byte) coprocessor UID "
+                                "(repeatable)")
+                   ->allow_extra_args(false)
+                   ->type_name("ID_OR_UID");
+  auto* chips = lookup
+                    ->add_option("--chips", o.chips_file,
+                                 "read one chip ID or UID per line from FILE ('-' = stdin) and "
+                                 "write one JSON line per answer, flushed at once")
+                    ->type_name("FILE|-");
+  VerifyOptions l{lookup, o, {}};
+  l.add_keys();
+  lookup
+      ->add_option("--json", o.json_out,
+                   "write the answers as JSON ('-' = stdout; JSON lines for several chips)")
+      ->type_name("OUT");
+  lookup->add_flag("--include-secrets", o.include_secrets,
+                   "include the PBS and authorization reference values");
+  l.add_trust_and_time();
+  l.add_jobs();
+  lookup->add_flag("-q,--quiet", o.quiet, "no progress on stderr");
+
+  auto* merge = app.add_subcommand(
+      "merge", "combine per-reel JSON reports into one fleet summary; find cross-reel "
+               "duplicates of chip IDs, public keys and secrets");
+  merge->add_option("reports", o.inputs, "reports written by 'reelcheck verify --json'")
+      ->required()
+      ->type_name("REPORT.json...");
+  merge->add_option("--json", o.json_out, "write the fleet summary as JSON ('-' = stdout)")
+      ->type_name("OUT");
+  merge->add_option("--csv", o.csv_out, "write one CSV row per reel ('-' = stdout)")
+      ->type_name("OUT");
+  merge->add_flag("-q,--quiet", o.quiet, "no summary on stdout");
+
+  auto* inspect = app.add_subcommand("inspect", "verify loose certificate files");
+  inspect->add_option("certificates", o.inputs, "PEM or DER files")
+      ->required()
+      ->type_name("CERT.pem...");
+  VerifyOptions i{inspect, o, {}};
+  i.add_trust_and_time();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) { // --help, --version
+      app.exit(e);
+      return kExitOk;
+    }
+    std::cerr << "reelcheck: " << e.what() << "\n"
+              << "Run 'reelcheck --help' or 'reelcheck COMMAND --help' for the options.\n";
+    return kExitUsage;
+  }
+
+  for (auto* sub : {verify, lookup, merge, inspect})
+    if (sub->parsed()) o.command = sub->get_name();
+  for (const auto* parts : {&v, &l, &i})
+    if (!parts->at_text.empty()) at_text = parts->at_text;
+  o.at = at_text.empty() ? static_cast<CheckTime>(std::time(nullptr)) : *parse_check_time(at_text);
+
+  auto usage = [](const std::string& message) {
+    std::cerr << "reelcheck: " << message << "\n";
+    return kExitUsage;
+  };
+  if (o.command == "lookup") {
+    if (chip->count() == 0 && chips->count() == 0)
+      return usage("lookup needs --chip ID_OR_UID (repeatable) or --chips FILE|-");
+    for (const auto& c : o.chips)
+      if (!parse_chip_lookup(c))
+        return usage("--chip '" + c +
+                     "' is not a 20-digit chip ID or a 54-digit (27-byte) coprocessor UID");
+  }
+  return std::nullopt;
+}
+
+} // namespace reelcheck::cli

@@ -1,0 +1,100 @@
+#include "reel_verification.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "parallel_verifier.hpp"
+#include "reelcheck/session.hpp"
+
+namespace reelcheck::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint64_t kMaxInputSize = 4096ull << 20;
+
+} // namespace
+
+PlannedReels plan_reels(const std::vector<std::string>& arguments) {
+  PlannedReels plan;
+  for (const auto& arg : arguments) {
+    HandedOverItem item{arg, {}, false};
+    std::error_code ec;
+    if (fs::is_directory(arg, ec)) {
+      item.folder = true;
+    } else {
+      // A single file: grouping only needs the bytes of loose inner archives (small); a whole
+      // bundle is read when its turn comes, so a batch never holds every bundle at once.
+      const bool loose = names_an_inner_archive(fs::path(arg).filename().string());
+      if (loose) {
+        auto loaded = load_bundle_argument(arg, kMaxInputSize);
+        if (!loaded) {
+          plan.unreadable.emplace_back(arg, loaded.error());
+          continue;
+        }
+        item.files = plan.loaded.emplace_back(std::move(*loaded)).inputs();
+      }
+    }
+    plan.items.push_back(std::move(item));
+  }
+  plan.reels = group_inputs_by_reel(plan.items);
+  return plan;
+}
+
+Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, const Options& o,
+                           KeySource& keys, const TrustStore& trust) {
+  // A whole bundle or folder is read now; loose archives were read while planning.
+  std::optional<LoadedInput> whole;
+  std::vector<InputFile> files = reel_files(reel, plan.items);
+  if (files.empty() && reel.items.size() == 1) {
+    auto loaded = load_bundle_argument(plan.items[reel.items.front()].name, kMaxInputSize);
+    if (!loaded) return loaded.error();
+    whole.emplace(std::move(*loaded));
+    files = whole->inputs();
+  }
+  const bool tty = isatty(STDERR_FILENO) && !o.quiet;
+  const std::string bundle_name = fs::path(reel.name).filename().string();
+
+  VerificationSession session(trust);
+  if (auto error = session.open(
+          files, [&](std::string_view reel_id) { return keys.key_for(reel_id, bundle_name); },
+          [&](Phase phase, std::uint64_t done, std::uint64_t total) {
+            if (tty)
+              std::fprintf(stderr, "\r%-10s %llu/%llu   ", std::string(phase_name(phase)).c_str(),
+                           static_cast<unsigned long long>(done),
+                           static_cast<unsigned long long>(total));
+          }))
+    return *error;
+  whole.reset(); // the bundle's bytes are no longer needed: the session holds what it unpacked
+
+  auto verdicts = verify_in_parallel(session.bundle().certificates, trust, o.at, o.jobs,
+                                     tty ? VerifyProgress([](std::size_t done, std::size_t total) {
+                                       std::fprintf(stderr, "\rverifying  %zu/%zu certificates   ",
+                                                    done, total);
+                                     })
+                                         : VerifyProgress{});
+  if (tty) std::fputs("\r\033[K", stderr);
+  if (!verdicts) return verdicts.error();
+  if (auto error = session.add_verdicts(0, std::move(*verdicts))) return *error;
+  auto report = session.report(ReportOptions{o.at, o.include_secrets});
+  if (!report) return report.error();
+  for (const auto& f : reel.findings)
+    report->findings.push_back(f);
+  return report;
+}
+
+Result<TrustStore> load_trust(const Options& o) {
+  TrustStore store = o.no_default_trust ? TrustStore::empty() : TrustStore::infineon_default();
+  for (const auto& file : o.trust_files) {
+    auto data = read_file(file, 16u << 20);
+    if (!data) return data.error();
+    auto added = store.add(*data, fs::path(file).filename().string());
+    if (!added) return added.error();
+  }
+  if (store.anchors().empty()) return make_error(ErrorCode::kBadInput, "no trust anchors");
+  return store;
+}
+
+} // namespace reelcheck::cli
