@@ -9,6 +9,9 @@
 #include "fixture_manifest.hpp"
 #include "pki/ecdsa_p384.hpp"
 #include "pki/parsed_certificate.hpp"
+#include "reelcheck/trust.hpp"
+
+#include <algorithm>
 
 using namespace reelcheck;
 using namespace reelcheck::test;
@@ -62,4 +65,40 @@ TEST(EcdsaP384Certificates, AgreeWithMbedtlsOnValidAndDamagedSignatures) {
   }
   EXPECT_GE(checked, 30u);
   EXPECT_GE(valid, 20u);
+}
+
+// If the engine's self-test ever failed (a miscompilation, a platform quirk), every P-384
+// signature must go through mbedTLS instead, with the same verdicts.
+TEST(EcdsaP384Certificates, FallBackToMbedtlsWhenTheSelfTestFails) {
+  const Bytes trust_pem = read_file(fixtures_dir() / "pki/trust.pem");
+  TrustStore store = TrustStore::empty();
+  ASSERT_TRUE(store.add(view(trust_pem), "trust.pem").ok());
+  const Bytes ca_pem = read_file(fixtures_dir() / manifest()["pki"]["ecc_ca"].get<std::string>());
+  auto ca = detail::parse_certificates(view(ca_pem), "ecc_ca");
+  ASSERT_TRUE(ca.ok());
+  const CheckTime at = *parse_check_time("2026-06-01T00:00:00Z");
+
+  const auto verdicts = [&] {
+    const ChainVerifier verifier(store);
+    std::vector<std::string> out;
+    for (const auto& entry : fs::directory_iterator(fixtures_dir() / "bundles/mixed_certs")) {
+      if (entry.path().extension() != ".pem") continue;
+      const Bytes pem = read_file(entry.path());
+      const auto v = verifier.verify_loose(view(pem), entry.path().filename().string(), at);
+      std::string line = entry.path().filename().string() + ":";
+      for (const auto& p : v.problems) line += " " + p.message;
+      out.push_back(line);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  ASSERT_NE(detail::p384_verifier_for(**ca), nullptr);
+  const auto with_engine = verdicts();
+  detail::EcdsaP384Verifier::pretend_self_test_failed_for_testing(true);
+  const bool engine_refused = detail::p384_verifier_for(**ca) == nullptr;
+  const auto with_mbedtls = verdicts();
+  detail::EcdsaP384Verifier::pretend_self_test_failed_for_testing(false);
+  EXPECT_TRUE(engine_refused);
+  EXPECT_EQ(with_engine, with_mbedtls);
+  EXPECT_GE(with_engine.size(), 30u);
 }

@@ -1,6 +1,7 @@
 #include "pki/ecdsa_p384.hpp"
 
 #include <array>
+#include <atomic>
 #include <map>
 #include <string_view>
 
@@ -141,10 +142,18 @@ bool EcdsaP384Verifier::self_test() {
   return !verifier.verify(hash, signature);
 }
 
+namespace {
+std::atomic<bool> pretend_failed{false};
+}
+
+void EcdsaP384Verifier::pretend_self_test_failed_for_testing(bool failed) {
+  pretend_failed = failed;
+}
+
 std::shared_ptr<const EcdsaP384Verifier> EcdsaP384Verifier::create(Bytes sec1_point) {
   static const bool engine_ok = self_test();
   p384::AffinePoint q;
-  if (!engine_ok || !p384::decode_point(sec1_point, q)) return nullptr;
+  if (!engine_ok || pretend_failed || !p384::decode_point(sec1_point, q)) return nullptr;
   std::array<std::uint8_t, 1 + 2 * p384::kBytes> id{};
   std::copy(sec1_point.begin(), sec1_point.end(), id.begin());
   const std::lock_guard lock(cache_mutex);

@@ -37,6 +37,10 @@ public:
   // confused the two bases) does not. Run once per process by create().
   static bool self_test();
 
+  // For the tests of the fallback: make create() behave as if the self-test had failed (or
+  // passed again). Not for production use.
+  static void pretend_self_test_failed_for_testing(bool failed);
+
   explicit EcdsaP384Verifier(const p384::AffinePoint& q);
   ~EcdsaP384Verifier();
   EcdsaP384Verifier(const EcdsaP384Verifier&) = delete;
