@@ -4,22 +4,15 @@
 #include <cstring>
 
 #include <mbedtls/aes.h>
-#include <mbedtls/sha256.h>
+#include <mbedtls/platform_util.h>
 
 #include "archive/seven_zip_utf.hpp"
+#include "util/sha256.hpp"
 
 namespace reelcheck::detail::sz {
 namespace {
 
 constexpr std::size_t kKeySize = 32;
-
-struct Sha256 {
-  mbedtls_sha256_context ctx;
-  Sha256() { mbedtls_sha256_init(&ctx); }
-  ~Sha256() { mbedtls_sha256_free(&ctx); } // zeroizes the state
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-};
 
 struct Aes {
   mbedtls_aes_context ctx;
@@ -49,8 +42,7 @@ SecureBytes derive_key(ByteView salt, ByteView password, unsigned cycles_power) 
     std::copy(salt.begin(), salt.end(), u);
     std::copy(password.begin(), password.end(), u + salt.size());
   }
-  Sha256 sha;
-  mbedtls_sha256_starts_ret(&sha.ctx, 0);
+  Sha256 sha; // wipes its state; SHA instructions where the CPU has them (util/sha256.hpp)
   for (std::uint64_t round = 0; round < rounds; round += batch) {
     for (std::size_t k = 0; k < batch; ++k) {
       std::uint8_t* counter = buffer.data() + k * unit + unit - 8;
@@ -58,9 +50,11 @@ SecureBytes derive_key(ByteView salt, ByteView password, unsigned cycles_power) 
       for (int b = 0; b < 8; ++b)
         counter[b] = static_cast<std::uint8_t>(value >> (8 * b));
     }
-    mbedtls_sha256_update_ret(&sha.ctx, buffer.data(), buffer.size());
+    sha.update(ByteView(buffer.data(), buffer.size()));
   }
-  mbedtls_sha256_finish_ret(&sha.ctx, key.data());
+  auto digest = sha.finish();
+  std::copy(digest.begin(), digest.end(), key.begin());
+  mbedtls_platform_zeroize(digest.data(), digest.size());
   return key;
 }
 
@@ -93,7 +87,61 @@ Result<AesParams> parse_aes_props(ByteView props) {
   return params;
 }
 
+std::uint64_t derivation_rounds(const AesParams& params) {
+  if (params.cycles_power == kAesCyclesNoHash) return 0;
+  return std::uint64_t{1} << params.cycles_power; // parse_aes_props capped it at 24
+}
+
+const AesKeyCache::Entry* AesKeyCache::find(const AesParams& params) const {
+  for (const Entry& e : entries_) {
+    if (e.cycles_power == params.cycles_power && e.salt_size == params.salt_size &&
+        std::equal(e.salt.begin(), e.salt.begin() + static_cast<std::ptrdiff_t>(e.salt_size),
+                   params.salt.begin())) {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+Status AesKeyCache::check_rounds(std::uint64_t more) const {
+  // Each derivation costs at most 2^24 rounds and a header holds at most Limits::max_entries
+  // folders (of at most 4 coders), so these sums stay far below 2^64.
+  if (archive_spent_ + more > limits_.max_archive_key_rounds) {
+    return make_error(ErrorCode::kLimitExceeded,
+                      "deriving its keys would take " + std::to_string(archive_spent_ + more) +
+                          " SHA-256 rounds, more than the limit of " +
+                          std::to_string(limits_.max_archive_key_rounds) +
+                          " per archive (7-Zip uses 524288 per key)");
+  }
+  if (bundle_spent_.key_rounds + more > limits_.max_bundle_key_rounds) {
+    return make_error(ErrorCode::kLimitExceeded,
+                      "deriving its keys would take the bundle to " +
+                          std::to_string(bundle_spent_.key_rounds + more) +
+                          " SHA-256 rounds, more than the limit of " +
+                          std::to_string(limits_.max_bundle_key_rounds) + " per bundle");
+  }
+  return success();
+}
+
+Status AesKeyCache::check_budget(std::span<const AesParams> needed) const {
+  std::uint64_t more = 0;
+  for (std::size_t i = 0; i < needed.size(); ++i) {
+    if (find(needed[i]) != nullptr) continue;
+    // Count each distinct parameter set once, as key_for() will.
+    bool repeated = false;
+    for (std::size_t j = 0; j < i && !repeated; ++j) {
+      repeated = needed[j].cycles_power == needed[i].cycles_power &&
+                 needed[j].salt_size == needed[i].salt_size && needed[j].salt == needed[i].salt;
+    }
+    if (!repeated) more += derivation_rounds(needed[i]);
+  }
+  return check_rounds(more);
+}
+
 Result<ByteView> AesKeyCache::key_for(const AesParams& params) {
+  if (const Entry* cached = find(params)) return as_bytes(cached->key);
+  const std::uint64_t rounds = derivation_rounds(params);
+  if (auto ok = check_rounds(rounds); !ok) return ok.error();
   if (!converted_) {
     auto utf16 = utf8_to_utf16le(password_utf8_);
     if (!utf16)
@@ -101,13 +149,8 @@ Result<ByteView> AesKeyCache::key_for(const AesParams& params) {
     password_utf16_ = std::move(*utf16);
     converted_ = true;
   }
-  for (const Entry& e : entries_) {
-    if (e.cycles_power == params.cycles_power && e.salt_size == params.salt_size &&
-        std::equal(e.salt.begin(), e.salt.begin() + static_cast<std::ptrdiff_t>(e.salt_size),
-                   params.salt.begin())) {
-      return as_bytes(e.key);
-    }
-  }
+  archive_spent_ += rounds;
+  bundle_spent_.key_rounds += rounds;
   const ByteView salt(params.salt.data(), params.salt_size);
   entries_.push_back(Entry{params.salt, params.salt_size, params.cycles_power,
                            derive_key(salt, as_bytes(password_utf16_), params.cycles_power)});

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "archive/seven_zip_model.hpp"
+#include "reelcheck/archive.hpp"
 
 namespace reelcheck::detail::sz {
 
@@ -26,16 +27,25 @@ struct AesParams {
 // Errors: kCorrupt (malformed properties), kLimitExceeded (too many hashing rounds).
 Result<AesParams> parse_aes_props(ByteView props);
 
+// SHA-256 rounds one derivation with these parameters costs (0 for the no-hash form).
+std::uint64_t derivation_rounds(const AesParams& params);
+
 // Derived keys for one read(): the header and the data of an archive usually share salt and
-// cycle count, and each derivation costs half a million hashes. Everything is wiped on
-// destruction.
+// cycle count, and each derivation costs half a million hashes. Every derivation is charged
+// against the archive's and the bundle's budget (Limits::max_archive_key_rounds,
+// max_bundle_key_rounds) before it runs. Everything is wiped on destruction.
 class AesKeyCache {
 public:
-  explicit AesKeyCache(ByteView password_utf8) : password_utf8_(password_utf8) {}
+  AesKeyCache(ByteView password_utf8, const Limits& limits, ArchiveWork& spent)
+      : password_utf8_(password_utf8), limits_(limits), bundle_spent_(spent) {}
 
   bool has_password() const { return !password_utf8_.empty(); }
 
-  // Errors: kBadInput when the password is not valid UTF-8.
+  // Refuses (kLimitExceeded) when deriving the keys of every parameter set given, that is
+  // not derived yet, would exceed a budget. Lets a reader refuse before any work.
+  Status check_budget(std::span<const AesParams> needed) const;
+
+  // Errors: kBadInput when the password is not valid UTF-8; kLimitExceeded over a budget.
   Result<ByteView> key_for(const AesParams& params);
 
 private:
@@ -46,7 +56,13 @@ private:
     SecureBytes key;
   };
 
+  const Entry* find(const AesParams& params) const;
+  Status check_rounds(std::uint64_t more) const;
+
   ByteView password_utf8_;
+  const Limits& limits_;
+  ArchiveWork& bundle_spent_;
+  std::uint64_t archive_spent_ = 0;
   SecureBytes password_utf16_;
   bool converted_ = false;
   std::vector<Entry> entries_;

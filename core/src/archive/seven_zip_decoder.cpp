@@ -115,7 +115,10 @@ Result<FolderPlan> plan_folder(const Folder& f, std::uint64_t packed_size, const
                             format_size(limits.max_total_size) + " limit");
     }
     if (auto ok = check_coder(c, m, in_size, out_size, limits); !ok) return ok.error();
-    plan->encrypted = plan->encrypted || m.kind == MethodKind::kAes;
+    if (m.kind == MethodKind::kAes) {
+      plan->encrypted = true;
+      plan->aes[plan->num_aes++] = *parse_aes_props(c.props); // check_coder parsed them
+    }
     in_size = out_size;
   }
   return plan;

@@ -16,6 +16,8 @@ struct FolderPlan {
   std::array<std::uint32_t, kMaxCoders> order{}; // coder indices; order[0] reads the packed stream
   std::uint32_t length = 0;
   bool encrypted = false;
+  std::array<AesParams, kMaxCoders> aes{}; // the AES coders' parameters, for key budgets
+  std::uint32_t num_aes = 0;
 };
 
 // Errors: kUnsupported (names the method), kCorrupt (inconsistent chain or sizes),

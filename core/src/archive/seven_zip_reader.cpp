@@ -33,8 +33,8 @@ std::string printable(std::string_view name) {
 class Extraction {
 public:
   Extraction(ByteView archive, std::string_view archive_name, ByteView password,
-             const Limits& limits)
-      : archive_(archive), name_(archive_name), keys_(password), limits_(limits) {}
+             const Limits& limits, ArchiveWork& spent)
+      : archive_(archive), name_(archive_name), keys_(password, limits, spent), limits_(limits) {}
 
   Result<std::vector<ArchiveEntry>> run() {
     auto ref = sz::parse_signature_header(archive_);
@@ -97,20 +97,66 @@ private:
         make_error(ErrorCode::kTruncated, "the archive is truncated (packed data is missing)"));
   }
 
-  Result<std::vector<sz::FolderPlan>> plan_all(const sz::StreamsInfo& si,
-                                               const std::vector<ByteView>& packs) const {
+  // Whether every byte folder `i` yields is checked by a CRC: its own, or one per stream.
+  static bool crc_covered(const sz::StreamsInfo& si, std::size_t i, std::size_t first_stream) {
+    if (si.folders[i].crc) return true;
+    const std::uint32_t count = si.num_substreams[i];
+    if (count == 0) return false;
+    for (std::size_t k = first_stream; k < first_stream + count; ++k)
+      if (!si.substream_crcs[k]) return false;
+    return true;
+  }
+
+  // Plans every folder before anything is decoded: methods, sizes, dictionaries, CRCs of
+  // encrypted folders, the key, and the key derivation budget. `decode_all`: the header's
+  // folders are all decoded; in the main streams a folder without files is skipped.
+  Result<std::vector<sz::FolderPlan>>
+  plan_all(const sz::StreamsInfo& si, const std::vector<ByteView>& packs, bool decode_all) const {
     std::vector<sz::FolderPlan> plans;
     plans.reserve(si.folders.size());
-    for (const sz::Folder& f : si.folders) {
+    std::vector<sz::AesParams> keys_needed;
+    std::size_t first_stream = 0;
+    for (std::size_t i = 0; i < si.folders.size(); ++i) {
+      const sz::Folder& f = si.folders[i];
       auto plan = sz::plan_folder(f, packs[f.first_pack_stream].size(), limits_);
       if (!plan) return located(plan.error());
-      if (plan->encrypted && !keys_.has_password()) {
-        return make_error(ErrorCode::kPasswordRequired,
-                          name_ + " is encrypted: a transport key is needed");
+      const bool decoded = decode_all || si.num_substreams[i] != 0;
+      if (plan->encrypted && decoded) {
+        // AES-CBC has no integrity of its own: without a CRC a wrong key (or tampered data)
+        // would go unnoticed, and garbage would be handed out as if it were the key files.
+        if (!crc_covered(si, i, first_stream)) {
+          return located(make_error(ErrorCode::kUnsupported,
+                                    "an encrypted block without a CRC is refused: a wrong "
+                                    "transport key could not be detected"));
+        }
+        if (!keys_.has_password()) {
+          return make_error(ErrorCode::kPasswordRequired,
+                            name_ + " is encrypted: a transport key is needed");
+        }
+        keys_needed.insert(keys_needed.end(), plan->aes.begin(), plan->aes.begin() + plan->num_aes);
       }
+      first_stream += si.num_substreams[i];
       plans.push_back(*plan);
     }
+    if (auto ok = keys_.check_budget(keys_needed); !ok) return located(ok.error());
     return plans;
+  }
+
+  // The header's own streams, when the folder gives no CRC of its own (plan_all made sure
+  // an encrypted folder has one or the other).
+  detail::Status check_stream_crcs(const sz::StreamsInfo& si, std::size_t i,
+                                   std::size_t first_stream, const sz::FolderPlan& plan,
+                                   ByteView data) const {
+    if (si.folders[i].crc) return detail::success();
+    std::size_t offset = 0;
+    for (std::size_t k = first_stream; k < first_stream + si.num_substreams[i]; ++k) {
+      const auto size = static_cast<std::size_t>(si.substream_sizes[k]);
+      const auto& crc = si.substream_crcs[k];
+      if (crc && detail::seven_zip_crc(data.subspan(offset, size)) != *crc)
+        return crc_error(plan, "the archive header");
+      offset += size;
+    }
+    return detail::success();
   }
 
   // Decodes one folder; with AES, any data error means the key was wrong.
@@ -138,13 +184,17 @@ private:
     if (!si) return located(si.error());
     auto packs = locate_pack_streams(*si);
     if (!packs) return packs.error();
-    auto plans = plan_all(*si, *packs);
+    auto plans = plan_all(*si, *packs, /*decode_all=*/true);
     if (!plans) return plans.error();
     SecureBytes header;
+    std::size_t first_stream = 0;
     for (std::size_t i = 0; i < si->folders.size(); ++i) {
       const sz::Folder& f = si->folders[i];
       auto out = decode(f, (*plans)[i], (*packs)[f.first_pack_stream], "the archive header");
       if (!out) return out.error();
+      if (auto ok = check_stream_crcs(*si, i, first_stream, (*plans)[i], as_bytes(*out)); !ok)
+        return ok.error();
+      first_stream += si->num_substreams[i];
       if (out->size() > limits_.max_total_size - header.size()) {
         return located(make_error(ErrorCode::kLimitExceeded,
                                   "the archive header exceeds the " +
@@ -196,7 +246,7 @@ private:
 
     auto packs = locate_pack_streams(si);
     if (!packs) return packs.error();
-    auto plans = plan_all(si, *packs);
+    auto plans = plan_all(si, *packs, /*decode_all=*/false);
     if (!plans) return plans.error();
 
     std::size_t stream = 0;
@@ -237,10 +287,18 @@ private:
 
 Result<std::vector<ArchiveEntry>>
 SevenZipReader::read(ByteView archive, std::string_view archive_name, ByteView password) const {
+  ArchiveWork spent;
+  return read(archive, archive_name, password, spent);
+}
+
+Result<std::vector<ArchiveEntry>> SevenZipReader::read(ByteView archive,
+                                                       std::string_view archive_name,
+                                                       ByteView password,
+                                                       ArchiveWork& spent) const {
   // Sizes are limit-checked before allocation, but a limit may still be more than the
   // machine (or a wasm heap) can give; that must not escape as an exception.
   try {
-    Extraction extraction(archive, archive_name, password, limits_);
+    Extraction extraction(archive, archive_name, password, limits_, spent);
     return extraction.run();
   } catch (const std::bad_alloc&) {
     return make_error(ErrorCode::kLimitExceeded,

@@ -17,6 +17,16 @@ struct InnerArchive {
   detail::InnerArchiveName parsed;
   std::string name;
   ByteView bytes;
+  std::size_t origin; // index of the handed-over input it came from (itself, or an outer archive)
+};
+
+// The handed-over inputs whose inner archives repeat those of another input of the same reel:
+// the .7z and the .zip of one download, or a bundle and its own loose archives. One finding per
+// pair of inputs says so in plain words instead of one duplicate_archive error per archive.
+struct RepeatedInput {
+  std::string reel;         // "reel R2400017 (batch B7F3C1)"
+  std::size_t archives = 0; // inner archives found in both
+  bool same_bytes = true;
 };
 
 Finding error_finding(std::string code, std::string file, std::string message) {
@@ -39,9 +49,9 @@ std::string limit_text(std::uint64_t bytes) {
 
 // Reads one archive of either format.
 Result<std::vector<ArchiveEntry>> unpack(ByteView data, std::string_view name, ByteView key,
-                                         const Limits& limits) {
+                                         const Limits& limits, ArchiveWork& spent) {
   switch (detect_archive_format(data)) {
-  case ArchiveFormat::kSevenZip: return SevenZipReader(limits).read(data, name, key);
+  case ArchiveFormat::kSevenZip: return SevenZipReader(limits).read(data, name, key, spent);
   case ArchiveFormat::kZip: return ZipReader(limits).read(data, name);
   case ArchiveFormat::kUnknown: break;
   }
@@ -51,8 +61,8 @@ Result<std::vector<ArchiveEntry>> unpack(ByteView data, std::string_view name, B
 
 // A lone file named like an inner archive may still be a whole bundle that happens to be
 // called "..._keys.7z": it is one if it unpacks (without a key) to inner archives.
-bool is_outer_bundle(const InputFile& input, const Limits& limits) {
-  auto entries = unpack(input.bytes, detail::base_name(input.name), {}, limits);
+bool is_outer_bundle(const InputFile& input, const Limits& limits, ArchiveWork& spent) {
+  auto entries = unpack(input.bytes, detail::base_name(input.name), {}, limits, spent);
   return entries.ok() && std::any_of(entries->begin(), entries->end(), [](const ArchiveEntry& e) {
            return detail::parse_inner_archive_name(e.name).has_value();
          });
@@ -77,6 +87,7 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
 
   Bundle bundle;
   Limits remaining = limits_;
+  ArchiveWork spent; // key derivation across every archive of this bundle
   auto charge = [&](std::uint64_t bytes, std::string_view what) -> std::optional<Error> {
     if (bytes > remaining.max_total_size)
       return make_error(ErrorCode::kLimitExceeded,
@@ -85,6 +96,13 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     remaining.max_total_size -= bytes;
     return std::nullopt;
   };
+  // Archives are read against what is left of the bundle's total: say so when that is why.
+  auto in_bundle = [&](Error e) {
+    if (e.code == ErrorCode::kLimitExceeded && remaining.max_total_size < limits_.max_total_size)
+      e.message += " (what is left of the bundle's " + limit_text(limits_.max_total_size) +
+                   " unpacked size limit)";
+    return e;
+  };
 
   // 1. Find the inner archives: given directly, or inside outer archives, which may themselves
   //    be wrapped (a .zip around the downloaded .7z) up to Limits::max_depth layers.
@@ -92,14 +110,16 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     std::string name;
     ByteView bytes;
     std::uint32_t depth; // outer layers above this archive; 0 = handed over by the user
+    std::size_t origin;  // index of the handed-over input
   };
   std::deque<ArchiveEntry> unpacked; // owns what outer archives unpacked; views point into it
   std::deque<Pending> work;
   for (const InputFile& input : inputs) {
     bundle.inputs.push_back(std::string(detail::base_name(input.name)));
-    work.push_back(Pending{bundle.inputs.back(), input.bytes, 0});
+    work.push_back(Pending{bundle.inputs.back(), input.bytes, 0, bundle.inputs.size() - 1});
   }
-  std::vector<std::pair<std::string, ByteView>> candidates;
+  const std::vector<std::string> input_names = bundle.inputs; // before sorting, by origin
+  std::vector<std::pair<std::string, InnerArchive>> candidates;
   std::size_t done = 0;
   while (!work.empty()) {
     const Pending item = std::move(work.front());
@@ -108,8 +128,10 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     if (handed_over) report(Phase::kReading, done++, inputs.size());
     if (detail::parse_inner_archive_name(item.name) &&
         !(handed_over && inputs.size() == 1 &&
-          is_outer_bundle(InputFile{item.name, item.bytes}, remaining))) {
-      candidates.emplace_back(std::string(detail::base_name(item.name)), item.bytes);
+          is_outer_bundle(InputFile{item.name, item.bytes}, remaining, spent))) {
+      std::string base(detail::base_name(item.name));
+      candidates.emplace_back(base, InnerArchive{*detail::parse_inner_archive_name(base), base,
+                                                 item.bytes, item.origin});
       continue;
     }
     if (item.depth >= limits_.max_depth)
@@ -117,14 +139,14 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
                                                        std::to_string(limits_.max_depth) +
                                                        " levels deep around the bundle's archives");
     // Outer archives are not encrypted; no key is handed to them.
-    auto entries = unpack(item.bytes, detail::base_name(item.name), {}, remaining);
+    auto entries = unpack(item.bytes, detail::base_name(item.name), {}, remaining, spent);
     if (!entries) {
       if (handed_over && inputs.size() > 1 && entries.error().code == ErrorCode::kNotAnArchive) {
         bundle.findings.push_back(Finding{Severity::kWarning, "ignored_input", item.name, 0, "",
                                           "not an archive of a bundle; ignored"});
         continue;
       }
-      return entries.error();
+      return in_bundle(entries.error());
     }
     for (auto& entry : *entries) {
       if (auto e = charge(entry.data.size(), entry.name)) return *e;
@@ -137,14 +159,15 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
         continue;
       }
       const ArchiveEntry& kept = unpacked.emplace_back(std::move(entry));
-      work.push_back(Pending{kept.name, as_bytes(kept.data), item.depth + 1});
+      work.push_back(Pending{kept.name, as_bytes(kept.data), item.depth + 1, item.origin});
     }
   }
   report(Phase::kReading, inputs.size(), inputs.size());
 
   std::sort(bundle.inputs.begin(), bundle.inputs.end());
-  std::sort(candidates.begin(), candidates.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Stable: of two archives with one name, the one handed over first is kept.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   if (candidates.empty()) {
     return make_error(ErrorCode::kNotAnArchive,
                       "no Cloud ID archives (<reel>_<batch>_E0E0_Certs.7z ... _keys.7z) found in " +
@@ -153,14 +176,41 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
 
   // 2. One archive per kind; the rest are findings.
   std::map<InnerArchiveKind, InnerArchive> by_kind;
-  for (auto& [name, bytes] : candidates) {
-    auto parsed = *detail::parse_inner_archive_name(name);
-    auto [it, inserted] = by_kind.try_emplace(parsed.kind, InnerArchive{parsed, name, bytes});
-    if (!inserted)
-      bundle.findings.push_back(
-          error_finding("duplicate_archive", name,
-                        "a second " + std::string(inner_archive_kind_name(parsed.kind)) +
-                            " archive; " + it->second.name + " is used"));
+  std::map<std::pair<std::size_t, std::size_t>, RepeatedInput> repeated; // (kept, second) input
+  for (auto& [name, candidate] : candidates) {
+    const auto& parsed = candidate.parsed;
+    auto [it, inserted] = by_kind.try_emplace(parsed.kind, candidate);
+    if (inserted) continue;
+    const InnerArchive& first = it->second;
+    if (first.origin != candidate.origin && first.parsed.reel_id == parsed.reel_id &&
+        first.parsed.batch_id == parsed.batch_id) {
+      RepeatedInput& r = repeated[{first.origin, candidate.origin}];
+      r.reel = "reel " + parsed.reel_id +
+               (parsed.batch_id.empty() ? "" : " (batch " + parsed.batch_id + ")");
+      ++r.archives;
+      r.same_bytes = r.same_bytes && first.bytes.size() == candidate.bytes.size() &&
+                     std::equal(first.bytes.begin(), first.bytes.end(), candidate.bytes.begin());
+      continue;
+    }
+    bundle.findings.push_back(error_finding("duplicate_archive", name,
+                                            "a second " +
+                                                std::string(inner_archive_kind_name(parsed.kind)) +
+                                                " archive; " + first.name + " is used"));
+  }
+  for (const auto& [origins, r] : repeated) {
+    const std::string& kept = input_names[origins.first];
+    const std::string& second = input_names[origins.second];
+    // Identical archives are harmless: the reel is verified once. Different archives under the
+    // same names are not: only the first input's are verified, so the verdict must not pass.
+    bundle.findings.push_back(
+        r.same_bytes ? Finding{Severity::kWarning, "duplicate_bundle", second, 0, "",
+                               kept + " and " + second + " are two copies of one " + r.reel +
+                                   ": the same " + std::to_string(r.archives) + " archive" +
+                                   (r.archives == 1 ? "" : "s") + "; verified once"}
+                     : error_finding("duplicate_bundle", second,
+                                     kept + " and " + second + " both hold " + r.reel +
+                                         " but their archives differ; only " + kept +
+                                         "'s were verified: choose one of them"));
   }
   for (InnerArchiveKind kind : {InnerArchiveKind::kE0E0Certs, InnerArchiveKind::kE0E1Certs,
                                 InnerArchiveKind::kE0E2Certs, InnerArchiveKind::kKeys}) {
@@ -193,8 +243,8 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     const Slot slot = kind == InnerArchiveKind::kE0E0Certs   ? Slot::kE0E0
                       : kind == InnerArchiveKind::kE0E1Certs ? Slot::kE0E1
                                                              : Slot::kE0E2;
-    auto entries = SevenZipReader(remaining).read(archive.bytes, archive.name);
-    if (!entries) return entries.error();
+    auto entries = SevenZipReader(remaining).read(archive.bytes, archive.name, {}, spent);
+    if (!entries) return in_bundle(entries.error());
     bundle.archives.push_back(InnerArchiveInfo{kind, archive.name, archive.parsed.reel_id,
                                                archive.parsed.batch_id, entries->size()});
     for (auto& entry : *entries) {
@@ -219,8 +269,11 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
       return make_error(ErrorCode::kPasswordRequired,
                         archive.name +
                             " is encrypted: the transport key from the reel's letter is needed");
-    auto entries = SevenZipReader(remaining).read(archive.bytes, archive.name, transport_key);
-    if (!entries) return entries.error();
+    auto entries =
+        SevenZipReader(remaining).read(archive.bytes, archive.name, transport_key, spent);
+    if (!entries) return in_bundle(entries.error());
+    for (const auto& entry : *entries)
+      if (auto e = charge(entry.data.size(), entry.name)) return *e;
     bundle.archives.push_back(InnerArchiveInfo{InnerArchiveKind::kKeys, archive.name,
                                                archive.parsed.reel_id, archive.parsed.batch_id,
                                                entries->size()});
