@@ -208,8 +208,12 @@ public:
                    static_cast<double>(total));
         };
       }
+      // The key is wiped however open() ends, an exception (out of memory) included.
+      struct KeyWiper {
+        BundleSession& session;
+        ~KeyWiper() { session.wipe_key(); }
+      } wiper{*this};
       auto result = BundleReader().open(files, ByteView(key_.data(), key_.size()), fn);
-      wipe_key();
       release_inputs();
       if (!result) return error_value(result.error());
       bundle_ = std::make_unique<Bundle>(std::move(result).value());

@@ -41,28 +41,33 @@ function addAnchors(target, anchors) {
 const handlers = {
   // --- coordinator ---------------------------------------------------------------------------
   async open(msg) {
-    const M = await loadModule();
-    if (session) { session.wipe(); session.delete(); session = null; }
-    session = new M.BundleSession(msg.useDefaults !== false);
-    const anchors = addAnchors(session, msg.anchors);
-    if (!anchors.ok) return anchors;
-    for (const input of msg.inputs) {
-      const r = session.addInput(input.name, new Uint8Array(input.bytes));
-      if (!r.ok) return r;
-    }
     const key = msg.key; // Uint8Array, a structured-clone copy owned by this worker
-    const k = session.setKey(key);
-    key.fill(0);
-    if (!k.ok) return k;
-    let last = 0;
-    const result = session.open((phase, done, total) => {
-      const now = Date.now();
-      if (done === total || now - last > 50) {
-        last = now;
-        self.postMessage({ type: 'progress', phase, done, total });
+    try {
+      const M = await loadModule();
+      if (session) { session.wipe(); session.delete(); session = null; }
+      session = new M.BundleSession(msg.useDefaults !== false);
+      const anchors = addAnchors(session, msg.anchors);
+      if (!anchors.ok) return anchors;
+      for (const input of msg.inputs) {
+        const r = session.addInput(input.name, new Uint8Array(input.bytes));
+        if (!r.ok) return r;
       }
-    });
-    return result;
+      const k = session.setKey(key);
+      key.fill(0);
+      if (!k.ok) return k;
+      let last = 0;
+      return session.open((phase, done, total) => {
+        const now = Date.now();
+        if (done === total || now - last > 50) {
+          last = now;
+          self.postMessage({ type: 'progress', phase, done, total });
+        }
+      });
+    } finally {
+      // Every path (early returns, exceptions): this worker's copy of the key is wiped. The
+      // core wipes its own copy when open() ends, however it ends.
+      if (key instanceof Uint8Array) key.fill(0);
+    }
   },
   async slice(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');

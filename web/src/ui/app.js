@@ -2,7 +2,7 @@
 'use strict';
 
 (function (global) {
-  const { $, h, formatBytes, num, describeError, ChipGrid, ChipDetail } = global.RC;
+  const { $, h, formatBytes, num, describeError, plainKind, plainSeverity, ChipGrid, ChipDetail } = global.RC;
   const engine = new global.ReelcheckEngine.Engine();
 
   const state = {
@@ -16,13 +16,37 @@
     urls: [],
   };
 
-  const grid = new ChipGrid($('chip-grid'), $('grid-viewport'), $('grid-spacer'), (chip) => detail.show(chip));
+  // The active row's reasons in full under the table (the Reason column shows two lines).
+  const showRowReason = (chip) => {
+    const reasons = chip && chip.reasons && chip.reasons.length ? chip.reasons.map((r) => r.message).join('; ') : '';
+    $('row-reason').textContent = reasons ? 'Chip ' + chip.chip_id + ': ' + reasons : '';
+  };
+  const grid = new ChipGrid($('chip-grid'), $('grid-viewport'), $('grid-spacer'), (chip) => detail.show(chip), showRowReason);
   const detail = new ChipDetail(engine);
 
   // ---- time ------------------------------------------------------------------------------------
+  // Certificates are judged at the moment Verify is pressed, unless the user typed a time: a tab
+  // left open for days must not check against the moment it was loaded. The field shows the
+  // current time (refreshed at Verify) until the user types; "Now" goes back to following it.
   const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  $('time-input').value = nowIso();
-  $('time-now').addEventListener('click', () => { $('time-input').value = nowIso(); $('time-input').removeAttribute('aria-invalid'); });
+  let timeTyped = false;
+  function followClock() {
+    timeTyped = false;
+    $('time-input').value = nowIso();
+    $('time-input').removeAttribute('aria-invalid');
+  }
+  followClock();
+  $('time-input').addEventListener('input', () => { timeTyped = $('time-input').value.trim() !== ''; });
+  $('time-now').addEventListener('click', followClock);
+
+  // ---- key visibility ----------------------------------------------------------------------------
+  // Show/hide only switches the field's type: the key stays in this one field.
+  function showKey(visible) {
+    $('key-input').type = visible ? 'text' : 'password';
+    $('key-toggle').setAttribute('aria-pressed', visible ? 'true' : 'false');
+    $('key-toggle').textContent = visible ? 'Hide key' : 'Show key';
+  }
+  $('key-toggle').addEventListener('click', () => showKey($('key-input').type === 'password'));
 
   // ---- inputs ----------------------------------------------------------------------------------
   function renderFileList() {
@@ -79,6 +103,8 @@
     $('error-title').textContent = d.title;
     $('error-text').textContent = d.text;
     $('error-detail').textContent = d.detail;
+    $('error-detail').hidden = !d.detail;
+    $('error-box').dataset.code = code || '';
     $('error-box').hidden = false;
     $('idle-note').hidden = true;
   }
@@ -125,6 +151,8 @@
     detail.clear();
     $('search-input').value = '';
     $('search-status').textContent = '';
+    $('row-reason').textContent = '';
+    $('trust-hint').hidden = true;
     $('findings-body').replaceChildren();
     $('archive-list').replaceChildren();
   }
@@ -132,6 +160,7 @@
   // ---- run -------------------------------------------------------------------------------------
   function setBusy(busy) {
     state.busy = busy;
+    $('cancel-button').hidden = !busy;
     $('verify-button').disabled = busy;
     $('verify-button').textContent = busy ? 'Verifying…' : 'Verify bundle';
     $('status-panel').setAttribute('aria-busy', busy ? 'true' : 'false');
@@ -140,6 +169,8 @@
   $('verify-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     if (state.busy) return;
+    const run = ++runSeq;
+    $('cancel-note').textContent = '';
     hideError();
     hideResults();
     if (!state.files.length) { showError('no_files'); $('file-input').focus(); return; }
@@ -152,6 +183,11 @@
     $('progress-box').hidden = false;
     $('pool-note').textContent = 'Using ' + engine.verifierCount + ' verifier worker' + (engine.verifierCount === 1 ? '' : 's') + ' and one coordinator, all in this tab.';
     const started = performance.now();
+    if (!timeTyped) $('time-input').value = nowIso();
+    // The key leaves the field now: the run holds the only copy (wiped when it ends), and the
+    // field stays empty whether the run succeeds or fails.
+    $('key-input').value = '';
+    showKey(false);
     let key = null;
     try {
       const checkTime = await engine.checkTime($('time-input').value.trim());
@@ -168,15 +204,33 @@
       renderReport();
       showTimings(handedOver - started, performance.now() - reported);
     } catch (err) {
-      if (err.code === 'cancelled') return;
+      if (err.code === 'cancelled' || run !== runSeq) return; // Cancel or Clear already reset the page
       if (err.code === 'bad_check_time') { $('time-input').setAttribute('aria-invalid', 'true'); }
       $('progress-box').hidden = true;
       showError(err.code || 'internal', err.message);
       await engine.clear();
     } finally {
       if (key) key.fill(0);
-      setBusy(false);
+      if (run === runSeq) setBusy(false);
     }
+  });
+
+  // ---- cancel ------------------------------------------------------------------------------------
+  // Stops the run: the workers are ended (their memory, with the bundle and the key copy, goes
+  // with them) and the form is back as it was, files, anchors and check time kept. The key was
+  // taken out of the field at Verify, so it has to be entered again.
+  let runSeq = 0;
+  $('cancel-button').addEventListener('click', () => {
+    if (!state.busy) return;
+    runSeq++;
+    engine.clear().catch(() => { /* the workers are ended either way */ });
+    hideResults();
+    resetProgress();
+    $('progress-box').hidden = true;
+    $('idle-note').hidden = false;
+    setBusy(false);
+    $('cancel-note').textContent = 'Verification cancelled. The files and settings are kept; enter the transport key again to verify.';
+    $('key-input').focus();
   });
 
   // ---- timings -----------------------------------------------------------------------------------
@@ -215,7 +269,10 @@
     const r = state.report;
     const c = r.counts;
     const ok = r.verdict === 'ok';
-    const errors = (r.findings || []).filter((f) => f.severity === 'error').length;
+    // Findings that say what happened in one sentence are shown as such (two copies of one reel
+    // chosen together); the others are counted.
+    const told = (r.findings || []).filter((f) => f.code === 'duplicate_bundle');
+    const errors = (r.findings || []).filter((f) => f.severity === 'error' && f.code !== 'duplicate_bundle').length;
     $('verdict').className = 'verdict ' + (ok ? 'ok' : 'failed');
     $('verdict-mark').setAttribute('d', ok ? CHECK : CROSS);
     $('verdict-title').textContent = ok ? 'Bundle verified' : 'Bundle failed verification';
@@ -223,11 +280,13 @@
     if (ok) parts.push('All ' + num(c.ok) + ' chips have valid certificates and their secrets.');
     else {
       if (c.failed) parts.push(num(c.failed) + ' of ' + num(c.chips) + ' chips failed.');
-      if ((r.missing_archives || []).length) parts.push('Missing: ' + r.missing_archives.join(', ') + '.');
+      if ((r.missing_archives || []).length) parts.push('Missing: ' + r.missing_archives.map(archiveWords).join(', ') + '.');
       if (errors) parts.push(num(errors) + ' error finding' + (errors === 1 ? '' : 's') + '.');
     }
+    for (const f of told) parts.push(f.message.charAt(0).toUpperCase() + f.message.slice(1) + '.');
     if (c.extra) parts.push(num(c.extra) + ' extra certificate set' + (c.extra === 1 ? '' : 's') + ' without secrets (informational).');
     $('verdict-sub').textContent = parts.join(' ');
+    showTrustHint(r);
     $('s-reel').textContent = r.reel_id || '—';
     $('s-batch').textContent = r.batch_id || '—';
     $('s-time').textContent = r.check_time;
@@ -268,6 +327,37 @@
     $('verdict').focus && $('verdict').setAttribute('tabindex', '-1');
   }
 
+  function archiveWords(kind) {
+    return kind === 'keys' ? 'the keys archive (…_keys.7z)' : 'the ' + kind.replace('_Certs', '') + ' certificates archive (…_' + kind + '.7z)';
+  }
+
+  // Every certificate fails only because its issuer is not trusted, and the issuers are the same
+  // few CAs (a reel has one ECC and one RSA CA): almost always a test PKI whose CAs were not
+  // added. The same rule as the CLI's hint (native/summary.cpp).
+  function untrustedIssuers(r) {
+    const issuers = new Set();
+    let certs = 0;
+    const all = [];
+    for (const chip of r.chips || []) for (const s of ['E0E0', 'E0E1', 'E0E2']) if (chip.certificates && chip.certificates[s]) all.push(chip.certificates[s]);
+    for (const cert of r.unassigned_certificates || []) all.push(cert);
+    for (const cert of all) {
+      certs++;
+      if (!(cert.problems || []).some((p) => p.code === 'issuer_untrusted')) return null;
+      issuers.add(cert.issuer);
+      if (issuers.size > 2) return null;
+    }
+    return certs && r.counts.certificates_ok === 0 ? Array.from(issuers) : null;
+  }
+  function showTrustHint(r) {
+    const issuers = untrustedIssuers(r);
+    $('trust-hint').hidden = !issuers;
+    if (issuers) $('trust-hint-issuers').textContent = issuers.map((i) => '“' + i + '”').join(' and ');
+  }
+  $('trust-hint-open').addEventListener('click', () => {
+    $('anchors-details').open = true;
+    $('anchor-input').focus();
+  });
+
   function renderFindings(findings) {
     const LIMIT = 1000;
     const shown = findings.slice(0, LIMIT);
@@ -275,8 +365,8 @@
       ? num(findings.length) + ' finding' + (findings.length === 1 ? '' : 's') + (findings.length > LIMIT ? ' (first ' + num(LIMIT) + ' shown; all are in the JSON report)' : '') + '.'
       : 'No findings: the bundle\'s structure and key files are clean.';
     $('findings-body').replaceChildren(...shown.map((f) => h('tr', { 'data-code': f.code },
-      h('td', null, h('span', { class: 'pill ' + f.severity, text: f.severity })),
-      h('td', { class: 'code', text: f.code }),
+      h('td', null, h('span', { class: 'pill ' + f.severity, text: plainSeverity(f.severity) })),
+      h('td', { class: 'kind', text: plainKind(f.code) }),
       h('td', { class: 'where', text: f.file ? f.file + (f.line ? ':' + f.line : '') : '—' }),
       h('td', { class: 'chip', text: f.chip_id || '' }),
       h('td', { text: f.message }))));
@@ -323,16 +413,23 @@
         state.filter = 'all';
         document.querySelector('#status-filter input[value="all"]').checked = true;
       }
-      $('search-status').textContent = (viaUid ? 'UID → chip ID ' + chipId : 'Chip ' + chipId) + ' (' + chip.status + ')';
+      const words = { ok: 'OK', failed: 'failed', extra: 'extra: certificates, no secrets' }[chip.status] || chip.status;
+      $('search-status').textContent = (viaUid ? 'UID → chip ID ' + chipId : 'Chip ' + chipId) + ' (' + words + ')';
       applyFilter();
       if (openIt) { grid.open(0); }
     } else {
       searchExact = null;
       searchText = raw.replace(/0x/gi, '').replace(/[\s:,-]/g, '').toUpperCase();
       const rows = applyFilter();
-      $('search-status').textContent = /^[0-9A-F]*$/.test(searchText)
-        ? num(rows.length) + ' chip' + (rows.length === 1 ? '' : 's') + ' contain ' + searchText + '. Enter a full 20-digit chip ID or 54-digit UID to open one.'
-        : 'Not a chip ID or UID: use hexadecimal digits.';
+      const hex = /^[0-9A-F]*$/.test(searchText);
+      if (hex && !openIt) {
+        $('search-status').textContent = num(rows.length) + ' chip' + (rows.length === 1 ? '' : 's') + ' contain ' + searchText + '. Enter a full 20-digit chip ID or 54-digit UID to open one.';
+      } else if (hex) {
+        $('search-status').textContent = 'Not a chip ID or UID: ' + searchText.length + ' hex digit' + (searchText.length === 1 ? '' : 's') +
+          ', but a chip ID has 20 and a 27-byte UID 54. ' + num(rows.length) + ' chip' + (rows.length === 1 ? '' : 's') + ' contain ' + searchText + '.';
+      } else {
+        $('search-status').textContent = 'Not a chip ID or UID: use hexadecimal digits (0–9, A–F); spaces, colons and 0x are fine.';
+      }
     }
   }
   let searchTimer = 0;
@@ -375,11 +472,14 @@
     engine.clear().catch(() => { /* the workers are ended either way */ });
     $('verify-form').reset();
     $('key-input').value = '';
+    showKey(false);
+    runSeq++;
+    $('cancel-note').textContent = '';
     $('file-input').value = '';
     $('folder-input').value = '';
     $('include-secrets').checked = false;
     $('secrets-warning').hidden = true;
-    $('time-input').value = nowIso();
+    followClock();
     state.files = []; state.anchors = [];
     renderFileList(); renderAnchorList();
     for (const u of state.urls) URL.revokeObjectURL(u);

@@ -1,0 +1,88 @@
+// The check time is the moment Verify is pressed (unless the user typed one), and the transport
+// key does not outlive a run: the key field is emptied and the worker's copy is wiped on every
+// path, the early error returns included.
+import { test, expect } from '@playwright/test';
+import { entry, fx, keyOf, manifest, trustFile } from './helpers.mjs';
+
+// Chooses the files, key and test anchors like a user; the check time only when given.
+async function fillForm(page, name, { key, checkTime, anchors } = {}) {
+  await page.locator('#file-input').setInputFiles(entry(name).files.map(fx));
+  await page.locator('#key-input').fill(key ?? keyOf(name));
+  if (checkTime !== undefined) await page.locator('#time-input').fill(checkTime);
+  await page.locator('#anchors-details summary').click();
+  await page.locator('#anchor-input').setInputFiles(anchors ?? [trustFile()]);
+}
+
+test('the check time is the moment of Verify when the user typed none', async ({ page }) => {
+  // Loaded in 2023, before the test devices' certificates begin (2024): judged at load time,
+  // the clean bundle would fail as not yet valid.
+  await page.clock.setFixedTime(new Date('2023-03-01T08:00:00Z'));
+  await page.goto('index.html');
+  await expect(page.locator('#time-input')).toHaveValue('2023-03-01T08:00:00Z');
+  await fillForm(page, 'clean_7z');
+  // The tab stays open until the fixtures' check time; then Verify is pressed.
+  await page.clock.setFixedTime(new Date(manifest().check_time));
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
+  await expect(page.locator('#s-time')).toHaveText(manifest().check_time);
+  await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
+  await expect(page.locator('#time-input')).toHaveValue(manifest().check_time);
+});
+
+test('a check time the user typed is kept however long the tab stays open', async ({ page }) => {
+  await page.clock.setFixedTime(new Date('2026-01-10T00:00:00Z'));
+  await page.goto('index.html');
+  await fillForm(page, 'clean_7z', { checkTime: '2023-03-01T00:00:00Z' });
+  await page.clock.setFixedTime(new Date('2026-06-01T00:00:00Z'));
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
+  await expect(page.locator('#s-time')).toHaveText('2023-03-01T00:00:00Z');
+  await expect(page.locator('#verdict-title')).toHaveText('Bundle failed verification');
+  // "Now" goes back to following the clock.
+  await page.locator('#time-now').click();
+  await expect(page.locator('#time-input')).toHaveValue('2026-06-01T00:00:00Z');
+});
+
+// Reports, from inside the coordinator worker, whether its copy of the key is wiped once the
+// open request is answered (the hook runs after worker.js; on errors the page ends the worker
+// right after, so the answer goes out on the console before that).
+function reportKeyCopy() {
+  const original = handlers.open;
+  handlers.open = async (msg) => {
+    try {
+      return await original(msg);
+    } finally {
+      console.log('reelcheck-test key copy ' + JSON.stringify({
+        length: msg.key.length, zero: msg.key.every((b) => b === 0) }));
+    }
+  };
+}
+
+for (const [title, name, options, outcome] of [
+  ['after a verified bundle', 'clean_7z', {}, '#summary'],
+  ['after a wrong key', 'wrong_key', {}, '#error-box'],
+  ['after an early error (an unusable trust anchor file)', 'clean_7z', { anchors: 'bad' }, '#error-box'],
+]) {
+  test(`the key field is empty and the worker's key copy wiped ${title}`, async ({ page }) => {
+    const hook = `;(${reportKeyCopy.toString()})();`;
+    const reports = [];
+    page.on('console', (m) => { if (m.text().startsWith('reelcheck-test key copy ')) reports.push(JSON.parse(m.text().slice(24))); });
+    await page.route('**/worker-source.js', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
+      await route.fulfill({ response, body });
+    });
+    await page.goto('index.html');
+    const anchors = options.anchors === 'bad'
+      ? [{ name: 'not-a-ca.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from('not a certificate\n') }]
+      : undefined;
+    await fillForm(page, name, { checkTime: manifest().check_time, anchors });
+    await page.locator('#verify-button').click();
+    await expect(page.locator(outcome)).toBeVisible({ timeout: 100_000 });
+    await expect(page.locator('#key-input')).toHaveValue('');
+    await expect.poll(() => reports.length).toBe(1);
+    const copy = reports[0];
+    expect(copy.length).toBe(Buffer.byteLength(keyOf(name)));
+    expect(copy.zero, "the worker's copy of the key is wiped").toBe(true);
+  });
+}
