@@ -100,9 +100,12 @@
     return result;
   }
 
+  // One verifier per core; the bound only keeps a many-core machine from holding dozens of
+  // 32 MiB WebAssembly heaps in one tab.
+  const MAX_VERIFIERS = 16;
   function poolSize() {
     const n = Number(global.navigator && global.navigator.hardwareConcurrency) || 2;
-    return Math.max(1, Math.min(8, n));
+    return Math.max(1, Math.min(MAX_VERIFIERS, n));
   }
 
   class Engine {
@@ -298,5 +301,5 @@
     }
   }
 
-  global.ReelcheckEngine = { Engine, engineError, poolSize, PHASES };
+  global.ReelcheckEngine = { Engine, engineError, poolSize, PHASES, MAX_VERIFIERS };
 })(typeof window !== 'undefined' ? window : self);
