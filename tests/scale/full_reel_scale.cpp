@@ -2,6 +2,10 @@
 // planted failures) through the CLI with all cores. Every chip's verdict must match.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <fstream>
+#include <sstream>
+
 #include "cli_runner.hpp"
 #include "fixture_manifest.hpp"
 
@@ -66,4 +70,63 @@ TEST(FullReel, ReportIsIdenticalWhateverTheThreadCount) {
   }
   EXPECT_GT(outputs[0].size(), 1000000u);
   EXPECT_EQ(outputs[0], outputs[1]);
+}
+
+// A provisioning station asks for every chip of the reel, one line each (chip IDs and 27-byte
+// UIDs alternating), through one `lookup --chips`: the reel is verified once and every answer
+// is the right chip with its status and secrets. (The cost compared with one `verify` is
+// measured by bench/lookup.sh, not asserted here.)
+TEST(FullReel, EveryChipAnsweredFromOneVerification) {
+  if (!manifest().at("bundles").contains("big")) GTEST_SKIP() << "quick fixtures: no full reel";
+  const auto& entry = bundle_entry("big");
+  const auto& expected = entry.at("expected").at("chips");
+  TempDir tmp("reelcheck-scale");
+  std::ifstream secrets_csv(fixtures_dir() / entry.at("secrets_file").get<std::string>());
+  std::vector<std::array<std::string, 3>> rows; // chip, PBS, authorization reference
+  std::string line;
+  std::getline(secrets_csv, line); // header
+  while (std::getline(secrets_csv, line)) {
+    std::array<std::string, 3> row;
+    std::stringstream ss(line);
+    for (auto& field : row)
+      std::getline(ss, field, ',');
+    rows.push_back(row);
+  }
+  ASSERT_EQ(rows.size(), 4100u);
+  std::string queries;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    queries += (i % 2 == 0 ? rows[i][0]
+                           : "CD163382010012000500"
+                             "0A" +
+                                 rows[i][0] + "8B1E53A0F10B") +
+               "\n";
+  write_file(tmp / "chips.txt", queries);
+  const auto answers_path = tmp / "answers.jsonl";
+  const CliRun run = run_cli(
+      "lookup " + shell_quote((fixtures_dir() / entry.at("files")[0].get<std::string>()).string()) +
+      " --key-file " +
+      shell_quote((fixtures_dir() / entry.at("key_file").get<std::string>()).string()) +
+      " --trust " + shell_quote((fixtures_dir() / "pki/trust.pem").string()) +
+      " --no-default-trust --at 2026-06-01T00:00:00Z --include-secrets --chips " +
+      shell_quote((tmp / "chips.txt").string()) + " --json " + shell_quote(answers_path.string()));
+  EXPECT_EQ(run.exit_code, 1) << run.err; // some chips of the reel are planted failures
+  std::ifstream answers(answers_path);
+  std::size_t n = 0, failed = 0;
+  for (; std::getline(answers, line); ++n) {
+    ASSERT_LT(n, rows.size());
+    const auto a = nlohmann::json::parse(line);
+    const std::string& id = rows[n][0];
+    ASSERT_EQ(a.at("answer"), "found") << line;
+    EXPECT_EQ(a.at("chip_id"), id);
+    const auto& chip = a.at("chip");
+    EXPECT_EQ(chip.at("status"), expected.at(id).at("status")) << id;
+    if (chip.at("status") == "failed") {
+      ++failed;
+      continue;
+    }
+    EXPECT_EQ(chip.at("pbs").at("value"), rows[n][1]) << id;
+    EXPECT_EQ(chip.at("auth").at("value"), rows[n][2]) << id;
+  }
+  EXPECT_EQ(n, rows.size()) << "one answer per line asked";
+  EXPECT_EQ(failed, entry.at("expected").at("counts").at("failed").get<std::size_t>());
 }
