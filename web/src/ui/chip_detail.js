@@ -27,7 +27,7 @@
     const good = cert.parsed && (!cert.problems || !cert.problems.length);
     head.append(h('span', { class: 'pill ' + (good ? 'ok' : 'failed'), text: good ? 'valid' : 'invalid' }));
     const problems = (cert.problems || []).length
-      ? h('ul', { class: 'reasons' }, cert.problems.map((p) => h('li', null, p.message, ' ', h('code', { text: '(' + p.code + ')' }))))
+      ? h('ul', { class: 'reasons' }, cert.problems.map((p) => h('li', { 'data-code': p.code }, p.message)))
       : null;
     return h('section', { class: 'slot', 'data-slot': slot, 'aria-label': slot },
       head, problems,
@@ -98,7 +98,7 @@
       this.empty.hidden = true;
       this.heading.textContent = 'Chip ' + chip.chip_id;
       const reasons = (chip.reasons || []).length
-        ? h('ul', { class: 'reasons', 'aria-label': 'Reasons' }, chip.reasons.map((r) => h('li', null, r.message, ' ', h('code', { text: '(' + r.code + ')' }))))
+        ? h('ul', { class: 'reasons', 'aria-label': 'Reasons' }, chip.reasons.map((r) => h('li', { 'data-code': r.code }, r.message)))
         : null;
       this.body.replaceChildren(...[
         h('p', null, h('span', { class: 'pill ' + chip.status, 'data-testid': 'detail-status', text: STATUS[chip.status] || chip.status })),

@@ -17,11 +17,13 @@
   }
 
   class ChipGrid {
-    constructor(grid, viewport, spacer, onOpen) {
+    // onActive(chip | null): the active row changed (the page shows its full reasons).
+    constructor(grid, viewport, spacer, onOpen, onActive) {
       this.grid = grid;
       this.viewport = viewport;
       this.spacer = spacer;
       this.onOpen = onOpen;
+      this.onActive = onActive || (() => {});
       this.rows = [];       // chips shown (after filter)
       this.active = -1;     // index into rows
       this.selectedId = null;
@@ -51,6 +53,7 @@
       this.empty.remove();
       if (!rows.length) this.viewport.append(this.empty);
       this.render();
+      this.onActive(this.active >= 0 ? rows[this.active] : null);
     }
 
     schedule() {
@@ -61,7 +64,9 @@
     rowElement(i) {
       const c = this.rows[i];
       const certs = c.certificates || {};
-      const reason = c.reasons && c.reasons.length ? c.reasons[0].message : '';
+      // Every reason in the cell (two lines show; the rest is in the tooltip, the line under the
+      // table and the detail panel), so a screen reader reads them all.
+      const reason = (c.reasons || []).map((r) => r.message).join('; ');
       const secrets = c.pbs && c.pbs.present && c.auth && c.auth.present ? 'both' : (c.pbs && c.pbs.present) || (c.auth && c.auth.present) ? 'partial' : 'none';
       const el = h('div', {
         class: 'grid-row', role: 'row', id: 'chip-row-' + c.chip_id, 'data-index': i, 'data-chip-id': c.chip_id,
@@ -74,7 +79,7 @@
       h('span', { role: 'gridcell' }, slotMark(certs.E0E1)),
       h('span', { role: 'gridcell' }, slotMark(certs.E0E2)),
       h('span', { role: 'gridcell', text: secrets === 'both' ? 'PBS+Auth' : secrets === 'partial' ? 'partial' : '—' }),
-      h('span', { role: 'gridcell', class: 'reason', title: reason, text: reason + (c.reasons && c.reasons.length > 1 ? ' (+' + (c.reasons.length - 1) + ')' : '') }));
+      h('span', { role: 'gridcell', class: 'reason', title: reason || null, text: reason }));
       el.style.top = i * ROW_H + 'px';
       if (i === this.active) el.classList.add('active');
       if (c.chip_id === this.selectedId) el.classList.add('selected');
@@ -130,6 +135,7 @@
       this.refreshRow(prev);
       this.refreshRow(i);
       this.render();
+      if (prev !== i) this.onActive(this.rows[i]);
     }
 
     select(chipId) {

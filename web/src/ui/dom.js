@@ -58,11 +58,49 @@
     internal: ['Reelcheck stopped unexpectedly', 'An internal error stopped the check. Nothing was sent anywhere. Reload the page and try again; if it persists, report the detail below.'],
   };
 
+  // The detail is the core's own message (already in words); the code stays out of sight (the
+  // page keeps it as data-code for tools and tests).
   function describeError(code, message) {
     const [title, text] = ERRORS[code] || ['Verification stopped', 'The bundle could not be verified.'];
-    return { title, text, detail: message ? code + ': ' + message : code };
+    return { title, text, detail: message || '' };
   }
 
+  // Plain words for the report's problem and finding codes. The codes stay in the JSON and CSV
+  // exports (docs/report.md); people read these.
+  const KINDS = {
+    unparsable: 'Unreadable certificate',
+    signature_invalid: 'Signature does not verify',
+    issuer_untrusted: 'Issuer not trusted',
+    expired: 'Expired',
+    not_yet_valid: 'Not yet valid',
+    wrong_key_type: 'Wrong key type for the slot',
+    wrong_key_usage: 'Key not allowed for signatures',
+    wrong_ca_family: 'Wrong CA for the slot',
+    is_ca: 'Device certificate marked as a CA',
+    name_mismatch: 'File name does not match',
+    shared_public_key: 'Public key shared with another chip',
+    duplicate_certificate: 'Two certificates for one slot',
+    missing_certificate: 'Certificate missing',
+    missing_secret: 'Secret missing',
+    bad_key_line: 'Unreadable key-file line',
+    duplicate_chip: 'Chip listed twice in a key file',
+    verdict_missing: 'Certificate not verified',
+    verdict_unexpected: 'Unexpected verification answer',
+    missing_archive: 'Archive missing',
+    duplicate_archive: 'Second archive of one kind',
+    duplicate_bundle: 'Two copies of one reel',
+    duplicate_input: 'File chosen twice',
+    stray_archive: 'Archive without its reel',
+    reel_mismatch: 'Archive of another reel',
+    missing_key_file: 'Key file missing',
+    unexpected_file: 'Unexpected file',
+    header_line: 'Header line',
+    ignored_input: 'Not part of a bundle',
+  };
+  const plainKind = (code) => KINDS[code] || (code ? code.charAt(0).toUpperCase() + code.slice(1).replace(/_/g, ' ') : '');
+  const SEVERITIES = { error: 'Error', warning: 'Warning', info: 'Note' };
+  const plainSeverity = (s) => SEVERITIES[s] || s;
+
   global.RC = global.RC || {};
-  Object.assign(global.RC, { $, h, formatBytes, num, describeError });
+  Object.assign(global.RC, { $, h, formatBytes, num, describeError, plainKind, plainSeverity });
 })(window);

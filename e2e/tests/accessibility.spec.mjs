@@ -1,0 +1,155 @@
+// The page for everyone: axe-core finds no serious or critical violation in any state, the whole
+// flow works with the keyboard alone, and the focused control always shows its ring.
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import fs from 'node:fs';
+import { entry, fx, keyOf, manifest, trustFile, verify } from './helpers.mjs';
+
+// Serious and critical violations of WCAG 2.1 A/AA (and axe's best practices), with enough
+// detail in the failure message to find the element.
+async function seriousViolations(page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('axe: no serious or critical violations on the start view, the result view and an error', async ({ page }) => {
+  await page.goto('index.html');
+  expect(await seriousViolations(page), 'start view').toEqual([]);
+
+  // A result with failed chips: summary, table, findings, export, and a chip's detail open.
+  await verify(page, 'mixed');
+  await page.locator('.grid-row').first().click();
+  await expect(page.locator('#detail-heading')).toHaveText(/^Chip /);
+  expect(await seriousViolations(page), 'result view with detail').toEqual([]);
+
+  // During a run (the progress bars and Cancel): the big reel leaves time to look; then Cancel.
+  await page.locator('#clear-button').click();
+  await page.locator('#file-input').setInputFiles(entry('big').files.map(fx));
+  await page.locator('#key-input').fill(keyOf('big'));
+  await page.locator('#time-input').fill(manifest().check_time);
+  await page.locator('#anchor-input').setInputFiles([trustFile()]);
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#ph-verifying-text')).toContainText(' of ', { timeout: 60_000 });
+  expect(await seriousViolations(page), 'during a run').toEqual([]);
+  await page.locator('#cancel-button').click();
+  await expect(page.locator('#cancel-note')).toContainText('cancelled');
+  expect(await seriousViolations(page), 'after Cancel').toEqual([]);
+
+  // An error.
+  await page.locator('#clear-button').click();
+  await verify(page, 'wrong_key', { key: 'not the key', waitFor: 'error' });
+  expect(await seriousViolations(page), 'error shown').toEqual([]);
+});
+
+// Presses Tab until `selector` has the focus (at most `max` times); fails otherwise.
+async function tabTo(page, selector, { max = 60, back = false } = {}) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`${selector} not reached with ${back ? 'Shift+' : ''}Tab`);
+}
+
+// The outline of an element as drawn now.
+const outlineOf = (page, selector) => page.locator(selector).evaluate((el) => {
+  const s = getComputedStyle(el);
+  return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+});
+const ringed = (o) => o.style !== 'none' && o.width >= 2;
+
+// Chooses files through the focused file input, as Space on it opens the browser's chooser.
+async function chooseWithKeyboard(page, files) {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  await chooser.setFiles(files);
+}
+
+test('focus is visible on the focused control, the file buttons included', async ({ page }) => {
+  await page.goto('index.html');
+  // Each hidden file input's own label gets the ring, and only that one.
+  const pairs = [['#file-input', 'label[for="file-input"]', 'label[for="folder-input"]'],
+    ['#folder-input', 'label[for="folder-input"]', 'label[for="file-input"]']];
+  for (const [input, own, other] of pairs) {
+    await tabTo(page, input);
+    expect(ringed(await outlineOf(page, own)), `${own} ringed when ${input} has the focus`).toBe(true);
+    expect(ringed(await outlineOf(page, other)), `${other} not ringed when ${input} has the focus`).toBe(false);
+  }
+  // The anchors' button, not the list after it.
+  await tabTo(page, '#anchors-details summary');
+  await page.keyboard.press('Enter');
+  await tabTo(page, '#anchor-input');
+  expect(ringed(await outlineOf(page, 'label[for="anchor-input"]'))).toBe(true);
+  expect(ringed(await outlineOf(page, '#anchor-list'))).toBe(false);
+  // Every other control reached by Tab in the form draws its own ring.
+  for (const selector of ['#key-input', '#key-toggle', '#time-input', '#time-now', '#anchors-only', '#verify-button', '#clear-button']) {
+    await tabTo(page, selector);
+    expect(ringed(await outlineOf(page, selector)), selector).toBe(true);
+  }
+});
+
+test('the whole flow with the keyboard alone: files, key, anchors, Verify, table, detail, export', async ({ page }) => {
+  const name = 'mixed';
+  const e = entry(name);
+  await page.goto('index.html');
+
+  await tabTo(page, '#file-input');
+  await chooseWithKeyboard(page, e.files.map(fx));
+  await expect(page.locator('#file-list li')).toHaveCount(e.files.length);
+
+  await tabTo(page, '#key-input');
+  await page.keyboard.type(keyOf(name).trim());
+  // Show the key to check it, then hide it again.
+  await tabTo(page, '#key-toggle');
+  await page.keyboard.press('Space');
+  await expect(page.locator('#key-toggle')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('#key-input')).toHaveAttribute('type', 'text');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#key-input')).toHaveAttribute('type', 'password');
+
+  await tabTo(page, '#time-input');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(manifest().check_time);
+
+  await tabTo(page, '#anchors-details summary');
+  await page.keyboard.press('Enter');
+  await tabTo(page, '#anchor-input');
+  await chooseWithKeyboard(page, [trustFile()]);
+  await expect(page.locator('#anchor-list li')).toHaveCount(1);
+
+  await tabTo(page, '#verify-button');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
+  await expect(page.locator('#verdict-title')).toHaveText('Bundle failed verification');
+
+  // The table: the failed chips are listed first; arrows move, Enter opens.
+  const failed = Object.entries(e.expected.chips).filter(([, c]) => c.status === 'failed').map(([id]) => id).sort();
+  await tabTo(page, '#chip-grid');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  const active = await page.locator('#chip-grid').getAttribute('aria-activedescendant');
+  const activeId = await page.locator('#' + active).getAttribute('data-chip-id');
+  expect(failed).toContain(activeId);
+  // The active row's reasons in full under the table.
+  await expect(page.locator('#row-reason')).toContainText('Chip ' + activeId + ': ');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#detail-heading')).toHaveText('Chip ' + activeId);
+  await expect(page.locator('[data-testid="detail-status"]')).toHaveText('Failed');
+
+  // Lookup by a pasted UID, from the keyboard.
+  await tabTo(page, '#search-input', { back: true });
+  const target = failed[0];
+  await page.keyboard.type('0x1F2E3D4C5B6A79880A0B0C' + target + 'DEADBEEF0102');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#detail-heading')).toHaveText('Chip ' + target);
+
+  // Export.
+  await tabTo(page, '#export-json');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  const json = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  expect(json.reel_id).toBe(e.reel_id);
+  expect(json.counts.failed).toBe(e.expected.counts.failed);
+});
