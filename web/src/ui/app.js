@@ -283,7 +283,7 @@
       if ((r.missing_archives || []).length) parts.push('Missing: ' + r.missing_archives.map(archiveWords).join(', ') + '.');
       if (errors) parts.push(num(errors) + ' error finding' + (errors === 1 ? '' : 's') + '.');
     }
-    for (const f of told) parts.push(f.message.charAt(0).toUpperCase() + f.message.slice(1) + '.');
+    for (const f of told) parts.push(f.message + '.'); // it starts with a file name: kept as is
     if (c.extra) parts.push(num(c.extra) + ' extra certificate set' + (c.extra === 1 ? '' : 's') + ' without secrets (informational).');
     $('verdict-sub').textContent = parts.join(' ');
     showTrustHint(r);
