@@ -21,7 +21,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 REL="${BENCH_RELEASE_DIR:-build/release}"
-cmake -S . -B "$REL" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --preset release -B "$REL" >/dev/null
 cmake --build "$REL" -j "$(nproc)" --target reelcheck $(grep -q p384_bench "$REL/build.ninja" && echo p384_bench) reelcheck_bench >/dev/null
 
 export BUILD="${BUILD:-$ROOT/build/wasm}"
