@@ -177,3 +177,24 @@ TEST(KeySourceWipes, KeyEnvVariableIsOverwrittenInPlaceAndRemoved) {
   for (std::size_t i = 0; i < kKey.size(); ++i)
     EXPECT_EQ(stored[i], '\0') << "byte " << i << " of the environment's copy was not wiped";
 }
+
+TEST(KeySourceErrors, EachBadKeyFileSaysWhatIsWrong) {
+  TempDir tmp;
+  auto message = [](const std::string& path) {
+    auto source = cli::KeySource::from_file(path);
+    return source.ok() ? std::string("accepted") : source.error().message;
+  };
+  EXPECT_NE(message((tmp / "absent.key").string()).find("cannot read key file"), std::string::npos);
+  write_file(tmp / "empty.key", "# only a comment\n\n");
+  EXPECT_NE(message((tmp / "empty.key").string()).find("holds no key"), std::string::npos);
+  write_file(tmp / "batch.key", "R2400017 " + kKey + "\nR2400018\n");
+  EXPECT_NE(message((tmp / "batch.key").string())
+                .find("with several lines, each must be '<reel ID> <key>'"),
+            std::string::npos);
+  write_file(tmp / "huge.key", std::string((1 << 20) + 1, 'k'));
+  EXPECT_NE(message((tmp / "huge.key").string()).find("is larger than 1 MiB"), std::string::npos);
+  unsetenv("RC_SURELY_UNSET_KEY_VARIABLE");
+  auto unset = cli::KeySource::from_env("RC_SURELY_UNSET_KEY_VARIABLE");
+  ASSERT_FALSE(unset.ok());
+  EXPECT_NE(unset.error().message.find("is not set"), std::string::npos);
+}
