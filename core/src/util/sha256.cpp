@@ -6,6 +6,7 @@
 #include <cstring>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define REELCHECK_SHA_NI 1
 #endif
@@ -27,16 +28,15 @@ constexpr std::uint32_t kRoundConstants[64] = {
 
 // FIPS 180-4 compression of whole 64-byte blocks with the SHA-NI instructions. The state is
 // kept as the instructions want it: (A,B,E,F) and (C,D,G,H).
-__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(std::uint32_t state[8],
-                                                                  const std::uint8_t* data,
-                                                                  std::size_t blocks) {
+__attribute__((target("sha,sse4.1,ssse3"))) void
+compress_sha_ni(std::uint32_t state[8], const std::uint8_t* data, std::size_t blocks) {
   const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
   __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));
   __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4));
-  dcba = _mm_shuffle_epi32(dcba, 0xB1);                 // CDAB
-  hgfe = _mm_shuffle_epi32(hgfe, 0x1B);                 // EFGH
-  __m128i abef = _mm_alignr_epi8(dcba, hgfe, 8);        // ABEF
-  __m128i cdgh = _mm_blend_epi16(hgfe, dcba, 0xF0);     // CDGH
+  dcba = _mm_shuffle_epi32(dcba, 0xB1);             // CDAB
+  hgfe = _mm_shuffle_epi32(hgfe, 0x1B);             // EFGH
+  __m128i abef = _mm_alignr_epi8(dcba, hgfe, 8);    // ABEF
+  __m128i cdgh = _mm_blend_epi16(hgfe, dcba, 0xF0); // CDGH
   for (; blocks > 0; --blocks, data += 64) {
     const __m128i abef_before = abef, cdgh_before = cdgh;
     __m128i w[4]; // the schedule, four words at a time (a ring of the last 16 words)
@@ -68,15 +68,24 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(std::uint32_t s
   _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), _mm_alignr_epi8(dchg, feba, 8));
 }
 
+// CPUID directly: clang 14's __builtin_cpu_supports does not know "sha".
 bool cpu_has_sha_ni() {
-  static const bool has = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
-                          __builtin_cpu_supports("ssse3");
+  static const bool has = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+    const bool ssse3 = (c >> 9) & 1u, sse41 = (c >> 19) & 1u;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    const bool sha = (b >> 29) & 1u;
+    return sha && ssse3 && sse41;
+  }();
   return has;
 }
 
 #else
 
-bool cpu_has_sha_ni() { return false; }
+bool cpu_has_sha_ni() {
+  return false;
+}
 
 #endif
 
@@ -127,11 +136,13 @@ struct Sha256::Impl {
     const std::uint64_t bits = total * 8;
     std::uint8_t tail[72] = {0x80};
     const std::size_t pad = (pending_len < 56 ? 56 : 120) - pending_len;
-    for (int i = 0; i < 8; ++i) tail[pad + i] = std::uint8_t(bits >> (56 - 8 * i));
+    for (int i = 0; i < 8; ++i)
+      tail[pad + i] = std::uint8_t(bits >> (56 - 8 * i));
     update_accelerated(tail, pad + 8);
     std::array<std::uint8_t, 32> digest{};
     for (int i = 0; i < 8; ++i)
-      for (int j = 0; j < 4; ++j) digest[4 * i + j] = std::uint8_t(state[i] >> (24 - 8 * j));
+      for (int j = 0; j < 4; ++j)
+        digest[4 * i + j] = std::uint8_t(state[i] >> (24 - 8 * j));
     mbedtls_platform_zeroize(tail, sizeof tail);
     return digest;
   }
@@ -141,7 +152,9 @@ struct Sha256::Impl {
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {}
 Sha256::~Sha256() = default;
 
-bool Sha256::hardware_accelerated() { return cpu_has_sha_ni(); }
+bool Sha256::hardware_accelerated() {
+  return cpu_has_sha_ni();
+}
 
 void Sha256::update(ByteView data) {
 #if defined(REELCHECK_SHA_NI)
