@@ -163,3 +163,76 @@ TEST(FixtureBundleNesting, AZipAroundTheDownloadedBundleStillVerifies_DeeperIsRe
   EXPECT_NE(refused.error().message.find("nested more than 2 levels"), std::string::npos)
       << refused.error().message;
 }
+
+namespace {
+
+// The fixture pipeline on several handed-over inputs at once (the page passes every chosen file
+// to one session).
+Result<Report> verify_inputs(std::span<const InputFile> inputs, const Bytes& key) {
+  auto bundle = BundleReader().open(inputs, view(key));
+  if (!bundle) return bundle.error();
+  const TrustStore trust = fixture_trust();
+  const ChainVerifier verifier(trust);
+  std::vector<CertificateVerdict> verdicts;
+  for (const auto& cert : bundle->certificates)
+    verdicts.push_back(verifier.verify(cert, fixture_check_time()));
+  return build_report(*bundle, std::move(verdicts), trust, {fixture_check_time(), false});
+}
+
+std::vector<const Finding*> findings_with(const Report& report, std::string_view code) {
+  std::vector<const Finding*> out;
+  for (const auto& f : report.findings)
+    if (f.code == code) out.push_back(&f);
+  return out;
+}
+
+} // namespace
+
+TEST(FixtureBundleCopies, TheSevenZipAndTheZipOfOneReelAreOneWarningAndVerifiedOnce) {
+  const FixtureInput seven = load_fixture("clean_7z");
+  const FixtureInput zip = load_fixture("clean_zip");
+  std::vector<InputFile> inputs = seven.inputs();
+  for (const auto& f : zip.inputs())
+    inputs.push_back(f);
+  auto report = verify_inputs(inputs, seven.key);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+
+  EXPECT_TRUE(findings_with(*report, "duplicate_archive").empty());
+  const auto copies = findings_with(*report, "duplicate_bundle");
+  ASSERT_EQ(copies.size(), 1u);
+  EXPECT_EQ(copies[0]->severity, Severity::kWarning);
+  EXPECT_EQ(copies[0]->file, "clean.zip");
+  EXPECT_EQ(copies[0]->message,
+            "clean.7z and clean.zip are two copies of one reel " +
+                bundle_entry("clean_7z").at("reel_id").get<std::string>() + " (batch " +
+                bundle_entry("clean_7z").at("batch_id").get<std::string>() +
+                "): the same 4 archives; verified once");
+  // The copies are harmless: the reel verifies as it does alone, each certificate once.
+  EXPECT_TRUE(report->all_ok());
+  EXPECT_EQ(report->counts.certificates,
+            bundle_entry("clean_7z").at("certificate_count").get<std::size_t>());
+  EXPECT_EQ(report->counts.ok, 20u);
+}
+
+TEST(FixtureBundleCopies, ADifferentArchiveUnderTheSameNameFailsTheReel) {
+  const FixtureInput seven = load_fixture("clean_7z");
+  const FixtureInput loose = load_fixture("clean_loose");
+  // The loose E0E0 archive, one byte longer: the same name, other contents.
+  std::size_t e0e0 = 0;
+  while (loose.names[e0e0].find("_E0E0_") == std::string::npos)
+    ++e0e0;
+  Bytes changed = loose.contents[e0e0];
+  changed.push_back(0);
+  std::vector<InputFile> inputs = seven.inputs();
+  inputs.push_back(InputFile{loose.names[e0e0], view(changed)});
+  auto report = verify_inputs(inputs, seven.key);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+
+  const auto copies = findings_with(*report, "duplicate_bundle");
+  ASSERT_EQ(copies.size(), 1u);
+  EXPECT_EQ(copies[0]->severity, Severity::kError);
+  EXPECT_NE(copies[0]->message.find("but their archives differ; only clean.7z's were verified"),
+            std::string::npos)
+      << copies[0]->message;
+  EXPECT_FALSE(report->all_ok());
+}

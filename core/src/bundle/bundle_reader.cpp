@@ -165,9 +165,11 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
   report(Phase::kReading, inputs.size(), inputs.size());
 
   std::sort(bundle.inputs.begin(), bundle.inputs.end());
-  // Stable: of two archives with one name, the one handed over first is kept.
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Of two archives with one name, the one from the input handed over first is kept (whether
+  // it was given loose or found inside an outer archive).
+  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.origin < b.second.origin;
+  });
   if (candidates.empty()) {
     return make_error(ErrorCode::kNotAnArchive,
                       "no Cloud ID archives (<reel>_<batch>_E0E0_Certs.7z ... _keys.7z) found in " +
