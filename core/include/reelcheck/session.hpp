@@ -54,6 +54,8 @@ public:
   // whose verdicts do not answer its certificates is refused (and nothing of it is kept).
   std::optional<Error> add_verdicts(std::size_t begin, std::vector<CertificateVerdict> verdicts);
   std::size_t verdict_count() const { return verdict_count_; }
+  // Forgets every verdict (a new round of verification over the same bundle).
+  void clear_verdicts();
 
   // The report. Fails closed: an error unless every certificate has exactly one verdict.
   Result<Report> report(const ReportOptions& options) const;

@@ -93,10 +93,14 @@ Result<Report> VerificationSession::report(const ReportOptions& options) const {
   return build_report(*bundle_, std::move(all), trust_, options);
 }
 
-void VerificationSession::wipe() {
-  bundle_.reset();
+void VerificationSession::clear_verdicts() {
   returned_.clear();
   verdict_count_ = 0;
+}
+
+void VerificationSession::wipe() {
+  bundle_.reset();
+  clear_verdicts();
 }
 
 } // namespace reelcheck
