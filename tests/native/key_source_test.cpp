@@ -76,6 +76,13 @@ void* operator new(std::size_t n) {
 void* operator new[](std::size_t n) {
   return operator new(n);
 }
+// Every plain variant is replaced, so that new and delete always pair up (sanitizers check).
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  return std::malloc(n != 0 ? n : 1);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return std::malloc(n != 0 ? n : 1);
+}
 void operator delete(void* p) noexcept {
   on_free(p);
   std::free(p);
@@ -87,6 +94,12 @@ void operator delete(void* p, std::size_t) noexcept {
   operator delete(p);
 }
 void operator delete[](void* p, std::size_t) noexcept {
+  operator delete(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  operator delete(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
   operator delete(p);
 }
 
