@@ -35,6 +35,10 @@
 #define MBEDTLS_ECP_WINDOW_SIZE 6 /* larger cached comb tables for G and the CA key (see pki/ecdsa_fixed_base.hpp) */
 #define MBEDTLS_ECP_NO_INTERNAL_RNG /* verification only: no secret scalars, no RNG needed */
 #define MBEDTLS_RSA_C
+/* Parse RSA keys up to 16,384 bits (default 8,192) so that an oversized trust anchor is
+ * refused by Reelcheck's own TrustLimits with a message that names the size, instead of
+ * failing to parse; anchors are limited to 4,096 bits before any key is used. */
+#define MBEDTLS_MPI_MAX_SIZE 2048
 #define MBEDTLS_PKCS1_V15
 #define MBEDTLS_PKCS1_V21
 #define MBEDTLS_X509_RSASSA_PSS_SUPPORT

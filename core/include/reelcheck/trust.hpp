@@ -23,16 +23,32 @@ struct TrustAnchor {
   std::string fingerprint_sha256;
 };
 
+// What a store may hold. A --trust file comes from outside: a huge RSA key or exponent would
+// make every signature check slow, and many same-named or deeply chained anchors multiply the
+// checks per certificate. Such files are refused when added, with a message naming the limit.
+struct TrustLimits {
+  std::size_t max_anchors = 32;         // in the whole store (Infineon's default has 4)
+  std::size_t max_anchors_per_name = 4; // sharing one subject name (renewed CAs)
+  unsigned max_rsa_bits = 4096;         // RSA modulus (Infineon's RSA Root CA 2 has 4096)
+  unsigned max_rsa_exponent_bits = 32;  // RSA public exponent (65537 has 17 bits)
+  unsigned max_chain_depth = 4;         // anchors issued by anchors, by name (root -> CA is 2)
+};
+
 class TrustStore {
 public:
-  static TrustStore infineon_default(); // the four embedded Infineon CA certificates
-  static TrustStore empty() { return TrustStore{}; }
+  explicit TrustStore(TrustLimits limits = {}) : limits_(limits) {}
+  // The four embedded Infineon CA certificates.
+  static TrustStore infineon_default(TrustLimits limits = {});
+  static TrustStore empty(TrustLimits limits = {}) { return TrustStore(limits); }
 
-  // Adds every certificate of a PEM (or DER) file; returns how many were added.
+  // Adds every certificate of a PEM (or DER) file; returns how many were added (duplicates of
+  // anchors already held are skipped). All or nothing: on an error nothing is added.
+  // Errors: kBadInput (unparsable, not a CA), kLimitExceeded (a TrustLimits limit).
   Result<std::size_t> add(ByteView pem_or_der, std::string_view source);
   const std::vector<TrustAnchor>& anchors() const { return anchors_; }
 
 private:
+  TrustLimits limits_;
   std::vector<TrustAnchor> anchors_;
 };
 
