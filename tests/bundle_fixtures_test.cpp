@@ -46,10 +46,10 @@ TEST_P(FixtureBundle, VerdictsMatchWhatWasPlanted) {
 // Named here, not read from the manifest: ctest lists the tests before the fixture script has
 // run. ManifestAndListAgree keeps the two in step.
 const std::vector<std::string> kSmallBundles = {
-    "bad_key_lines",   "clean_7z",      "clean_loose",     "clean_zip", "clean_zip_stored",
-    "crc_mismatch",    "extra",         "missing_archive", "mixed",     "not_a_bundle",
-    "orphan_secrets",  "plain_headers", "quirky_keys",     "traversal", "truncated",
-    "truncated_inner", "wrong_key"};
+    "bad_key_lines",   "clean_7z",  "clean_loose",  "clean_zip",       "clean_zip_stored",
+    "crc_mismatch",    "extra",     "fleet_a",      "fleet_b",         "fleet_c",
+    "missing_archive", "mixed",     "not_a_bundle", "orphan_secrets",  "plain_headers",
+    "quirky_keys",     "traversal", "truncated",    "truncated_inner", "wrong_key"};
 
 TEST(FixtureBundleList, ManifestAndListAgree) {
   std::vector<std::string> in_manifest;
@@ -202,11 +202,11 @@ TEST(FixtureBundleCopies, TheSevenZipAndTheZipOfOneReelAreOneWarningAndVerifiedO
   ASSERT_EQ(copies.size(), 1u);
   EXPECT_EQ(copies[0]->severity, Severity::kWarning);
   EXPECT_EQ(copies[0]->file, "clean.zip");
-  EXPECT_EQ(copies[0]->message,
-            "clean.7z and clean.zip are two copies of one reel " +
-                bundle_entry("clean_7z").at("reel_id").get<std::string>() + " (batch " +
-                bundle_entry("clean_7z").at("batch_id").get<std::string>() +
-                "): the same 4 archives; verified once");
+  EXPECT_EQ(copies[0]->message, "clean.7z and clean.zip are two copies of one reel " +
+                                    bundle_entry("clean_7z").at("reel_id").get<std::string>() +
+                                    " (batch " +
+                                    bundle_entry("clean_7z").at("batch_id").get<std::string>() +
+                                    "): the same 4 archives; verified once");
   // The copies are harmless: the reel verifies as it does alone, each certificate once.
   EXPECT_TRUE(report->all_ok());
   EXPECT_EQ(report->counts.certificates,
