@@ -1,0 +1,47 @@
+// Inputs the fuzz campaigns (fuzz/README.md) found troublesome, kept in tests/regressions/
+// <target>/ and replayed through the same core call as the fuzz target. Each must come back
+// with a result whose work stayed inside the limits: these are the cases that once did not.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "reelcheck/archive.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using namespace reelcheck;
+using namespace reelcheck::test;
+
+constexpr std::string_view kFuzzTransportKey = "Fuzz-Transport-Key-2026"; // fuzz_seven_zip_password
+
+std::vector<fs::path> inputs(const std::string& target) {
+  std::vector<fs::path> out;
+  for (const auto& e :
+       fs::directory_iterator(fs::path(REELCHECK_SOURCE_DIR) / "tests/regressions" / target))
+    out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Reported by fuzz_seven_zip_password as timeouts (-timeout=20) in a campaign run at nice 19
+// on a loaded machine, before key derivation had a budget. Replayed alone each takes one
+// 2^19-round derivation and ends as a wrong key (its mutated header no longer decrypts): the
+// "timeouts" were CPU starvation, not unbounded work. Kept to pin exactly that down: the
+// work is one derivation, and the answer is a clear error.
+TEST(FuzzRegressions, SevenZipPasswordTimeoutsWereOneDerivationEach) {
+  const auto files = inputs("seven_zip_password");
+  ASSERT_EQ(files.size(), 2u);
+  for (const auto& path : files) {
+    SCOPED_TRACE(path.filename().string());
+    const Bytes archive = read_file(path);
+    ArchiveWork spent;
+    auto r = SevenZipReader().read(view(archive), "regression.7z", view(kFuzzTransportKey), spent);
+    EXPECT_EQ(spent.key_rounds, std::uint64_t{1} << 19);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kWrongKey) << r.error().message;
+    EXPECT_EQ(r.error().message, "wrong transport key: it does not decrypt regression.7z");
+  }
+}
+
+} // namespace
