@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -436,20 +435,18 @@ TEST_F(SevenZipReaderTest, TotalOverLimit) {
   EXPECT_EQ(result.error().code, ErrorCode::kLimitExceeded) << result.error().message;
 }
 
-TEST_F(SevenZipReaderTest, TwoGibibyteBombIsRejectedQuicklyWithDefaultLimits) {
+TEST_F(SevenZipReaderTest, TwoGibibyteBombIsRejectedWithDefaultLimits) {
   run("head -c 2147483648 /dev/zero | 7zz a -bd -y -mx1 -sizeros.bin '" +
       (dir_ / "bomb.7z").string() + "'");
   const Bytes archive = read_bytes(dir_ / "bomb.7z");
   ASSERT_LT(archive.size(), 4u << 20);
-  const auto start = std::chrono::steady_clock::now();
+  // Refused from the header, before decompression (bench/archive_bench.cpp times it).
   auto result = SevenZipReader().read(view(archive), "bomb.7z");
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kLimitExceeded);
   EXPECT_NE(result.error().message.find("entry zeros.bin exceeds the 256 MiB limit"),
             std::string::npos)
       << result.error().message;
-  EXPECT_LT(elapsed, std::chrono::milliseconds(100));
 }
 
 TEST_F(SevenZipReaderTest, DictionaryLimit) {
@@ -481,7 +478,8 @@ TEST_F(SevenZipReaderTest, EntryCountLimit) {
 
 // --- scale ------------------------------------------------------------------------------
 
-TEST_F(SevenZipReaderTest, TwelveThousandPemFilesReadFast) {
+// How long this takes is measured by bench/archive_bench.cpp, not asserted here.
+TEST_F(SevenZipReaderTest, TwelveThousandPemFilesAreAllRead) {
   Files files;
   for (int i = 0; i < 12000; ++i) {
     char name[64];
@@ -490,20 +488,7 @@ TEST_F(SevenZipReaderTest, TwelveThousandPemFilesReadFast) {
                   "-----END CERTIFICATE-----\n";
   }
   const Bytes archive = make_archive(files, "-m0=LZMA2 -mx1 -ms=on"); // -mx1: quick to make
-  const auto start = std::chrono::steady_clock::now();
-  auto result = SevenZipReader().read(view(archive), "certs.7z");
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
-  std::printf("read 12,000 entries (%zu bytes of archive) in %lld ms\n", archive.size(),
-              static_cast<long long>(ms));
-  expect_entries(result, files);
-#ifdef NDEBUG
-  EXPECT_LT(ms, 1000);
-#else
-  // Generous: Debug and sanitizer builds run the decoder several times slower than Release.
-  EXPECT_LT(ms, 10000);
-#endif
+  expect_entries(SevenZipReader().read(view(archive), "certs.7z"), files);
 }
 
 // --- robustness -------------------------------------------------------------------------
