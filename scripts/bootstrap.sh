@@ -17,7 +17,8 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 
 native_pkgs=(build-essential cmake ninja-build pkg-config dpkg-dev libgtest-dev libgmock-dev
-  nlohmann-json3-dev libcli11-dev zlib1g-dev 7zip openssl clang-format)
+  nlohmann-json3-dev libcli11-dev zlib1g-dev 7zip openssl clang-format
+  clang libclang-rt-14-dev) # clang + libFuzzer: the fuzz targets (fuzz/)
 web_pkgs=(emscripten chromium nodejs npm)
 
 need=()

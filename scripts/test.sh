@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: unit + integration tests under ASan/UBSan, the same in
-# a release build (plus the full-reel scale test), then the browser end-to-end tests.
+# a release build (plus the full-reel scale test), every fuzz target briefly on its seeds,
+# then the browser end-to-end tests.
 # Builds use the presets of CMakePresets.json (build/asan, build/release, build/wasm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,12 @@ echo "== ctest (ASan + UBSan; the full-reel scale tests run in the release build
 timed "ctest asan" ctest --preset asan -j "$JOBS"
 echo "== ctest (release)"
 timed "ctest release" ctest --preset release -j "$JOBS"
+
+echo "== fuzz smoke run (clang libFuzzer build; every target a few seconds on its seed corpus)"
+timed "configure fuzz" env CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREELCHECK_FUZZ=ON >/dev/null
+timed "build fuzz" cmake --build build/fuzz -j "$JOBS"
+timed "ctest fuzz" ctest --test-dir build/fuzz -L fuzz -j "$JOBS" --output-on-failure
 
 echo "== web build"
 timed "web build" bash scripts/build_web.sh
