@@ -39,6 +39,44 @@ def put(out: Path, target: str, name: str, data: bytes, max_size: int) -> None:
         (out / target / name).write_bytes(data)
 
 
+def cheap_key_copy(archive: bytes, cycles: int = 4) -> bytes | None:
+    """The same one-folder 7z (plain header), re-encrypted under a 2^cycles-round key instead of
+    7-Zip's 2^19: the password target then runs hundreds of times faster on it, and mutations
+    still reach AES, LZMA and the CRCs behind a correct key. None if it cannot be done here."""
+    try:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    except ImportError:
+        return None
+    import hashlib
+    import struct
+    import zlib
+
+    def key(rounds_power: int) -> bytes:
+        unit = FUZZ_TRANSPORT_KEY.encode("utf-16-le")
+        h = hashlib.sha256()
+        for i in range(1 << rounds_power):
+            h.update(unit + struct.pack("<Q", i))
+        return h.digest()
+
+    a = bytearray(archive)
+    offset, size = struct.unpack_from("<QQ", a, 12)
+    header = bytes(a[32 + offset:32 + offset + size])
+    at = header.find(bytes([0x06, 0xF1, 0x07, 0x01]))
+    if at < 0 or header.count(bytes([0x06, 0xF1, 0x07, 0x01])) != 1 or header[0] != 0x01:
+        return None  # not a plain header with exactly one AES coder
+    props = 32 + offset + at + 5
+    if a[props - 1] != 18 or a[props] & 0x3F != 19:
+        return None
+    iv = bytes(a[props + 2:props + 18])
+    packed = bytes(a[32:32 + offset])  # one folder: the whole pack area
+    plain = Cipher(algorithms.AES(key(19)), modes.CBC(iv)).decryptor().update(packed)
+    a[32:32 + offset] = Cipher(algorithms.AES(key(cycles)), modes.CBC(iv)).encryptor().update(plain)
+    a[props] = (a[props] & 0xC0) | cycles
+    struct.pack_into("<I", a, 28, zlib.crc32(a[32 + offset:32 + offset + size]))
+    struct.pack_into("<I", a, 8, zlib.crc32(a[12:32]))
+    return bytes(a)
+
+
 def small_archives(out: Path, work: Path, max_size: int) -> None:
     """7z and zip archives of key-file-like text, one per method the readers support."""
     src = work / "src"
@@ -60,6 +98,13 @@ def small_archives(out: Path, work: Path, max_size: int) -> None:
         sevenzip("a", "-t7z", f"-p{FUZZ_TRANSPORT_KEY}", *switches, str(a), "keys", cwd=src)
         put(out, "seven_zip_password", f"made_{name}.7z", a.read_bytes(), max_size)
         put(out, "seven_zip", f"made_secret_{name}.7z", a.read_bytes(), max_size)
+    for name, switches in [("lzma2", ["-m0=LZMA2"]), ("copy", ["-m0=Copy"]), ("bcj", ["-mf=BCJ"])]:
+        a = work / f"cheap_{name}.7z"
+        sevenzip("a", "-t7z", f"-p{FUZZ_TRANSPORT_KEY}", "-mhe=off", "-mhc=off", *switches,
+                 str(a), "keys/PBS_keys.txt", cwd=src)
+        cheap = cheap_key_copy(a.read_bytes())
+        if cheap is not None:
+            put(out, "seven_zip_password", f"cheap_key_{name}.7z", cheap, max_size)
     for name, switches in [("deflate", ["-mm=Deflate"]), ("store", ["-mm=Copy"])]:
         a = work / f"{name}.zip"
         sevenzip("a", "-tzip", *switches, str(a), "keys", cwd=src)
@@ -126,6 +171,8 @@ def main() -> int:
     ap.add_argument("--verdict-tool", type=Path, required=True)
     ap.add_argument("--max-size", type=int, default=512 * 1024)
     args = ap.parse_args()
+    args.fixtures, args.out = args.fixtures.resolve(), args.out.resolve()
+    args.verdict_tool = args.verdict_tool.resolve()
     if not (args.fixtures / "manifest.json").exists():
         raise SystemExit(f"make_seeds: no fixtures in {args.fixtures} (run make_fixtures.sh)")
     stamp = args.out / ".stamp"
