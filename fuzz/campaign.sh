@@ -15,8 +15,8 @@ out=$(cd "$out" && pwd)
 run_one() { # target seconds
   local t=$1 s=$2 dir="$out/$1"
   mkdir -p "$dir/corpus" "$dir/artifacts"
-  local n=$(ls "$dir"/run-*.log 2>/dev/null | wc -l)
-  local log="$dir/run-$((n + 1)).log"
+  # Unique even when two lanes start the same target at once (they share its corpus).
+  local log="$dir/run-$(date -u +%Y%m%dT%H%M%S)-$BASHPID.log"
   echo "$(date -u +%FT%TZ) start $t for ${s}s -> $log" >>"$out/campaign.log"
   nice -n 19 "$build/fuzz/fuzz_$t" "$dir/corpus" "$build/fuzz/seeds/$t" \
     -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
