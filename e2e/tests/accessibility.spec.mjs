@@ -69,7 +69,18 @@ const ringed = (o) => o.style !== 'none' && o.width >= 2;
 
 // Chooses files through the focused file input, as Space on it opens the browser's chooser.
 async function chooseWithKeyboard(page, files) {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  // Chromium drops a chooser request that arrives while the previous chooser is still being
+  // torn down; a person presses again, and so does the test (Enter activates a file input too).
+  let chooser = null;
+  for (const key of ['Space', 'Enter', 'Space']) {
+    try {
+      [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), page.keyboard.press(key)]);
+      break;
+    } catch (e) {
+      if (key === 'Space' && chooser === null && e.name !== 'TimeoutError') throw e;
+    }
+  }
+  if (!chooser) throw new Error('the focused file input opened no file chooser');
   await chooser.setFiles(files);
 }
 
