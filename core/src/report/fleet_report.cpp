@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reelcheck/fleet.hpp"
+#include "util/csv.hpp"
 #include "util/hex.hpp"
 
 namespace reelcheck {
@@ -28,15 +29,7 @@ std::string_view where_name(std::uint8_t where) {
   }
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+using detail::csv_field;
 
 // Reads what the fleet needs from one report, strictly: a report that lacks it is unreadable,
 // never silently counted as empty.

@@ -1,19 +1,12 @@
 // One row per chip for the provisioning line (RFC 4180 quoting, LF line ends).
 #include "reelcheck/report.hpp"
+#include "util/csv.hpp"
 #include "util/hex.hpp"
 
 namespace reelcheck {
 namespace {
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+using detail::csv_field;
 
 } // namespace
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reelcheck/report.hpp"
+#include "reelcheck/project_version.hpp"
 #include "util/hex.hpp"
 
 namespace reelcheck {
@@ -14,7 +15,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr const char* kGenerator = "reelcheck 0.1.0";
+constexpr const char* kGenerator = "reelcheck " REELCHECK_VERSION;
 
 std::string dump(const Json& j) {
   // Names from archives may hold invalid UTF-8: replace rather than throw.
