@@ -31,9 +31,11 @@ std::string render_failures_by_cause(const Report& r) {
     if (chip.status != ChipStatus::kFailed) continue;
     std::set<std::string> counted; // a chip counts once per cause
     for (const auto& reason : chip.reasons) {
-      Cause& cause = causes[reason.code];
+      // Keyed by name: causes of equal count are listed alphabetically.
+      const std::string code(problem_code_name(reason.code));
+      Cause& cause = causes[code];
       ++cause.messages[reason.message];
-      if (!counted.insert(reason.code).second) continue;
+      if (!counted.insert(code).second) continue;
       if (cause.chips++ < kChipsPerCause) cause.first_chips.push_back(chip.chip_id);
     }
   }
@@ -76,8 +78,9 @@ std::string untrusted_issuer_hint(const Report& r) {
   if (r.counts.certificates == 0 || r.counts.certificates_ok != 0) return {};
   std::set<std::string> issuers;
   auto untrusted = [&](const CertificateVerdict& v) {
-    const bool yes = std::any_of(v.problems.begin(), v.problems.end(),
-                                 [](const Problem& p) { return p.code == "issuer_untrusted"; });
+    const bool yes = std::any_of(v.problems.begin(), v.problems.end(), [](const Problem& p) {
+      return p.code == ProblemCode::kIssuerUntrusted;
+    });
     if (yes) issuers.insert(v.issuer);
     return yes && issuers.size() <= kMaxIssuers;
   };
@@ -123,7 +126,7 @@ std::string render_verdict(const CertificateVerdict& v) {
   }
   out += std::string("    verdict:     ") + (v.ok() ? "ok" : "FAILED") + "\n";
   for (const auto& p : v.problems)
-    out += "      - " + p.code + ": " + p.message + "\n";
+    out += "      - " + std::string(problem_code_name(p.code)) + ": " + p.message + "\n";
   return out;
 }
 
@@ -132,7 +135,7 @@ std::string render_chip(const ChipRecord& chip, bool include_secrets) {
                     std::to_string(chip.wafer_x) + ", y " + std::to_string(chip.wafer_y) + ")\n";
   out += "  status: " + std::string(chip_status_name(chip.status)) + "\n";
   for (const auto& r : chip.reasons)
-    out += "    - " + r.code + ": " + r.message + "\n";
+    out += "    - " + std::string(problem_code_name(r.code)) + ": " + r.message + "\n";
   for (Slot s : kAllSlots) {
     const auto& cert = chip.certificates[static_cast<std::size_t>(s)];
     out.append("  ").append(slot_name(s)).append(" certificate:");
@@ -170,7 +173,10 @@ std::string render_summary(const Report& r, const std::string& input_name) {
       continue; // listed per chip
     if (shown++ == 0) out += "  findings:\n";
     if (shown > kMaxListed) continue;
-    out.append("    ").append(severity_name(f.severity)).append(" ").append(f.code);
+    out.append("    ")
+        .append(severity_name(f.severity))
+        .append(" ")
+        .append(finding_code_name(f.code));
     if (!f.file.empty()) out.append(" ").append(f.file);
     if (!f.file.empty() && f.line != 0) out.append(":").append(std::to_string(f.line));
     out.append(": ").append(f.message).append("\n");

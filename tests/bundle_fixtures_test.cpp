@@ -182,7 +182,7 @@ Result<Report> verify_inputs(std::span<const InputFile> inputs, const Bytes& key
 std::vector<const Finding*> findings_with(const Report& report, std::string_view code) {
   std::vector<const Finding*> out;
   for (const auto& f : report.findings)
-    if (f.code == code) out.push_back(&f);
+    if (finding_code_name(f.code) == code) out.push_back(&f);
   return out;
 }
 

@@ -74,7 +74,7 @@ inline FixtureInput load_fixture(const std::string& name) {
 inline std::vector<std::string> sorted_codes(const std::vector<Problem>& problems) {
   std::set<std::string> codes;
   for (const auto& p : problems)
-    codes.insert(p.code);
+    codes.insert(std::string(problem_code_name(p.code)));
   return {codes.begin(), codes.end()};
 }
 
@@ -112,7 +112,7 @@ inline void expect_matches_manifest(const Report& report, const nlohmann::json& 
   for (const auto& f : expected.at("findings")) {
     const bool found =
         std::any_of(report.findings.begin(), report.findings.end(), [&](const Finding& g) {
-          return g.code == f.at("code").get<std::string>() &&
+          return finding_code_name(g.code) == f.at("code").get<std::string>() &&
                  g.file == f.at("file").get<std::string>() &&
                  g.line == f.at("line").get<std::uint32_t>();
         });

@@ -59,7 +59,7 @@ TEST(InfineonChain, CA306DoesNotVerifyWithoutItsRoot) {
   const auto v =
       verifier.verify_loose(read_trust_file("OptigaTrustEccCA306.pem"), "CA306", kMid2026);
   ASSERT_FALSE(v.problems.empty());
-  EXPECT_EQ(v.problems.front().code, "issuer_untrusted");
+  EXPECT_EQ(v.problems.front().code, ProblemCode::kIssuerUntrusted);
 }
 
 TEST(InfineonChain, ValidityIsJudgedAtTheCheckTime) {
@@ -67,11 +67,11 @@ TEST(InfineonChain, ValidityIsJudgedAtTheCheckTime) {
   const auto before = verifier.verify_loose(read_trust_file("OptigaTrustEccCA306.pem"), "CA306",
                                             *parse_check_time("2021-01-01"));
   ASSERT_FALSE(before.problems.empty());
-  EXPECT_EQ(before.problems.front().code, "not_yet_valid");
+  EXPECT_EQ(before.problems.front().code, ProblemCode::kNotYetValid);
   const auto after = verifier.verify_loose(read_trust_file("OptigaTrustRsaCA309.pem"), "CA309",
                                            *parse_check_time("2050-01-01"));
   ASSERT_FALSE(after.problems.empty());
-  EXPECT_EQ(after.problems.front().code, "expired");
+  EXPECT_EQ(after.problems.front().code, ProblemCode::kExpired);
 }
 
 TEST(InfineonChain, RejectsNonCaAnchorsAndGarbage) {

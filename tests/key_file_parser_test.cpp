@@ -20,7 +20,7 @@ KeyFile parse(const std::string& text) {
 std::vector<std::string> codes(const KeyFile& f) {
   std::vector<std::string> out;
   for (const auto& x : f.findings)
-    if (x.severity == Severity::kError) out.push_back(x.code);
+    if (x.severity == Severity::kError) out.push_back(std::string(finding_code_name(x.code)));
   return out;
 }
 
@@ -77,18 +77,18 @@ TEST(KeyFileParser, ReportsEveryMalformedLineWithItsLineNumber) {
     EXPECT_EQ(f.findings[i].line, lines[i]);
     EXPECT_EQ(f.findings[i].file, "PBS_keys.txt");
   }
-  EXPECT_EQ(f.findings[0].code, "bad_key_line");
+  EXPECT_EQ(f.findings[0].code, FindingCode::kBadKeyLine);
   EXPECT_EQ(f.findings[0].chip_id, kChipA);
   EXPECT_NE(f.findings[0].message.find("32 bytes, expected 64"), std::string::npos);
   EXPECT_EQ(f.findings[1].chip_id, kChipB);
   EXPECT_NE(f.findings[2].message.find("18 hex digits"), std::string::npos);
-  EXPECT_EQ(f.findings[3].code, "duplicate_chip");
+  EXPECT_EQ(f.findings[3].code, FindingCode::kDuplicateChip);
   // Both lines are named, and the keys differ ('4...' vs '5...').
   EXPECT_NE(f.findings[3].message.find("line 4 and again on line 5 with a different key"),
             std::string::npos)
       << f.findings[3].message;
-  EXPECT_EQ(f.findings[4].code, "bad_key_line");
-  EXPECT_EQ(f.findings[5].code, "bad_key_line");
+  EXPECT_EQ(f.findings[4].code, FindingCode::kBadKeyLine);
+  EXPECT_EQ(f.findings[5].code, FindingCode::kBadKeyLine);
 }
 
 TEST(KeyFileParser, ARepeatedLineWithTheSameKeyIsNamedAsSuch) {
@@ -96,7 +96,7 @@ TEST(KeyFileParser, ARepeatedLineWithTheSameKeyIsNamedAsSuch) {
   const auto f = parse(line + kChipB + "," + key_hex('8') + "\n" + line);
   ASSERT_EQ(f.records.size(), 2u);
   ASSERT_EQ(f.findings.size(), 1u);
-  EXPECT_EQ(f.findings[0].code, "duplicate_chip");
+  EXPECT_EQ(f.findings[0].code, FindingCode::kDuplicateChip);
   EXPECT_EQ(f.findings[0].line, 3u);
   EXPECT_NE(f.findings[0].message.find("line 1 and again on line 3 with the same key"),
             std::string::npos)

@@ -26,9 +26,9 @@ const std::map<int, std::string> kOpensslErrorToCode = {
 // know about).
 std::string our_chain_code(const CertificateVerdict& v) {
   for (const auto& p : v.problems)
-    if (p.code == "signature_invalid" || p.code == "issuer_untrusted" || p.code == "expired" ||
-        p.code == "not_yet_valid")
-      return p.code;
+    if (p.code == ProblemCode::kSignatureInvalid || p.code == ProblemCode::kIssuerUntrusted ||
+        p.code == ProblemCode::kExpired || p.code == ProblemCode::kNotYetValid)
+      return std::string(problem_code_name(p.code));
   return "ok";
 }
 

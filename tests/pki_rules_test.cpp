@@ -111,7 +111,7 @@ TrustStore store_of(const std::vector<Bytes>& pems) {
 std::string problems_text(const CertificateVerdict& v) {
   std::string out;
   for (const auto& p : v.problems)
-    out += p.code + ": " + p.message + "\n";
+    out += std::string(problem_code_name(p.code)) + ": " + p.message + "\n";
   return out;
 }
 

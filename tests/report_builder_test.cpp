@@ -58,7 +58,7 @@ const ChipRecord& chip(const Report& r, const std::string& id) {
 std::vector<std::string> reason_codes(const ChipRecord& c) {
   std::vector<std::string> out;
   for (const auto& r : c.reasons)
-    out.push_back(r.code);
+    out.push_back(std::string(problem_code_name(r.code)));
   return out;
 }
 
@@ -74,7 +74,7 @@ Report build(Bundle b, const std::vector<CertificateVerdict>& verdicts,
 std::vector<std::string> finding_codes(const Report& r) {
   std::vector<std::string> out;
   for (const auto& f : r.findings)
-    out.push_back(f.code);
+    out.push_back(std::string(finding_code_name(f.code)));
   return out;
 }
 
@@ -119,8 +119,8 @@ TEST(ReportBuilder, SharedPublicKeysFailBothChips) {
 
 TEST(ReportBuilder, KeyFileFindingsFailTheirChipWithFileAndLine) {
   Bundle b = bundle_with_secrets({kA});
-  b.pbs.findings.push_back(Finding{Severity::kError, "bad_key_line", "PBS_keys.txt", 7, kB,
-                                   "key is 32 bytes, expected 64"});
+  b.pbs.findings.push_back(Finding{Severity::kError, FindingCode::kBadKeyLine, "PBS_keys.txt", 7,
+                                   kB, "key is 32 bytes, expected 64"});
   auto verdicts = full_set(kA);
   for (auto& v : full_set(kB))
     verdicts.push_back(v);
@@ -157,7 +157,8 @@ TEST(ReportBuilder, JsonIsDeterministicAndHidesSecretsUnlessAsked) {
 
 TEST(ReportBuilder, VerdictsRoundTripThroughJson) {
   auto verdicts = full_set(kA);
-  verdicts[0].problems.push_back(Problem{"expired", "certificate expired on 2021-01-01T00:00:00Z"});
+  verdicts[0].problems.push_back(
+      Problem{ProblemCode::kExpired, "certificate expired on 2021-01-01T00:00:00Z"});
   verdicts[0].chain = {"Test CA", "Test Root"};
   const auto back = verdicts_from_json(verdicts_to_json(verdicts));
   ASSERT_TRUE(back.ok());
@@ -171,7 +172,7 @@ TEST(ReportBuilder, VerdictsRoundTripThroughJson) {
 // field (above all its problems) must be refused, not read as a certificate without problems.
 TEST(VerdictReader, RefusesARecordMissingAnyField) {
   auto verdicts = full_set(kA);
-  verdicts[0].problems.push_back(Problem{"signature_invalid", "forged"});
+  verdicts[0].problems.push_back(Problem{ProblemCode::kSignatureInvalid, "forged"});
   const auto good_json = nlohmann::ordered_json::parse(verdicts_to_json(verdicts));
   ASSERT_EQ(good_json[0].size(), 16u);
   for (const auto& [field, value] : good_json[0].items()) {
@@ -275,7 +276,7 @@ TEST(ReportBuilder, AVerdictForNoCertificateOrTwiceIsAnError) {
   const Report r = build_report(b, verdicts, TrustStore::empty(), {});
   EXPECT_FALSE(r.all_ok());
   EXPECT_TRUE(std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) {
-    return f.code == "verdict_unexpected" && f.file == stray.archive + "/" + stray.file;
+    return f.code == FindingCode::kVerdictUnexpected && f.file == stray.archive + "/" + stray.file;
   }));
   const auto codes = finding_codes(r);
   EXPECT_EQ(std::count(codes.begin(), codes.end(), "verdict_unexpected"), 2);
@@ -284,7 +285,7 @@ TEST(ReportBuilder, AVerdictForNoCertificateOrTwiceIsAnError) {
 
 TEST(ReportBuilder, CsvHasOneRowPerChipAndQuotesReasons) {
   auto verdicts = full_set(kA);
-  verdicts[0].problems.push_back(Problem{"expired", "expired, \"really\""});
+  verdicts[0].problems.push_back(Problem{ProblemCode::kExpired, "expired, \"really\""});
   const Report r = build(bundle_with_secrets({kA, kB}), verdicts);
   const std::string csv = report_to_csv(r);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3); // header + 2 chips

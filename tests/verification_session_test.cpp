@@ -97,7 +97,7 @@ TEST(ReelGrouping, LooseArchivesOfOneReelBecomeOneReelBesideWholeBundles) {
   EXPECT_EQ(reels[0].name, "R2400017_B7F3C1");
   EXPECT_EQ(reels[0].items, (std::vector<std::size_t>{0, 2, 3, 5}));
   ASSERT_EQ(reels[0].findings.size(), 1u);
-  EXPECT_EQ(reels[0].findings[0].code, "duplicate_input");
+  EXPECT_EQ(reels[0].findings[0].code, FindingCode::kDuplicateInput);
   EXPECT_EQ(reels[1].name, "mixed.7z");
   // The grouped files open as the complete reel.
   const auto reel_files_ = reel_files(reels[0], items);
@@ -109,7 +109,7 @@ TEST(ReelGrouping, LooseArchivesOfOneReelBecomeOneReelBesideWholeBundles) {
   const auto stray = group_inputs_by_reel(std::span(items).subspan(0, 1));
   ASSERT_EQ(stray.size(), 1u);
   ASSERT_EQ(stray[0].findings.size(), 1u);
-  EXPECT_EQ(stray[0].findings[0].code, "stray_archive");
+  EXPECT_EQ(stray[0].findings[0].code, FindingCode::kStrayArchive);
 }
 
 TEST(FleetMerger, ReportsItCannotReadAreErrorsNeverExceptions) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reelcheck/codes.hpp"
 #include "reelcheck/secure_bytes.hpp"
 
 namespace reelcheck {
@@ -31,9 +32,7 @@ struct CertificateFile {
 };
 
 struct Problem {
-  std::string code;    // signature_invalid, issuer_untrusted, expired, not_yet_valid,
-                       // wrong_key_type, wrong_key_usage, wrong_ca_family, is_ca,
-                       // name_mismatch, shared_public_key, unparsable
+  ProblemCode code;
   std::string message; // for a person
 };
 

@@ -3,6 +3,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "reelcheck/codes.hpp"
 
 namespace reelcheck {
 
@@ -11,7 +14,7 @@ std::string_view severity_name(Severity s);
 
 struct Finding {
   Severity severity = Severity::kError;
-  std::string code;       // stable machine-readable identifier, e.g. "bad_key_line"
+  FindingCode code;       // machine-readable; finding_code_name() gives its stable name
   std::string file;       // archive entry or input file the finding is about ("" if none)
   std::uint32_t line = 0; // 1-based line in `file`, 0 when not line-oriented
   std::string chip_id;    // the chip concerned, "" if none or unknown

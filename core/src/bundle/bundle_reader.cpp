@@ -29,8 +29,8 @@ struct RepeatedInput {
   bool same_bytes = true;
 };
 
-Finding error_finding(std::string code, std::string file, std::string message) {
-  return Finding{Severity::kError, std::move(code), std::move(file), 0, "", std::move(message)};
+Finding error_finding(FindingCode code, std::string file, std::string message) {
+  return Finding{Severity::kError, code, std::move(file), 0, "", std::move(message)};
 }
 
 ByteView trim_key(ByteView key) {
@@ -142,8 +142,8 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     auto entries = unpack(item.bytes, detail::base_name(item.name), {}, remaining, spent);
     if (!entries) {
       if (handed_over && inputs.size() > 1 && entries.error().code == ErrorCode::kNotAnArchive) {
-        bundle.findings.push_back(Finding{Severity::kWarning, "ignored_input", item.name, 0, "",
-                                          "not an archive of a bundle; ignored"});
+        bundle.findings.push_back(Finding{Severity::kWarning, FindingCode::kIgnoredInput, item.name,
+                                          0, "", "not an archive of a bundle; ignored"});
         continue;
       }
       return in_bundle(entries.error());
@@ -154,8 +154,8 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
           detail::parse_inner_archive_name(entry.name).has_value() ||
           detect_archive_format(as_bytes(entry.data)) != ArchiveFormat::kUnknown;
       if (!is_archive) {
-        bundle.findings.push_back(Finding{Severity::kInfo, "unexpected_file", entry.name, 0, "",
-                                          "not one of the bundle's archives; ignored"});
+        bundle.findings.push_back(Finding{Severity::kInfo, FindingCode::kUnexpectedFile, entry.name,
+                                          0, "", "not one of the bundle's archives; ignored"});
         continue;
       }
       const ArchiveEntry& kept = unpacked.emplace_back(std::move(entry));
@@ -194,7 +194,7 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
                      std::equal(first.bytes.begin(), first.bytes.end(), candidate.bytes.begin());
       continue;
     }
-    bundle.findings.push_back(error_finding("duplicate_archive", name,
+    bundle.findings.push_back(error_finding(FindingCode::kDuplicateArchive, name,
                                             "a second " +
                                                 std::string(inner_archive_kind_name(parsed.kind)) +
                                                 " archive; " + first.name + " is used"));
@@ -205,11 +205,11 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     // Identical archives are harmless: the reel is verified once. Different archives under the
     // same names are not: only the first input's are verified, so the verdict must not pass.
     bundle.findings.push_back(
-        r.same_bytes ? Finding{Severity::kWarning, "duplicate_bundle", second, 0, "",
+        r.same_bytes ? Finding{Severity::kWarning, FindingCode::kDuplicateBundle, second, 0, "",
                                kept + " and " + second + " are two copies of one " + r.reel +
                                    ": the same " + std::to_string(r.archives) + " archive" +
                                    (r.archives == 1 ? "" : "s") + "; verified once"}
-                     : error_finding("duplicate_bundle", second,
+                     : error_finding(FindingCode::kDuplicateBundle, second,
                                      kept + " and " + second + " both hold " + r.reel +
                                          " but their archives differ; only " + kept +
                                          "'s were verified: choose one of them"));
@@ -220,7 +220,7 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     if (it == by_kind.end()) {
       bundle.missing_archives.push_back(kind);
       bundle.findings.push_back(error_finding(
-          "missing_archive", "",
+          FindingCode::kMissingArchive, "",
           "the bundle has no " + std::string(inner_archive_kind_name(kind)) + " archive"));
       continue;
     }
@@ -229,7 +229,7 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
       bundle.reel_id = parsed.reel_id;
       bundle.batch_id = parsed.batch_id;
     } else if (parsed.reel_id != bundle.reel_id || parsed.batch_id != bundle.batch_id) {
-      bundle.findings.push_back(error_finding("reel_mismatch", it->second.name,
+      bundle.findings.push_back(error_finding(FindingCode::kReelMismatch, it->second.name,
                                               "archive names reel " + parsed.reel_id + " / " +
                                                   parsed.batch_id + ", expected " + bundle.reel_id +
                                                   " / " + bundle.batch_id));
@@ -290,15 +290,16 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
         bundle.auth = parser.parse(as_bytes(entry.data), base);
         have_auth = true;
       } else {
-        bundle.findings.push_back(Finding{Severity::kWarning, "unexpected_file", entry.name, 0, "",
+        bundle.findings.push_back(Finding{Severity::kWarning, FindingCode::kUnexpectedFile,
+                                          entry.name, 0, "",
                                           "unexpected file in " + archive.name + "; ignored"});
       }
     }
     if (!have_pbs)
-      bundle.findings.push_back(error_finding("missing_key_file", archive.name,
+      bundle.findings.push_back(error_finding(FindingCode::kMissingKeyFile, archive.name,
                                               "PBS_keys.txt is missing from the keys archive"));
     if (!have_auth)
-      bundle.findings.push_back(error_finding("missing_key_file", archive.name,
+      bundle.findings.push_back(error_finding(FindingCode::kMissingKeyFile, archive.name,
                                               "auto_keys.txt is missing from the keys archive"));
     report(Phase::kDecrypting, 1, 1);
   }

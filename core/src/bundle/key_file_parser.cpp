@@ -41,10 +41,10 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
   std::string_view text(reinterpret_cast<const char*>(text_bytes.data()), text_bytes.size());
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
 
-  auto add_finding = [&](std::uint32_t line, std::string code, std::string chip,
+  auto add_finding = [&](std::uint32_t line, FindingCode code, std::string chip,
                          std::string message) {
-    result.findings.push_back(Finding{Severity::kError, std::move(code), result.name, line,
-                                      std::move(chip), std::move(message)});
+    result.findings.push_back(
+        Finding{Severity::kError, code, result.name, line, std::move(chip), std::move(message)});
   };
 
   std::unordered_map<std::string, std::size_t> seen; // chip ID -> index of its first record
@@ -71,13 +71,13 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
     const bool first_content = !seen_content;
     seen_content = true;
     if (first_content && !all_hex(fields[0])) { // a header line such as "chipID,PBS"
-      result.findings.push_back(Finding{Severity::kInfo, "header_line", result.name, line_no, "",
-                                        "first line read as a column header"});
+      result.findings.push_back(Finding{Severity::kInfo, FindingCode::kHeaderLine, result.name,
+                                        line_no, "", "first line read as a column header"});
       continue;
     }
 
     if (line.find('\0') != std::string_view::npos || count != 2) {
-      add_finding(line_no, "bad_key_line", "",
+      add_finding(line_no, FindingCode::kBadKeyLine, "",
                   "expected two fields (chip ID and key), found " + std::to_string(count));
       continue;
     }
@@ -86,17 +86,18 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
       std::string why = all_hex(fields[0]) ? "chip ID has " + std::to_string(fields[0].size()) +
                                                  " hex digits, expected 20 (10 bytes)"
                                            : "chip ID is not hexadecimal";
-      add_finding(line_no, "bad_key_line", "", std::move(why));
+      add_finding(line_no, FindingCode::kBadKeyLine, "", std::move(why));
       continue;
     }
     std::string chip_id = chip->hex();
     auto key = all_hex(fields[1]) ? detail::decode_hex(fields[1]) : std::nullopt;
     if (!key) {
-      add_finding(line_no, "bad_key_line", chip_id, "key is not a hexadecimal byte string");
+      add_finding(line_no, FindingCode::kBadKeyLine, chip_id,
+                  "key is not a hexadecimal byte string");
       continue;
     }
     if (key->size() != expected_key_size_) {
-      add_finding(line_no, "bad_key_line", chip_id,
+      add_finding(line_no, FindingCode::kBadKeyLine, chip_id,
                   "key is " + std::to_string(key->size()) + " bytes, expected " +
                       std::to_string(expected_key_size_));
       continue;
@@ -106,7 +107,7 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
       // is worse than a repeated line), without ever printing a key.
       const KeyRecord& kept = result.records[first->second];
       const bool same_key = kept.key == *key;
-      add_finding(line_no, "duplicate_chip", chip_id,
+      add_finding(line_no, FindingCode::kDuplicateChip, chip_id,
                   "chip " + chip_id + " appears on line " + std::to_string(kept.line) +
                       " and again on line " + std::to_string(line_no) +
                       (same_key ? " with the same key" : " with a different key") +

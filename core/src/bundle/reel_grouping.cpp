@@ -14,7 +14,7 @@ bool same_bytes(ByteView a, ByteView b) {
 
 Finding duplicate_input(const std::string& file, const std::string& first) {
   return Finding{Severity::kWarning,
-                 "duplicate_input",
+                 FindingCode::kDuplicateInput,
                  file,
                  0,
                  "",
@@ -70,7 +70,7 @@ std::vector<ReelInputs> group_inputs_by_reel(std::span<const HandedOverItem> ite
     ReelInputs& reel = reels[index];
     if (reel.items.size() != 1) continue;
     reel.findings.push_back(
-        Finding{Severity::kWarning, "stray_archive",
+        Finding{Severity::kWarning, FindingCode::kStrayArchive,
                 std::string(detail::base_name(items[reel.items.front()].name)), 0, "",
                 "the only archive given for reel " + key.first + " (batch " + key.second +
                     "); the bundle's other archives were not handed over"});

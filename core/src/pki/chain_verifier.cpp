@@ -74,8 +74,8 @@ struct Anchor {
   CaFamily family = CaFamily::kOther;
 };
 
-void add_problem(CertificateVerdict& v, std::string code, std::string message) {
-  v.problems.push_back(Problem{std::move(code), std::move(message)});
+void add_problem(CertificateVerdict& v, ProblemCode code, std::string message) {
+  v.problems.push_back(Problem{code, std::move(message)});
 }
 
 bool is_ca_usable(const mbedtls_x509_crt& crt) {
@@ -88,10 +88,11 @@ bool is_ca_usable(const mbedtls_x509_crt& crt) {
 void check_validity(CertificateVerdict& v, const mbedtls_x509_crt& crt, CheckTime at,
                     const std::string& who) {
   if (at < detail::to_seconds(crt.valid_from))
-    add_problem(v, "not_yet_valid",
+    add_problem(v, ProblemCode::kNotYetValid,
                 who + " is not valid before " + detail::format_x509_time(crt.valid_from));
   if (at > detail::to_seconds(crt.valid_to))
-    add_problem(v, "expired", who + " expired on " + detail::format_x509_time(crt.valid_to));
+    add_problem(v, ProblemCode::kExpired,
+                who + " expired on " + detail::format_x509_time(crt.valid_to));
 }
 
 // "<chipID>_<slot>.pem" (any case, .pem/.crt/.cer/.der) -> chip ID and slot.
@@ -155,14 +156,15 @@ struct ChainVerifier::Impl {
     if (!issuers.empty()) return issuers;
     const std::string issuer = detail::issuer_dn(crt);
     if (!name_known) {
-      add_problem(v, "issuer_untrusted", "issued by '" + issuer + "', which is not a trusted CA");
+      add_problem(v, ProblemCode::kIssuerUntrusted,
+                  "issued by '" + issuer + "', which is not a trusted CA");
     } else if (unsupported) {
-      add_problem(v, "signature_invalid", "signature algorithm is not supported");
+      add_problem(v, ProblemCode::kSignatureInvalid, "signature algorithm is not supported");
     } else if (!any_key_matches) {
-      add_problem(v, "issuer_untrusted",
+      add_problem(v, ProblemCode::kIssuerUntrusted,
                   "issued by a CA named '" + issuer + "' but not with the trusted CA's key");
     } else {
-      add_problem(v, "signature_invalid",
+      add_problem(v, ProblemCode::kSignatureInvalid,
                   "signature does not verify with the key of '" + issuer + "'");
     }
     return issuers;
@@ -175,7 +177,7 @@ struct ChainVerifier::Impl {
     CertificateVerdict v;
     const Anchor& issuer = anchors[static_cast<std::size_t>(path.front())];
     if (!is_ca_usable(*issuer.crt))
-      add_problem(v, "issuer_untrusted",
+      add_problem(v, ProblemCode::kIssuerUntrusted,
                   "issuer '" + issuer.name + "' is not allowed to sign certificates");
     for (int index : path) {
       const Anchor& a = anchors[static_cast<std::size_t>(index)];
@@ -185,7 +187,7 @@ struct ChainVerifier::Impl {
       for (int index : path) {
         const Anchor& a = anchors[static_cast<std::size_t>(index)];
         if (a.family == *family) continue;
-        add_problem(v, "wrong_ca_family",
+        add_problem(v, ProblemCode::kWrongCaFamily,
                     "slot " + std::string(slot_name(slot)) + " must be issued under the " +
                         std::string(family_name(*family)) + " CA family, but '" + a.name +
                         "' belongs to the " + std::string(family_name(a.family)) + " family");
@@ -241,7 +243,7 @@ struct ChainVerifier::Impl {
     auto parsed = detail::parse_certificates(data, "certificate");
     if (!parsed) {
       // The reason mbedTLS gave, in words (e.g. an unknown critical extension).
-      add_problem(v, "unparsable", parsed.error().message);
+      add_problem(v, ProblemCode::kUnparsable, parsed.error().message);
       return v;
     }
     const mbedtls_x509_crt& crt = **parsed;
@@ -259,16 +261,17 @@ struct ChainVerifier::Impl {
     // slot's key type is already wrong_key_type (and its issuer then naturally the other family).
     std::optional<CaFamily> family;
     if (device_rules) {
-      if (crt.ca_istrue) add_problem(v, "is_ca", "a device certificate must not be a CA");
+      if (crt.ca_istrue)
+        add_problem(v, ProblemCode::kIsCa, "a device certificate must not be a CA");
       // Infineon's device certificates carry keyUsage (critical) = digitalSignature.
       if ((crt.ext_types & MBEDTLS_X509_EXT_KEY_USAGE) &&
           (crt.key_usage & MBEDTLS_X509_KU_DIGITAL_SIGNATURE) == 0)
-        add_problem(v, "wrong_key_usage",
+        add_problem(v, ProblemCode::kWrongKeyUsage,
                     "keyUsage does not allow digitalSignature, which a device certificate needs");
       if (slot) {
         const std::string want = *slot == Slot::kE0E2 ? "RSA 2048" : "EC P-256";
         if (v.key_type != want)
-          add_problem(v, "wrong_key_type",
+          add_problem(v, ProblemCode::kWrongKeyType,
                       "slot " + std::string(slot_name(*slot)) + " needs " + want + ", found " +
                           v.key_type);
         else
@@ -312,10 +315,10 @@ CertificateVerdict ChainVerifier::verify(const CertificateFile& file, CheckTime 
   const NameParts parts = parse_certificate_name(file.name);
   if (parts.chip) v.chip_id = parts.chip->hex();
   if (!parts.chip || !parts.slot) {
-    add_problem(v, "name_mismatch",
+    add_problem(v, ProblemCode::kNameMismatch,
                 "file name does not follow <chipID>_" + std::string(slot_name(file.slot)) + ".pem");
   } else if (*parts.slot != file.slot) {
-    add_problem(v, "name_mismatch",
+    add_problem(v, ProblemCode::kNameMismatch,
                 "an " + std::string(slot_name(*parts.slot)) + " certificate file in the " +
                     std::string(slot_name(file.slot)) + " archive");
   }

@@ -29,10 +29,10 @@ SecretInfo describe_secret(const KeyRecord& record, bool include_value) {
   return info;
 }
 
-void add_reason(ChipRecord& chip, std::string code, std::string message) {
+void add_reason(ChipRecord& chip, ProblemCode code, std::string message) {
   for (const auto& r : chip.reasons)
     if (r.code == code && r.message == message) return;
-  chip.reasons.push_back(Problem{std::move(code), std::move(message)});
+  chip.reasons.push_back(Problem{code, std::move(message)});
 }
 
 } // namespace
@@ -95,7 +95,7 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
     for (auto& v : verdicts) {
       auto it = awaited.find(Key{v.archive, v.file, v.slot});
       if (it == awaited.end() || it->second == 0) {
-        report.findings.push_back(Finding{Severity::kError, "verdict_unexpected",
+        report.findings.push_back(Finding{Severity::kError, FindingCode::kVerdictUnexpected,
                                           v.archive + "/" + v.file, 0, v.chip_id,
                                           "a verdict came back for a certificate that was not sent "
                                           "out (or came back twice); it is ignored"});
@@ -108,8 +108,9 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
     for (const auto& [key, missing] : awaited)
       for (std::size_t i = 0; i < missing; ++i)
         report.findings.push_back(
-            Finding{Severity::kError, "verdict_missing", std::get<0>(key) + "/" + std::get<1>(key),
-                    0, "", "no verdict came back for this certificate: it was not verified"});
+            Finding{Severity::kError, FindingCode::kVerdictMissing,
+                    std::get<0>(key) + "/" + std::get<1>(key), 0, "",
+                    "no verdict came back for this certificate: it was not verified"});
   }
 
   // Public keys shared between different chips.
@@ -130,7 +131,7 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
       for (const auto& o : others)
         list += (list.empty() ? "" : ", ") + o;
       verdicts[i].problems.push_back(
-          Problem{"shared_public_key", "public key also used by " + list});
+          Problem{ProblemCode::kSharedPublicKey, "public key also used by " + list});
     }
   }
 
@@ -142,7 +143,7 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
     ChipRecord& chip = chip_for(v.chip_id);
     auto& slot = chip.certificates[slot_index(v.slot)];
     if (slot) {
-      add_reason(chip, "duplicate_certificate",
+      add_reason(chip, ProblemCode::kDuplicateCertificate,
                  "more than one " + std::string(slot_name(v.slot)) + " certificate (" + slot->file +
                      ", " + v.file + ")");
       report.unassigned.push_back(std::move(v));
@@ -157,13 +158,16 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
     chip_for(record.chip_id).auth = describe_secret(record, options.include_secrets);
 
   // Key-file findings name chips whose secret is unusable; they fail, with file and line.
+  // Their codes (bad_key_line, duplicate_chip) are problem codes too; a chip with such a
+  // finding fails even if a future finding code had no problem code (see the status below).
   std::vector<Finding> key_findings = bundle.pbs.findings;
   key_findings.insert(key_findings.end(), bundle.auth.findings.begin(), bundle.auth.findings.end());
   std::set<std::string> chips_with_key_findings;
   for (const auto& f : key_findings) {
     if (f.severity == Severity::kError && !f.chip_id.empty()) {
-      add_reason(chip_for(f.chip_id), f.code,
-                 f.file + " line " + std::to_string(f.line) + ": " + f.message);
+      if (const auto reason = as_problem_code(f.code))
+        add_reason(chip_for(f.chip_id), *reason,
+                   f.file + " line " + std::to_string(f.line) + ": " + f.message);
       chips_with_key_findings.insert(f.chip_id);
     }
     report.findings.push_back(f);
@@ -176,23 +180,24 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
       const auto& cert = chip.certificates[slot_index(s)];
       if (!cert) {
         if (has_secrets)
-          add_reason(chip, "missing_certificate",
+          add_reason(chip, ProblemCode::kMissingCertificate,
                      "no " + std::string(slot_name(s)) + " certificate for this chip");
         continue;
       }
       for (const auto& p : cert->problems) {
         add_reason(chip, p.code, std::string(slot_name(s)) + ": " + p.message);
-        report.findings.push_back(
-            Finding{Severity::kError, p.code, cert->archive + "/" + cert->file, 0, id, p.message});
+        report.findings.push_back(Finding{Severity::kError, as_finding_code(p.code),
+                                          cert->archive + "/" + cert->file, 0, id, p.message});
       }
     }
     if (has_secrets) {
       if (!chip.pbs.present && !chips_with_key_findings.count(id))
-        add_reason(chip, "missing_secret", "no platform binding secret in PBS_keys.txt");
+        add_reason(chip, ProblemCode::kMissingSecret, "no platform binding secret in PBS_keys.txt");
       if (!chip.auth.present && !chips_with_key_findings.count(id))
-        add_reason(chip, "missing_secret", "no authorization reference in auto_keys.txt");
+        add_reason(chip, ProblemCode::kMissingSecret,
+                   "no authorization reference in auto_keys.txt");
     }
-    if (!chip.reasons.empty())
+    if (!chip.reasons.empty() || chips_with_key_findings.count(id))
       chip.status = ChipStatus::kFailed;
     else
       chip.status = has_secrets ? ChipStatus::kOk : ChipStatus::kExtra;
@@ -200,8 +205,9 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
 
   for (const auto& v : report.unassigned) {
     if (v.chip_id.empty())
-      report.findings.push_back(Finding{Severity::kError, "name_mismatch", v.archive + "/" + v.file,
-                                        0, "", "certificate file name carries no chip ID"});
+      report.findings.push_back(Finding{Severity::kError, FindingCode::kNameMismatch,
+                                        v.archive + "/" + v.file, 0, "",
+                                        "certificate file name carries no chip ID"});
   }
 
   report.chips.reserve(chips.size());

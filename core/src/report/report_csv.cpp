@@ -23,7 +23,7 @@ std::string report_to_csv(const Report& r) {
     std::string reasons;
     for (const auto& p : chip.reasons) {
       if (!reasons.empty()) reasons += "; ";
-      reasons.append(p.code).append(": ").append(p.message);
+      reasons.append(problem_code_name(p.code)).append(": ").append(p.message);
     }
     out += chip.chip_id;
     auto field = [&out](std::string_view value) { out.append(",").append(value); };

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "reelcheck/report.hpp"
 #include "reelcheck/project_version.hpp"
+#include "reelcheck/report.hpp"
 #include "util/hex.hpp"
 
 namespace reelcheck {
@@ -25,7 +25,7 @@ std::string dump(const Json& j) {
 Json problems_json(const std::vector<Problem>& problems) {
   Json out = Json::array();
   for (const auto& p : problems)
-    out.push_back(Json{{"code", p.code}, {"message", p.message}});
+    out.push_back(Json{{"code", problem_code_name(p.code)}, {"message", p.message}});
   return out;
 }
 
@@ -138,10 +138,12 @@ public:
     if (!problems.is_array()) return wrong_type("problems", "an array");
     for (const auto& p : problems) {
       if (!p.is_object() || p.size() != 2 || !p.contains("code") || !p.contains("message") ||
-          !p["code"].is_string() || !p["message"].is_string() ||
-          p["code"].get_ref<const std::string&>().empty())
+          !p["code"].is_string() || !p["message"].is_string())
         return wrong_type("problems", "an array of {code, message} objects");
-      v.problems.push_back(Problem{p["code"].get<std::string>(), p["message"].get<std::string>()});
+      const std::string& name = p["code"].get_ref<const std::string&>();
+      const auto code = parse_problem_code(name);
+      if (!code) return fail("has an unknown problem code \"" + name + "\"");
+      v.problems.push_back(Problem{*code, p["message"].get<std::string>()});
     }
     // The summary word must agree with the details it summarises.
     if (verdict != "ok" && verdict != "failed")
@@ -198,7 +200,7 @@ std::string report_to_json(const Report& r) {
   Json findings = Json::array();
   for (const auto& f : r.findings)
     findings.push_back(Json{{"severity", severity_name(f.severity)},
-                            {"code", f.code},
+                            {"code", finding_code_name(f.code)},
                             {"file", f.file},
                             {"line", f.line},
                             {"chip_id", f.chip_id},
