@@ -99,12 +99,33 @@ async function runPageLike(url, { verdict, after }) {
     if (await page.locator('#anchors-details summary').count()) await page.locator('#anchors-details summary').click();
     await page.locator('#anchor-input').setInputFiles([trust]);
     if (await page.locator('#anchors-only').count()) await page.locator('#anchors-only').check();
+    // The UI thread's responsiveness: how soon after the click the first progress shows (a phase
+    // row turns active), and the longest task on the UI thread (Chromium's Long Tasks API, which
+    // reports every task over 50 ms) during the run.
+    await page.evaluate(() => {
+      window.__ui = { clickAt: 0, firstProgressAt: 0, longest: 0, longTasks: 0 };
+      document.getElementById('verify-button')?.addEventListener('click', () => { window.__ui.clickAt = performance.now(); }, true);
+      new MutationObserver(() => {
+        if (!window.__ui.firstProgressAt && window.__ui.clickAt && document.querySelector('.phase.active, .phase.done')) window.__ui.firstProgressAt = performance.now();
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'] });
+      try {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            if (!window.__ui.clickAt || e.startTime < window.__ui.clickAt) continue;
+            window.__ui.longTasks++;
+            window.__ui.longest = Math.max(window.__ui.longest, e.duration);
+          }
+        }).observe({ type: 'longtask' });
+      } catch (e) { window.__ui.longest = -1; }
+    });
     const t0 = now();
     await page.locator('#file-input').setInputFiles([bundle]);
     await page.locator('#verify-button').click();
     await page.locator(verdict).waitFor({ state: 'visible', timeout: 600_000 });
     const t = ms(t0);
-    return { ms: t, ...(after ? await after(page) : {}) };
+    await page.waitForTimeout(100); // long tasks are reported after they end
+    const ui = await page.evaluate(() => window.__ui);
+    return { ms: t, ui, ...(after ? await after(page) : {}) };
   } finally {
     await page.close();
   }
@@ -135,10 +156,16 @@ for (let round = 1; round <= ROUNDS; round++) {
     runs[name].push(r);
     console.log(`round ${round} ${name.padEnd(8)} ${(r.ms / 1000).toFixed(2)} s` +
       (r.rssMiB ? `  peak RSS ${r.rssMiB.toFixed(0)} MiB` : '') + (r.note ? `  (${r.note})` : '') +
-      (r.timings ? '  ' + phaseLine(r.timings) : '') + (r.compareTimings ? '  ' + JSON.stringify(r.compareTimings) : ''));
+      (r.timings ? '  ' + phaseLine(r.timings) : '') + (r.ui && r.ui.clickAt ? '  ' + uiLine(r.ui) : '') + (r.compareTimings ? '  ' + JSON.stringify(r.compareTimings) : ''));
   }
 }
 if (twoReelDir) fs.rmSync(twoReelDir, { recursive: true, force: true });
+
+function uiLine(u) {
+  const first = u.firstProgressAt ? `first progress ${(u.firstProgressAt - u.clickAt).toFixed(0)} ms after Verify` : 'no progress seen';
+  const longest = u.longest < 0 ? 'long tasks not observable' : `longest UI-thread task ${u.longest.toFixed(0)} ms (${u.longTasks} over 50 ms)`;
+  return `[${first}; ${longest}]`;
+}
 
 function phaseLine(t) {
   const p = t.phases || {};
@@ -179,6 +206,14 @@ const heap = pageRuns.length ? Math.max(...pageRuns.map((r) => r.timings.wasmHea
 const phaseMedians = {};
 for (const r of pageRuns) for (const [k, v] of Object.entries(r.timings.phases || {})) (phaseMedians[k] ||= []).push(v);
 for (const k of Object.keys(phaseMedians)) phaseMedians[k] = median(phaseMedians[k]);
+// The worst of all page runs: the targets are "never" and "within".
+function uiSummary(pageRunList) {
+  const seen = pageRunList.map((r) => r.ui).filter((u) => u && u.clickAt);
+  if (!seen.length) return 'n/a';
+  const first = Math.max(...seen.map((u) => (u.firstProgressAt ? u.firstProgressAt - u.clickAt : Infinity)));
+  const longest = Math.max(...seen.map((u) => u.longest));
+  return `first progress at most ${first.toFixed(0)} ms after Verify; longest task ${longest < 0 ? 'n/a' : longest.toFixed(0) + ' ms'} (worst of ${seen.length} runs)`;
+}
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2) : 'n/a');
 const sec = (x) => (Number.isFinite(x) ? (x / 1000).toFixed(2) + ' s' : 'n/a');
 const lines = [
@@ -188,6 +223,7 @@ const lines = [
   `  reelcheck verify, the reel twice                 ${sec(med.cli2)}   (${ratio(med.cli2, med.cli)}x one reel)`,
   `  the page (${pageRuns[0] ? pageRuns[0].timings.verifiers : '?'} verifier workers)                     ${sec(med.page)}   wasm heap peak ${Number.isFinite(heap) ? heap : 'n/a'} MiB`,
   `    phases: ${Object.entries(phaseMedians).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`,
+  `    UI thread: ${uiSummary(runs.page)}`,
   `  comparison page (7z-wasm + @peculiar/x509)       ${sec(med.compare)}`,
   `  ratios: CLI/manual ${ratio(med.cli, med.manual)}, page/compare ${ratio(med.page, med.compare)}, page/CLI ${ratio(med.page, med.cli)}`,
   micro.ok

@@ -1,15 +1,18 @@
 // Where the time goes on a full reel, measured in one run and printed as ratios:
-//   reelcheck_bench BUNDLE KEY_FILE TRUST_PEM
+//   reelcheck_bench BUNDLE KEY_FILE TRUST_PEM [--phases-only]
 // Phases: open (unpack + decrypt + parse), verify per slot (single thread), report + JSON.
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <string_view>
 
+#include "certificate_wire.hpp"
 #include "pki/ecdsa_p384.hpp"
 #include "pki/parsed_certificate.hpp"
 #include "reelcheck/report.hpp"
+#include "verdict_wire.hpp"
 
 using namespace reelcheck;
 using Clock = std::chrono::steady_clock;
@@ -28,8 +31,10 @@ double seconds_since(Clock::time_point t) {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: reelcheck_bench BUNDLE KEY_FILE TRUST_PEM\n");
+  // --phases-only: without the mbedTLS comparison (for profiles of what the verifier runs).
+  const bool phases_only = argc == 5 && std::string_view(argv[4]) == "--phases-only";
+  if (argc != 4 && !phases_only) {
+    std::fprintf(stderr, "usage: reelcheck_bench BUNDLE KEY_FILE TRUST_PEM [--phases-only]\n");
     return 64;
   }
   const auto bundle_bytes = slurp(argv[1]);
@@ -60,8 +65,21 @@ int main(int argc, char** argv) {
   }
   const double verify_s = seconds_since(t);
 
+  // What the page adds: every certificate goes out to a verifier worker and its verdict comes
+  // back, each in its wire format (wasm/wire).
+  t = Clock::now();
+  const auto slices_out = wasm::wire::decode_certificates(
+      wasm::wire::encode_certificates(bundle->certificates));
+  const auto handed_over = wasm::wire::decode_verdicts(wasm::wire::encode_verdicts(verdicts));
+  const double handoff_s = seconds_since(t);
+  if (!slices_out || !handed_over || handed_over->size() != verdicts.size()) {
+    std::fprintf(stderr, "verdict hand-off failed\n");
+    return 2;
+  }
+
   t = Clock::now();
   const Report report = build_report(*bundle, std::move(verdicts), trust, {at, false});
+  const double build_s = seconds_since(t);
   const std::string json = report_to_json(report);
   const double report_s = seconds_since(t);
 
@@ -72,6 +90,9 @@ int main(int argc, char** argv) {
   std::printf("%-28s %9.3f %7.1f%%\n", "open: unpack+decrypt+parse", open_s, 100 * open_s / total);
   std::printf("%-28s %9.3f %7.1f%%\n", "verify certificates", verify_s, 100 * verify_s / total);
   std::printf("%-28s %9.3f %7.1f%%\n", "report + JSON", report_s, 100 * report_s / total);
+  std::printf("  build_report %.3f s, report_to_json %.3f s; worker hand-off (slices out, verdicts "
+              "back, page only) %.3f s\n",
+              build_s, report_s - build_s, handoff_s);
   double ec = 0, rsa = 0;
   for (const auto& [slot, v] : per_slot) {
     const double us = 1e6 * v.first / static_cast<double>(v.second);
@@ -82,6 +103,7 @@ int main(int argc, char** argv) {
   if (rsa > 0)
     std::printf("ratio EC (P-256 leaf, P-384 CA) / RSA-2048 verification: %.1fx\n", ec / rsa);
 
+  if (phases_only) return 0;
   // The P-384 engine against mbedTLS's own verification, on the same certificates (both
   // include hashing the signed part).
   std::vector<detail::CrtPtr> certs;
@@ -98,8 +120,9 @@ int main(int argc, char** argv) {
       if (detail::same_name(c->subject_raw, certs.front()->issuer_raw)) issuer = c;
   }
   if (issuer != nullptr) {
-    auto fast = detail::p384_verifier_for(*issuer);
-    auto time_all = [&](const detail::EcdsaP384Verifier* f) {
+    const auto engine = detail::fast_issuer_key(*issuer);
+    const detail::FastIssuerKey* fast = &engine;
+    auto time_all = [&](const detail::FastIssuerKey* f) {
       const auto start = Clock::now();
       std::size_t valid = 0;
       for (const auto& c : certs)
@@ -107,8 +130,8 @@ int main(int argc, char** argv) {
       return std::pair(seconds_since(start), valid);
     };
     const auto [plain_s, plain_valid] = time_all(nullptr);
-    time_all(fast.get()); // builds the CA key's table once, as every real run does
-    const auto [fast_s, fast_valid] = time_all(fast.get());
+    time_all(fast); // builds the CA key's table once, as every real run does
+    const auto [fast_s, fast_valid] = time_all(fast);
     std::printf("ECDSA P-384 certificate signature checks on %zu E0E0 certificates: mbedTLS %.0f "
                 "us, engine %.0f us each "
                 "(%.2fx faster; %zu/%zu valid both ways)\n",

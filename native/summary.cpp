@@ -70,25 +70,9 @@ std::string render_failures_by_cause(const Report& r) {
   return out;
 }
 
-// Every certificate fails, each because its issuer is not trusted, and the issuers are the
-// same few CAs (a reel has one ECC and one RSA CA): almost always a test PKI, or a new CA that
-// was not added with --trust.
+// See untrusted_issuers() for when this shows.
 std::string untrusted_issuer_hint(const Report& r) {
-  constexpr std::size_t kMaxIssuers = 2;
-  if (r.counts.certificates == 0 || r.counts.certificates_ok != 0) return {};
-  std::set<std::string> issuers;
-  auto untrusted = [&](const CertificateVerdict& v) {
-    const bool yes = std::any_of(v.problems.begin(), v.problems.end(), [](const Problem& p) {
-      return p.code == ProblemCode::kIssuerUntrusted;
-    });
-    if (yes) issuers.insert(v.issuer);
-    return yes && issuers.size() <= kMaxIssuers;
-  };
-  for (const auto& chip : r.chips)
-    for (const auto& cert : chip.certificates)
-      if (cert && !untrusted(*cert)) return {};
-  for (const auto& cert : r.unassigned)
-    if (!untrusted(cert)) return {};
+  const auto issuers = untrusted_issuers(r);
   if (issuers.empty()) return {};
   std::string names;
   for (const auto& issuer : issuers)

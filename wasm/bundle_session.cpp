@@ -1,6 +1,7 @@
 // BundleSession: the coordinator worker's handle on the core's VerificationSession. Marshalling
 // only: files and the key in, certificate slices out to the verifier workers, their verdicts
-// back in (the session checks them), the report out as the core's own JSON.
+// back in (the session checks them), the page's view of the report out (report_view.hpp) and the
+// core's own JSON and CSV on export.
 #include <emscripten/bind.h>
 
 #include <cmath>
@@ -9,11 +10,14 @@
 #include <utility>
 #include <vector>
 
+#include "certificate_wire.hpp"
 #include "js_values.hpp"
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/hex.hpp"
 #include "reelcheck/report.hpp"
 #include "reelcheck/session.hpp"
+#include "report_view.hpp"
+#include "verdict_wire.hpp"
 
 namespace reelcheck::wasm {
 namespace {
@@ -85,43 +89,43 @@ public:
 
   std::size_t certificateCount() const { return session_ ? session_->certificate_count() : 0; }
 
-  // Certificates [begin, end) for a verifier worker; each data is a fresh (transferable) copy.
+  // Certificates [begin, end) for a verifier worker, as one transferable Uint8Array in the
+  // certificate wire format.
   val certificateSlice(std::size_t begin, std::size_t end) const {
-    val out = val::array();
-    if (!session_) return out;
-    for (const auto& c : session_->certificates({begin, end})) {
-      val item = val::object();
-      item.set("archive", c.archive);
-      item.set("name", c.name);
-      item.set("slot", std::string(slot_name(c.slot)));
-      item.set("data", copy_to_js(c.data.data(), c.data.size()));
-      out.call<void>("push", item);
-    }
-    return out;
+    return guarded([&] {
+      if (!session_) return bad_input("No bundle is open.");
+      const auto bytes = wire::encode_certificates(session_->certificates({begin, end}));
+      val out = ok_value();
+      out.set("bytes", copy_to_js(bytes.data(), bytes.size()));
+      return out;
+    });
   }
 
-  // batches: [{begin, verdicts: <string from Verifier.verifySlice>}, ...] in any order, where
+  // batches: [{begin, verdicts: Uint8Array from Verifier.verifySlice}, ...] in any order, where
   // `begin` is the index of the slice's first certificate (certificateSlice(begin, ...)).
   // Fails closed (the session's rules): every certificate answered exactly once, in its place.
-  // -> {ok:true, json: <report_to_json, no secrets>} — the same bytes the CLI writes.
+  // -> {ok:true, view: <report_view_json>}; the full report is kept for chipJson and exports.
   val buildReport(const val& batches, const std::string& check_time_iso) {
     return guarded([&] {
       if (!session_) return bad_input("No bundle is open.");
       const auto at = parse_check_time(check_time_iso);
       if (!at) return bad_check_time(check_time_iso);
       session_->clear_verdicts();
-      has_report_ = false;
+      report_.reset();
+      const val uint8_array = val::global("Uint8Array");
       const auto n = batches["length"].as<std::size_t>();
+      std::vector<std::uint8_t> bytes;
       for (std::size_t i = 0; i < n; ++i) {
         const val batch = batches[i];
         if (batch["begin"].typeOf().as<std::string>() != "number" ||
-            batch["verdicts"].typeOf().as<std::string>() != "string")
+            !batch["verdicts"].instanceof(uint8_array))
           return refuse("A verdict batch from a verifier is malformed.");
         const double begin = batch["begin"].as<double>();
         if (!(begin >= 0) || std::floor(begin) != begin ||
             begin > static_cast<double>(session_->certificate_count()))
           return refuse("A verdict batch from a verifier starts at no certificate.");
-        auto part = verdicts_from_json(batch["verdicts"].as<std::string>());
+        copy_from_js(batch["verdicts"], bytes);
+        auto part = wire::decode_verdicts(bytes);
         if (!part) return refuse(part.error());
         if (auto error =
                 session_->add_verdicts(static_cast<std::size_t>(begin), std::move(part).value()))
@@ -130,9 +134,22 @@ public:
       auto report = session_->report(ReportOptions{*at, false});
       if (!report) return refuse(report.error());
       check_time_ = *at;
-      has_report_ = true;
+      report_.emplace(std::move(report).value());
       val out = ok_value();
-      out.set("json", report_to_json(*report));
+      out.set("view", report_view_json(*report_));
+      return out;
+    });
+  }
+
+  // One chip's full record (the same object as in the report), for the detail panel.
+  // -> {ok:true, json} or {ok:false} when there is no report or no such chip.
+  val chipJson(const std::string& chip_id) const {
+    return guarded([&] {
+      if (!report_) return bad_input("No report yet.");
+      const ChipRecord* chip = report_->find_chip(chip_id);
+      if (!chip) return bad_input("Chip " + chip_id + " is not in this bundle.");
+      val out = ok_value();
+      out.set("json", chip_to_json(*chip, false));
       return out;
     });
   }
@@ -166,25 +183,33 @@ public:
     wipe_key();
     release_inputs();
     session_.reset();
-    has_report_ = false;
+    report_.reset();
   }
 
 private:
   // Nothing of a refused round is kept: no report can be exported from it.
   val refuse(const Error& error) {
     session_->clear_verdicts();
+    report_.reset();
     return error_value(error);
   }
   val refuse(const std::string& message) {
     session_->clear_verdicts();
+    report_.reset();
     return bad_input(message);
   }
 
   val exported(bool include_secrets, bool csv) const {
-    if (!session_ || !has_report_) return bad_input("No report yet.");
-    auto report = session_->report(ReportOptions{check_time_, include_secrets});
-    if (!report) return error_value(report.error());
-    std::string text = csv ? report_to_csv(*report) : report_to_json(*report);
+    if (!session_ || !report_) return bad_input("No report yet.");
+    // The kept report has no secret values; one with them is built for this export only.
+    std::optional<Report> with_secrets;
+    if (include_secrets) {
+      auto report = session_->report(ReportOptions{check_time_, true});
+      if (!report) return error_value(report.error());
+      with_secrets.emplace(std::move(report).value());
+    }
+    const Report& report = with_secrets ? *with_secrets : *report_;
+    std::string text = csv ? report_to_csv(report) : report_to_json(report);
     val out = ok_value();
     out.set(csv ? "csv" : "json", text);
     if (include_secrets) secure_wipe(text.data(), text.size());
@@ -218,7 +243,7 @@ private:
   SecureBytes key_;
   std::optional<VerificationSession> session_;
   CheckTime check_time_ = 0;
-  bool has_report_ = false;
+  std::optional<Report> report_; // without secret values; none after a refused round
 };
 
 } // namespace
@@ -236,6 +261,7 @@ EMSCRIPTEN_BINDINGS(reelcheck_bundle_session) {
       .function("certificateCount", &BundleSession::certificateCount)
       .function("certificateSlice", &BundleSession::certificateSlice)
       .function("buildReport", &BundleSession::buildReport)
+      .function("chipJson", &BundleSession::chipJson)
       .function("exportJson", &BundleSession::exportJson)
       .function("exportCsv", &BundleSession::exportCsv)
       .function("chipSecrets", &BundleSession::chipSecrets)

@@ -1,13 +1,15 @@
-// Verifier: one per verifier worker. Certificates of a slice in, their verdicts out as the
-// core's verdict JSON (read back strictly by the session).
+// Verifier: one per verifier worker. A certificate slice in, its verdicts out, both in the
+// workers' wire formats (wire/), read strictly on either side.
 #include <emscripten/bind.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "certificate_wire.hpp"
 #include "js_values.hpp"
-#include "reelcheck/report.hpp"
+#include "reelcheck/trust.hpp"
+#include "verdict_wire.hpp"
 
 namespace reelcheck::wasm {
 namespace {
@@ -22,30 +24,25 @@ public:
   }
   std::size_t anchorCount() const { return store_.anchors().size(); }
 
-  // certs: [{archive, name, slot: "E0E0"|"E0E1"|"E0E2", data: Uint8Array}, ...]
-  // -> {ok:true, verdicts: <verdicts_to_json string>, count}
-  val verifySlice(const val& certs, const std::string& check_time_iso) {
+  // slice: the coordinator's certificate slice (wire/certificate_wire.hpp), a Uint8Array.
+  // -> {ok:true, verdicts: Uint8Array (wire/verdict_wire.hpp), count}
+  val verifySlice(const val& slice, const std::string& check_time_iso) {
     return guarded([&] {
       const auto at = parse_check_time(check_time_iso);
       if (!at) return bad_check_time(check_time_iso);
+      std::vector<std::uint8_t> bytes;
+      copy_from_js(slice, bytes);
+      auto certificates = wire::decode_certificates(bytes);
+      if (!certificates) return error_value(certificates.error());
       if (!verifier_) verifier_ = std::make_unique<ChainVerifier>(store_);
-      const auto n = certs["length"].as<std::size_t>();
       std::vector<CertificateVerdict> verdicts;
-      verdicts.reserve(n);
-      CertificateFile file;
-      for (std::size_t i = 0; i < n; ++i) {
-        const val c = certs[i];
-        file.archive = c["archive"].as<std::string>();
-        file.name = c["name"].as<std::string>();
-        const auto slot = parse_slot(c["slot"].as<std::string>());
-        if (!slot) return bad_input("Unknown certificate slot for " + file.name);
-        file.slot = *slot;
-        copy_from_js(c["data"], file.data);
+      verdicts.reserve(certificates->size());
+      for (const auto& file : *certificates)
         verdicts.push_back(verifier_->verify(file, *at));
-      }
+      const auto answer = wire::encode_verdicts(verdicts);
       val out = ok_value();
-      out.set("verdicts", verdicts_to_json(verdicts));
-      out.set("count", static_cast<double>(n));
+      out.set("verdicts", copy_to_js(answer.data(), answer.size()));
+      out.set("count", static_cast<double>(verdicts.size()));
       return out;
     });
   }

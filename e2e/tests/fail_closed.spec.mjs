@@ -1,21 +1,79 @@
-// Verdicts cross from the verifier workers to the coordinator as messages. A verifier that drops
+// Verdicts cross from the verifier workers to the coordinator as messages (one wire-format buffer
+// per slice). A verifier that drops
 // or damages a verdict must stop the run with a clear error: never a report that passes.
 // The damage is done for real: the test appends a hook to the worker source as the page loads
 // it, wrapping the verifier's `verify` handler (worker.js) to alter its answer in transit.
 import { test, expect } from '@playwright/test';
 import { verify } from './helpers.mjs';
 
-// Runs inside each worker, after worker.js; `MODE` is replaced before injection.
+// Runs inside each worker, after worker.js; `MODE` is replaced before injection. It reads the
+// verdict wire format (wasm/wire/verdict_wire.cpp) on its own, to damage the answer the way a
+// broken or tampered verifier would: whole records, not just random bytes.
 function tamperVerdicts() {
+  // Record boundaries: "RCV1", u32 count, then per verdict archive, file (strings), slot (u8),
+  // chip_id, verdict and parsed (u8 each), 8 strings, chain (count + strings), problems (count +
+  // code and message strings).
+  function records(bytes) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let at = 8;
+    const str = () => { at += 4 + view.getUint32(at, true); };
+    const out = [];
+    const count = view.getUint32(4, true);
+    for (let i = 0; i < count; i++) {
+      const start = at;
+      str(); str(); at += 1; str(); const verdictAt = at; at += 2;
+      for (let k = 0; k < 8; k++) str();
+      const chain = view.getUint32(at, true); at += 4;
+      for (let k = 0; k < chain; k++) str();
+      const problemsAt = at;
+      const problems = view.getUint32(at, true); at += 4;
+      for (let k = 0; k < problems; k++) { str(); str(); }
+      out.push({ start, end: at, verdictAt, problemsAt });
+    }
+    return out;
+  }
+  function join(header, parts) {
+    const size = 8 + parts.reduce((n, p) => n + p.length, 0);
+    const out = new Uint8Array(size);
+    out.set(header.subarray(0, 8));
+    new DataView(out.buffer).setUint32(4, parts.length, true);
+    let at = 8;
+    for (const p of parts) { out.set(p, at); at += p.length; }
+    return out;
+  }
+  // The report view on its way from the coordinator to the page.
+  const originalReport = handlers.report;
+  handlers.report = async (msg) => {
+    const answer = await originalReport(msg);
+    if (!answer.ok) return answer;
+    const view = JSON.parse(answer.view);
+    if ('MODE' === 'view-without-counts') delete view.counts;
+    if ('MODE' === 'view-says-ok') view.verdict = 'ok';
+    if ('MODE' === 'view-drops-a-chip') view.chips.pop();
+    answer.view = JSON.stringify(view);
+    return answer;
+  };
   const original = handlers.verify;
   handlers.verify = async (msg) => {
     const answer = await original(msg);
     if (!answer.ok) return answer;
-    const verdicts = JSON.parse(answer.verdicts);
-    if ('MODE' === 'drop') verdicts.pop();
-    if ('MODE' === 'strip-problems') for (const v of verdicts) delete v.problems;
-    if ('MODE' === 'duplicate') verdicts[verdicts.length - 1] = verdicts[0];
-    answer.verdicts = JSON.stringify(verdicts);
+    const bytes = answer.verdicts;
+    const recs = records(bytes);
+    const part = (r) => bytes.slice(r.start, r.end);
+    let parts = recs.map(part);
+    if ('MODE' === 'drop') parts.pop();
+    if ('MODE' === 'duplicate') parts[parts.length - 1] = part(recs[0]);
+    if ('MODE' === 'strip-problems') {
+      // Every problem cut off, each record's "failed" left as it was.
+      parts = recs.map((r) => {
+        const head = bytes.slice(r.start, r.problemsAt + 4);
+        new DataView(head.buffer).setUint32(r.problemsAt - r.start, 0, true);
+        return head;
+      });
+    }
+    if ('MODE' === 'truncate') parts[parts.length - 1] = part(recs[recs.length - 1]).slice(0, -3);
+    answer.verdicts = join(bytes, parts);
+    answer.transfer = [answer.verdicts.buffer];
     return answer;
   };
 }
@@ -31,7 +89,11 @@ async function injectTamper(page, mode) {
 
 const cases = [
   ['drop', 'a verifier drops a verdict', /verification is incomplete/],
-  ['strip-problems', 'a verifier loses the problems of its verdicts', /has no "problems" field/],
+  ['strip-problems', 'a verifier loses the problems of its verdicts', /whose summary contradicts its problems/],
+  ['truncate', 'a verifier\'s answer is cut short', /verdict batch from a verifier is malformed/],
+  ['view-without-counts', 'the report view reaches the page without its counts', /report is incomplete \(counts\)/],
+  ['view-says-ok', 'the report view says ok while chips failed', /report is incomplete \(verdict contradicts the counts\)/],
+  ['view-drops-a-chip', 'the report view loses a chip row', /report is incomplete \(chips\)/],
   ['duplicate', 'a verifier answers one certificate twice and another never', /verification is inconsistent: certificate \d+ was .*but its verdict is for/],
 ];
 

@@ -100,7 +100,7 @@ test('plain words: errors and findings read as words, the codes stay in the expo
   await page.locator('#clear-button').click();
   await verify(page, 'mixed');
   const codes = new Set();
-  for (const f of JSON.parse(await page.evaluate(() => window.RC.app.state.reportJson)).findings) codes.add(f.code);
+  for (const f of JSON.parse(await page.evaluate(() => window.RC.app.engine.exportReport('json', false))).findings) codes.add(f.code);
   for (const c of Object.values(entry('mixed').expected.chips)) for (const r of c.reasons) codes.add(r);
   expect(codes.size).toBeGreaterThan(0);
   await page.locator('.grid-row').first().click();
@@ -160,7 +160,7 @@ test('show/hide on the key: a toggle button, and the key hidden again for the ne
 test('full reasons are readable: the cell holds them all, the active row shows them in full', async ({ page }) => {
   await page.goto('index.html');
   await verify(page, 'mixed');
-  const report = JSON.parse(await page.evaluate(() => window.RC.app.state.reportJson));
+  const report = JSON.parse(await page.evaluate(() => window.RC.app.engine.exportReport('json', false)));
   const text = (c) => c.reasons.map((r) => r.message).join('; ');
   const longest = report.chips.filter((c) => c.reasons.length).sort((a, b) => text(b).length - text(a).length)[0];
   const full = text(longest);

@@ -71,6 +71,11 @@ struct ReportOptions {
 Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdicts,
                     const TrustStore& trust, const ReportOptions& options);
 
+// When every certificate fails only because its issuer is not trusted, and the issuers are the
+// same one or two CAs, almost always a test PKI (or a new CA) whose certificates were not added
+// as trust anchors: those issuers, sorted. Empty otherwise. The CLI and the page both hint at it.
+std::vector<std::string> untrusted_issuers(const Report& report);
+
 std::string report_to_json(const Report& report);
 std::string report_to_csv(const Report& report);
 // One chip as JSON (the same object as in the full report).

@@ -70,7 +70,7 @@ struct Anchor {
   std::string name;
   std::vector<int>
       parents; // every anchor that signed this one (a renewed CA: several); none for a root
-  std::shared_ptr<const detail::EcdsaP384Verifier> p384; // for P-384 keys: the fast path
+  detail::FastIssuerKey fast; // for P-384 and RSA-2048 keys: the verify-only engines
   CaFamily family = CaFamily::kOther;
 };
 
@@ -143,7 +143,7 @@ struct ChainVerifier::Impl {
       const auto& ca = *anchors[i].crt;
       if (!detail::same_name(ca.subject_raw, crt.issuer_raw)) continue;
       name_known = true;
-      const auto result = detail::check_signature(crt, ca, anchors[i].p384.get());
+      const auto result = detail::check_signature(crt, ca, &anchors[i].fast);
       if (result == SignatureCheck::kValid) {
         issuers.push_back(static_cast<int>(i));
         continue;
@@ -295,10 +295,10 @@ ChainVerifier::ChainVerifier(const TrustStore& store) : impl_(std::make_unique<I
   for (const auto& anchor : store.anchors()) {
     auto parsed = detail::parse_certificates(anchor.der, anchor.source);
     if (!parsed) continue; // TrustStore::add only keeps certificates that parsed
-    Anchor& a = impl_->anchors.emplace_back(Anchor{std::move(*parsed), {}, {}, nullptr});
+    Anchor& a = impl_->anchors.emplace_back(Anchor{std::move(*parsed), {}, {}, {}});
     a.name = detail::common_name(*a.crt);
     a.family = family_of(*a.crt);
-    a.p384 = detail::p384_verifier_for(*a.crt);
+    a.fast = detail::fast_issuer_key(*a.crt);
   }
   impl_->link_anchors();
 }

@@ -237,7 +237,37 @@ public:
     const Limb borrow = detail::sub(reduced, lo, m_);
     r = (t[N] != 0 || borrow == 0) ? reduced : lo;
   }
-  constexpr void sqr(Value& r, const Value& a) const { mul(r, a, a); }
+  // r = a^2 / R mod m, for a < m: the square with each cross product computed once (half the
+  // products of mul), then one Montgomery reduction of the double-width result.
+  constexpr void sqr(Value& r, const Value& a) const {
+    Limb t[2 * N] = {};
+    for (std::size_t i = 0; i < N; ++i) {
+      WideLimb c = 0;
+      for (std::size_t j = i + 1; j < N; ++j) {
+        c += WideLimb(a[i]) * a[j] + t[i + j];
+        t[i + j] = Limb(c);
+        c >>= kLimbBits;
+      }
+      t[i + N] = Limb(c);
+    }
+    Limb top = 0;
+    for (std::size_t i = 0; i < 2 * N; ++i) {
+      const Limb next = t[i] >> (kLimbBits - 1);
+      t[i] = Limb(t[i] << 1) | top;
+      top = next;
+    }
+    WideLimb c = 0;
+    for (std::size_t i = 0; i < N; ++i) {
+      const WideLimb square = WideLimb(a[i]) * a[i];
+      c += WideLimb(t[2 * i]) + Limb(square);
+      t[2 * i] = Limb(c);
+      c >>= kLimbBits;
+      c += WideLimb(t[2 * i + 1]) + Limb(square >> kLimbBits);
+      t[2 * i + 1] = Limb(c);
+      c >>= kLimbBits;
+    }
+    reduce(r, t);
+  }
 
   constexpr void to_montgomery(Value& r, const Value& a) const { mul(r, a, r2_); }
   constexpr void from_montgomery(Value& r, const Value& a) const {
@@ -250,6 +280,29 @@ public:
   constexpr bool inverse(Value& r, const Value& a) const { return inverse_mod(r, a, m_); }
 
 private:
+  // r = t / R mod m for t < m * R (REDC on a double-width value): each step clears the lowest
+  // limb by adding a multiple of m; `extra` carries into the limb N places up.
+  constexpr void reduce(Value& r, Limb (&t)[2 * N]) const {
+    Limb extra = 0;
+    for (std::size_t i = 0; i < N; ++i) {
+      const Limb q = t[i] * m0inv_;
+      WideLimb c = 0;
+      for (std::size_t j = 0; j < N; ++j) {
+        c += WideLimb(q) * m_[j] + t[i + j];
+        t[i + j] = Limb(c);
+        c >>= kLimbBits;
+      }
+      const WideLimb up = WideLimb(t[i + N]) + Limb(c) + extra;
+      t[i + N] = Limb(up);
+      extra = Limb(up >> kLimbBits);
+    }
+    Value hi{};
+    for (std::size_t i = 0; i < N; ++i) hi[i] = t[N + i];
+    Value reduced{};
+    const Limb borrow = detail::sub(reduced, hi, m_);
+    r = (extra != 0 || borrow == 0) ? reduced : hi;
+  }
+
   Value m_{};
   Value one_{};
   Value r2_{};

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "pki/ecdsa_p384.hpp"
+#include "pki/rsa_verifier.hpp"
 #include "pki/pem_decoder.hpp"
 #include "util/civil_time.hpp"
 #include "util/hex.hpp"
@@ -263,7 +264,7 @@ std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt) {
 static_assert(MBEDTLS_VERSION_MAJOR == 2, "the PKI layer is written against the mbedTLS 2.x API");
 
 SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
-                               const EcdsaP384Verifier* parent_p384) {
+                               const FastIssuerKey* fast) {
   const mbedtls_md_info_t* md = mbedtls_md_info_from_type(child.sig_md);
   if (md == nullptr) return SignatureCheck::kUnsupportedAlgorithm;
   unsigned char hash[MBEDTLS_MD_MAX_SIZE];
@@ -272,14 +273,39 @@ SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509
   // a ChainVerifier is per thread.
   auto* key = const_cast<mbedtls_pk_context*>(&parent.pk);
   if (!mbedtls_pk_can_do(key, child.sig_pk)) return SignatureCheck::kInvalid;
-  if (parent_p384 != nullptr && child.sig_pk == MBEDTLS_PK_ECDSA)
-    return parent_p384->verify(std::span(hash, mbedtls_md_get_size(md)),
-                               std::span(child.sig.p, child.sig.len))
-               ? SignatureCheck::kValid
-               : SignatureCheck::kInvalid;
+  const std::span<const std::uint8_t> digest(hash, mbedtls_md_get_size(md));
+  const std::span<const std::uint8_t> signature(child.sig.p, child.sig.len);
+  if (fast != nullptr && fast->p384 && child.sig_pk == MBEDTLS_PK_ECDSA)
+    return fast->p384->verify(digest, signature) ? SignatureCheck::kValid
+                                                 : SignatureCheck::kInvalid;
+  // PKCS#1 v1.5 only (RSASSA-PSS is sig_pk MBEDTLS_PK_RSASSA_PSS and stays with mbedTLS).
+  if (fast != nullptr && fast->rsa && child.sig_pk == MBEDTLS_PK_RSA) {
+    std::optional<RsaVerifier::Hash> h;
+    if (child.sig_md == MBEDTLS_MD_SHA256) h = RsaVerifier::Hash::kSha256;
+    if (child.sig_md == MBEDTLS_MD_SHA384) h = RsaVerifier::Hash::kSha384;
+    if (child.sig_md == MBEDTLS_MD_SHA512) h = RsaVerifier::Hash::kSha512;
+    if (h)
+      return fast->rsa->verify(*h, digest, signature) ? SignatureCheck::kValid
+                                                      : SignatureCheck::kInvalid;
+  }
   const int ret = mbedtls_pk_verify_ext(child.sig_pk, child.sig_opts, key, child.sig_md, hash,
                                         mbedtls_md_get_size(md), child.sig.p, child.sig.len);
   return ret == 0 ? SignatureCheck::kValid : SignatureCheck::kInvalid;
+}
+
+std::shared_ptr<const RsaVerifier> rsa_verifier_for(const mbedtls_x509_crt& crt) {
+  if (mbedtls_pk_get_type(&crt.pk) != MBEDTLS_PK_RSA) return nullptr;
+  const mbedtls_rsa_context& rsa = *mbedtls_pk_rsa(crt.pk);
+  unsigned char n[512], e[8];
+  const std::size_t n_len = mbedtls_mpi_size(&rsa.N), e_len = mbedtls_mpi_size(&rsa.E);
+  if (n_len > sizeof n || e_len > sizeof e || mbedtls_mpi_write_binary(&rsa.N, n, n_len) != 0 ||
+      mbedtls_mpi_write_binary(&rsa.E, e, e_len) != 0)
+    return nullptr;
+  return RsaVerifier::create(std::span(n, n_len), std::span(e, e_len));
+}
+
+FastIssuerKey fast_issuer_key(const mbedtls_x509_crt& crt) {
+  return FastIssuerKey{p384_verifier_for(crt), rsa_verifier_for(crt)};
 }
 
 std::shared_ptr<const EcdsaP384Verifier> p384_verifier_for(const mbedtls_x509_crt& crt) {

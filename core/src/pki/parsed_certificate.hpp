@@ -36,14 +36,24 @@ std::optional<ByteView> subject_key_id(const mbedtls_x509_crt& crt);
 std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt);
 
 class EcdsaP384Verifier;
+class RsaVerifier;
+
+// The verify-only engines for an issuer's key (pki/ecdsa_p384.hpp, pki/rsa_verifier.hpp): at
+// most one is set; with neither, signatures go through mbedTLS.
+struct FastIssuerKey {
+  std::shared_ptr<const EcdsaP384Verifier> p384;
+  std::shared_ptr<const RsaVerifier> rsa;
+};
 
 enum class SignatureCheck { kValid, kInvalid, kUnsupportedAlgorithm };
-// `parent_p384`, when given, is the verify-only engine for parent's P-384 key (the fast path).
+// `fast`, when given, holds the verify-only engines for parent's key (the fast path).
 SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
-                               const EcdsaP384Verifier* parent_p384 = nullptr);
+                               const FastIssuerKey* fast = nullptr);
 
-// The fast engine for a certificate's public key when it is P-384 (else nullptr).
+// The fast engines for a certificate's public key: P-384, or RSA-2048 (else none).
+FastIssuerKey fast_issuer_key(const mbedtls_x509_crt& crt);
 std::shared_ptr<const EcdsaP384Verifier> p384_verifier_for(const mbedtls_x509_crt& crt);
+std::shared_ptr<const RsaVerifier> rsa_verifier_for(const mbedtls_x509_crt& crt);
 
 inline bool same_name(const mbedtls_x509_buf& a, const mbedtls_x509_buf& b) {
   return a.len == b.len && std::equal(a.p, a.p + a.len, b.p);

@@ -108,6 +108,33 @@
     return Math.max(1, Math.min(MAX_VERIFIERS, n));
   }
 
+  // The report view crosses from the coordinator worker to the page: read it strictly. A field
+  // that is missing or of the wrong kind, or an "ok" that the counts contradict, is an error,
+  // never a page that reads as verified.
+  function readView(json) {
+    const bad = (what) => engineError('internal', 'The verifier\'s report is incomplete (' + what + ').');
+    let v;
+    try { v = JSON.parse(json); } catch (e) { throw bad('not JSON'); }
+    const isNum = (x) => Number.isInteger(x) && x >= 0;
+    const isStr = (x) => typeof x === 'string';
+    if (!v || typeof v !== 'object') throw bad('not an object');
+    for (const f of ['check_time', 'reel_id', 'batch_id']) if (!isStr(v[f])) throw bad(f);
+    if (v.verdict !== 'ok' && v.verdict !== 'failed') throw bad('verdict');
+    const c = v.counts;
+    if (!c || !['chips', 'ok', 'failed', 'extra', 'certificates', 'certificates_ok'].every((f) => isNum(c[f]))) throw bad('counts');
+    for (const f of ['trust_anchor_count', 'findings_total', 'error_findings', 'unassigned_certificates']) if (!isNum(v[f])) throw bad(f);
+    for (const f of ['archives', 'missing_archives', 'untrusted_issuers', 'findings', 'duplicate_bundles', 'chips']) if (!Array.isArray(v[f])) throw bad(f);
+    if (v.chips.length !== c.chips) throw bad('chips');
+    const statuses = { ok: 0, failed: 0, extra: 0 };
+    for (const row of v.chips) {
+      if (!row || !isStr(row.chip_id) || !(row.status in statuses) || !row.slots || !Array.isArray(row.reasons) || !isStr(row.secrets)) throw bad('chip row');
+      statuses[row.status]++;
+    }
+    if (statuses.ok !== c.ok || statuses.failed !== c.failed || statuses.extra !== c.extra) throw bad('chip counts');
+    if (v.verdict === 'ok' && (c.failed || v.error_findings || v.missing_archives.length)) throw bad('verdict contradicts the counts');
+    return v;
+  }
+
   class Engine {
     constructor() {
       this.coordinator = null;
@@ -160,6 +187,12 @@
       return check(await this.coordinator.call('secrets', { chipId }));
     }
 
+    // One chip's full record (as in the JSON report), for the detail panel.
+    async chip(chipId) {
+      if (!this.coordinator) throw engineError('bad_input', 'No bundle is open.');
+      return JSON.parse(check(await this.coordinator.call('chip', { chipId })).json);
+    }
+
     async exportReport(format, secrets) {
       if (!this.coordinator) throw engineError('bad_input', 'No bundle is open.');
       const r = check(await this.coordinator.call('exportReport', { format, secrets }));
@@ -168,7 +201,9 @@
 
     // files: [{name, bytes: ArrayBuffer}] (transferred), key: Uint8Array (zeroed here after
     // sending), anchors: [{name, bytes: ArrayBuffer}], useDefaults: bool, checkTime: ISO string.
-    // onProgress({phase, done, total}). Resolves to the report JSON string (report_to_json).
+    // onProgress({phase, done, total}). Resolves to the page's view of the report, read strictly
+    // (wasm/report_view.hpp: summary, first findings, one row per chip); chip() and
+    // exportReport() give the rest.
     // Afterwards this.lastTimings holds {phases: {reading, ...} in ms, verifiers, slices}.
     async run({ files, key, anchors, useDefaults, checkTime, onProgress }) {
       const token = ++this.runToken;
@@ -215,7 +250,8 @@
       if (token !== this.runToken) throw engineError('cancelled', 'Stopped.');
 
       // Verify in slices, each verifier pulling the next slice when it is done and fetching the
-      // one after while it verifies. Certificate bytes are transferred, never copied, on every hop.
+      // one after while it verifies. Slices and verdicts travel as one buffer each (wasm/wire),
+      // transferred, never copied, on every hop.
       const total = summary.certificates;
       const size = sliceSize(total, verifiers.length);
       const verdicts = [];
@@ -236,8 +272,7 @@
         while (pending) {
           const { begin, slice } = await pending;
           pending = fetchSlice();
-          const r = check(await v.call('verify', { certs: slice.certs, checkTime },
-                                       slice.certs.map((c) => c.data.buffer)));
+          const r = check(await v.call('verify', { bytes: slice.bytes, checkTime }, [slice.bytes.buffer]));
           // Tagged with the slice's place: the core checks that every certificate sent out
           // got its own verdict back (fail closed), so a lost or shuffled batch stops the run.
           verdicts.push({ begin, verdicts: r.verdicts });
@@ -256,7 +291,7 @@
       if (token !== this.runToken) throw engineError('cancelled', 'Stopped.');
 
       progress({ phase: 'reporting', done: 0, total: 1 });
-      const report = check(await coordinator.call('report', { verdicts, checkTime }));
+      const report = check(await coordinator.call('report', { verdicts, checkTime }, verdicts.map((b) => b.verdicts.buffer)));
       progress({ phase: 'reporting', done: 1, total: 1 });
       const finished = now();
 
@@ -269,7 +304,7 @@
       });
       this.lastTimings = { phases, total: finished - started, verifiers: verifiers.length, slices, sliceSize: size,
         verifierBusy: busyMs, certificates: total };
-      return report.json;
+      return readView(report.view);
     }
 
     // The WebAssembly heap of every worker after a run, in MiB (wasm memory only grows, so this
@@ -301,5 +336,5 @@
     }
   }
 
-  global.ReelcheckEngine = { Engine, engineError, poolSize, PHASES, MAX_VERIFIERS };
+  global.ReelcheckEngine = { Engine, engineError, readView, poolSize, PHASES, MAX_VERIFIERS };
 })(typeof window !== 'undefined' ? window : self);

@@ -71,12 +71,17 @@ const handlers = {
   },
   async slice(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
-    const certs = session.certificateSlice(msg.begin, msg.end);
-    return { ok: true, certs, transfer: certs.map((c) => c.data.buffer) };
+    const r = session.certificateSlice(msg.begin, msg.end);
+    if (r.ok) r.transfer = [r.bytes.buffer];
+    return r;
   },
   async report(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
     return session.buildReport(msg.verdicts, msg.checkTime);
+  },
+  async chip(msg) {
+    if (!session) return failure('bad_input', 'No bundle is open.');
+    return session.chipJson(String(msg.chipId));
   },
   async exportReport(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
@@ -112,9 +117,13 @@ const handlers = {
   },
   async verify(msg) {
     if (!verifier) return failure('internal', 'Verifier not initialised.');
+    if (!(msg.bytes instanceof Uint8Array)) return failure('internal', 'A certificate slice is malformed.');
     const started = performance.now();
-    const result = verifier.verifySlice(msg.certs, msg.checkTime);
-    if (result && result.ok) result.ms = performance.now() - started; // for the page's timings
+    const result = verifier.verifySlice(msg.bytes, msg.checkTime);
+    if (result && result.ok) {
+      result.ms = performance.now() - started; // for the page's timings
+      result.transfer = [result.verdicts.buffer];
+    }
     return result;
   },
   async ping() {

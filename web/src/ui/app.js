@@ -8,8 +8,7 @@
   const state = {
     files: [],      // File objects (with .relPath when from a folder)
     anchors: [],    // File objects
-    report: null,   // parsed report
-    reportJson: '', // exactly what the core's report_to_json returned
+    report: null,   // the parsed report view (wasm/report_view.hpp); the full report is exported on demand
     chips: [],
     filter: 'all',
     busy: false,
@@ -146,7 +145,7 @@
     $('chips-panel').hidden = true;
     $('findings-panel').hidden = true;
     $('export-panel').hidden = true;
-    state.report = null; state.reportJson = ''; state.chips = [];
+    state.report = null; state.chips = [];
     grid.setRows([]);
     detail.clear();
     $('search-input').value = '';
@@ -196,10 +195,8 @@
       const anchors = await Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
       key = new TextEncoder().encode(keyText);
       const handedOver = performance.now();
-      const json = await engine.run({ files, key, anchors, useDefaults: !$('anchors-only').checked, checkTime, onProgress });
+      state.report = await engine.run({ files, key, anchors, useDefaults: !$('anchors-only').checked, checkTime, onProgress });
       const reported = performance.now();
-      state.reportJson = json;
-      state.report = JSON.parse(json);
       state.elapsed = performance.now() - started;
       renderReport();
       showTimings(handedOver - started, performance.now() - reported);
@@ -270,9 +267,9 @@
     const c = r.counts;
     const ok = r.verdict === 'ok';
     // Findings that say what happened in one sentence are shown as such (two copies of one reel
-    // chosen together); the others are counted.
-    const told = (r.findings || []).filter((f) => f.code === 'duplicate_bundle');
-    const errors = (r.findings || []).filter((f) => f.severity === 'error' && f.code !== 'duplicate_bundle').length;
+    // chosen together); the other errors are counted.
+    const told = r.duplicate_bundles || [];
+    const errors = r.error_findings;
     $('verdict').className = 'verdict ' + (ok ? 'ok' : 'failed');
     $('verdict-mark').setAttribute('d', ok ? CHECK : CROSS);
     $('verdict-title').textContent = ok ? 'Bundle verified' : 'Bundle failed verification';
@@ -283,14 +280,14 @@
       if ((r.missing_archives || []).length) parts.push('Missing: ' + r.missing_archives.map(archiveWords).join(', ') + '.');
       if (errors) parts.push(num(errors) + ' error finding' + (errors === 1 ? '' : 's') + '.');
     }
-    for (const f of told) parts.push(f.message + '.'); // it starts with a file name: kept as is
+    for (const message of told) parts.push(message + '.'); // it starts with a file name: kept as is
     if (c.extra) parts.push(num(c.extra) + ' extra certificate set' + (c.extra === 1 ? '' : 's') + ' without secrets (informational).');
     $('verdict-sub').textContent = parts.join(' ');
     showTrustHint(r);
     $('s-reel').textContent = r.reel_id || '—';
     $('s-batch').textContent = r.batch_id || '—';
     $('s-time').textContent = r.check_time;
-    $('s-anchors').textContent = (r.trust_anchors || []).length + ' CA certificate' + ((r.trust_anchors || []).length === 1 ? '' : 's');
+    $('s-anchors').textContent = r.trust_anchor_count + ' CA certificate' + (r.trust_anchor_count === 1 ? '' : 's');
     $('c-chips').textContent = num(c.chips);
     $('c-ok').textContent = num(c.ok);
     $('c-failed').textContent = num(c.failed);
@@ -322,7 +319,7 @@
     applyFilter();
     $('chips-panel').hidden = false;
 
-    renderFindings(r.findings || []);
+    renderFindings(r.findings || [], r.findings_total);
     $('export-panel').hidden = false;
     $('verdict').focus && $('verdict').setAttribute('tabindex', '-1');
   }
@@ -331,25 +328,11 @@
     return kind === 'keys' ? 'the keys archive (…_keys.7z)' : 'the ' + kind.replace('_Certs', '') + ' certificates archive (…_' + kind + '.7z)';
   }
 
-  // Every certificate fails only because its issuer is not trusted, and the issuers are the same
-  // few CAs (a reel has one ECC and one RSA CA): almost always a test PKI whose CAs were not
-  // added. The same rule as the CLI's hint (native/summary.cpp).
-  function untrustedIssuers(r) {
-    const issuers = new Set();
-    let certs = 0;
-    const all = [];
-    for (const chip of r.chips || []) for (const s of ['E0E0', 'E0E1', 'E0E2']) if (chip.certificates && chip.certificates[s]) all.push(chip.certificates[s]);
-    for (const cert of r.unassigned_certificates || []) all.push(cert);
-    for (const cert of all) {
-      certs++;
-      if (!(cert.problems || []).some((p) => p.code === 'issuer_untrusted')) return null;
-      issuers.add(cert.issuer);
-      if (issuers.size > 2) return null;
-    }
-    return certs && r.counts.certificates_ok === 0 ? Array.from(issuers) : null;
-  }
+  // Every certificate fails only because its issuer is not trusted, by the same one or two CAs:
+  // almost always a test PKI whose CAs were not added. The core's rule (untrusted_issuers), the
+  // same as the CLI's hint.
   function showTrustHint(r) {
-    const issuers = untrustedIssuers(r);
+    const issuers = r.untrusted_issuers && r.untrusted_issuers.length ? r.untrusted_issuers : null;
     $('trust-hint').hidden = !issuers;
     if (issuers) $('trust-hint-issuers').textContent = issuers.map((i) => '“' + i + '”').join(' and ');
   }
@@ -358,19 +341,18 @@
     $('anchor-input').focus();
   });
 
-  function renderFindings(findings) {
-    const LIMIT = 1000;
-    const shown = findings.slice(0, LIMIT);
-    $('findings-note').textContent = findings.length
-      ? num(findings.length) + ' finding' + (findings.length === 1 ? '' : 's') + (findings.length > LIMIT ? ' (first ' + num(LIMIT) + ' shown; all are in the JSON report)' : '') + '.'
+  // findings: the first ones (the view lists at most a thousand); total: how many there are.
+  function renderFindings(findings, total) {
+    $('findings-note').textContent = total
+      ? num(total) + ' finding' + (total === 1 ? '' : 's') + (total > findings.length ? ' (first ' + num(findings.length) + ' shown; all are in the JSON report)' : '') + '.'
       : 'No findings: the bundle\'s structure and key files are clean.';
-    $('findings-body').replaceChildren(...shown.map((f) => h('tr', { 'data-code': f.code },
+    $('findings-body').replaceChildren(...findings.map((f) => h('tr', { 'data-code': f.code },
       h('td', null, h('span', { class: 'pill ' + f.severity, text: plainSeverity(f.severity) })),
       h('td', { class: 'kind', text: plainKind(f.code) }),
       h('td', { class: 'where', text: f.file ? f.file + (f.line ? ':' + f.line : '') : '—' }),
       h('td', { class: 'chip', text: f.chip_id || '' }),
       h('td', { text: f.message }))));
-    document.querySelector('.findings-wrap').hidden = !findings.length;
+    document.querySelector('.findings-wrap').hidden = !total;
     $('findings-panel').hidden = false;
   }
 
@@ -452,9 +434,7 @@
     const secrets = $('include-secrets').checked;
     const base = 'reelcheck-' + (state.report.reel_id || 'bundle') + (secrets ? '-with-secrets' : '');
     try {
-      let text;
-      if (format === 'json' && !secrets) text = state.reportJson;
-      else text = await engine.exportReport(format, secrets);
+      const text = await engine.exportReport(format, secrets);
       download(text, base + (format === 'json' ? '.json' : '.csv'), format === 'json' ? 'application/json' : 'text/csv');
       $('export-status').textContent = 'Saved ' + base + (format === 'json' ? '.json' : '.csv') + (secrets ? ' — it contains secrets.' : '.');
     } catch (err) {

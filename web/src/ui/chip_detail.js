@@ -51,9 +51,11 @@
       this.empty = $('detail-empty');
       this.heading = $('detail-heading');
       this.chip = null;
+      this.seq = 0;
     }
 
     clear() {
+      this.seq++;
       this.chip = null;
       this.body.replaceChildren();
       this.empty.hidden = false;
@@ -93,10 +95,27 @@
       return wrap;
     }
 
-    show(chip) {
-      this.chip = chip;
+    // row: the chip's row of the report view; its full record (certificates, secrets info) comes
+    // from the coordinator, which keeps the report.
+    async show(row) {
+      const seq = ++this.seq;
+      this.chip = row;
       this.empty.hidden = true;
-      this.heading.textContent = 'Chip ' + chip.chip_id;
+      this.heading.textContent = 'Chip ' + row.chip_id;
+      let chip;
+      try {
+        chip = await this.engine.chip(row.chip_id);
+      } catch (e) {
+        if (seq !== this.seq) return;
+        this.body.replaceChildren(h('p', { class: 'hint', text: describeError(e.code, e.message).title }));
+        return;
+      }
+      if (seq !== this.seq) return; // another row was opened meanwhile
+      this.chip = chip;
+      this.render(chip);
+    }
+
+    render(chip) {
       const reasons = (chip.reasons || []).length
         ? h('ul', { class: 'reasons', 'aria-label': 'Reasons' }, chip.reasons.map((r) => h('li', { 'data-code': r.code }, r.message)))
         : null;

@@ -8,10 +8,10 @@
   const ROW_H = 36;
   const OVERSCAN = 8;
 
-  function slotMark(cert) {
-    if (!cert) return h('span', { class: 'mark-none', title: 'no certificate', text: '—' });
-    const good = cert.parsed && (!cert.problems || cert.problems.length === 0);
-    return good
+  // verdict: the row's slot mark from the report view, "ok", "failed" or null (no certificate).
+  function slotMark(verdict) {
+    if (!verdict) return h('span', { class: 'mark-none', title: 'no certificate', text: '—' });
+    return verdict === 'ok'
       ? h('span', { class: 'mark-ok', text: '✓', title: 'valid' }, h('span', { class: 'visually-hidden', text: ' valid' }))
       : h('span', { class: 'mark-bad', text: '✗', title: 'problem' }, h('span', { class: 'visually-hidden', text: ' problem' }));
   }
@@ -63,11 +63,11 @@
 
     rowElement(i) {
       const c = this.rows[i];
-      const certs = c.certificates || {};
+      const certs = c.slots || {};
       // Every reason in the cell (two lines show; the rest is in the tooltip, the line under the
       // table and the detail panel), so a screen reader reads them all.
       const reason = (c.reasons || []).map((r) => r.message).join('; ');
-      const secrets = c.pbs && c.pbs.present && c.auth && c.auth.present ? 'both' : (c.pbs && c.pbs.present) || (c.auth && c.auth.present) ? 'partial' : 'none';
+      const secrets = c.secrets;
       const el = h('div', {
         class: 'grid-row', role: 'row', id: 'chip-row-' + c.chip_id, 'data-index': i, 'data-chip-id': c.chip_id,
         'aria-rowindex': i + 2, 'aria-selected': c.chip_id === this.selectedId ? 'true' : 'false',

@@ -1,0 +1,196 @@
+// The page's worker wire formats (wasm/wire): certificate slices out to the verifiers, verdicts
+// back. What goes in comes out field for field, and anything damaged on the way is refused:
+// cut short anywhere, a byte left over, a value out of range, or a summary that contradicts
+// the details.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "certificate_wire.hpp"
+#include "reelcheck/codes.hpp"
+#include "verdict_wire.hpp"
+
+namespace reelcheck::wasm::wire {
+namespace {
+
+std::vector<CertificateVerdict> sample_verdicts() {
+  std::vector<CertificateVerdict> out;
+  for (Slot slot : kAllSlots) {
+    CertificateVerdict v;
+    v.archive = "REEL_E0E0_Certs.7z";
+    v.file = "00010203040506070809_" + std::string(slot_name(slot)) + ".pem";
+    v.slot = slot;
+    v.chip_id = "00010203040506070809";
+    v.parsed = true;
+    v.subject = "CN=Device \xC3\xA9";
+    v.issuer = "CN=Test CA";
+    v.serial = "01:02";
+    v.not_before = "2024-01-01T00:00:00Z";
+    v.not_after = "2044-01-01T00:00:00Z";
+    v.key_type = slot == Slot::kE0E2 ? "RSA 2048" : "EC P-256";
+    v.fingerprint_sha256 = std::string(64, 'a');
+    v.public_key_sha256 = std::string(64, 'b');
+    v.chain = {"Test CA", "Test Root"};
+    out.push_back(v);
+  }
+  out[1].problems.push_back(Problem{ProblemCode::kExpired, "certificate expired on 2021-01-01T00:00:00Z"});
+  out[1].problems.push_back(Problem{ProblemCode::kIssuerUntrusted, "no trust anchor"});
+  out[2].parsed = false; // unparsable: failed without problems of its own
+  out[2].problems.push_back(Problem{ProblemCode::kUnparsable, "not a certificate"});
+  return out;
+}
+
+void expect_same(const CertificateVerdict& a, const CertificateVerdict& b) {
+  EXPECT_EQ(a.archive, b.archive);
+  EXPECT_EQ(a.file, b.file);
+  EXPECT_EQ(a.slot, b.slot);
+  EXPECT_EQ(a.chip_id, b.chip_id);
+  EXPECT_EQ(a.parsed, b.parsed);
+  EXPECT_EQ(a.subject, b.subject);
+  EXPECT_EQ(a.issuer, b.issuer);
+  EXPECT_EQ(a.serial, b.serial);
+  EXPECT_EQ(a.not_before, b.not_before);
+  EXPECT_EQ(a.not_after, b.not_after);
+  EXPECT_EQ(a.key_type, b.key_type);
+  EXPECT_EQ(a.fingerprint_sha256, b.fingerprint_sha256);
+  EXPECT_EQ(a.public_key_sha256, b.public_key_sha256);
+  EXPECT_EQ(a.chain, b.chain);
+  ASSERT_EQ(a.problems.size(), b.problems.size());
+  for (std::size_t i = 0; i < a.problems.size(); ++i) {
+    EXPECT_EQ(a.problems[i].code, b.problems[i].code);
+    EXPECT_EQ(a.problems[i].message, b.problems[i].message);
+  }
+}
+
+TEST(VerdictWire, RoundTripsEveryField) {
+  const auto verdicts = sample_verdicts();
+  const auto bytes = encode_verdicts(verdicts);
+  const auto back = decode_verdicts(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), verdicts.size());
+  for (std::size_t i = 0; i < verdicts.size(); ++i)
+    expect_same((*back)[i], verdicts[i]);
+  EXPECT_EQ(encode_verdicts(*back), bytes);
+
+  const auto none = decode_verdicts(encode_verdicts({}));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+// A verifier whose answer was cut short anywhere (a lost tail would otherwise drop the last
+// verdict's problems) or grew a byte is refused as a whole.
+TEST(VerdictWire, RefusesEveryTruncationAndTrailingBytes) {
+  const auto bytes = encode_verdicts(sample_verdicts());
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    const auto read = decode_verdicts(std::span(bytes).first(n));
+    ASSERT_FALSE(read.ok()) << "accepted the first " << n << " of " << bytes.size() << " bytes";
+    EXPECT_EQ(read.error().code, ErrorCode::kBadInput);
+    EXPECT_NE(read.error().message.find("verdict batch from a verifier"), std::string::npos);
+  }
+  auto longer = bytes;
+  longer.push_back(0);
+  EXPECT_FALSE(decode_verdicts(longer).ok());
+}
+
+// Offsets into the first record of a one-verdict batch: tag (4) + count (4), then archive and
+// file (length + bytes) and the slot byte.
+std::size_t slot_offset(const CertificateVerdict& v) {
+  return 8 + 4 + v.archive.size() + 4 + v.file.size();
+}
+std::size_t verdict_byte_offset(const CertificateVerdict& v) {
+  return slot_offset(v) + 1 + 4 + v.chip_id.size();
+}
+
+TEST(VerdictWire, RefusesValuesOutOfRangeAndContradictions) {
+  const auto all = sample_verdicts();
+  const std::vector<CertificateVerdict> good{all[0]}, bad{all[1]};
+  auto good_bytes = encode_verdicts(good);
+  auto bad_bytes = encode_verdicts(bad);
+  ASSERT_TRUE(decode_verdicts(good_bytes).ok());
+  ASSERT_TRUE(decode_verdicts(bad_bytes).ok());
+
+  auto damaged = [](std::vector<std::uint8_t> b, std::size_t at, std::uint8_t value) {
+    b.at(at) = value;
+    return decode_verdicts(b);
+  };
+  EXPECT_FALSE(damaged(good_bytes, 0, 'X').ok());                        // not a verdict batch
+  EXPECT_FALSE(damaged(good_bytes, 3, '2').ok());                        // another version
+  EXPECT_FALSE(damaged(good_bytes, slot_offset(good[0]), 3).ok());       // no such slot
+  EXPECT_FALSE(damaged(good_bytes, verdict_byte_offset(good[0]), 2).ok()); // neither ok nor failed
+  EXPECT_FALSE(damaged(good_bytes, verdict_byte_offset(good[0]) + 1, 2).ok()); // parsed = 2
+  // "failed" for a certificate without problems, "ok" for one with problems, "ok" unparsed.
+  const auto says_failed = damaged(good_bytes, verdict_byte_offset(good[0]), 0);
+  ASSERT_FALSE(says_failed.ok());
+  EXPECT_NE(says_failed.error().message.find("verdict 1 whose summary contradicts"),
+            std::string::npos)
+      << says_failed.error().message;
+  EXPECT_FALSE(damaged(bad_bytes, verdict_byte_offset(bad[0]), 1).ok());
+  EXPECT_FALSE(damaged(good_bytes, verdict_byte_offset(good[0]) + 1, 0).ok());
+
+  // A problem code no one knows is refused, not passed on as some problem: "expired" (the
+  // first problem's name) becomes "expirex".
+  const std::string name = "expired";
+  const auto at = std::search(bad_bytes.begin(), bad_bytes.end(), name.begin(), name.end());
+  ASSERT_NE(at, bad_bytes.end());
+  auto renamed = bad_bytes;
+  renamed[static_cast<std::size_t>(at - bad_bytes.begin()) + name.size() - 1] = 'x';
+  EXPECT_FALSE(decode_verdicts(renamed).ok());
+}
+
+// A count that the rest of the batch cannot hold is refused before anything is reserved for it.
+TEST(VerdictWire, RefusesCountsTheBytesCannotHold) {
+  auto bytes = encode_verdicts(sample_verdicts());
+  for (std::size_t i = 4; i < 8; ++i)
+    bytes[i] = 0xFF;
+  EXPECT_FALSE(decode_verdicts(bytes).ok());
+  bytes = encode_verdicts(sample_verdicts());
+  bytes[4] = 2; // three verdicts announced as two: the third is left over
+  EXPECT_FALSE(decode_verdicts(bytes).ok());
+  bytes[4] = 4; // or four, one of them missing
+  EXPECT_FALSE(decode_verdicts(bytes).ok());
+}
+
+std::vector<CertificateFile> sample_certificates() {
+  std::vector<CertificateFile> out;
+  for (Slot slot : kAllSlots) {
+    CertificateFile c{"REEL_E0E1_Certs.7z", "chip_" + std::string(slot_name(slot)) + ".der", slot, {}};
+    for (int i = 0; i < 300; ++i)
+      c.data.push_back(static_cast<std::uint8_t>(i * 7 + static_cast<int>(slot)));
+    out.push_back(std::move(c));
+  }
+  out.push_back(CertificateFile{"", "", Slot::kE0E0, {}});
+  return out;
+}
+
+TEST(CertificateWire, RoundTripsEveryField) {
+  const auto certs = sample_certificates();
+  const auto back = decode_certificates(encode_certificates(certs));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), certs.size());
+  for (std::size_t i = 0; i < certs.size(); ++i) {
+    EXPECT_EQ((*back)[i].archive, certs[i].archive);
+    EXPECT_EQ((*back)[i].name, certs[i].name);
+    EXPECT_EQ((*back)[i].slot, certs[i].slot);
+    EXPECT_EQ((*back)[i].data, certs[i].data);
+  }
+}
+
+TEST(CertificateWire, RefusesTruncationTrailingBytesAndUnknownSlots) {
+  const auto bytes = encode_certificates(sample_certificates());
+  for (std::size_t n = 0; n < bytes.size(); ++n)
+    ASSERT_FALSE(decode_certificates(std::span(bytes).first(n)).ok()) << n;
+  auto longer = bytes;
+  longer.push_back(1);
+  EXPECT_FALSE(decode_certificates(longer).ok());
+  auto slot = bytes;
+  const CertificateFile first = sample_certificates()[0];
+  slot.at(8 + 4 + first.archive.size() + 4 + first.name.size()) = 7;
+  const auto read = decode_certificates(slot);
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.error().message.find("certificate slice"), std::string::npos);
+}
+
+} // namespace
+} // namespace reelcheck::wasm::wire
