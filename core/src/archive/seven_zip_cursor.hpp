@@ -12,6 +12,7 @@
 
 #include "archive/seven_zip_model.hpp"
 #include "reelcheck/archive.hpp"
+#include "util/bytes.hpp"
 
 // Propagates the error of a Status/Result-returning call.
 #define SZ_TRY(expr)                                                                               \
@@ -24,15 +25,6 @@ namespace reelcheck::detail::sz {
 Error corrupt(std::string what);
 // "the archive lists N entries, more than the limit of M".
 std::string limit_message(std::uint64_t count, std::uint32_t limit);
-
-inline std::uint32_t load_le32(const std::uint8_t* p) {
-  return p[0] | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
-         (std::uint32_t{p[3]} << 24);
-}
-
-inline std::uint64_t load_le64(const std::uint8_t* p) {
-  return load_le32(p) | (std::uint64_t{load_le32(p + 4)} << 32);
-}
 
 class Cursor {
 public:

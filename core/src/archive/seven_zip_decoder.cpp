@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <string>
 
-#include "archive/seven_zip_limits.hpp"
 #include "archive/seven_zip_lzma.hpp"
 #include "archive/seven_zip_methods.hpp"
+#include "util/format.hpp"
 
 namespace reelcheck::detail::sz {
 namespace {

@@ -11,6 +11,7 @@
 #include "archive/seven_zip_cursor.hpp"
 #include "archive/seven_zip_files_info.hpp"
 #include "archive/seven_zip_streams_info.hpp"
+#include "util/bytes.hpp"
 
 namespace reelcheck::detail::sz {
 namespace {

@@ -6,6 +6,8 @@
 #include <Lzma2Dec.h>
 #include <LzmaDec.h>
 
+#include "util/bytes.hpp"
+
 namespace reelcheck::detail::sz {
 namespace {
 
@@ -64,8 +66,7 @@ Result<std::uint64_t> lzma_dictionary_size(ByteView props) {
       LzmaProps_Decode(&decoded, props.data(), LZMA_PROPS_SIZE) != SZ_OK) {
     return make_error(ErrorCode::kCorrupt, "malformed LZMA properties");
   }
-  return std::uint64_t{props[1]} | (std::uint64_t{props[2]} << 8) |
-         (std::uint64_t{props[3]} << 16) | (std::uint64_t{props[4]} << 24);
+  return std::uint64_t{load_le32(props.data() + 1)}; // after the lc/lp/pb byte
 }
 
 Result<std::uint64_t> lzma2_dictionary_size(ByteView props) {

@@ -6,6 +6,8 @@
 #include <Bra.h>
 #include <Delta.h>
 
+#include "util/bytes.hpp"
+
 namespace reelcheck::detail::sz {
 namespace {
 
@@ -74,11 +76,6 @@ constexpr std::array kKnown{
     Known{0x06F10303, MethodKind::kUnsupported, "Rar29AES"},
 };
 
-std::uint32_t load_le32(ByteView p) {
-  return p[0] | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
-         (std::uint32_t{p[3]} << 24);
-}
-
 // ARM64 and RISCV may carry a 4-byte start address; the others take no properties.
 bool takes_start_address(std::uint64_t id) {
   return id == kArm64Id || id == kRiscvId;
@@ -103,7 +100,7 @@ Status check_filter_props(std::uint64_t id, ByteView props, std::string_view nam
   if (id == kDeltaId) return props.size() == 1 ? success() : unsupported();
   if (props.empty()) return success();
   if (!takes_start_address(id) || props.size() != 4) return unsupported();
-  const std::uint32_t pc = load_le32(props);
+  const std::uint32_t pc = load_le32(props.data());
   if ((id == kArm64Id && (pc & 3) != 0) || (id == kRiscvId && (pc & 1) != 0)) return unsupported();
   return success();
 }
@@ -111,7 +108,7 @@ Status check_filter_props(std::uint64_t id, ByteView props, std::string_view nam
 void apply_filter(std::uint64_t id, ByteView props, std::span<std::uint8_t> data) {
   Byte* p = data.data();
   const SizeT n = data.size();
-  const UInt32 pc = props.size() == 4 ? load_le32(props) : 0;
+  const UInt32 pc = props.size() == 4 ? load_le32(props.data()) : 0;
   switch (id) {
   case kDeltaId: {
     Byte state[DELTA_STATE_SIZE];

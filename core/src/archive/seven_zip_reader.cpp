@@ -10,8 +10,8 @@
 #include "archive/seven_zip_crc.hpp"
 #include "archive/seven_zip_decoder.hpp"
 #include "archive/seven_zip_header.hpp"
-#include "archive/seven_zip_limits.hpp"
 #include "reelcheck/archive.hpp"
+#include "util/format.hpp"
 
 namespace reelcheck {
 namespace {
@@ -20,15 +20,6 @@ namespace sz = detail::sz;
 
 // A decoded header may itself be an encoded header; 7-Zip writes one level, we allow a few.
 constexpr int kMaxHeaderLevels = 4;
-
-// Names go into messages; control characters (a NUL in a hostile name) must not.
-std::string printable(std::string_view name) {
-  std::string out(name);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
-  }
-  return out;
-}
 
 class Extraction {
 public:
@@ -198,7 +189,7 @@ private:
       if (out->size() > limits_.max_total_size - header.size()) {
         return located(make_error(ErrorCode::kLimitExceeded,
                                   "the archive header exceeds the " +
-                                      sz::format_size(limits_.max_total_size) + " limit"));
+                                      detail::format_size(limits_.max_total_size) + " limit"));
       }
       header.insert(header.end(), out->begin(), out->end());
     }
@@ -216,15 +207,15 @@ private:
       auto name = detail::normalise_entry_name(file.name);
       if (!name) {
         return located(make_error(ErrorCode::kUnsafeName,
-                                  "unsafe entry name \"" + printable(file.name) + "\""));
+                                  "unsafe entry name \"" + detail::printable(file.name) + "\""));
       }
       if (file.is_dir || file.is_anti) continue;
       if (file.has_stream) {
         const std::uint64_t size = si.substream_sizes[entry_of_stream.size()];
         if (size > limits_.max_entry_size) {
           return located(make_error(ErrorCode::kLimitExceeded,
-                                    "entry " + printable(*name) + " exceeds the " +
-                                        sz::format_size(limits_.max_entry_size) + " limit"));
+                                    "entry " + detail::printable(*name) + " exceeds the " +
+                                        detail::format_size(limits_.max_entry_size) + " limit"));
         }
         entry_of_stream.push_back(entries.size());
       }
@@ -239,7 +230,7 @@ private:
       if (size > limits_.max_total_size || total + size > limits_.max_total_size) {
         return located(make_error(ErrorCode::kLimitExceeded,
                                   "the archive unpacks to more than the " +
-                                      sz::format_size(limits_.max_total_size) + " limit"));
+                                      detail::format_size(limits_.max_total_size) + " limit"));
       }
       total += size;
     }

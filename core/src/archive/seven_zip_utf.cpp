@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "util/bytes.hpp"
+
 namespace reelcheck::detail {
 namespace {
 
@@ -35,11 +37,11 @@ std::optional<std::string> utf16le_to_utf8(ByteView utf16le) {
   std::string out;
   out.reserve(utf16le.size() / 2);
   for (std::size_t i = 0; i < utf16le.size(); i += 2) {
-    const std::uint32_t unit = utf16le[i] | (std::uint32_t{utf16le[i + 1]} << 8);
+    const std::uint32_t unit = load_le16(utf16le.data() + i);
     if (unit >= 0xDC00 && unit <= 0xDFFF) return std::nullopt;
     if (unit >= 0xD800 && unit <= 0xDBFF) {
       if (i + 3 >= utf16le.size()) return std::nullopt;
-      const std::uint32_t low = utf16le[i + 2] | (std::uint32_t{utf16le[i + 3]} << 8);
+      const std::uint32_t low = load_le16(utf16le.data() + i + 2);
       if (low < 0xDC00 || low > 0xDFFF) return std::nullopt;
       append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
       i += 2;

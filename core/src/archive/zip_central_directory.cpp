@@ -19,13 +19,13 @@ Result<std::size_t> find_end_record(const ZipInput& in) {
     for (std::size_t at = last + 1; at-- > first;) {
       // The comment must reach exactly to the end of the file; otherwise these four bytes
       // are just data that happens to look like the signature.
-      if (le32(in.data, at) == kEndSignature &&
-          at + kEndSize + le16(in.data, at + 20) == in.data.size())
+      if (load_le32(in.data, at) == kEndSignature &&
+          at + kEndSize + load_le16(in.data, at + 20) == in.data.size())
         return at;
     }
   }
   // No end record: a zip that starts like one was cut short; anything else is not a zip.
-  if (in.data.size() >= 4 && le32(in.data, 0) == kLocalSignature)
+  if (in.data.size() >= 4 && load_le32(in.data, 0) == kLocalSignature)
     return in.fail(ErrorCode::kTruncated,
                    "the zip archive ends early (no end of central directory)");
   return in.fail(ErrorCode::kNotAnArchive, "not a zip archive (no end of central directory)");
@@ -37,15 +37,15 @@ Result<std::vector<CentralEntry>> read_central_directory(const ZipInput& in, con
   auto end_at = find_end_record(in);
   if (!end_at) return end_at.error();
   const std::size_t end = *end_at;
-  const std::uint16_t disk = le16(in.data, end + 4);
-  const std::uint16_t cd_disk = le16(in.data, end + 6);
-  const std::uint16_t count_here = le16(in.data, end + 8);
-  const std::uint16_t count = le16(in.data, end + 10);
-  const std::uint32_t cd_size = le32(in.data, end + 12);
-  const std::uint32_t cd_offset = le32(in.data, end + 16);
+  const std::uint16_t disk = load_le16(in.data, end + 4);
+  const std::uint16_t cd_disk = load_le16(in.data, end + 6);
+  const std::uint16_t count_here = load_le16(in.data, end + 8);
+  const std::uint16_t count = load_le16(in.data, end + 10);
+  const std::uint32_t cd_size = load_le32(in.data, end + 12);
+  const std::uint32_t cd_offset = load_le32(in.data, end + 16);
 
-  const bool zip64_locator =
-      end >= kZip64LocatorSize && le32(in.data, end - kZip64LocatorSize) == kZip64LocatorSignature;
+  const bool zip64_locator = end >= kZip64LocatorSize &&
+                             load_le32(in.data, end - kZip64LocatorSize) == kZip64LocatorSignature;
   if (zip64_locator || count == 0xFFFF || cd_size == 0xFFFFFFFF || cd_offset == 0xFFFFFFFF)
     return in.fail(ErrorCode::kUnsupported, "zip64 archives are not supported");
   if (disk != 0 || cd_disk != 0 || count_here != count)
@@ -65,19 +65,19 @@ Result<std::vector<CentralEntry>> read_central_directory(const ZipInput& in, con
   std::size_t at = cd_offset;
   const std::size_t cd_end = static_cast<std::size_t>(cd_offset) + cd_size;
   for (std::uint32_t i = 0; i < count; ++i) {
-    if (at + kCentralSize > cd_end || le32(in.data, at) != kCentralSignature)
+    if (at + kCentralSize > cd_end || load_le32(in.data, at) != kCentralSignature)
       return in.fail(ErrorCode::kCorrupt,
                      "central directory entry " + std::to_string(i + 1) + " is damaged");
     CentralEntry e;
-    e.flags = le16(in.data, at + 8);
-    e.method = le16(in.data, at + 10);
-    e.crc = le32(in.data, at + 16);
-    e.packed_size = le32(in.data, at + 20);
-    e.size = le32(in.data, at + 24);
-    const std::size_t name_len = le16(in.data, at + 28);
-    const std::size_t extra_len = le16(in.data, at + 30);
-    const std::size_t comment_len = le16(in.data, at + 32);
-    e.local_offset = le32(in.data, at + 42);
+    e.flags = load_le16(in.data, at + 8);
+    e.method = load_le16(in.data, at + 10);
+    e.crc = load_le32(in.data, at + 16);
+    e.packed_size = load_le32(in.data, at + 20);
+    e.size = load_le32(in.data, at + 24);
+    const std::size_t name_len = load_le16(in.data, at + 28);
+    const std::size_t extra_len = load_le16(in.data, at + 30);
+    const std::size_t comment_len = load_le16(in.data, at + 32);
+    e.local_offset = load_le32(in.data, at + 42);
     const std::size_t record = kCentralSize + name_len + extra_len + comment_len;
     if (at + record > cd_end)
       return in.fail(ErrorCode::kCorrupt, "central directory entry " + std::to_string(i + 1) +
@@ -90,7 +90,8 @@ Result<std::vector<CentralEntry>> read_central_directory(const ZipInput& in, con
     // entry is as hostile as a "../" file.
     auto name = normalise_entry_name(raw);
     if (!name)
-      return in.fail(ErrorCode::kUnsafeName, "unsafe entry name \"" + printable(raw) + "\"");
+      return in.fail(ErrorCode::kUnsafeName,
+                     "unsafe entry name \"" + printable(raw, kMaxNameChars) + "\"");
     e.name = std::move(*name);
     e.directory = e.name.back() == '/';
     if (e.flags & (kFlagEncrypted | kFlagStrongEncryption))
@@ -111,11 +112,11 @@ Result<std::vector<CentralEntry>> read_central_directory(const ZipInput& in, con
     // output grow past it.
     if (e.size > limits.max_entry_size)
       return in.fail(ErrorCode::kLimitExceeded, "entry " + e.name + " exceeds the " +
-                                                    size_text(limits.max_entry_size) + " limit");
+                                                    format_size(limits.max_entry_size) + " limit");
     total += e.size;
     if (total > limits.max_total_size)
       return in.fail(ErrorCode::kLimitExceeded, "entry " + e.name + " takes the archive past the " +
-                                                    size_text(limits.max_total_size) +
+                                                    format_size(limits.max_total_size) +
                                                     " total limit");
     if (e.method == kMethodStored && e.size != e.packed_size)
       return in.fail(ErrorCode::kCorrupt,

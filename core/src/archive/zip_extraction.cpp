@@ -15,15 +15,15 @@ namespace {
 // central directory holds plain 32-bit sizes: accept it when the values agree.
 bool local_sizes_match(const ZipInput& in, const CentralEntry& e, std::uint64_t at,
                        std::size_t name_len, std::size_t extra_len) {
-  std::uint64_t packed = le32(in.data, at + 18);
-  std::uint64_t size = le32(in.data, at + 22);
+  std::uint64_t packed = load_le32(in.data, at + 18);
+  std::uint64_t size = load_le32(in.data, at + 22);
   if (packed == 0xFFFFFFFF || size == 0xFFFFFFFF) {
     std::size_t pos = static_cast<std::size_t>(at) + kLocalSize + name_len;
     const std::size_t end = pos + extra_len; // inside the input: checked by the caller
     bool found = false;
     while (!found && pos + 4 <= end) {
-      const std::uint16_t id = le16(in.data, pos);
-      const std::size_t field_len = le16(in.data, pos + 2);
+      const std::uint16_t id = load_le16(in.data, pos);
+      const std::size_t field_len = load_le16(in.data, pos + 2);
       pos += 4;
       if (field_len > end - pos) return false;
       if (id == 0x0001) {
@@ -32,8 +32,7 @@ bool local_sizes_match(const ZipInput& in, const CentralEntry& e, std::uint64_t 
         auto take = [&](std::uint64_t& value) {
           if (value != 0xFFFFFFFF) return true;
           if (field + 8 > pos + field_len) return false;
-          value =
-              le32(in.data, field) | (static_cast<std::uint64_t>(le32(in.data, field + 4)) << 32);
+          value = load_le64(in.data, field);
           field += 8;
           return true;
         };
@@ -54,12 +53,12 @@ Result<SecureBytes> extract_entry(const ZipInput& in, const CentralEntry& e) {
   if (!in.fits(at, kLocalSize))
     return in.fail(ErrorCode::kTruncated,
                    "the local header of entry " + e.name + " lies past the end");
-  if (le32(in.data, at) != kLocalSignature)
+  if (load_le32(in.data, at) != kLocalSignature)
     return in.fail(ErrorCode::kCorrupt, "the local header of entry " + e.name + " is missing");
-  const std::uint16_t flags = le16(in.data, at + 6);
-  const std::uint16_t method = le16(in.data, at + 8);
-  const std::size_t name_len = le16(in.data, at + 26);
-  const std::size_t extra_len = le16(in.data, at + 28);
+  const std::uint16_t flags = load_le16(in.data, at + 6);
+  const std::uint16_t method = load_le16(in.data, at + 8);
+  const std::size_t name_len = load_le16(in.data, at + 26);
+  const std::size_t extra_len = load_le16(in.data, at + 28);
   if (!in.fits(at + kLocalSize, name_len + extra_len))
     return in.fail(ErrorCode::kTruncated, "the local header of entry " + e.name + " is cut short");
   // The local copy must describe the same entry: a reader that trusts only one of the two
@@ -68,14 +67,15 @@ Result<SecureBytes> extract_entry(const ZipInput& in, const CentralEntry& e) {
                                     name_len);
   auto normalised = normalise_entry_name(local_name);
   if (!normalised)
-    return in.fail(ErrorCode::kUnsafeName, "unsafe entry name \"" + printable(local_name) + "\"");
+    return in.fail(ErrorCode::kUnsafeName,
+                   "unsafe entry name \"" + printable(local_name, kMaxNameChars) + "\"");
   if (*normalised != e.name || method != e.method || (flags & kFlagEncrypted) != 0)
     return in.fail(ErrorCode::kCorrupt,
                    "the local header of entry " + e.name + " disagrees with the central directory");
   // With a data descriptor (bit 3) the local CRC and sizes may be zero: the central
   // directory's values are authoritative then.
   if (!(flags & kFlagDataDescriptor) &&
-      (le32(in.data, at + 14) != e.crc || !local_sizes_match(in, e, at, name_len, extra_len)))
+      (load_le32(in.data, at + 14) != e.crc || !local_sizes_match(in, e, at, name_len, extra_len)))
     return in.fail(ErrorCode::kCorrupt,
                    "the local header of entry " + e.name + " disagrees with the central directory");
   const std::uint64_t start = at + kLocalSize + name_len + extra_len;

@@ -1,6 +1,6 @@
 // The zip format as the reader sees it (APPNOTE.TXT): record signatures and sizes, the flags
 // and methods it knows, one central-directory entry, and the input with the checks and the
-// error wording every part shares.
+// error wording every part shares. Numbers are little-endian: util/bytes.hpp reads them.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,8 @@
 #include <string_view>
 
 #include "reelcheck/archive.hpp"
+#include "util/bytes.hpp"
+#include "util/format.hpp"
 
 namespace reelcheck::detail::zip {
 
@@ -32,38 +34,8 @@ inline constexpr std::uint16_t kMethodDeflate = 8;
 inline constexpr std::uint64_t kMaxDeflateRatio = 1032;
 inline constexpr std::uint64_t kDeflateSlack = 1024;
 
-// Offsets are 64-bit (zip fields are) and always bounds-checked with fits() by the caller, so
-// the narrowing to size_t is exact on 32-bit targets (wasm32) too.
-inline std::uint16_t le16(ByteView d, std::uint64_t offset) {
-  const auto at = static_cast<std::size_t>(offset);
-  return static_cast<std::uint16_t>(d[at] | (d[at + 1] << 8));
-}
-inline std::uint32_t le32(ByteView d, std::uint64_t offset) {
-  const auto at = static_cast<std::size_t>(offset);
-  return static_cast<std::uint32_t>(d[at]) | (static_cast<std::uint32_t>(d[at + 1]) << 8) |
-         (static_cast<std::uint32_t>(d[at + 2]) << 16) |
-         (static_cast<std::uint32_t>(d[at + 3]) << 24);
-}
-
-// "256 MiB" rather than 268435456: limits are configured in those units.
-inline std::string size_text(std::uint64_t bytes) {
-  if (bytes >= (1ull << 20) && bytes % (1ull << 20) == 0)
-    return std::to_string(bytes >> 20) + " MiB";
-  if (bytes >= (1ull << 10) && bytes % (1ull << 10) == 0)
-    return std::to_string(bytes >> 10) + " KiB";
-  return std::to_string(bytes) + " bytes";
-}
-
-// Names are shown in messages; keep them printable so a hostile name cannot mangle a terminal.
-inline std::string printable(std::string_view raw) {
-  std::string out;
-  for (const char c : raw.substr(0, 200)) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u >= 0x20 && u != 0x7F ? c : '?');
-  }
-  if (raw.size() > 200) out += "...";
-  return out;
-}
+// Entry names in messages are cut to this many characters (printable()).
+inline constexpr std::size_t kMaxNameChars = 200;
 
 struct CentralEntry {
   std::string name; // normalised

@@ -8,6 +8,7 @@
 #include "archive/entry_name.hpp"
 #include "bundle/inner_archive_name.hpp"
 #include "reelcheck/bundle.hpp"
+#include "util/format.hpp"
 #include "util/text.hpp"
 
 namespace reelcheck {
@@ -40,11 +41,6 @@ ByteView trim_key(ByteView key) {
   while (!key.empty() && space(key.back()))
     key = key.first(key.size() - 1);
   return key;
-}
-
-std::string limit_text(std::uint64_t bytes) {
-  return bytes % (1u << 20) == 0 ? std::to_string(bytes >> 20) + " MiB"
-                                 : std::to_string(bytes) + " bytes";
 }
 
 // Reads one archive of either format.
@@ -92,14 +88,14 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     if (bytes > remaining.max_total_size)
       return make_error(ErrorCode::kLimitExceeded,
                         std::string(what) + " exceeds the total unpacked size limit of " +
-                            limit_text(limits_.max_total_size));
+                            detail::format_size(limits_.max_total_size));
     remaining.max_total_size -= bytes;
     return std::nullopt;
   };
   // Archives are read against what is left of the bundle's total: say so when that is why.
   auto in_bundle = [&](Error e) {
     if (e.code == ErrorCode::kLimitExceeded && remaining.max_total_size < limits_.max_total_size)
-      e.message += " (what is left of the bundle's " + limit_text(limits_.max_total_size) +
+      e.message += " (what is left of the bundle's " + detail::format_size(limits_.max_total_size) +
                    " unpacked size limit)";
     return e;
   };

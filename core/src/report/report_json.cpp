@@ -74,7 +74,9 @@ Json chip_json(const ChipRecord& chip, bool include_secrets) {
 // Strict reading of verdicts coming back from another worker: every field verdict_json writes
 // must be there with its type, and nothing else may be. A verdict is a security decision, so a
 // record that lost a field (say, its problems) must be refused, never read as "no problems".
-// No exceptions: the checks come before every get<>().
+// The checks come before every get<>(), so a bad record is an Error value, never a thrown
+// json::type_error: exceptions work natively and in wasm (-fexceptions), but none may cross the
+// core's interface.
 class VerdictReader {
 public:
   explicit VerdictReader(std::size_t index) : index_(index) {}
