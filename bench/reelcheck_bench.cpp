@@ -68,8 +68,8 @@ int main(int argc, char** argv) {
   // What the page adds: every certificate goes out to a verifier worker and its verdict comes
   // back, each in its wire format (wasm/wire).
   t = Clock::now();
-  const auto slices_out = wasm::wire::decode_certificates(
-      wasm::wire::encode_certificates(bundle->certificates));
+  const auto slices_out =
+      wasm::wire::decode_certificates(wasm::wire::encode_certificates(bundle->certificates));
   const auto handed_over = wasm::wire::decode_verdicts(wasm::wire::encode_verdicts(verdicts));
   const double handoff_s = seconds_since(t);
   if (!slices_out || !handed_over || handed_over->size() != verdicts.size()) {

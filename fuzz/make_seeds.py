@@ -19,8 +19,8 @@ from pathlib import Path
 
 FUZZ_TRANSPORT_KEY = "Fuzz-Transport-Key-2026"  # = kFuzzTransportKey in fuzz_seven_zip_password.cpp
 SPLIT = b"\n#####\n"  # = kSplit in fuzz_certificate.cpp
-TARGETS = ("seven_zip", "seven_zip_password", "zip", "key_file", "certificate", "verdicts_json",
-           "bundle")
+TARGETS = ("seven_zip", "seven_zip_password", "zip", "key_file", "certificate", "verdict_wire",
+           "certificate_wire", "bundle")
 
 KEY_LINES = (
     "chipID,PBS\n"
@@ -160,8 +160,8 @@ def fixture_seeds(fixtures: Path, out: Path, work: Path, verdict_tool: Path, max
     if mixed:
         put(out, "certificate", "evil_pair.pem", evil + SPLIT + mixed[0].read_bytes(), max_size)
 
-    subprocess.run([str(verdict_tool), str(pki / "trust.pem"), str(out / "verdicts_json"),
-                    *map(str, mixed[:24])], check=True)
+    subprocess.run([str(verdict_tool), str(pki / "trust.pem"), str(out / "verdict_wire"),
+                    str(out / "certificate_wire"), *map(str, mixed[:24])], check=True)
 
 
 def main() -> int:

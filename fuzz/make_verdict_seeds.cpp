@@ -1,15 +1,18 @@
-// Seed maker for fuzz_verdicts_json (not a fuzz target): verifies the fixture certificates
-// given on the command line against a trust file, as the verifier threads do, and writes
-// their verdict batches (verdicts_to_json) one file per batch size.
-//   make_verdict_seeds TRUST.pem OUT_DIR CERT.pem...
+// Seed maker for fuzz_verdict_wire and fuzz_certificate_wire (not a fuzz target): verifies the
+// fixture certificates given on the command line against a trust file, as the verifier workers
+// do, and writes their certificate slices and verdict batches in the workers' wire formats
+// (wasm/wire), one file per batch size, into VERDICT_DIR and SLICE_DIR.
+//   make_verdict_seeds TRUST.pem VERDICT_DIR SLICE_DIR CERT.pem...
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
 
+#include "certificate_wire.hpp"
 #include "reelcheck/report.hpp"
 #include "reelcheck/trust.hpp"
+#include "verdict_wire.hpp"
 
 namespace {
 std::vector<std::uint8_t> read_file(const char* path) {
@@ -20,8 +23,8 @@ std::vector<std::uint8_t> read_file(const char* path) {
 
 int main(int argc, char** argv) {
   using namespace reelcheck;
-  if (argc < 4) {
-    std::fprintf(stderr, "usage: make_verdict_seeds TRUST.pem OUT_DIR CERT.pem...\n");
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: make_verdict_seeds TRUST.pem VERDICT_DIR SLICE_DIR CERT.pem...\n");
     return 64;
   }
   TrustStore store = TrustStore::empty();
@@ -29,22 +32,26 @@ int main(int argc, char** argv) {
   if (!store.add(ByteView(trust.data(), trust.size()), argv[1])) return 1;
   const ChainVerifier verifier(store);
   std::vector<CertificateVerdict> verdicts;
-  for (int i = 3; i < argc; ++i) {
+  std::vector<CertificateFile> files;
+  for (int i = 4; i < argc; ++i) {
     const std::string path = argv[i];
     const std::string name = path.substr(path.find_last_of('/') + 1);
     const Slot slot = name.find("E0E2") != std::string::npos   ? Slot::kE0E2
                       : name.find("E0E1") != std::string::npos ? Slot::kE0E1
                                                                : Slot::kE0E0;
-    verdicts.push_back(verifier.verify(
-        CertificateFile{"R2400017_B7F3C1_" + std::string(slot_name(slot)) + "_Certs.7z", name, slot,
-                        read_file(argv[i])},
-        1780272000));
+    files.push_back(CertificateFile{"R2400017_B7F3C1_" + std::string(slot_name(slot)) + "_Certs.7z",
+                                    name, slot, read_file(argv[i])});
+    verdicts.push_back(verifier.verify(files.back(), 1780272000));
   }
   // Batches of 1, 3 and all, plus an empty one: the shapes the workers send.
   for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{3}, verdicts.size()}) {
     n = std::min(n, verdicts.size());
-    const std::string json = verdicts_to_json(std::span(verdicts.data(), n));
-    std::ofstream(std::string(argv[2]) + "/verdicts_" + std::to_string(n) + ".json") << json;
+    const auto batch = wasm::wire::encode_verdicts(std::span(verdicts.data(), n));
+    const auto slice = wasm::wire::encode_certificates(std::span(files.data(), n));
+    std::ofstream(std::string(argv[2]) + "/verdicts_" + std::to_string(n) + ".bin", std::ios::binary)
+        .write(reinterpret_cast<const char*>(batch.data()), static_cast<std::streamsize>(batch.size()));
+    std::ofstream(std::string(argv[3]) + "/slice_" + std::to_string(n) + ".bin", std::ios::binary)
+        .write(reinterpret_cast<const char*>(slice.data()), static_cast<std::streamsize>(slice.size()));
   }
   return 0;
 }

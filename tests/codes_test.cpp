@@ -3,11 +3,13 @@
 // name (or a count not moved along) fails here, before a report could carry "".
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
 #include "reelcheck/codes.hpp"
 #include "reelcheck/report.hpp"
+#include "verdict_wire.hpp"
 
 using namespace reelcheck;
 
@@ -94,20 +96,28 @@ TEST(Codes, TheVerdictReaderRefusesAnUnknownProblemCode) {
   v.chip_id = "0A1B2C3D4E5F00010001";
   v.parsed = true;
   v.problems.push_back(Problem{ProblemCode::kWrongCaFamily, "issued by the RSA CA"});
-  const std::string json = verdicts_to_json(std::span(&v, 1));
-  ASSERT_NE(json.find("\"wrong_ca_family\""), std::string::npos) << json;
-  const auto back = verdicts_from_json(json);
+  const auto bytes = wasm::wire::encode_verdicts(std::span(&v, 1));
+  const auto back = wasm::wire::decode_verdicts(bytes);
   ASSERT_TRUE(back.ok()) << back.error().message;
   ASSERT_EQ(back->at(0).problems.size(), 1u);
   EXPECT_EQ(back->at(0).problems[0].code, ProblemCode::kWrongCaFamily);
 
-  for (const char* name : {"wrong_ca_famly", "", "stray_archive"}) {
-    std::string damaged = json;
-    damaged.replace(damaged.find("wrong_ca_family"), 15, name);
-    const auto read = verdicts_from_json(damaged);
-    ASSERT_FALSE(read.ok()) << damaged;
+  // The code travels by name (length + bytes): put another name, with its length, in its place.
+  const std::string code = "wrong_ca_family";
+  const auto at = std::search(bytes.begin(), bytes.end(), code.begin(), code.end());
+  ASSERT_NE(at, bytes.end());
+  const auto offset = static_cast<std::size_t>(at - bytes.begin());
+  for (const std::string name : {"wrong_ca_famly", "", "stray_archive"}) {
+    std::vector<std::uint8_t> damaged(bytes.begin(),
+                                      bytes.begin() + static_cast<std::ptrdiff_t>(offset) - 4);
+    for (int i = 0; i < 4; ++i)
+      damaged.push_back(static_cast<std::uint8_t>(name.size() >> (8 * i)));
+    damaged.insert(damaged.end(), name.begin(), name.end());
+    damaged.insert(damaged.end(), at + static_cast<std::ptrdiff_t>(code.size()), bytes.end());
+    const auto read = wasm::wire::decode_verdicts(damaged);
+    ASSERT_FALSE(read.ok()) << name;
     EXPECT_EQ(read.error().code, ErrorCode::kBadInput);
-    EXPECT_NE(read.error().message.find("unknown problem code \"" + std::string(name) + "\""),
+    EXPECT_NE(read.error().message.find("verdict 1 with an unknown problem code \"" + name + "\""),
               std::string::npos)
         << read.error().message;
   }

@@ -111,13 +111,15 @@ TEST(EcdsaP384Certificates, FallBackToMbedtlsWhenTheSelfTestFails) {
       const Bytes pem = read_file(entry.path());
       const auto v = verifier.verify_loose(view(pem), entry.path().filename().string(), at);
       std::string line = entry.path().filename().string() + ":";
-      for (const auto& p : v.problems) line += " " + p.message;
+      for (const auto& p : v.problems)
+        line += " " + p.message;
       out.push_back(line);
     }
     std::sort(out.begin(), out.end());
     return out;
   };
-  const Bytes rsa_ca_pem = read_file(fixtures_dir() / manifest()["pki"]["rsa_ca"].get<std::string>());
+  const Bytes rsa_ca_pem =
+      read_file(fixtures_dir() / manifest()["pki"]["rsa_ca"].get<std::string>());
   auto rsa_ca = detail::parse_certificates(view(rsa_ca_pem), "rsa_ca");
   ASSERT_TRUE(rsa_ca.ok());
   ASSERT_NE(detail::p384_verifier_for(**ca), nullptr);
@@ -125,8 +127,8 @@ TEST(EcdsaP384Certificates, FallBackToMbedtlsWhenTheSelfTestFails) {
   const auto with_engine = verdicts();
   detail::EcdsaP384Verifier::pretend_self_test_failed_for_testing(true);
   detail::RsaVerifier::pretend_self_test_failed_for_testing(true);
-  const bool engine_refused = detail::p384_verifier_for(**ca) == nullptr &&
-                              detail::rsa_verifier_for(**rsa_ca) == nullptr;
+  const bool engine_refused =
+      detail::p384_verifier_for(**ca) == nullptr && detail::rsa_verifier_for(**rsa_ca) == nullptr;
   const auto with_mbedtls = verdicts();
   detail::EcdsaP384Verifier::pretend_self_test_failed_for_testing(false);
   detail::RsaVerifier::pretend_self_test_failed_for_testing(false);

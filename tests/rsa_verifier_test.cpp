@@ -34,12 +34,14 @@ constexpr int kRandomCases =
 #endif
 
 using Hash = RsaVerifier::Hash;
-constexpr std::size_t hash_size(Hash h) { return h == Hash::kSha256 ? 32 : h == Hash::kSha384 ? 48 : 64; }
+constexpr std::size_t hash_size(Hash h) {
+  return h == Hash::kSha256 ? 32 : h == Hash::kSha384 ? 48 : 64;
+}
 const EVP_MD* evp_md(Hash h) {
   return h == Hash::kSha256 ? EVP_sha256() : h == Hash::kSha384 ? EVP_sha384() : EVP_sha512();
 }
 mbedtls_md_type_t mbed_md(Hash h) {
-  return h == Hash::kSha256 ? MBEDTLS_MD_SHA256
+  return h == Hash::kSha256   ? MBEDTLS_MD_SHA256
          : h == Hash::kSha384 ? MBEDTLS_MD_SHA384
                               : MBEDTLS_MD_SHA512;
 }
@@ -171,7 +173,9 @@ protected:
 ReferenceKey* RsaVerifierTest::f4_ = nullptr;
 ReferenceKey* RsaVerifierTest::e3_ = nullptr;
 
-TEST_F(RsaVerifierTest, SelfTestPasses) { EXPECT_TRUE(RsaVerifier::self_test()); }
+TEST_F(RsaVerifierTest, SelfTestPasses) {
+  EXPECT_TRUE(RsaVerifier::self_test());
+}
 
 TEST_F(RsaVerifierTest, RandomValidAndDamagedSignaturesAgreeWithOpenSslAndMbedtls) {
   std::mt19937_64 rng(20261126);
@@ -182,7 +186,8 @@ TEST_F(RsaVerifierTest, RandomValidAndDamagedSignaturesAgreeWithOpenSslAndMbedtl
     for (int i = 0; i < kRandomCases / 2; ++i) {
       const Hash h = static_cast<Hash>(rng() % 3);
       Bytes hash(hash_size(h));
-      for (auto& b : hash) b = static_cast<std::uint8_t>(rng());
+      for (auto& b : hash)
+        b = static_cast<std::uint8_t>(rng());
       Bytes sig = key->sign(h, hash);
       ASSERT_EQ(sig.size(), 256u);
       const bool still_valid = rng() % 3 == 0;
@@ -217,7 +222,8 @@ TEST_F(RsaVerifierTest, CraftedEncodingsAreJudgedLikeOpenSslAndMbedtls) {
     ASSERT_NE(engine, nullptr);
     for (Hash h : {Hash::kSha256, Hash::kSha384, Hash::kSha512}) {
       Bytes hash(hash_size(h));
-      for (std::size_t i = 0; i < hash.size(); ++i) hash[i] = static_cast<std::uint8_t>(i * 37 + 1);
+      for (std::size_t i = 0; i < hash.size(); ++i)
+        hash[i] = static_cast<std::uint8_t>(i * 37 + 1);
       const Bytes good = encode(h, hash);
       const std::size_t t = digest_info(h).size() + hash.size();
       auto check = [&](Bytes em, bool expected, const char* what) {
@@ -287,9 +293,13 @@ TEST_F(RsaVerifierTest, SignatureValuesAtTheEdgesOfTheModulus) {
   };
   Bytes zero(256, 0), one(256, 0), all(256, 0xFF);
   one[255] = 1;
-  for (const auto& [sig, what] : std::vector<std::pair<Bytes, const char*>>{
-           {zero, "s = 0"}, {one, "s = 1"}, {value(-1), "s = n - 1"}, {f4_->n, "s = n"},
-           {value(1), "s = n + 1"}, {all, "s = 2^2048 - 1"}})
+  for (const auto& [sig, what] :
+       std::vector<std::pair<Bytes, const char*>>{{zero, "s = 0"},
+                                                  {one, "s = 1"},
+                                                  {value(-1), "s = n - 1"},
+                                                  {f4_->n, "s = n"},
+                                                  {value(1), "s = n + 1"},
+                                                  {all, "s = 2^2048 - 1"}})
     expect_all(*f4_, *engine, Hash::kSha256, hash, sig, false, what);
   // A valid signature one byte short or long (a leading zero) is refused by all three.
   Bytes sig = f4_->sign(Hash::kSha256, hash);
@@ -339,7 +349,7 @@ TEST_F(RsaVerifierTest, OnlyPlainRsa2048KeysGetTheEngine) {
   bigger.push_back(0x01);
   EXPECT_EQ(RsaVerifier::create(bigger, f4_->e_bytes), nullptr); // 2056 bits
   EXPECT_EQ(RsaVerifier::create(f4_->n, Bytes{0x01}), nullptr);
-  EXPECT_EQ(RsaVerifier::create(f4_->n, Bytes{0x01, 0x00, 0x00}), nullptr); // even
+  EXPECT_EQ(RsaVerifier::create(f4_->n, Bytes{0x01, 0x00, 0x00}), nullptr);             // even
   EXPECT_EQ(RsaVerifier::create(f4_->n, Bytes{0x01, 0x00, 0x00, 0x00, 0x01}), nullptr); // >= 2^32
   EXPECT_EQ(RsaVerifier::create(f4_->n, Bytes{}), nullptr);
 

@@ -35,7 +35,8 @@ std::vector<CertificateVerdict> sample_verdicts() {
     v.chain = {"Test CA", "Test Root"};
     out.push_back(v);
   }
-  out[1].problems.push_back(Problem{ProblemCode::kExpired, "certificate expired on 2021-01-01T00:00:00Z"});
+  out[1].problems.push_back(
+      Problem{ProblemCode::kExpired, "certificate expired on 2021-01-01T00:00:00Z"});
   out[1].problems.push_back(Problem{ProblemCode::kIssuerUntrusted, "no trust anchor"});
   out[2].parsed = false; // unparsable: failed without problems of its own
   out[2].problems.push_back(Problem{ProblemCode::kUnparsable, "not a certificate"});
@@ -115,9 +116,9 @@ TEST(VerdictWire, RefusesValuesOutOfRangeAndContradictions) {
     b.at(at) = value;
     return decode_verdicts(b);
   };
-  EXPECT_FALSE(damaged(good_bytes, 0, 'X').ok());                        // not a verdict batch
-  EXPECT_FALSE(damaged(good_bytes, 3, '2').ok());                        // another version
-  EXPECT_FALSE(damaged(good_bytes, slot_offset(good[0]), 3).ok());       // no such slot
+  EXPECT_FALSE(damaged(good_bytes, 0, 'X').ok());                          // not a verdict batch
+  EXPECT_FALSE(damaged(good_bytes, 3, '2').ok());                          // another version
+  EXPECT_FALSE(damaged(good_bytes, slot_offset(good[0]), 3).ok());         // no such slot
   EXPECT_FALSE(damaged(good_bytes, verdict_byte_offset(good[0]), 2).ok()); // neither ok nor failed
   EXPECT_FALSE(damaged(good_bytes, verdict_byte_offset(good[0]) + 1, 2).ok()); // parsed = 2
   // "failed" for a certificate without problems, "ok" for one with problems, "ok" unparsed.
@@ -155,7 +156,8 @@ TEST(VerdictWire, RefusesCountsTheBytesCannotHold) {
 std::vector<CertificateFile> sample_certificates() {
   std::vector<CertificateFile> out;
   for (Slot slot : kAllSlots) {
-    CertificateFile c{"REEL_E0E1_Certs.7z", "chip_" + std::string(slot_name(slot)) + ".der", slot, {}};
+    CertificateFile c{
+        "REEL_E0E1_Certs.7z", "chip_" + std::string(slot_name(slot)) + ".der", slot, {}};
     for (int i = 0; i < 300; ++i)
       c.data.push_back(static_cast<std::uint8_t>(i * 7 + static_cast<int>(slot)));
     out.push_back(std::move(c));

@@ -9,13 +9,16 @@
 //   s.addInput(name, bytes)  (each file)      v.addTrustAnchor(name, bytes)
 //   s.setKey(bytes)
 //   s.open(progressFn)   -> summary
-//   s.certificateSlice(b, e) ------------->   v.verifySlice(certs, checkTime) -> verdicts JSON
-//   s.buildReport([{begin, verdicts JSON}...], checkTime) <-------------------'
-//   s.exportJson(withSecrets), s.exportCsv(withSecrets), s.chipSecrets(chipId), s.wipe()
+//   s.certificateSlice(b, e) -> slice bytes -->  v.verifySlice(slice, checkTime) -> verdict bytes
+//   s.buildReport([{begin, verdicts}...], checkTime) <------------------------------'
+//     -> the page's report view (report_view.hpp)
+//   s.chipJson(chipId), s.exportJson(withSecrets), s.exportCsv(withSecrets),
+//   s.chipSecrets(chipId), s.wipe()
 //
-// Bytes in as Uint8Array (copied once, straight into the core's buffers), results out as the
-// core's own JSON, errors as {ok:false, error:{code, message}} values (js_values.hpp). No
-// exception ever crosses into JavaScript.
+// Bytes in as Uint8Array (copied once, straight into the core's buffers); slices and verdicts
+// between workers in the wire formats of wire/ (one transferable buffer each, strict readers);
+// reports out as the core's own JSON; errors as {ok:false, error:{code, message}} values
+// (js_values.hpp). No exception ever crosses into JavaScript.
 #include <emscripten/bind.h>
 
 #include <string>

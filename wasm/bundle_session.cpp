@@ -117,8 +117,8 @@ public:
       std::vector<std::uint8_t> bytes;
       for (std::size_t i = 0; i < n; ++i) {
         const val batch = batches[i];
-        if (batch["begin"].typeOf().as<std::string>() != "number" ||
-            !batch["verdicts"].instanceof(uint8_array))
+        if (batch["begin"].typeOf().as<std::string>() != "number" || !batch["verdicts"].instanceof
+            (uint8_array))
           return refuse("A verdict batch from a verifier is malformed.");
         const double begin = batch["begin"].as<double>();
         if (!(begin >= 0) || std::floor(begin) != begin ||

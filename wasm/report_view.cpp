@@ -43,9 +43,8 @@ Json row_json(const ChipRecord& c) {
 std::string report_view_json(const Report& r) {
   Json archives = Json::array();
   for (const auto& a : r.archives)
-    archives.push_back(Json{{"kind", inner_archive_kind_name(a.kind)},
-                            {"name", a.name},
-                            {"entries", a.entries}});
+    archives.push_back(
+        Json{{"kind", inner_archive_kind_name(a.kind)}, {"name", a.name}, {"entries", a.entries}});
   Json missing = Json::array();
   for (auto kind : r.missing_archives)
     missing.push_back(inner_archive_kind_name(kind));

@@ -26,12 +26,16 @@ void put_problem(WireWriter& w, const Problem& p) {
   w.str(p.message);
 }
 
-bool get_problem(WireReader& r, Problem& p) {
-  const auto code = parse_problem_code(r.str());
+// An unknown problem code is refused like a damaged record: a verdict this build cannot judge
+// is never passed on. Returns what is wrong, or "" when the problem was read.
+std::string get_problem(WireReader& r, Problem& p) {
+  const std::string name = r.str();
   p.message = r.str();
-  if (!code) return false; // an unknown problem code is refused like a damaged record
+  if (!r.good()) return "a record cut short";
+  const auto code = parse_problem_code(name);
+  if (!code) return "an unknown problem code \"" + name + "\"";
   p.code = *code;
-  return r.good();
+  return {};
 }
 
 } // namespace
@@ -88,7 +92,10 @@ Result<std::vector<CertificateVerdict>> decode_verdicts(std::span<const std::uin
         v.chain.push_back(r.str());
       const std::uint32_t problems = r.count(kMinProblem);
       for (std::uint32_t k = 0; k < problems && r.good(); ++k)
-        if (!get_problem(r, v.problems.emplace_back())) r.fail();
+        if (auto wrong = get_problem(r, v.problems.emplace_back()); !wrong.empty()) {
+          what = "has a verdict " + std::to_string(i + 1) + " with " + wrong;
+          r.fail();
+        }
       if (r.good() && (verdict == 1) != v.ok()) {
         what = "has a verdict " + std::to_string(i + 1) +
                " whose summary contradicts its problems and parse state";

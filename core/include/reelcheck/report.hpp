@@ -88,9 +88,4 @@ std::string chip_to_json_line(const ChipRecord& chip, bool include_secrets);
 std::optional<Error> check_verdicts_answer(std::span<const CertificateFile> sent,
                                            std::span<const CertificateVerdict> returned);
 
-// Verdicts cross thread/worker boundaries as JSON. The reader is strict: a missing, unknown or
-// mistyped field, or an "ok" that contradicts the problems, is an error.
-std::string verdicts_to_json(std::span<const CertificateVerdict> verdicts);
-Result<std::vector<CertificateVerdict>> verdicts_from_json(std::string_view json);
-
 } // namespace reelcheck

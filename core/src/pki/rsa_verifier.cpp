@@ -36,7 +36,9 @@ std::span<const std::uint8_t> digest_info(RsaVerifier::Hash h) {
   return {};
 }
 
-std::size_t hash_size(RsaVerifier::Hash h) { return digest_info(h).back(); }
+std::size_t hash_size(RsaVerifier::Hash h) {
+  return digest_info(h).back();
+}
 
 std::atomic<bool> pretend_failed{false};
 
@@ -133,7 +135,9 @@ bool RsaVerifier::self_test() {
   return !verifier.verify(Hash::kSha256, hash, em);
 }
 
-void RsaVerifier::pretend_self_test_failed_for_testing(bool failed) { pretend_failed = failed; }
+void RsaVerifier::pretend_self_test_failed_for_testing(bool failed) {
+  pretend_failed = failed;
+}
 
 namespace {
 std::mutex cache_mutex;
@@ -147,13 +151,16 @@ std::shared_ptr<const RsaVerifier> RsaVerifier::create(std::span<const std::uint
   static const bool engine_ok = self_test();
   if (!engine_ok || pretend_failed) return nullptr;
   // Leading zero bytes (a DER INTEGER's sign byte) do not count.
-  while (!modulus.empty() && modulus.front() == 0) modulus = modulus.subspan(1);
-  while (!exponent.empty() && exponent.front() == 0) exponent = exponent.subspan(1);
+  while (!modulus.empty() && modulus.front() == 0)
+    modulus = modulus.subspan(1);
+  while (!exponent.empty() && exponent.front() == 0)
+    exponent = exponent.subspan(1);
   if (modulus.size() != kBytes || (modulus.front() & 0x80) == 0 || (modulus.back() & 1) == 0)
     return nullptr;
   if (exponent.empty() || exponent.size() > 4 || (exponent.back() & 1) == 0) return nullptr;
   std::uint32_t e = 0;
-  for (std::uint8_t b : exponent) e = (e << 8) | b;
+  for (std::uint8_t b : exponent)
+    e = (e << 8) | b;
   if (e < 3) return nullptr;
   Value n{};
   if (!limbs_from_bytes(modulus, n)) return nullptr;
