@@ -1,0 +1,93 @@
+// The form's inputs: bundle files (picker, folder, drag and drop), trust anchor files, the
+// transport key field's show/hide, and the check time. Keeps the chosen files in `state`.
+'use strict';
+
+(function (global) {
+  const { $, h, formatBytes } = global.RC;
+
+  // onFiles(): the bundle files changed (the page warms its workers up).
+  function setUpInputs(state, onFiles) {
+    // ---- time ------------------------------------------------------------------------------------
+    // Certificates are judged at the moment Verify is pressed, unless the user typed a time: a tab
+    // left open for days must not check against the moment it was loaded. The field shows the
+    // current time (refreshed at Verify) until the user types; "Now" goes back to following it.
+    const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    let timeTyped = false;
+    function followClock() {
+      timeTyped = false;
+      $('time-input').value = nowIso();
+      $('time-input').removeAttribute('aria-invalid');
+    }
+    followClock();
+    $('time-input').addEventListener('input', () => { timeTyped = $('time-input').value.trim() !== ''; });
+    $('time-now').addEventListener('click', followClock);
+
+    // ---- key visibility ----------------------------------------------------------------------------
+    // Show/hide only switches the field's type: the key stays in this one field.
+    function showKey(visible) {
+      $('key-input').type = visible ? 'text' : 'password';
+      $('key-toggle').setAttribute('aria-pressed', visible ? 'true' : 'false');
+      $('key-toggle').textContent = visible ? 'Hide key' : 'Show key';
+    }
+    $('key-toggle').addEventListener('click', () => showKey($('key-input').type === 'password'));
+
+    // ---- inputs ----------------------------------------------------------------------------------
+    function renderFileList() {
+      $('file-list').replaceChildren(...state.files.map((f) =>
+        h('li', null, h('span', { class: 'name', text: f.relPath || f.name }), h('span', { class: 'size', text: formatBytes(f.size) }))));
+    }
+    function renderAnchorList() {
+      $('anchor-list').replaceChildren(...state.anchors.map((f) =>
+        h('li', null, h('span', { class: 'name', text: f.name }), h('span', { class: 'size', text: formatBytes(f.size) }))));
+    }
+    function isBundlePart(name) { return /\.(7z|zip)$/i.test(name); }
+    function setFiles(files) {
+      // From a folder keep only archives (a folder may also hold the letter scan, notes, ...).
+      const list = Array.from(files);
+      state.files = list.length > 1 ? list.filter((f) => isBundlePart(f.name)) : list;
+      if (!state.files.length) state.files = list;
+      renderFileList();
+      if (state.files.length) onFiles(); // workers load while the key is typed
+    }
+    $('file-input').addEventListener('change', (e) => setFiles(e.target.files));
+    $('folder-input').addEventListener('change', (e) => setFiles(e.target.files));
+    $('anchor-input').addEventListener('change', (e) => { state.anchors = state.anchors.concat(Array.from(e.target.files)); e.target.value = ''; renderAnchorList(); });
+
+    // Drag and drop, including a dropped folder (read through the entries API).
+    const zone = $('drop-zone');
+    const readEntry = (entry) => new Promise((resolve) => {
+      if (entry.isFile) entry.file((f) => resolve([f]), () => resolve([]));
+      else if (entry.isDirectory) {
+        const reader = entry.createReader();
+        const all = [];
+        const more = () => reader.readEntries(async (batch) => {
+          if (!batch.length) { resolve((await Promise.all(all.map(readEntry))).flat()); return; }
+          all.push(...batch); more();
+        }, () => resolve([]));
+        more();
+      } else resolve([]);
+    });
+    ['dragenter', 'dragover'].forEach((t) => zone.addEventListener(t, (e) => { e.preventDefault(); zone.classList.add('over'); }));
+    ['dragleave', 'drop'].forEach((t) => zone.addEventListener(t, () => zone.classList.remove('over')));
+    zone.addEventListener('drop', async (e) => {
+      e.preventDefault();
+      const items = Array.from(e.dataTransfer.items || []);
+      const entries = items.map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
+      if (entries.length) setFiles((await Promise.all(entries.map(readEntry))).flat());
+      else setFiles(e.dataTransfer.files);
+    });
+    // A file dropped anywhere else must not make the browser navigate away from the page.
+    window.addEventListener('dragover', (e) => e.preventDefault());
+    window.addEventListener('drop', (e) => e.preventDefault());
+
+
+    return {
+      followClock,
+      // The check time for a run: the moment of Verify unless the user typed one.
+      refreshTime() { if (!timeTyped) $('time-input').value = nowIso(); },
+      showKey, renderFileList, renderAnchorList,
+    };
+  }
+
+  global.RC.setUpInputs = setUpInputs;
+})(window);

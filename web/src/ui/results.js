@@ -1,0 +1,101 @@
+// The results: the verdict, the summary counts, the archives found, the trust hint and the
+// findings table, from the report view (wasm/report_view.hpp). The chip table is ChipGrid's.
+'use strict';
+
+(function (global) {
+  const { $, h, num, plainKind, plainSeverity } = global.RC;
+
+  // showChips(rows): hand the chip rows to the table (filter and search).
+  function setUpResults(engine, showChips) {
+    const CHECK = 'm7 12.5 3.2 3.2L17 9';
+    const CROSS = 'M8.5 8.5l7 7m0-7-7 7';
+    const ARCHIVE_KINDS = ['E0E0_Certs', 'E0E1_Certs', 'E0E2_Certs', 'keys'];
+
+    function renderReport(r, elapsed) {
+      const c = r.counts;
+      const ok = r.verdict === 'ok';
+      // Findings that say what happened in one sentence are shown as such (two copies of one reel
+      // chosen together); the other errors are counted.
+      const told = r.duplicate_bundles || [];
+      const errors = r.error_findings;
+      $('verdict').className = 'verdict ' + (ok ? 'ok' : 'failed');
+      $('verdict-mark').setAttribute('d', ok ? CHECK : CROSS);
+      $('verdict-title').textContent = ok ? 'Bundle verified' : 'Bundle failed verification';
+      const parts = [];
+      if (ok) parts.push('All ' + num(c.ok) + ' chips have valid certificates and their secrets.');
+      else {
+        if (c.failed) parts.push(num(c.failed) + ' of ' + num(c.chips) + ' chips failed.');
+        if ((r.missing_archives || []).length) parts.push('Missing: ' + r.missing_archives.map(archiveWords).join(', ') + '.');
+        if (errors) parts.push(num(errors) + ' error finding' + (errors === 1 ? '' : 's') + '.');
+      }
+      for (const message of told) parts.push(message + '.'); // it starts with a file name: kept as is
+      if (c.extra) parts.push(num(c.extra) + ' extra certificate set' + (c.extra === 1 ? '' : 's') + ' without secrets (informational).');
+      $('verdict-sub').textContent = parts.join(' ');
+      showTrustHint(r);
+      $('s-reel').textContent = r.reel_id || '—';
+      $('s-batch').textContent = r.batch_id || '—';
+      $('s-time').textContent = r.check_time;
+      $('s-anchors').textContent = r.trust_anchor_count + ' CA certificate' + (r.trust_anchor_count === 1 ? '' : 's');
+      $('c-chips').textContent = num(c.chips);
+      $('c-ok').textContent = num(c.ok);
+      $('c-failed').textContent = num(c.failed);
+      $('c-extra').textContent = num(c.extra);
+      $('c-certs').textContent = num(c.certificates_ok) + ' / ' + num(c.certificates);
+
+      const found = new Map((r.archives || []).map((a) => [a.kind, a]));
+      $('archive-list').replaceChildren(...ARCHIVE_KINDS.map((kind) => {
+        const a = found.get(kind);
+        return a
+          ? h('li', { 'data-kind': kind }, h('span', { class: 'pill ok', text: 'found' }), h('span', { class: 'name', text: a.name }), h('span', { class: 'hint', text: num(a.entries) + ' file' + (a.entries === 1 ? '' : 's') }))
+          : h('li', { 'data-kind': kind }, h('span', { class: 'pill missing', text: 'missing' }), h('span', { class: 'name', text: '…_' + kind + '.7z' }));
+      }));
+      $('summary').hidden = false;
+      $('progress-box').hidden = false;
+      $('progress-box').classList.add('complete');
+      $('pool-note').textContent = 'Verified ' + num(c.certificates) + ' certificates in ' + (elapsed / 1000).toFixed(1) + ' s with ' + engine.verifierCount + ' worker' + (engine.verifierCount === 1 ? '' : 's') + '.';
+
+      showChips(r.chips || []);
+
+      renderFindings(r.findings || [], r.findings_total);
+      $('export-panel').hidden = false;
+      $('verdict').focus && $('verdict').setAttribute('tabindex', '-1');
+    }
+
+    function archiveWords(kind) {
+      return kind === 'keys' ? 'the keys archive (…_keys.7z)' : 'the ' + kind.replace('_Certs', '') + ' certificates archive (…_' + kind + '.7z)';
+    }
+
+    // Every certificate fails only because its issuer is not trusted, by the same one or two CAs:
+    // almost always a test PKI whose CAs were not added. The core's rule (untrusted_issuers), the
+    // same as the CLI's hint.
+    function showTrustHint(r) {
+      const issuers = r.untrusted_issuers && r.untrusted_issuers.length ? r.untrusted_issuers : null;
+      $('trust-hint').hidden = !issuers;
+      if (issuers) $('trust-hint-issuers').textContent = issuers.map((i) => '“' + i + '”').join(' and ');
+    }
+    $('trust-hint-open').addEventListener('click', () => {
+      $('anchors-details').open = true;
+      $('anchor-input').focus();
+    });
+
+    // findings: the first ones (the view lists at most a thousand); total: how many there are.
+    function renderFindings(findings, total) {
+      $('findings-note').textContent = total
+        ? num(total) + ' finding' + (total === 1 ? '' : 's') + (total > findings.length ? ' (first ' + num(findings.length) + ' shown; all are in the JSON report)' : '') + '.'
+        : 'No findings: the bundle\'s structure and key files are clean.';
+      $('findings-body').replaceChildren(...findings.map((f) => h('tr', { 'data-code': f.code },
+        h('td', null, h('span', { class: 'pill ' + f.severity, text: plainSeverity(f.severity) })),
+        h('td', { class: 'kind', text: plainKind(f.code) }),
+        h('td', { class: 'where', text: f.file ? f.file + (f.line ? ':' + f.line : '') : '—' }),
+        h('td', { class: 'chip', text: f.chip_id || '' }),
+        h('td', { text: f.message }))));
+      document.querySelector('.findings-wrap').hidden = !total;
+      $('findings-panel').hidden = false;
+    }
+
+
+    return { renderReport };
+  }
+
+  global.RC.setUpResults = setUpResults;
+})(window);
