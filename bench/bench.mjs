@@ -5,6 +5,7 @@
 //   cli x2   the same reel twice in one run (should take about 2x)
 //   page     build/web in headless Chromium, from setInputFiles to the verdict on screen
 //   compare  bench/compare (7z-wasm + @peculiar/x509), same measure
+//   baseline another build of the page (REELCHECK_BASELINE_WEB_DIR), same measure, if given
 // then the wasm micro-benchmark (µs per P-384 verification in Chromium). Prints a summary and
 // writes it as JSON to build/bench/results.json.
 import { chromium } from 'playwright-core';
@@ -32,14 +33,17 @@ const cli = path.resolve(env.REELCHECK_CLI || path.join(root, 'build', 'webperf-
 const webDir = path.resolve(env.REELCHECK_WEB_DIR || path.join(root, 'build', 'web'));
 const microDir = path.resolve(env.REELCHECK_MICRO_DIR || path.join(root, 'build', 'wasm', 'wasm', 'bench'));
 const outDir = path.join(root, 'build', 'bench');
-const only = (env.ONLY || 'manual,cli,cli2,page,compare,micro').split(',');
+// REELCHECK_BASELINE_WEB_DIR: another build of the page (say, of an earlier commit), run
+// alternating with this one as "baseline", to measure what a change bought phase by phase.
+const baselineDir = env.REELCHECK_BASELINE_WEB_DIR ? path.resolve(env.REELCHECK_BASELINE_WEB_DIR) : null;
+const only = (env.ONLY || 'manual,cli,cli2,page,compare,micro' + (baselineDir ? ',baseline' : '')).split(',');
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const now = () => process.hrtime.bigint();
 
 // ---- static server: /page/ build/web, /compare/ bench/compare, /micro/ the wasm bench ------
-const roots = { page: webDir, compare: path.join(here, 'compare'), micro: microDir, microsrc: path.join(here, 'wasm'), fixtures };
+const roots = { page: webDir, baseline: baselineDir, compare: path.join(here, 'compare'), micro: microDir, microsrc: path.join(here, 'wasm'), fixtures };
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css',
   '.wasm': 'application/wasm', '.json': 'application/json', '.pem': 'text/plain' };
 const server = http.createServer((req, res) => {
@@ -130,7 +134,7 @@ async function runPageLike(url, { verdict, after }) {
     await page.close();
   }
 }
-const runPage = () => runPageLike(origin + '/page/index.html', {
+const runPageAt = (top) => runPageLike(origin + '/' + top + '/index.html', {
   verdict: '#summary',
   after: async (page) => {
     // The heap figure arrives just after the verdict (the workers are asked once it is shown).
@@ -141,14 +145,15 @@ const runPage = () => runPageLike(origin + '/page/index.html', {
     return { timings, note: counts + ' certificates OK' };
   },
 });
+const runPage = () => runPageAt('page');
 const runCompare = () => runPageLike(origin + '/compare/index.html', {
   verdict: '#verdict:not(:empty)',
   after: async (page) => ({ note: await page.locator('#verdict').textContent(), compareTimings: await page.evaluate(() => window.__compareTimings || null) }),
 });
 
 // ---- rounds -----------------------------------------------------------------------------------
-const runs = { manual: [], cli: [], cli2: [], page: [], compare: [] };
-const fns = { manual: runManual, cli: () => runCli([bundle]), cli2: runCli2, page: runPage, compare: runCompare };
+const runs = { manual: [], cli: [], cli2: [], page: [], baseline: [], compare: [] };
+const fns = { manual: runManual, cli: () => runCli([bundle]), cli2: runCli2, page: runPage, baseline: () => runPageAt('baseline'), compare: runCompare };
 for (let round = 1; round <= ROUNDS; round++) {
   for (const name of Object.keys(fns)) {
     if (!only.includes(name)) continue;
@@ -206,6 +211,11 @@ const heap = pageRuns.length ? Math.max(...pageRuns.map((r) => r.timings.wasmHea
 const phaseMedians = {};
 for (const r of pageRuns) for (const [k, v] of Object.entries(r.timings.phases || {})) (phaseMedians[k] ||= []).push(v);
 for (const k of Object.keys(phaseMedians)) phaseMedians[k] = median(phaseMedians[k]);
+function phaseMedianLine(list) {
+  const m = {};
+  for (const r of list.filter((x) => x.timings)) for (const [k, v] of Object.entries(r.timings.phases || {})) (m[k] ||= []).push(v);
+  return Object.entries(m).map(([k, v]) => `${k} ${(median(v) / 1000).toFixed(2)} s`).join(', ') || 'n/a';
+}
 // The worst of all page runs: the targets are "never" and "within".
 function uiSummary(pageRunList) {
   const seen = pageRunList.map((r) => r.ui).filter((u) => u && u.clickAt);
@@ -224,6 +234,10 @@ const lines = [
   `  the page (${pageRuns[0] ? pageRuns[0].timings.verifiers : '?'} verifier workers)                     ${sec(med.page)}   wasm heap peak ${Number.isFinite(heap) ? heap : 'n/a'} MiB`,
   `    phases: ${Object.entries(phaseMedians).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`,
   `    UI thread: ${uiSummary(runs.page)}`,
+  ...(runs.baseline.length ? [
+    `  baseline page (${baselineDir})   ${sec(med.baseline)}   (this page: ${ratio(med.page, med.baseline)}x)`,
+    `    phases: ${phaseMedianLine(runs.baseline)}`,
+    `    UI thread: ${uiSummary(runs.baseline)}`] : []),
   `  comparison page (7z-wasm + @peculiar/x509)       ${sec(med.compare)}`,
   `  ratios: CLI/manual ${ratio(med.cli, med.manual)}, page/compare ${ratio(med.page, med.compare)}, page/CLI ${ratio(med.page, med.cli)}`,
   micro.ok

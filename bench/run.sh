@@ -8,7 +8,8 @@
 #   - the wasm micro-benchmark: µs per P-384 verification in Chromium (engine vs mbedTLS).
 # Prints medians and ratios, the CLI's peak RSS and the wasm heap's high-water mark; writes
 # build/bench/results.json. Environment: ROUNDS, ONLY=manual,cli,cli2,page,compare,micro,
-# BENCH_RELEASE_DIR (default build/release), BUILD (wasm build dir, default build/wasm).
+# BENCH_RELEASE_DIR (default build/release), BUILD (wasm build dir, default build/wasm),
+# REELCHECK_BASELINE_WEB_DIR (another build of the page to compare with, phase by phase).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
