@@ -427,7 +427,9 @@ TEST(Cli, MergeCombinesReelsAndFindsCrossReelDuplicates) {
     const auto found = std::find_if(summary["duplicates"].begin(), summary["duplicates"].end(),
                                     [&](const auto& d) { return d["kind"] == want["kind"]; });
     ASSERT_NE(found, summary["duplicates"].end()) << want.dump();
-    if (want.contains("value")) EXPECT_EQ((*found)["value"], want["value"]);
+    if (want.contains("value")) {
+      EXPECT_EQ((*found)["value"], want["value"]);
+    }
     std::map<std::string, std::string> got; // report -> chip
     for (const auto& o : (*found)["occurrences"])
       got[o["report"].get<std::string>()] = o["chip_id"].get<std::string>();

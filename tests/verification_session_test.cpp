@@ -118,7 +118,7 @@ TEST(FleetMerger, ReportsItCannotReadAreErrorsNeverExceptions) {
   const std::string good = report_to_json(*report);
   FleetMerger merger;
   ASSERT_FALSE(merger.add_report("good.json", good));
-  for (const std::string bad :
+  for (const std::string& bad :
        {std::string("not json"), std::string("[]"), std::string(R"({"schema": 7})"),
         std::string(R"({"schema": "reelcheck-report", "schema_version": 99})"),
         good.substr(0, good.size() / 2)}) {

@@ -220,14 +220,21 @@ Bytes der_signature(const Bytes& r, const Bytes& s) {
     while (i + 1 < v.size() && v[i] == 0) ++i;
     Bytes body(v.begin() + static_cast<long>(i), v.end());
     if (body[0] & 0x80) body.insert(body.begin(), 0);
-    Bytes out = {0x02, std::uint8_t(body.size())};
+    // Built by appending (an initializer list then insert trips GCC 12's -Warray-bounds).
+    Bytes out;
+    out.reserve(2 + body.size());
+    out.push_back(0x02);
+    out.push_back(std::uint8_t(body.size()));
     out.insert(out.end(), body.begin(), body.end());
     return out;
   };
   Bytes body = integer(r);
   const Bytes si = integer(s);
   body.insert(body.end(), si.begin(), si.end());
-  Bytes out = {0x30, std::uint8_t(body.size())};
+  Bytes out;
+  out.reserve(2 + body.size());
+  out.push_back(0x30);
+  out.push_back(std::uint8_t(body.size()));
   out.insert(out.end(), body.begin(), body.end());
   return out;
 }
