@@ -26,7 +26,7 @@ SUITE_START=$(date +%s%N)
 
 timed "bootstrap" bash scripts/bootstrap.sh --web
 
-echo "== sanitizer build (ASan + UBSan)"
+echo "== sanitizer build (clang, ASan + UBSan)"
 timed "configure asan" cmake --preset asan >/dev/null
 timed "build asan" cmake --build --preset asan -j "$JOBS"
 echo "== release build"
@@ -42,9 +42,8 @@ echo "== ctest (release)"
 timed "ctest release" ctest --preset release -j "$JOBS"
 
 echo "== fuzz smoke run (clang libFuzzer build; every target a few seconds on its seed corpus)"
-timed "configure fuzz" env CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREELCHECK_FUZZ=ON >/dev/null
-timed "build fuzz" cmake --build build/fuzz -j "$JOBS"
+timed "configure fuzz" cmake --preset fuzz >/dev/null
+timed "build fuzz" cmake --build --preset fuzz -j "$JOBS"
 timed "ctest fuzz" ctest --test-dir build/fuzz -L fuzz -j "$JOBS" --output-on-failure
 
 echo "== web build"

@@ -21,7 +21,7 @@ namespace {
 // Sanitizers run the same code paths 20x slower; the 32-bit-limb build repeats the suite for
 // the arithmetic the page runs. Both take fewer differential cases.
 constexpr bool kShortRun =
-#if defined(__SANITIZE_ADDRESS__) || defined(REELCHECK_LIMB32)
+#if defined(REELCHECK_SANITIZED_BUILD) || defined(REELCHECK_LIMB32)
     true;
 #else
     false;

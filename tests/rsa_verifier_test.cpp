@@ -27,7 +27,7 @@ namespace {
 // Sanitizers run the same code many times slower; the 32-bit-limb build repeats the suite
 // for the arithmetic the page runs. Both take fewer random cases.
 constexpr int kRandomCases =
-#if defined(__SANITIZE_ADDRESS__) || defined(REELCHECK_LIMB32)
+#if defined(REELCHECK_SANITIZED_BUILD) || defined(REELCHECK_LIMB32)
     300;
 #else
     3000;
