@@ -9,6 +9,7 @@
 
 namespace {
 
+using namespace std::string_literals;
 using Json = nlohmann::ordered_json;
 using reelcheck::detail::JsonWriter;
 
@@ -16,8 +17,8 @@ const std::vector<std::string> kStrings = {
     "",
     "plain ASCII 0123456789abcdef",
     "quote \" and backslash \\ and slash /",
-    std::string("controls \x01\x1f\b\f\n\r\t end", 25),
-    std::string("nul \0 inside", 12),
+    "controls \x01\x1f\b\f\n\r\t end"s,
+    "nul \0 inside"s,
     "UTF-8: caf\xC3\xA9, \xE2\x82\xAC, \xF0\x9F\x94\x91",
     "invalid: \xC3 \xFF\xFE \xE2\x82 \xED\xA0\x80 tail",
     "DEL \x7F",
