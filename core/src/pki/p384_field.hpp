@@ -67,33 +67,8 @@ public:
   }
 
   static void sqr(Value& r, const Value& a) {
-    // Cross products once, doubled, plus the squares on the diagonal.
-    Limb t[2 * kLimbs] = {};
-    for (std::size_t i = 0; i < kLimbs; ++i) {
-      WideLimb c = 0;
-      for (std::size_t j = i + 1; j < kLimbs; ++j) {
-        c += WideLimb(a[i]) * a[j] + t[i + j];
-        t[i + j] = Limb(c);
-        c >>= kLimbBits;
-      }
-      t[i + kLimbs] = Limb(c);
-    }
-    Limb top = 0;
-    for (std::size_t i = 0; i < 2 * kLimbs; ++i) {
-      const Limb next = t[i] >> (kLimbBits - 1);
-      t[i] = (t[i] << 1) | top;
-      top = next;
-    }
-    WideLimb c = 0;
-    for (std::size_t i = 0; i < kLimbs; ++i) {
-      const WideLimb sq = WideLimb(a[i]) * a[i];
-      c += WideLimb(t[2 * i]) + Limb(sq);
-      t[2 * i] = Limb(c);
-      c >>= kLimbBits;
-      c += WideLimb(t[2 * i + 1]) + Limb(sq >> kLimbBits);
-      t[2 * i + 1] = Limb(c);
-      c >>= kLimbBits;
-    }
+    Limb t[2 * kLimbs];
+    square_wide<kLimbs>(t, a);
     reduce(r, t);
   }
 
