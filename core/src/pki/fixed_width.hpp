@@ -28,7 +28,8 @@ inline constexpr unsigned kLimbBits = sizeof(Limb) * 8;
 // Little-endian limbs: w[0] is the least significant.
 template <std::size_t N> using Limbs = std::array<Limb, N>;
 
-template <std::size_t Bits> inline constexpr std::size_t kLimbsFor = (Bits + kLimbBits - 1) / kLimbBits;
+template <std::size_t Bits>
+inline constexpr std::size_t kLimbsFor = (Bits + kLimbBits - 1) / kLimbBits;
 
 // A big-endian hex constant (no prefix, no separators) as limbs; for the curve parameters.
 template <std::size_t N> constexpr Limbs<N> limbs_from_hex(std::string_view hex) {
@@ -64,7 +65,8 @@ template <std::size_t N> void limbs_to_bytes(const Limbs<N>& a, std::span<std::u
 
 template <std::size_t N> constexpr bool is_zero(const Limbs<N>& a) {
   Limb acc = 0;
-  for (Limb x : a) acc |= x;
+  for (Limb x : a)
+    acc |= x;
   return acc == 0;
 }
 
@@ -100,12 +102,14 @@ template <std::size_t N> constexpr Limb sub(Limbs<N>& r, const Limbs<N>& a, cons
 
 // a = (top_bit:a) >> 1
 template <std::size_t N> constexpr void shift_right_1(Limbs<N>& a, Limb top_bit = 0) {
-  for (std::size_t i = 0; i + 1 < N; ++i) a[i] = (a[i] >> 1) | (a[i + 1] << (kLimbBits - 1));
+  for (std::size_t i = 0; i + 1 < N; ++i)
+    a[i] = (a[i] >> 1) | (a[i + 1] << (kLimbBits - 1));
   a[N - 1] = (a[N - 1] >> 1) | (top_bit << (kLimbBits - 1));
 }
 
 // `width` (<= kLimbBits) bits of `a` starting at bit `pos`; bits past the top read as 0.
-template <std::size_t N> constexpr unsigned bits_at(const Limbs<N>& a, std::size_t pos, unsigned width) {
+template <std::size_t N>
+constexpr unsigned bits_at(const Limbs<N>& a, std::size_t pos, unsigned width) {
   const std::size_t limb = pos / kLimbBits;
   const unsigned shift = pos % kLimbBits;
   if (limb >= N) return 0;
@@ -117,7 +121,8 @@ template <std::size_t N> constexpr unsigned bits_at(const Limbs<N>& a, std::size
 // r = a^-1 mod m for 0 < a < m, m an odd prime. Binary extended Euclid: variable-time, which
 // is fine for public values, and far cheaper than Fermat. False for a == 0 or a >= m (the loop
 // needs gcd(a, m) == 1 to end).
-template <std::size_t N> constexpr bool inverse_mod(Limbs<N>& r, const Limbs<N>& a, const Limbs<N>& m) {
+template <std::size_t N>
+constexpr bool inverse_mod(Limbs<N>& r, const Limbs<N>& a, const Limbs<N>& m) {
   if (is_zero(a) || compare(a, m) >= 0) return false;
   Limbs<N> u = a, v = m, x1{}, x2{};
   x1[0] = 1;
@@ -162,12 +167,13 @@ template <std::size_t N> constexpr bool inverse_mod(Limbs<N>& r, const Limbs<N>&
 }
 
 // t = a^2 as a double-width value: each cross product once, doubled, plus the squares on the
-// diagonal (about half the products of a general multiplication).
+// diagonal (about half the products of a general multiplication). Always inlined: in the caller,
+// t is a local array the compiler knows cannot alias a, and the squaring is as fast as written
+// out in place (a call cost up to 15% of a P-384 verification).
 template <std::size_t N>
-// Always inlined: in the caller, t is a local array the compiler knows cannot alias a, and the
-// squaring is as fast as written out in place (a call cost up to 15% of a P-384 verification).
 [[gnu::always_inline]] constexpr inline void square_wide(Limb (&t)[2 * N], const Limbs<N>& a) {
-  for (std::size_t i = 0; i < 2 * N; ++i) t[i] = 0;
+  for (std::size_t i = 0; i < 2 * N; ++i)
+    t[i] = 0;
   for (std::size_t i = 0; i < N; ++i) {
     WideLimb c = 0;
     for (std::size_t j = i + 1; j < N; ++j) {
@@ -204,14 +210,17 @@ public:
   constexpr explicit MontgomeryModulus(const Value& m) : m_(m) {
     // -m^-1 mod 2^kLimbBits by Newton's iteration (each step doubles the correct bits).
     Limb inv = 1;
-    for (int i = 0; i < 7; ++i) inv *= Limb(2) - m[0] * inv;
+    for (int i = 0; i < 7; ++i)
+      inv *= Limb(2) - m[0] * inv;
     m0inv_ = Limb(0) - inv;
     // R mod m, then R^2 mod m, by modular doubling from 1 (cheap, once per modulus).
     Value x{};
     x[0] = 1;
-    for (std::size_t i = 0; i < N * kLimbBits; ++i) add(x, x, x);
+    for (std::size_t i = 0; i < N * kLimbBits; ++i)
+      add(x, x, x);
     one_ = x;
-    for (std::size_t i = 0; i < N * kLimbBits; ++i) add(x, x, x);
+    for (std::size_t i = 0; i < N * kLimbBits; ++i)
+      add(x, x, x);
     r2_ = x;
   }
 
@@ -266,7 +275,8 @@ public:
       t[N] = t[N + 1] + Limb(c >> kLimbBits);
     }
     Value lo{};
-    for (std::size_t i = 0; i < N; ++i) lo[i] = t[i];
+    for (std::size_t i = 0; i < N; ++i)
+      lo[i] = t[i];
     Value reduced{};
     const Limb borrow = detail::sub(reduced, lo, m_);
     r = (t[N] != 0 || borrow == 0) ? reduced : lo;
@@ -307,7 +317,8 @@ private:
       extra = Limb(up >> kLimbBits);
     }
     Value hi{};
-    for (std::size_t i = 0; i < N; ++i) hi[i] = t[N + i];
+    for (std::size_t i = 0; i < N; ++i)
+      hi[i] = t[N + i];
     Value reduced{};
     const Limb borrow = detail::sub(reduced, hi, m_);
     r = (extra != 0 || borrow == 0) ? reduced : hi;
