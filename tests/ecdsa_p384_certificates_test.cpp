@@ -92,6 +92,30 @@ void expect_engine_agrees_on_fixture_certificates(const char* ca_name, mbedtls_p
   EXPECT_GE(valid, 10u);
 }
 
+// Tables built ahead (ChainVerifier::prepare, as the page's verifiers do) change no verdict.
+TEST(EcdsaP384Certificates, PreparedTablesGiveTheSameVerdicts) {
+  const Bytes trust_pem = read_file(fixtures_dir() / "pki/trust.pem");
+  TrustStore store = TrustStore::empty();
+  ASSERT_TRUE(store.add(view(trust_pem), "trust.pem").ok());
+  const CheckTime at = *parse_check_time("2026-06-01T00:00:00Z");
+  const ChainVerifier lazy(store);
+  const ChainVerifier prepared(store);
+  prepared.prepare();
+  std::size_t checked = 0, valid = 0;
+  for (const auto& entry : fs::directory_iterator(fixtures_dir() / "bundles/mixed_certs")) {
+    if (entry.path().extension() != ".pem") continue;
+    const Bytes pem = read_file(entry.path());
+    const auto a = lazy.verify_loose(view(pem), entry.path().filename().string(), at);
+    const auto b = prepared.verify_loose(view(pem), entry.path().filename().string(), at);
+    EXPECT_EQ(a.ok(), b.ok()) << entry.path();
+    EXPECT_EQ(a.problems.size(), b.problems.size()) << entry.path();
+    ++checked;
+    valid += b.ok();
+  }
+  EXPECT_GE(checked, 30u);
+  EXPECT_GE(valid, 10u);
+}
+
 // If an engine's self-test ever failed (a miscompilation, a platform quirk), every P-384 and
 // RSA-2048 signature must go through mbedTLS instead, with the same verdicts.
 TEST(EcdsaP384Certificates, FallBackToMbedtlsWhenTheSelfTestFails) {

@@ -24,6 +24,16 @@ public:
   }
   std::size_t anchorCount() const { return store_.anchors().size(); }
 
+  // After the anchors: builds the verifier and its engines' tables now (the page calls this while
+  // the coordinator unpacks the bundle, so the first slice does not pay for them).
+  val prepare() {
+    return guarded([&] {
+      if (!verifier_) verifier_ = std::make_unique<ChainVerifier>(store_);
+      verifier_->prepare();
+      return ok_value();
+    });
+  }
+
   // slice: the coordinator's certificate slice (wire/certificate_wire.hpp), a Uint8Array.
   // -> {ok:true, verdicts: Uint8Array (wire/verdict_wire.hpp), count}
   val verifySlice(const val& slice, const std::string& check_time_iso) {
@@ -61,5 +71,6 @@ EMSCRIPTEN_BINDINGS(reelcheck_verifier) {
       .constructor<bool>()
       .function("addTrustAnchor", &Verifier::addTrustAnchor)
       .function("anchorCount", &Verifier::anchorCount)
+      .function("prepare", &Verifier::prepare)
       .function("verifySlice", &Verifier::verifySlice);
 }

@@ -67,6 +67,11 @@ public:
   // and by `reelcheck inspect`): same checks, without the device-slot rules.
   CertificateVerdict verify_loose(ByteView pem_or_der, std::string_view name, CheckTime at) const;
 
+  // Builds the verify-only engines' tables for every anchor now; otherwise each is built when
+  // its key first signs a certificate. For a front end with idle time before the certificates
+  // arrive (the page's verifier workers, while the coordinator unpacks). Verdicts are the same.
+  void prepare() const;
+
 private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -304,6 +304,11 @@ ChainVerifier::ChainVerifier(const TrustStore& store) : impl_(std::make_unique<I
 }
 
 ChainVerifier::~ChainVerifier() = default;
+
+void ChainVerifier::prepare() const {
+  for (const Anchor& a : impl_->anchors)
+    if (a.fast.p384) a.fast.p384->prepare();
+}
 ChainVerifier::ChainVerifier(ChainVerifier&&) noexcept = default;
 ChainVerifier& ChainVerifier::operator=(ChainVerifier&&) noexcept = default;
 

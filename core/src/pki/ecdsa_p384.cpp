@@ -74,6 +74,11 @@ std::vector<std::uint8_t> from_hex(std::string_view hex) {
 EcdsaP384Verifier::EcdsaP384Verifier(const p384::AffinePoint& q) : q_(q) {}
 EcdsaP384Verifier::~EcdsaP384Verifier() = default;
 
+void EcdsaP384Verifier::prepare() const {
+  generator_table();
+  q_table();
+}
+
 const p384::FixedBaseTable& EcdsaP384Verifier::q_table() const {
   std::call_once(q_table_once_, [this] { q_table_ = std::make_unique<p384::FixedBaseTable>(q_); });
   return *q_table_;

@@ -32,6 +32,10 @@ public:
   // length: truncated to 384 bits as SEC 1 prescribes). Thread-safe.
   bool verify(std::span<const std::uint8_t> hash, std::span<const std::uint8_t> der_signature) const;
 
+  // Builds G's and this key's tables now instead of at the first verify (a front end with idle
+  // time before the first certificate arrives, like the page's verifier workers). Thread-safe.
+  void prepare() const;
+
   // The known-answer self-test: a valid signature verifies, the same with one bit flipped does
   // not, and a signature that is valid only for (u1+u2)*G (the result of an engine that
   // confused the two bases) does not. Run once per process by create().

@@ -113,7 +113,10 @@ const handlers = {
     const M = await loadModule();
     if (verifier) { verifier.delete(); verifier = null; }
     verifier = new M.Verifier(msg.useDefaults !== false);
-    return addAnchors(verifier, msg.anchors);
+    const added = addAnchors(verifier, msg.anchors);
+    if (!added.ok) return added;
+    // Tables now, while the coordinator unpacks: the first slice then verifies at full speed.
+    return verifier.prepare();
   },
   async verify(msg) {
     if (!verifier) return failure('internal', 'Verifier not initialised.');
