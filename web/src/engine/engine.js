@@ -140,6 +140,7 @@
       this.coordinator = null;
       this.verifiers = [];      // one per core, kept across runs (each holds a ChainVerifier)
       this.verifiersKey = null; // anchorsKey() the verifiers were initialised with
+      this.verifiersPending = null; // {key, ready}: an initialisation under way
       this.runToken = 0;
       this.lastTimings = null;  // per-phase times of the last run (no secrets)
     }
@@ -147,10 +148,39 @@
     get verifierCount() { return poolSize(); }
 
     // Starts the workers (and their WebAssembly) before they are needed, e.g. when the user
-    // picks the bundle: by the time Verify is pressed they are ready.
-    warmUp() {
+    // picks the bundle: by the time Verify is pressed they are ready. With the trust settings
+    // ({anchors: [{name, bytes}], useDefaults}) the verifiers also build their ChainVerifier and
+    // its tables now; run() reuses them when the settings are still the same at Verify.
+    warmUp(trust) {
       this.ensureCoordinator(null).call('ping').catch(() => {});
-      for (const v of this.ensureVerifiers()) v.call('ping').catch(() => {});
+      const verifiers = this.ensureVerifiers();
+      if (!trust) {
+        for (const v of verifiers) v.call('ping').catch(() => {});
+        return;
+      }
+      this.initVerifiers(trust.anchors, trust.useDefaults).catch(() => {}); // run() reports errors
+    }
+
+    // Gives every verifier the trust settings, unless they already have them or are getting
+    // them now. Resolves when they are ready.
+    initVerifiers(anchors, useDefaults) {
+      const verifiers = this.ensureVerifiers();
+      const wantedKey = anchorsKey(anchors, useDefaults);
+      if (this.verifiersKey === wantedKey) return Promise.resolve();
+      if (this.verifiersPending && this.verifiersPending.key === wantedKey) return this.verifiersPending.ready;
+      this.verifiersKey = null;
+      const copies = () => (anchors || []).map((a) => ({ name: a.name, bytes: a.bytes.slice(0) }));
+      const pending = { key: wantedKey };
+      pending.ready = Promise.all(verifiers.map((v) => v.call('initVerifier', { anchors: copies(), useDefaults })))
+        .then((rs) => {
+          rs.forEach(check);
+          if (this.verifiersPending === pending) { this.verifiersKey = wantedKey; this.verifiersPending = null; }
+        }, (err) => {
+          if (this.verifiersPending === pending) this.verifiersPending = null;
+          throw err;
+        });
+      this.verifiersPending = pending;
+      return pending.ready;
     }
 
     ensureVerifiers() {
@@ -222,15 +252,9 @@
       // The verifiers (kept from an earlier run, or started now) get the trust anchors while the
       // coordinator unpacks and decrypts; they rebuild their ChainVerifier only when these change.
       const verifiers = this.ensureVerifiers();
-      const wantedKey = anchorsKey(anchors, useDefaults);
       const anchorCopies = () => (anchors || []).map((a) => ({ name: a.name, bytes: a.bytes.slice(0) }));
-      let verifiersReady = Promise.resolve([]);
-      if (this.verifiersKey !== wantedKey) {
-        this.verifiersKey = null;
-        verifiersReady = Promise.all(verifiers.map((v) => v.call('initVerifier', { anchors: anchorCopies(), useDefaults })))
-          .then((rs) => { rs.forEach(check); this.verifiersKey = wantedKey; return rs; });
-        verifiersReady.catch(() => {}); // when opening fails first, the verifiers are just stopped
-      }
+      const verifiersReady = this.initVerifiers(anchors, useDefaults);
+      verifiersReady.catch(() => {}); // when opening fails first, the verifiers are just stopped
 
       progress({ phase: 'reading', done: 0, total: 1 });
       let opened;
@@ -321,6 +345,7 @@
       for (const v of this.verifiers) v.terminate();
       this.verifiers = [];
       this.verifiersKey = null;
+      this.verifiersPending = null;
     }
 
     // Ends every worker: the bundle, the key copy and all secrets go with their memory.

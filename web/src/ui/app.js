@@ -24,7 +24,18 @@
   };
   const grid = new ChipGrid($('chip-grid'), $('grid-viewport'), $('grid-spacer'), (chip) => detail.show(chip), showRowReason);
   const detail = new ChipDetail(engine);
-  const inputs = global.RC.setUpInputs(state, () => engine.warmUp());
+  // Once a bundle is chosen the workers load, and the verifiers build their tables for the trust
+  // settings of the moment, while the key is typed (run() redoes it if the settings change).
+  async function warmUp() {
+    if (!state.files.length) return;
+    try {
+      const anchors = await Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      engine.warmUp({ anchors, useDefaults: !$('anchors-only').checked });
+    } catch (e) {
+      engine.warmUp(); // an unreadable anchor file is reported at Verify
+    }
+  }
+  const inputs = global.RC.setUpInputs(state, warmUp);
   const progress = new ProgressView();
   const search = global.RC.setUpChipSearch(state, grid, engine);
   const results = global.RC.setUpResults(engine, search.showChips);

@@ -5,7 +5,7 @@
 (function (global) {
   const { $, h, formatBytes } = global.RC;
 
-  // onFiles(): the bundle files changed (the page warms its workers up).
+  // onFiles(): the bundle or anchor files changed (the page warms its workers up).
   function setUpInputs(state, onFiles) {
     // ---- time ------------------------------------------------------------------------------------
     // Certificates are judged at the moment Verify is pressed, unless the user typed a time: a tab
@@ -51,7 +51,7 @@
     }
     $('file-input').addEventListener('change', (e) => setFiles(e.target.files));
     $('folder-input').addEventListener('change', (e) => setFiles(e.target.files));
-    $('anchor-input').addEventListener('change', (e) => { state.anchors = state.anchors.concat(Array.from(e.target.files)); e.target.value = ''; renderAnchorList(); });
+    $('anchor-input').addEventListener('change', (e) => { state.anchors = state.anchors.concat(Array.from(e.target.files)); e.target.value = ''; renderAnchorList(); onFiles(); });
 
     // Drag and drop, including a dropped folder (read through the entries API).
     const zone = $('drop-zone');
