@@ -141,6 +141,7 @@
       this.verifiers = [];      // one per core, kept across runs (each holds a ChainVerifier)
       this.verifiersKey = null; // anchorsKey() the verifiers were initialised with
       this.verifiersPending = null; // {key, ready}: an initialisation under way
+      this.activeRuns = 0;
       this.runToken = 0;
       this.lastTimings = null;  // per-phase times of the last run (no secrets)
     }
@@ -154,7 +155,9 @@
     warmUp(trust) {
       this.ensureCoordinator(null).call('ping').catch(() => {});
       const verifiers = this.ensureVerifiers();
-      if (!trust) {
+      // During a run the verifiers hold that run's trust settings: a warm-up that read the files
+      // before Verify must not put older ones after them in the workers' queues.
+      if (!trust || this.activeRuns > 0) {
         for (const v of verifiers) v.call('ping').catch(() => {});
         return;
       }
@@ -235,7 +238,16 @@
     // (wasm/report_view.hpp: summary, first findings, one row per chip); chip() and
     // exportReport() give the rest.
     // Afterwards this.lastTimings holds {phases: {reading, ...} in ms, verifiers, slices}.
-    async run({ files, key, anchors, useDefaults, checkTime, onProgress }) {
+    async run(request) {
+      this.activeRuns++;
+      try {
+        return await this.runOnce(request);
+      } finally {
+        this.activeRuns--;
+      }
+    }
+
+    async runOnce({ files, key, anchors, useDefaults, checkTime, onProgress }) {
       const token = ++this.runToken;
       const started = now();
       const phaseStart = {};
