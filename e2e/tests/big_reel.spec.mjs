@@ -7,12 +7,8 @@ test('4,100-chip reel: progress moves, an input stays responsive, every chip lis
   test.skip(!manifest().bundles.big, 'the big fixture is made only in the full fixture run');
   test.setTimeout(300_000);
   await page.goto('index.html');
-  // A main-thread stall detector: the largest gap between 50 ms timer ticks during the run.
-  await page.evaluate(() => {
-    window.__maxGap = 0; let last = performance.now();
-    window.__tick = setInterval(() => { const now = performance.now(); window.__maxGap = Math.max(window.__maxGap, now - last); last = now; }, 50);
-  });
-  const started = Date.now();
+  // No clocks here: how long the run took and how long the UI thread was busy are measured by
+  // bench/run.sh (first progress, longest task); this test checks what happens, not how fast.
   const run = verify(page, 'big');
   // Sample the verification progress while typing into an input.
   const bar = page.locator('#ph-verifying');
@@ -20,29 +16,22 @@ test('4,100-chip reel: progress moves, an input stays responsive, every chip lis
   // The first value seen counts too: the page verifies the reel in a second or two, so by the
   // next sample it may be done (then the samples are that first value and the total).
   const samples = [await bar.evaluate((b) => b.value)];
-  const typed = [];
   const field = page.locator('#time-input');
   const original = await field.inputValue();
   for (let i = 0; i < 6; i++) {
-    const t0 = Date.now();
     await field.press('End');
     await field.type('x');
     await expect(field).toHaveValue(original + 'x');
     await field.press('Backspace');
-    typed.push(Date.now() - t0);
     samples.push(await bar.evaluate((b) => b.value));
     if (await page.locator('#summary').isVisible()) break;
     if (i === 1) await shot(page, testInfo, '11-big-reel-progress');
     await page.waitForTimeout(100);
   }
   await run;
-  const seconds = (Date.now() - started) / 1000;
   await expectCounts(page, 'big');
-  const gap = await page.evaluate(() => { clearInterval(window.__tick); return window.__maxGap; });
-  testInfo.annotations.push({ type: 'timing', description: `big reel verified in ${seconds.toFixed(1)} s; longest main-thread gap ${gap.toFixed(0)} ms; keystroke round trips ${typed.join(', ')} ms; progress samples ${samples.join(', ')}` });
-  console.log(`big reel: ${seconds.toFixed(1)} s, max main-thread gap ${gap.toFixed(0)} ms, typing ${typed.join('/')} ms, progress ${samples.join(' → ')}`);
-  // Progress moved while we typed (each keystroke landed: checked above). How long typing
-  // waited is reported in the annotation, never asserted: tests do not judge wall time.
+  testInfo.annotations.push({ type: 'progress', description: `progress samples ${samples.join(', ')}` });
+  // Progress moved while we typed (each keystroke landed: checked above).
   expect(new Set(samples).size).toBeGreaterThan(1);
 
   // The virtualised table holds every chip and scrolls to the end.
