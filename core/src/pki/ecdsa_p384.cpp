@@ -60,15 +60,6 @@ std::mutex cache_mutex;
 std::map<std::array<std::uint8_t, 1 + 2 * p384::kBytes>, std::weak_ptr<const EcdsaP384Verifier>>
     cache;
 
-std::vector<std::uint8_t> from_hex(std::string_view hex) {
-  std::vector<std::uint8_t> out(hex.size() / 2);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-    out[i] = std::uint8_t(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-  }
-  return out;
-}
-
 } // namespace
 
 EcdsaP384Verifier::EcdsaP384Verifier(const p384::AffinePoint& q) : q_(q) {}
@@ -135,9 +126,9 @@ bool EcdsaP384Verifier::self_test() {
       "306402307ab39dd7c1b1ef6caa414ab13bbdc420471e092b8b7119d57fb4f5ecf2879f80cbcd0205403e426f"
       "6f0aeffcba3f02290230535f59cd586540510cc6dbfc7a47e06f9fd1c7c9862f4da887ba2da4afccba04b966"
       "36366d1491534f20a85823fc62a8";
-  const auto key = from_hex(kKey), hash = from_hex(kHash);
-  auto signature = from_hex(kSignature);
-  const auto forged = from_hex(kSignatureForG);
+  const auto key = bytes_from_hex(kKey), hash = bytes_from_hex(kHash);
+  auto signature = bytes_from_hex(kSignature);
+  const auto forged = bytes_from_hex(kSignatureForG);
   p384::AffinePoint q;
   if (!p384::decode_point(key, q)) return false;
   const EcdsaP384Verifier verifier(q);

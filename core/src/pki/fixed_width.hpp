@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace reelcheck::detail {
 
@@ -41,6 +42,18 @@ template <std::size_t N> constexpr Limbs<N> limbs_from_hex(std::string_view hex)
                         : c >= 'a' && c <= 'f' ? Limb(c - 'a' + 10)
                                                : Limb(c - 'A' + 10);
     out[bit / kLimbBits] |= nibble << (bit % kLimbBits);
+  }
+  return out;
+}
+
+// A hex constant (no separators) as bytes, for the engines' known-answer self-tests. The engines
+// stay free of the rest of the core (the 32-bit-limb tests compile them on their own), so they
+// share this rather than util/hex's decoder.
+inline std::vector<std::uint8_t> bytes_from_hex(std::string_view hex) {
+  std::vector<std::uint8_t> out(hex.size() / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+    out[i] = std::uint8_t(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
   }
   return out;
 }

@@ -40,6 +40,19 @@ std::size_t hash_size(RsaVerifier::Hash h) {
   return digest_info(h).back();
 }
 
+// EM = 00 01 FF..FF 00 || DigestInfo || hash (RFC 8017 9.2), for a hash of the right size.
+std::array<std::uint8_t, kBytes> encoded_message(RsaVerifier::Hash hash_type,
+                                                 std::span<const std::uint8_t> hash) {
+  const auto info = digest_info(hash_type);
+  const std::size_t t_len = info.size() + hash.size();
+  std::array<std::uint8_t, kBytes> em{};
+  em[1] = 0x01;
+  std::fill(em.begin() + 2, em.end() - static_cast<std::ptrdiff_t>(t_len) - 1, 0xFF);
+  std::copy(info.begin(), info.end(), em.end() - static_cast<std::ptrdiff_t>(t_len));
+  std::copy(hash.begin(), hash.end(), em.end() - static_cast<std::ptrdiff_t>(hash.size()));
+  return em;
+}
+
 std::atomic<bool> pretend_failed{false};
 
 } // namespace
@@ -73,17 +86,7 @@ bool RsaVerifier::verify(Hash hash_type, std::span<const std::uint8_t> hash,
   std::array<std::uint8_t, kBytes> em{};
   limbs_to_bytes(x, em);
 
-  // EM = 00 01 FF..FF 00 || DigestInfo || hash, compared whole.
-  const auto info = digest_info(hash_type);
-  const std::size_t t_len = info.size() + hash.size();
-  std::array<std::uint8_t, kBytes> expected{};
-  expected[0] = 0x00;
-  expected[1] = 0x01;
-  std::fill(expected.begin() + 2, expected.end() - static_cast<std::ptrdiff_t>(t_len) - 1, 0xFF);
-  expected[kBytes - t_len - 1] = 0x00;
-  std::copy(info.begin(), info.end(), expected.end() - static_cast<std::ptrdiff_t>(t_len));
-  std::copy(hash.begin(), hash.end(), expected.end() - static_cast<std::ptrdiff_t>(hash.size()));
-  return em == expected;
+  return em == encoded_message(hash_type, hash); // compared whole
 }
 
 namespace {
@@ -106,20 +109,12 @@ constexpr std::string_view kSelfTestSignature =
 constexpr std::string_view kSelfTestHash =
     "82ee2a31ee94329e550bd9ac66e9a3ff5064ba1d64b5fed6f5759417a0b6e3f1";
 
-template <std::size_t Size> std::array<std::uint8_t, Size> bytes_from_hex(std::string_view hex) {
-  std::array<std::uint8_t, Size> out{};
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (std::size_t i = 0; i < Size; ++i)
-    out[i] = static_cast<std::uint8_t>(nibble(hex[2 * i]) * 16 + nibble(hex[2 * i + 1]));
-  return out;
-}
-
 } // namespace
 
 bool RsaVerifier::self_test() {
-  const auto n = bytes_from_hex<kBytes>(kSelfTestModulus);
-  auto signature = bytes_from_hex<kBytes>(kSelfTestSignature);
-  const auto hash = bytes_from_hex<32>(kSelfTestHash);
+  const auto n = bytes_from_hex(kSelfTestModulus);
+  auto signature = bytes_from_hex(kSelfTestSignature);
+  const auto hash = bytes_from_hex(kSelfTestHash);
   Value modulus{};
   if (!limbs_from_bytes(std::span<const std::uint8_t>(n), modulus)) return false;
   const RsaVerifier verifier(std::make_unique<const Key>(modulus, 65537));
@@ -127,11 +122,7 @@ bool RsaVerifier::self_test() {
   signature[100] ^= 0x10;
   if (verifier.verify(Hash::kSha256, hash, signature)) return false;
   // The encoded message itself, as a "signature": only an engine that skipped s^e accepts it.
-  std::array<std::uint8_t, kBytes> em{};
-  em[1] = 0x01;
-  std::fill(em.begin() + 2, em.end() - 52, 0xFF);
-  std::copy(std::begin(kSha256Info), std::end(kSha256Info), em.end() - 51);
-  std::copy(hash.begin(), hash.end(), em.end() - 32);
+  const auto em = encoded_message(Hash::kSha256, hash);
   return !verifier.verify(Hash::kSha256, hash, em);
 }
 
