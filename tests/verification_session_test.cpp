@@ -82,6 +82,93 @@ TEST(VerificationSession, RefusesOverlapsMisplacedVerdictsAndGaps) {
   EXPECT_EQ(report->counts.ok, 20u);
 }
 
+// The page starts verifying while the bundle is still being unpacked: each certificate archive
+// is handed out as soon as it is unpacked, and its certificates keep the places they are handed
+// out at. Verdicts made from those early copies give the same report as one thread.
+TEST(VerificationSession, CertificatesHandedOutArchiveByArchiveKeepTheirPlaces) {
+  for (const std::string name : {"mixed", "missing_archive", "clean_7z"}) {
+    SCOPED_TRACE(name);
+    FixtureInput in = load_fixture(name);
+    VerificationSession session(fixture_trust());
+    const auto inputs = in.inputs();
+    struct HandedOut {
+      std::size_t begin;
+      std::vector<CertificateFile> certificates; // copies, as a worker would get them
+    };
+    std::vector<HandedOut> handed_out;
+    std::vector<std::string> phases_at_hand_out;
+    Phase last_phase = Phase::kReading;
+    const auto error = session.open(
+        inputs, view(in.key),
+        [&](Phase phase, std::uint64_t, std::uint64_t) { last_phase = phase; },
+        [&](std::size_t begin, std::span<const CertificateFile> added) {
+          handed_out.push_back({begin, {added.begin(), added.end()}});
+          phases_at_hand_out.emplace_back(phase_name(last_phase));
+        });
+    ASSERT_FALSE(error) << error->message;
+
+    // One hand-out per certificate archive, before the bundle is complete (the keys archive is
+    // decrypted later), covering every certificate once, in order.
+    std::size_t certificate_archives = 0;
+    for (const auto& a : session.bundle().archives)
+      certificate_archives += a.kind != InnerArchiveKind::kKeys;
+    ASSERT_EQ(handed_out.size(), certificate_archives);
+    for (const auto& phase : phases_at_hand_out) EXPECT_EQ(phase, "decompressing");
+    std::size_t next = 0;
+    for (const auto& part : handed_out) {
+      EXPECT_EQ(part.begin, next);
+      ASSERT_FALSE(part.certificates.empty());
+      for (std::size_t i = 0; i < part.certificates.size(); ++i) {
+        const CertificateFile& kept = session.bundle().certificates.at(part.begin + i);
+        EXPECT_EQ(part.certificates[i].archive, kept.archive);
+        EXPECT_EQ(part.certificates[i].name, kept.name);
+        EXPECT_EQ(part.certificates[i].data, kept.data);
+      }
+      next += part.certificates.size();
+    }
+    EXPECT_EQ(next, session.certificate_count());
+    EXPECT_TRUE(std::is_sorted(session.bundle().certificates.begin(),
+                               session.bundle().certificates.end(),
+                               [](const CertificateFile& a, const CertificateFile& b) {
+                                 return std::tie(a.archive, a.name) < std::tie(b.archive, b.name);
+                               }));
+
+    // Verified from the copies, last archive first: the same report as the one-thread path.
+    const ChainVerifier verifier(session.trust());
+    for (auto it = handed_out.rbegin(); it != handed_out.rend(); ++it) {
+      std::vector<CertificateVerdict> verdicts;
+      for (const auto& cert : it->certificates)
+        verdicts.push_back(verifier.verify(cert, fixture_check_time()));
+      ASSERT_FALSE(session.add_verdicts(it->begin, std::move(verdicts)));
+    }
+    auto report = session.report({fixture_check_time(), false});
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    auto reference = verify_fixture(name);
+    ASSERT_TRUE(reference.ok());
+    EXPECT_EQ(report_to_json(*report), report_to_json(*reference));
+  }
+}
+
+// A wrong key is found after the certificates were handed out: open() fails, and nothing of
+// the bundle is kept (no verdict can be added, no report made).
+TEST(VerificationSession, AWrongKeyFailsOpenEvenAfterCertificatesWereHandedOut) {
+  FixtureInput in = load_fixture("clean_7z");
+  VerificationSession session(fixture_trust());
+  const auto inputs = in.inputs();
+  std::size_t handed_out = 0;
+  const std::string wrong = "not the transport key";
+  const auto error = session.open(inputs, view(wrong), {},
+                                  [&](std::size_t, std::span<const CertificateFile> added) {
+                                    handed_out += added.size();
+                                  });
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code, ErrorCode::kWrongKey) << error->message;
+  EXPECT_GT(handed_out, 0u);
+  EXPECT_FALSE(session.is_open());
+  EXPECT_TRUE(session.add_verdicts(0, {}));
+  EXPECT_FALSE(session.report({fixture_check_time(), false}).ok());
+}
+
 TEST(ReelGrouping, LooseArchivesOfOneReelBecomeOneReelBesideWholeBundles) {
   const FixtureInput loose = load_fixture("clean_loose"); // E0E0, E0E1, E0E2, keys
   const FixtureInput mixed = load_fixture("mixed");

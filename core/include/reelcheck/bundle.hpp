@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,12 @@ struct Bundle {
 enum class Phase { kReading, kDecompressing, kDecrypting, kVerifying, kReporting };
 std::string_view phase_name(Phase p);
 using ProgressFn = std::function<void(Phase, std::uint64_t done, std::uint64_t total)>;
+// Hears of each certificate archive as soon as it is unpacked: `added` are its certificates,
+// which keep their place (indices begin .. begin + added.size()) in Bundle::certificates, so
+// verification can start while the rest of the bundle is still being read. The span is valid
+// during the call only.
+using CertificatesReadyFn =
+    std::function<void(std::size_t begin, std::span<const CertificateFile> added)>;
 
 class BundleReader {
 public:
@@ -53,13 +60,15 @@ public:
   // transport_key: UTF-8 bytes as printed on the letter. Errors are for unusable input only
   // (wrong key, not a bundle, corrupt or over-limit archives); everything else is a finding.
   Result<Bundle> open(std::span<const InputFile> inputs, ByteView transport_key,
-                      const ProgressFn& progress = {}) const;
+                      const ProgressFn& progress = {},
+                      const CertificatesReadyFn& certificates_ready = {}) const;
 
   // Batch jobs hold one key per reel: the key is asked for once the reel ID is known (from
   // the inner archives' names). An empty result means "no key for this reel".
   using KeyLookup = std::function<SecureBytes(std::string_view reel_id)>;
   Result<Bundle> open(std::span<const InputFile> inputs, const KeyLookup& key_for_reel,
-                      const ProgressFn& progress = {}) const;
+                      const ProgressFn& progress = {},
+                      const CertificatesReadyFn& certificates_ready = {}) const;
 
 private:
   Limits limits_;

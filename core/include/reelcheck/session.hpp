@@ -33,11 +33,15 @@ public:
 
   // Unpacks and decrypts; nullopt on success. Errors are for unusable input only (wrong key,
   // not a bundle, corrupt or over-limit archives); everything else becomes a finding.
+  // `certificates_ready` hands out each certificate archive as soon as it is unpacked (see
+  // CertificatesReadyFn): verdicts for them are taken once open() has succeeded.
   std::optional<Error> open(std::span<const InputFile> inputs,
                             const BundleReader::KeyLookup& key_for_reel,
-                            const ProgressFn& progress = {});
+                            const ProgressFn& progress = {},
+                            const CertificatesReadyFn& certificates_ready = {});
   std::optional<Error> open(std::span<const InputFile> inputs, ByteView transport_key,
-                            const ProgressFn& progress = {});
+                            const ProgressFn& progress = {},
+                            const CertificatesReadyFn& certificates_ready = {});
 
   bool is_open() const { return bundle_.has_value(); }
   const Bundle& bundle() const { return *bundle_; } // only when is_open()

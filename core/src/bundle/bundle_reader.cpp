@@ -67,15 +67,17 @@ bool is_outer_bundle(const InputFile& input, const Limits& limits, ArchiveWork& 
 } // namespace
 
 Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, ByteView transport_key,
-                                  const ProgressFn& progress) const {
+                                  const ProgressFn& progress,
+                                  const CertificatesReadyFn& certificates_ready) const {
   return open(
       inputs,
       [&](std::string_view) { return SecureBytes(transport_key.begin(), transport_key.end()); },
-      progress);
+      progress, certificates_ready);
 }
 
 Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLookup& key_for_reel,
-                                  const ProgressFn& progress) const {
+                                  const ProgressFn& progress,
+                                  const CertificatesReadyFn& certificates_ready) const {
   auto report = [&](Phase phase, std::uint64_t done, std::uint64_t total) {
     if (progress) progress(phase, done, total);
   };
@@ -232,12 +234,19 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     }
   }
 
-  // 3. Certificates, then the encrypted key files.
-  const std::size_t certificate_archives = by_kind.size() - by_kind.count(InnerArchiveKind::kKeys);
+  // 3. Certificates, then the encrypted key files. Certificates are ordered by archive name,
+  //    then entry name. Archives are unpacked in that order and each one's entries sorted as it
+  //    is done, so a certificate's place is final at once: `certificates_ready` hands them out
+  //    archive by archive while the next one is unpacked.
+  std::vector<std::pair<InnerArchiveKind, const InnerArchive*>> certificate_archives;
+  for (const auto& [kind, archive] : by_kind)
+    if (kind != InnerArchiveKind::kKeys) certificate_archives.emplace_back(kind, &archive);
+  std::sort(certificate_archives.begin(), certificate_archives.end(),
+            [](const auto& a, const auto& b) { return a.second->name < b.second->name; });
   std::size_t unpacked_archives = 0;
-  for (const auto& [kind, archive] : by_kind) {
-    if (kind == InnerArchiveKind::kKeys) continue;
-    report(Phase::kDecompressing, unpacked_archives++, certificate_archives);
+  for (const auto& [kind, archive_ptr] : certificate_archives) {
+    const InnerArchive& archive = *archive_ptr;
+    report(Phase::kDecompressing, unpacked_archives++, certificate_archives.size());
     const Slot slot = kind == InnerArchiveKind::kE0E0Certs   ? Slot::kE0E0
                       : kind == InnerArchiveKind::kE0E1Certs ? Slot::kE0E1
                                                              : Slot::kE0E2;
@@ -245,18 +254,19 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     if (!entries) return in_bundle(entries.error());
     bundle.archives.push_back(InnerArchiveInfo{kind, archive.name, archive.parsed.reel_id,
                                                archive.parsed.batch_id, entries->size()});
+    const std::size_t first = bundle.certificates.size();
     for (auto& entry : *entries) {
       if (auto e = charge(entry.data.size(), entry.name)) return *e;
       bundle.certificates.push_back(
           CertificateFile{archive.name, entry.name, slot,
                           std::vector<std::uint8_t>(entry.data.begin(), entry.data.end())});
     }
+    const auto added = bundle.certificates.begin() + static_cast<std::ptrdiff_t>(first);
+    std::stable_sort(added, bundle.certificates.end(),
+                     [](const CertificateFile& a, const CertificateFile& b) { return a.name < b.name; });
+    if (certificates_ready) certificates_ready(first, std::span(bundle.certificates).subspan(first));
   }
-  report(Phase::kDecompressing, certificate_archives, certificate_archives);
-  std::sort(bundle.certificates.begin(), bundle.certificates.end(),
-            [](const CertificateFile& a, const CertificateFile& b) {
-              return std::tie(a.archive, a.name) < std::tie(b.archive, b.name);
-            });
+  report(Phase::kDecompressing, certificate_archives.size(), certificate_archives.size());
 
   if (auto keys = by_kind.find(InnerArchiveKind::kKeys); keys != by_kind.end()) {
     const InnerArchive& archive = keys->second;

@@ -10,20 +10,22 @@ VerificationSession::VerificationSession(TrustStore trust, Limits limits)
 
 std::optional<Error> VerificationSession::open(std::span<const InputFile> inputs,
                                                const BundleReader::KeyLookup& key_for_reel,
-                                               const ProgressFn& progress) {
+                                               const ProgressFn& progress,
+                                               const CertificatesReadyFn& certificates_ready) {
   wipe();
-  auto opened = BundleReader(limits_).open(inputs, key_for_reel, progress);
+  auto opened = BundleReader(limits_).open(inputs, key_for_reel, progress, certificates_ready);
   if (!opened) return opened.error();
   bundle_.emplace(std::move(opened).value());
   return std::nullopt;
 }
 
 std::optional<Error> VerificationSession::open(std::span<const InputFile> inputs,
-                                               ByteView transport_key, const ProgressFn& progress) {
+                                               ByteView transport_key, const ProgressFn& progress,
+                                               const CertificatesReadyFn& certificates_ready) {
   return open(
       inputs,
       [&](std::string_view) { return SecureBytes(transport_key.begin(), transport_key.end()); },
-      progress);
+      progress, certificates_ready);
 }
 
 std::size_t VerificationSession::certificate_count() const {
