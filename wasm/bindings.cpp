@@ -8,8 +8,9 @@
 //   s.addTrustAnchor(name, bytes)             v = new Verifier(useDefaults)   (verifier.cpp)
 //   s.addInput(name, bytes)  (each file)      v.addTrustAnchor(name, bytes)
 //   s.setKey(bytes)
-//   s.open(progressFn)   -> summary
-//   s.certificateSlice(b, e) -> slice bytes -->  v.verifySlice(slice, checkTime) -> verdict bytes
+//   s.open(progressFn, sliceFn, n) -> summary
+//     sliceFn(begin, count, bytes)    ------->  v.verifySlice(slice, checkTime) -> verdict bytes
+//     (while open() still unpacks)                                                 |
 //   s.buildReport([{begin, verdicts}...], checkTime) <------------------------------'
 //     -> the page's report view (report_view.hpp)
 //   s.chipJson(chipId), s.exportJson(withSecrets), s.exportCsv(withSecrets),

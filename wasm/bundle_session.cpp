@@ -4,6 +4,7 @@
 // core's own JSON and CSV on export.
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -21,6 +22,23 @@
 
 namespace reelcheck::wasm {
 namespace {
+
+// (offset, count) slices of `n` certificates for `workers` verifiers: a share of what is left
+// each, large while much is left (a few ms of messaging against ~100 ms of verification), down
+// to kMinSlice at the end.
+std::vector<std::pair<std::size_t, std::size_t>> guided_slices(std::size_t n, unsigned workers) {
+  constexpr std::size_t kMinSlice = 128, kMaxSlice = 1024;
+  const std::size_t share = 3 * std::max(1u, workers);
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t at = 0; at < n;) {
+    const std::size_t left = n - at;
+    const std::size_t size =
+        std::min(left, std::clamp((left + share - 1) / share, kMinSlice, kMaxSlice));
+    out.emplace_back(at, size);
+    at += size;
+  }
+  return out;
+}
 
 class BundleSession {
 public:
@@ -52,8 +70,13 @@ public:
   }
 
   // progress(phase: "reading"|"decrypting"|..., done, total) is called as the core goes.
-  // -> {ok:true, certificates, reelId, batchId} or {ok:false, error}
-  val open(const val& progress) {
+  // slice(begin, count, bytes) gets the certificates for the verifier workers while open() still
+  // unpacks: each certificate archive as soon as it is done, cut into slices for `verifiers`
+  // workers (certificate wire format, one transferable Uint8Array each). Slices shrink towards
+  // an archive's end, so that after the last one the workers finish together.
+  // -> {ok:true, certificates, reelId, batchId} or {ok:false, error}. Verdicts for the slices
+  // are only taken (buildReport) once open() has succeeded.
+  val open(const val& progress, const val& slice, unsigned verifiers) {
     return guarded([&] {
       std::vector<InputFile> files;
       files.reserve(inputs_.size());
@@ -66,13 +89,23 @@ public:
                    static_cast<double>(total));
         };
       }
+      CertificatesReadyFn ready;
+      if (slice.typeOf().as<std::string>() == "function") {
+        ready = [&slice, verifiers](std::size_t begin, std::span<const CertificateFile> added) {
+          for (const auto& [offset, count] : guided_slices(added.size(), verifiers)) {
+            const auto bytes = wire::encode_certificates(added.subspan(offset, count));
+            slice(static_cast<double>(begin + offset), static_cast<double>(count),
+                  copy_to_js(bytes.data(), bytes.size()));
+          }
+        };
+      }
       // The key is wiped however open() ends, an exception (out of memory) included.
       struct KeyWiper {
         BundleSession& session;
         ~KeyWiper() { session.wipe_key(); }
       } wiper{*this};
       session_.emplace(store_);
-      auto error = session_->open(files, ByteView(key_.data(), key_.size()), fn);
+      auto error = session_->open(files, ByteView(key_.data(), key_.size()), fn, ready);
       release_inputs();
       if (error) {
         session_.reset();
@@ -89,20 +122,8 @@ public:
 
   std::size_t certificateCount() const { return session_ ? session_->certificate_count() : 0; }
 
-  // Certificates [begin, end) for a verifier worker, as one transferable Uint8Array in the
-  // certificate wire format.
-  val certificateSlice(std::size_t begin, std::size_t end) const {
-    return guarded([&] {
-      if (!session_) return bad_input("No bundle is open.");
-      const auto bytes = wire::encode_certificates(session_->certificates({begin, end}));
-      val out = ok_value();
-      out.set("bytes", copy_to_js(bytes.data(), bytes.size()));
-      return out;
-    });
-  }
-
   // batches: [{begin, verdicts: Uint8Array from Verifier.verifySlice}, ...] in any order, where
-  // `begin` is the index of the slice's first certificate (certificateSlice(begin, ...)).
+  // `begin` is the index of the slice's first certificate (as open() handed it out).
   // Fails closed (the session's rules): every certificate answered exactly once, in its place.
   // -> {ok:true, view: <report_view_json>}; the full report is kept for chipJson and exports.
   val buildReport(const val& batches, const std::string& check_time_iso) {
@@ -259,7 +280,6 @@ EMSCRIPTEN_BINDINGS(reelcheck_bundle_session) {
       .function("setKey", &BundleSession::setKey)
       .function("open", &BundleSession::open)
       .function("certificateCount", &BundleSession::certificateCount)
-      .function("certificateSlice", &BundleSession::certificateSlice)
       .function("buildReport", &BundleSession::buildReport)
       .function("chipJson", &BundleSession::chipJson)
       .function("exportJson", &BundleSession::exportJson)

@@ -7,13 +7,6 @@
 'use strict';
 
 (function (global) {
-  // Certificates per verifier request, shrinking as the work runs out (guided scheduling): large
-  // while much is left, so messaging costs little next to the verifications (a few ms per slice
-  // against ~100 ms of work), small at the end, so the workers finish together.
-  const MIN_SLICE = 128;
-  const MAX_SLICE = 1024;
-  const sliceSize = (remaining, workers) => Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.ceil(remaining / (workers * 4))));
-
   const now = () => performance.now();
   const PHASES = ['reading', 'decompressing', 'decrypting', 'verifying', 'reporting'];
 
@@ -237,7 +230,8 @@
     // onProgress({phase, done, total}). Resolves to the page's view of the report, read strictly
     // (wasm/report_view.hpp: summary, first findings, one row per chip); chip() and
     // exportReport() give the rest.
-    // Afterwards this.lastTimings holds {phases: {reading, ...} in ms, verifiers, slices}.
+    // Afterwards this.lastTimings holds {phases: {reading, ...} in ms (they overlap), offsets
+    // (each phase's start after the run's), verifiers, slices}.
     async run(request) {
       this.activeRuns++;
       try {
@@ -250,95 +244,149 @@
     async runOnce({ files, key, anchors, useDefaults, checkTime, onProgress }) {
       const token = ++this.runToken;
       const started = now();
-      const phaseStart = {};
-      const mark = (phase) => { if (!(phase in phaseStart)) phaseStart[phase] = now(); };
+      // Phases overlap (verifying starts while later archives are still unpacked): each one's
+      // time runs from its first progress event to its last.
+      const spans = {};
       const progress = (p) => {
         if (token !== this.runToken) return;
-        mark(p.phase);
+        const t = now();
+        const span = spans[p.phase] || (spans[p.phase] = { start: t, end: t });
+        span.end = t;
         if (onProgress) onProgress(p);
       };
+
+      // Certificate slices arrive from the coordinator while it still unpacks (each archive as
+      // soon as it is done) and wait here for a verifier. `total` is known once open() answers;
+      // every slice was posted before that answer.
+      const queue = [];
+      let streamed = 0;
+      let total = null;
+      let openFailed = null;
+      let wake = [];
+      const notify = () => { const w = wake; wake = []; for (const f of w) f(); };
       const coordinator = this.ensureCoordinator((m) => {
-        if (m.type === 'progress') progress({ phase: m.phase, done: m.done, total: m.total });
+        if (token !== this.runToken) return;
+        if (m.type === 'progress') {
+          progress({ phase: m.phase, done: m.done, total: m.total });
+        } else if (m.type === 'slice') {
+          if (!(m.bytes instanceof Uint8Array) || !Number.isInteger(m.begin) || !Number.isInteger(m.count) || m.count <= 0) {
+            openFailed = openFailed || engineError('internal', 'A certificate slice from the coordinator is malformed.');
+          } else {
+            queue.push({ begin: m.begin, count: m.count, bytes: m.bytes });
+            streamed += m.count;
+          }
+          notify();
+        }
       });
+      // The next slice, waiting for the coordinator if needed; null once all are handed out.
+      const nextSlice = async () => {
+        for (;;) {
+          if (openFailed) throw openFailed;
+          if (token !== this.runToken) throw engineError('cancelled', 'Stopped.');
+          if (queue.length) return queue.shift();
+          if (total !== null) return null;
+          await new Promise((resolve) => wake.push(resolve));
+        }
+      };
 
       // The verifiers (kept from an earlier run, or started now) get the trust anchors while the
       // coordinator unpacks and decrypts; they rebuild their ChainVerifier only when these change.
       const verifiers = this.ensureVerifiers();
       const anchorCopies = () => (anchors || []).map((a) => ({ name: a.name, bytes: a.bytes.slice(0) }));
       const verifiersReady = this.initVerifiers(anchors, useDefaults);
-      verifiersReady.catch(() => {}); // when opening fails first, the verifiers are just stopped
+      verifiersReady.catch(() => {}); // when opening fails first, that error is the one shown
 
       progress({ phase: 'reading', done: 0, total: 1 });
-      let opened;
+      let opening;
       try {
-        opened = coordinator.call('open', { inputs: files, key, anchors: anchorCopies(), useDefaults },
-                                  files.map((f) => f.bytes));
+        opening = coordinator.call('open', { inputs: files, key, anchors: anchorCopies(), useDefaults, verifiers: verifiers.length },
+                                   files.map((f) => f.bytes));
       } finally {
         key.fill(0); // the worker has its own copy now; this one is no longer needed
       }
-      const summary = check(await opened);
-      try {
-        await verifiersReady;
-      } catch (err) {
-        this.stopVerifiers();
+      const opened = opening.then(check).then((summary) => {
+        if (!Number.isInteger(summary.certificates) || summary.certificates !== streamed) {
+          // Fail closed: the verifiers must have been given every certificate, once.
+          throw engineError('internal', 'The coordinator handed out ' + streamed + ' of ' + summary.certificates + ' certificates.');
+        }
+        total = summary.certificates;
+        notify();
+        return summary;
+      }).catch((err) => {
+        openFailed = openFailed || err;
+        notify();
         throw err;
-      }
-      if (token !== this.runToken) throw engineError('cancelled', 'Stopped.');
+      });
 
-      // Verify in slices, each verifier pulling the next slice when it is done and fetching the
-      // one after while it verifies. Slices and verdicts travel as one buffer each (wasm/wire),
-      // transferred, never copied, on every hop.
-      const total = summary.certificates;
-      const size = sliceSize(total, verifiers.length); // the first slices' size
+      // Each verifier takes the next slice as soon as it has one, and keeps a second one queued
+      // in its worker, so it never waits for a message round trip. Slices and verdicts travel as
+      // one buffer each (wasm/wire), transferred, never copied, on every hop.
       const verdicts = [];
-      let next = 0;
       let done = 0;
       let slices = 0;
       let busyMs = 0;
-      progress({ phase: 'verifying', done: 0, total });
-      const fetchSlice = () => {
-        if (next >= total) return null;
-        const begin = next;
-        const end = Math.min(total, begin + sliceSize(total - begin, verifiers.length));
-        next = end;
-        return coordinator.call('slice', { begin, end }).then((r) => ({ begin, slice: check(r) }));
-      };
+      const verifyProgress = () => progress({ phase: 'verifying', done, total: total !== null ? total : streamed, final: total !== null });
       const loop = async (v) => {
-        let pending = fetchSlice();
-        while (pending) {
-          const { begin, slice } = await pending;
-          pending = fetchSlice();
-          const r = check(await v.call('verify', { bytes: slice.bytes, checkTime }, [slice.bytes.buffer]));
+        await verifiersReady;
+        const inFlight = [];
+        const send = (slice) => {
+          if (!slices++) verifyProgress(); // the verifying phase starts with the first slice
+          const answer = v.call('verify', { bytes: slice.bytes, checkTime }, [slice.bytes.buffer]).then((r) => ({ slice, r: check(r) }));
+          answer.catch(() => {}); // seen when awaited; unawaited ones belong to a failed run
+          inFlight.push(answer);
+        };
+        for (;;) {
+          while (inFlight.length < 2 && queue.length) send(queue.shift());
+          if (!inFlight.length) {
+            const slice = await nextSlice();
+            if (!slice) return;
+            send(slice);
+            continue;
+          }
+          const { slice, r } = await inFlight.shift();
+          if (token !== this.runToken) throw engineError('cancelled', 'Stopped.');
           // Tagged with the slice's place: the core checks that every certificate sent out
           // got its own verdict back (fail closed), so a lost or shuffled batch stops the run.
-          verdicts.push({ begin, verdicts: r.verdicts });
+          verdicts.push({ begin: slice.begin, verdicts: r.verdicts });
           done += r.count;
-          slices++;
           busyMs += r.ms || 0;
-          progress({ phase: 'verifying', done, total });
+          verifyProgress();
         }
       };
+      const verifying = Promise.all(verifiers.map(loop));
+      verifying.catch(() => {});
+
       try {
-        await Promise.all(verifiers.map(loop));
+        await opened;
+      } catch (err) {
+        // Slices a verifier is still on are dropped with their answers; the workers stay.
+        if (token === this.runToken) this.runToken++;
+        throw err;
+      }
+      try {
+        await verifying;
       } catch (err) {
         this.stopVerifiers(); // the other loops end with 'cancelled', which nobody waits for
         throw err;
       }
       if (token !== this.runToken) throw engineError('cancelled', 'Stopped.');
+      if (done !== total) throw engineError('internal', 'Verification is incomplete: ' + done + ' of ' + total + ' certificates came back.');
+      if (!slices) verifyProgress(); // a bundle without certificates still shows the phase
 
       progress({ phase: 'reporting', done: 0, total: 1 });
       const report = check(await coordinator.call('report', { verdicts, checkTime }, verdicts.map((b) => b.verdicts.buffer)));
       progress({ phase: 'reporting', done: 1, total: 1 });
       const finished = now();
 
-      // Per-phase wall time: from a phase's first progress event to the next phase's.
       const phases = {};
-      const seen = PHASES.filter((p) => p in phaseStart);
-      seen.forEach((p, i) => {
-        const until = i + 1 < seen.length ? phaseStart[seen[i + 1]] : finished;
-        phases[p] = Math.max(0, until - phaseStart[p]);
-      });
-      this.lastTimings = { phases, total: finished - started, verifiers: verifiers.length, slices, sliceSize: size,
+      const offsets = {};
+      for (const p of PHASES) {
+        if (!(p in spans)) continue;
+        const end = p === 'reporting' ? finished : spans[p].end;
+        phases[p] = Math.max(0, end - spans[p].start);
+        offsets[p] = spans[p].start - started;
+      }
+      this.lastTimings = { phases, offsets, total: finished - started, verifiers: verifiers.length, slices,
         verifierBusy: busyMs, certificates: total };
       return readView(report.view);
     }

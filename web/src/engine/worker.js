@@ -56,24 +56,22 @@ const handlers = {
       key.fill(0);
       if (!k.ok) return k;
       let last = 0;
+      // Slices go to the page as each certificate archive is unpacked (the page hands them to
+      // the verifiers at once), all before this request's answer.
       return session.open((phase, done, total) => {
         const now = Date.now();
         if (done === total || now - last > 50) {
           last = now;
           self.postMessage({ type: 'progress', phase, done, total });
         }
-      });
+      }, (begin, count, bytes) => {
+        self.postMessage({ type: 'slice', begin, count, bytes }, [bytes.buffer]);
+      }, Math.max(1, msg.verifiers | 0));
     } finally {
       // Every path (early returns, exceptions): this worker's copy of the key is wiped. The
       // core wipes its own copy when open() ends, however it ends.
       if (key instanceof Uint8Array) key.fill(0);
     }
-  },
-  async slice(msg) {
-    if (!session) return failure('bad_input', 'No bundle is open.');
-    const r = session.certificateSlice(msg.begin, msg.end);
-    if (r.ok) r.transfer = [r.bytes.buffer];
-    return r;
   },
   async report(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');

@@ -17,20 +17,28 @@
       }
     }
 
-    update({ phase, done, total }) {
-      let idx = PHASES.indexOf(phase);
-      if (idx < 0) idx = Math.max(this.lastPhase, 0);
-      const name = PHASES[idx];
-      for (let i = 0; i < idx; i++) this.markDone(PHASES[i]);
+    // Phases overlap: verifying starts as soon as the first certificate archive is unpacked,
+    // while the others still are. A phase is done when it says so (verifying: once the total is
+    // known, `final`), and every phase before reporting when reporting starts.
+    update({ phase, done, total, final }) {
+      const idx = PHASES.indexOf(phase);
+      if (idx < 0) return;
+      if (phase === 'reporting') for (let i = 0; i < idx; i++) this.markDone(PHASES[i]);
       this.lastPhase = Math.max(this.lastPhase, idx);
-      const bar = $('ph-' + name);
+      const bar = $('ph-' + phase);
       bar.max = Math.max(1, total);
       bar.value = Math.min(done, bar.max);
-      const row = document.querySelector('.phase[data-phase="' + name + '"]');
-      row.classList.add('active');
-      const unit = { reading: ' files', decompressing: ' archives', verifying: ' certificates' }[name] || '';
-      if (name === 'verifying' || total > 1) $('ph-' + name + '-text').textContent = num(done) + ' of ' + num(total) + unit;
-      if (done >= total && total > 0) this.markDone(name);
+      const row = document.querySelector('.phase[data-phase="' + phase + '"]');
+      const unit = { reading: ' files', decompressing: ' archives', verifying: ' certificates' }[phase] || '';
+      if (phase === 'verifying' || total > 1) {
+        $('ph-' + phase + '-text').textContent = num(done) + ' of ' + (final === false ? 'at least ' : '') + num(total) + unit;
+      }
+      if (done >= total && total > 0 && final !== false) {
+        this.markDone(phase);
+      } else {
+        row.classList.remove('done');
+        row.classList.add('active');
+      }
     }
 
     markDone(name) {
@@ -50,7 +58,7 @@
       phases.reporting = (phases.reporting || 0) + renderMs;
       const timings = {
         phases, total: elapsed, verifiers: t.verifiers, hardwareConcurrency: navigator.hardwareConcurrency || null,
-        certificates: t.certificates, slices: t.slices, sliceSize: t.sliceSize, verifierBusy: t.verifierBusy, wasmHeapMiB: null,
+        certificates: t.certificates, slices: t.slices, offsets: t.offsets, verifierBusy: t.verifierBusy, wasmHeapMiB: null,
       };
       const render = () => {
         $('timings').textContent = 'Timings: ' + PHASES.filter((p) => p in phases)
