@@ -41,6 +41,16 @@ function tamperVerdicts() {
     for (const p of parts) { out.set(p, at); at += p.length; }
     return out;
   }
+  // Certificate slices on their way from the coordinator to the page (posted while it unpacks):
+  // one lost in transit.
+  if ('MODE' === 'drop-slice') {
+    const post = self.postMessage.bind(self);
+    let dropped = false;
+    self.postMessage = (m, transfer) => {
+      if (m && m.type === 'slice' && !dropped) { dropped = true; return; }
+      post(m, transfer);
+    };
+  }
   // The report view on its way from the coordinator to the page.
   const originalReport = handlers.report;
   handlers.report = async (msg) => {
@@ -95,6 +105,7 @@ const cases = [
   ['view-says-ok', 'the report view says ok while chips failed', /report is incomplete \(verdict contradicts the counts\)/],
   ['view-drops-a-chip', 'the report view loses a chip row', /report is incomplete \(chips\)/],
   ['duplicate', 'a verifier answers one certificate twice and another never', /verification is inconsistent: certificate \d+ was .*but its verdict is for/],
+  ['drop-slice', 'a certificate slice from the coordinator is lost on its way to the verifiers', /handed out \d+ of \d+ certificates/],
 ];
 
 for (const [mode, title, message] of cases) {
