@@ -56,12 +56,15 @@ const handlers = {
       key.fill(0);
       if (!k.ok) return k;
       let last = 0;
+      let lastPhase = '';
       // Slices go to the page as each certificate archive is unpacked (the page hands them to
-      // the verifiers at once), all before this request's answer.
+      // the verifiers at once), all before this request's answer. Progress at most every 50 ms,
+      // but always a phase's first and last event (the page times phases by them).
       return session.open((phase, done, total) => {
         const now = Date.now();
-        if (done === total || now - last > 50) {
+        if (done === total || phase !== lastPhase || now - last > 50) {
           last = now;
+          lastPhase = phase;
           self.postMessage({ type: 'progress', phase, done, total });
         }
       }, (begin, count, bytes) => {
