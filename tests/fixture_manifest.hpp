@@ -34,6 +34,21 @@ inline const nlohmann::json& bundle_entry(const std::string& name) {
   return manifest().at("bundles").at(name);
 }
 
+// A big input of the archive reader tests (manifest "archives": the 2 GiB bombs, the
+// 12,000-file archive), made once by the generator for every build instead of by each test
+// run. Only --quick fixtures lack them, and the suite never uses those.
+inline const nlohmann::json& archive_input(const std::string& name) {
+  const nlohmann::json& m = manifest();
+  if (!m.contains("archives") || !m.at("archives").contains(name))
+    throw std::runtime_error("fixture archive '" + name + "' missing: the tests need the full " +
+                             "fixtures (tests/fixtures/make_fixtures.sh without --quick)");
+  return m.at("archives").at(name);
+}
+
+inline fs::path archive_input_path(const std::string& name) {
+  return fixtures_dir() / archive_input(name).at("file").get<std::string>();
+}
+
 inline CheckTime fixture_check_time() {
   return *parse_check_time(manifest().at("check_time").get<std::string>());
 }

@@ -1,4 +1,6 @@
-// Combining per-reel reports into a fleet summary, and the cross-reel duplicate checks.
+// Combining per-reel reports into a fleet summary, and the cross-reel duplicate checks. The
+// summary is written out by fleet_output.cpp (its JSON instantiates a second nlohmann type:
+// apart, the two files compile in parallel).
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -7,14 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include "reelcheck/fleet.hpp"
-#include "util/csv.hpp"
 #include "util/hex.hpp"
 
 namespace reelcheck {
 namespace {
 
 using Json = nlohmann::json;
-using OrderedJson = nlohmann::ordered_json;
 
 constexpr std::uint8_t kWhereChip = 5;
 
@@ -28,8 +28,6 @@ std::string_view where_name(std::uint8_t where) {
   default: return "";
   }
 }
-
-using detail::csv_field;
 
 // Reads what the fleet needs from one report, strictly: a report that lacks it is unreadable,
 // never silently counted as empty.
@@ -234,85 +232,6 @@ FleetSummary FleetMerger::summary() const {
     return std::tie(a.kind, a.value) < std::tie(b.kind, b.value);
   });
   return fleet;
-}
-
-std::string fleet_to_json(const FleetSummary& fleet) {
-  OrderedJson reels = OrderedJson::array();
-  std::vector<std::size_t> involved(fleet.reels.size(), 0);
-  for (const auto& d : fleet.duplicates) {
-    std::set<std::size_t> seen;
-    for (const auto& o : d.occurrences)
-      if (seen.insert(o.reel).second) ++involved[o.reel];
-  }
-  for (std::size_t i = 0; i < fleet.reels.size(); ++i) {
-    const auto& r = fleet.reels[i];
-    reels.push_back(
-        OrderedJson{{"report", r.source},
-                    {"reel_id", r.reel_id},
-                    {"batch_id", r.batch_id},
-                    {"check_time", r.check_time},
-                    {"verdict", r.ok ? "ok" : "failed"},
-                    {"counts", OrderedJson{{"chips", r.counts.chips},
-                                           {"ok", r.counts.ok},
-                                           {"failed", r.counts.failed},
-                                           {"extra", r.counts.extra},
-                                           {"certificates", r.counts.certificates},
-                                           {"certificates_ok", r.counts.certificates_ok}}},
-                    {"error_findings", r.error_findings},
-                    {"cross_reel_duplicates", involved[i]}});
-  }
-  OrderedJson duplicates = OrderedJson::array();
-  for (const auto& d : fleet.duplicates) {
-    OrderedJson where = OrderedJson::array();
-    for (const auto& o : d.occurrences)
-      where.push_back(OrderedJson{{"report", fleet.reels[o.reel].source},
-                                  {"reel_id", fleet.reels[o.reel].reel_id},
-                                  {"batch_id", fleet.reels[o.reel].batch_id},
-                                  {"chip_id", o.chip_id},
-                                  {"where", o.where}});
-    duplicates.push_back(OrderedJson{{"kind", duplicate_kind_name(d.kind)},
-                                     {"value", d.value},
-                                     {"occurrences", std::move(where)}});
-  }
-  const FleetTotals& t = fleet.totals;
-  const OrderedJson out{{"schema", "reelcheck-fleet"},
-                        {"schema_version", 1},
-                        {"verdict", fleet.all_ok() ? "ok" : "failed"},
-                        {"totals", OrderedJson{{"reels", t.reels},
-                                               {"reels_ok", t.reels_ok},
-                                               {"reels_failed", t.reels_failed},
-                                               {"chips", t.chips},
-                                               {"ok", t.ok},
-                                               {"failed", t.failed},
-                                               {"extra", t.extra},
-                                               {"certificates", t.certificates},
-                                               {"certificates_ok", t.certificates_ok},
-                                               {"cross_reel_duplicates", fleet.duplicates.size()}}},
-                        {"reels", std::move(reels)},
-                        {"duplicates", std::move(duplicates)}};
-  return out.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
-}
-
-std::string fleet_to_csv(const FleetSummary& fleet) {
-  std::vector<std::size_t> involved(fleet.reels.size(), 0);
-  for (const auto& d : fleet.duplicates) {
-    std::set<std::size_t> seen;
-    for (const auto& o : d.occurrences)
-      if (seen.insert(o.reel).second) ++involved[o.reel];
-  }
-  std::string out = "report,reel_id,batch_id,check_time,verdict,chips,ok,failed,extra,"
-                    "certificates,certificates_ok,error_findings,cross_reel_duplicates\n";
-  for (std::size_t i = 0; i < fleet.reels.size(); ++i) {
-    const auto& r = fleet.reels[i];
-    out += csv_field(r.source) + "," + csv_field(r.reel_id) + "," + csv_field(r.batch_id) + "," +
-           csv_field(r.check_time) + "," + (r.ok ? "ok" : "failed");
-    for (std::size_t n :
-         {r.counts.chips, r.counts.ok, r.counts.failed, r.counts.extra, r.counts.certificates,
-          r.counts.certificates_ok, r.error_findings, involved[i]})
-      out += "," + std::to_string(n);
-    out += "\n";
-  }
-  return out;
 }
 
 } // namespace reelcheck
