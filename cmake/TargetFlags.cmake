@@ -29,6 +29,17 @@ if(REELCHECK_FUZZ)
 elseif(REELCHECK_SANITIZE)
   set(REELCHECK_SANITIZE_COMPILE_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
       -fno-sanitize-recover=all)
+  if(REELCHECK_FUZZ_SMOKE)
+    # The suite's fuzz smoke runs link the fuzz targets against this build instead of a fuzz
+    # build of their own (its compile time). Coverage feedback without comparison tracing
+    # (-fsanitize=fuzzer-no-link's trace-cmp made the crypto tests 3x slower): enough for a few
+    # seconds on the seeds; campaigns use the fuzz preset.
+    if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+      message(FATAL_ERROR "REELCHECK_FUZZ_SMOKE needs clang")
+    endif()
+    list(APPEND REELCHECK_SANITIZE_COMPILE_FLAGS
+         -fsanitize-coverage=inline-8bit-counters,pc-table)
+  endif()
 endif()
 if(REELCHECK_FUZZ OR REELCHECK_SANITIZE)
   target_compile_options(reelcheck_sanitize INTERFACE ${REELCHECK_SANITIZE_COMPILE_FLAGS})

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: unit + integration tests under ASan/UBSan, the same in
-# a release build (plus the full-reel scale test), every fuzz target briefly on its seeds,
-# then the browser end-to-end tests.
-# Builds use the presets of CMakePresets.json (build/asan, build/release, build/fuzz, build/wasm).
+# The whole test suite, as CI runs it: unit + integration tests under ASan/UBSan with every fuzz
+# target briefly on its seeds (built in the same sanitizer build: REELCHECK_FUZZ_SMOKE), the
+# same tests in a release build (plus the full-reel scale test), then the browser end-to-end
+# tests. Builds use the presets of CMakePresets.json (build/asan, build/release, build/wasm).
 #
 # Two lanes run side by side so that both cores stay busy (the machine has two; a build
 # saturates them, but fixture generation, the tails of the test runs and the browser tests do
-# not):
-#   native: build asan -> build release -> ctest asan -> ctest release -> build fuzz -> ctest fuzz
-#   web:    fixtures -> web build -> Playwright
+# not), each with about half of the CPU work:
+#   asan:  build asan -> ctest asan (with the fuzz smoke runs) -> [release built] ctest release
+#   other: fixtures -> web build -> build release -> Playwright
 # Each phase's output goes to build/test-logs/<phase>.log and is printed, in the order above,
 # once everything has passed; a phase's start and end are announced as they happen. The first
 # failing phase stops the run: its log is shown, the other lane is stopped, the exit status is
@@ -54,33 +54,39 @@ phase() {
     echo "-- $name: FAILED (exit $status) after $(elapsed "$start") s"
     return "$status"
   fi
+  touch "$LOGS/$name.done"
   echo "-- $name: done in $(elapsed "$start") s"
 }
 
-NATIVE_PHASES=(configure-asan build-asan configure-release build-release ctest-asan ctest-release
-               configure-fuzz build-fuzz ctest-fuzz)
-WEB_PHASES=(fixtures web-build playwright)
-
-native_lane() {
-  phase configure-asan cmake --preset asan
-  phase build-asan cmake --build --preset asan -j "$JOBS"
-  phase configure-release cmake --preset release
-  phase build-release cmake --build --preset release -j "$JOBS"
-  # The tests wait for the fixtures themselves (their make_fixtures test shares the
-  # generator's lock). The full-reel scale tests run in the release build only.
-  # -j beyond the core count: many tests wait on 7zz and CLI subprocesses.
-  phase ctest-asan ctest --preset asan -j "$((JOBS + 1))"
-  phase ctest-release ctest --preset release -j "$((JOBS + 1))"
-  # The clang libFuzzer build; every target a few seconds on its seed corpus.
-  phase configure-fuzz cmake --preset fuzz
-  phase build-fuzz cmake --build --preset fuzz -j "$JOBS"
-  phase ctest-fuzz ctest --test-dir build/fuzz -L fuzz -j "$JOBS" --output-on-failure
+# await NAME: waits until the other lane has finished phase NAME; fails if a phase failed.
+await() {
+  until [[ -f $LOGS/$1.done ]]; do
+    [[ ! -f $LOGS/FAILED ]] || return 1
+    sleep 1
+  done
 }
 
-web_lane() {
+ASAN_LANE_PHASES=(configure-asan build-asan ctest-asan ctest-release)
+OTHER_LANE_PHASES=(fixtures web-build configure-release build-release playwright)
+
+asan_lane() {
+  phase configure-asan cmake --preset asan
+  phase build-asan cmake --build --preset asan -j "$JOBS"
+  # The tests wait for the fixtures themselves (their make_fixtures test shares the
+  # generator's lock). The asan run includes every fuzz target a few seconds on its seed corpus
+  # (label fuzz); the full-reel scale tests run in the release build only.
+  # -j beyond the core count: many tests wait on 7zz and CLI subprocesses.
+  phase ctest-asan ctest --preset asan -j "$((JOBS + 1))"
+  await build-release
+  phase ctest-release ctest --preset release -j "$((JOBS + 1))"
+}
+
+other_lane() {
   # Cached by a hash of the generator and its tools; shared by both builds and the e2e tests.
   phase fixtures bash tests/fixtures/make_fixtures.sh build/fixtures
   phase web-build bash scripts/build_web.sh
+  phase configure-release cmake --preset release
+  phase build-release cmake --build --preset release -j "$JOBS"
   phase playwright env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test \
     --config e2e/playwright.config.mjs
 }
@@ -104,15 +110,15 @@ print_phases() {
 echo "== bootstrap"
 phase bootstrap bash scripts/bootstrap.sh --web || { print_logs bootstrap; exit 1; }
 
-native_lane &
-native_pid=$!
-web_lane &
-web_pid=$!
-stop_lanes() { kill -- "-$native_pid" "-$web_pid" 2>/dev/null || true; }
+asan_lane &
+asan_pid=$!
+other_lane &
+other_pid=$!
+stop_lanes() { kill -- "-$asan_pid" "-$other_pid" 2>/dev/null || true; }
 trap 'stop_lanes; exit 130' INT TERM
 
 failed=0
-running=("$native_pid" "$web_pid")
+running=("$asan_pid" "$other_pid")
 while [[ ${#running[@]} -gt 0 ]]; do
   finished=
   if ! wait -n -p finished "${running[@]}"; then
@@ -133,11 +139,11 @@ if [[ $failed == 1 ]]; then
 fi
 trap - INT TERM
 
-print_logs "${NATIVE_PHASES[@]}" "${WEB_PHASES[@]}"
+print_logs "${ASAN_LANE_PHASES[@]}" "${OTHER_LANE_PHASES[@]}"
 print_phases
 # Last, the test runners' own summaries, verbatim.
 echo "== test summaries"
-for name in ctest-asan ctest-release ctest-fuzz; do
+for name in ctest-asan ctest-release; do
   echo "$name: $(grep -E '^[0-9]+% tests passed' "$LOGS/$name.log")"
 done
 echo "playwright: $(grep -E '^ +[0-9]+ passed' "$LOGS/playwright.log" | sed 's/^ *//')"
