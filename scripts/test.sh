@@ -6,11 +6,11 @@
 #
 # Two lanes run side by side so that both cores stay busy (the machine has two; a build
 # saturates them, but fixture generation, the tails of the test runs and the browser tests do
-# not). The browser tests, which wait more than they compute, run while the asan build and its
-# tests keep the cores busy; the release build and its tests come last and saturate both cores
-# on their own:
-#   asan:  build asan -> ctest asan (with the fuzz smoke runs)
-#   other: fixtures -> web build -> Playwright -> build release -> ctest release
+# not), each with about half of the CPU work:
+#   asan:  build asan -> ctest asan (with the fuzz smoke runs) -> [release built] ctest release
+#   other: fixtures -> web build -> build release -> Playwright
+# Playwright comes after the release build: one e2e test compares with the release CLI (and is
+# skipped without it), and alongside a build the page's "during a run" checks can miss the run.
 # Each phase's output goes to build/test-logs/<phase>.log and is printed, in the order above,
 # once everything has passed; a phase's start and end are announced as they happen. The first
 # failing phase stops the run: its log is shown, the other lane is stopped, the exit status is
@@ -56,11 +56,20 @@ phase() {
     echo "-- $name: FAILED (exit $status) after $(elapsed "$start") s"
     return "$status"
   fi
+  touch "$LOGS/$name.done"
   echo "-- $name: done in $(elapsed "$start") s"
 }
 
-ASAN_LANE_PHASES=(configure-asan build-asan ctest-asan)
-OTHER_LANE_PHASES=(fixtures web-build playwright configure-release build-release ctest-release)
+# await NAME: waits until the other lane has finished phase NAME; fails if a phase failed.
+await() {
+  until [[ -f $LOGS/$1.done ]]; do
+    [[ ! -f $LOGS/FAILED ]] || return 1
+    sleep 1
+  done
+}
+
+ASAN_LANE_PHASES=(configure-asan build-asan ctest-asan ctest-release)
+OTHER_LANE_PHASES=(fixtures web-build configure-release build-release playwright)
 
 asan_lane() {
   phase configure-asan cmake --preset asan
@@ -70,17 +79,18 @@ asan_lane() {
   # (label fuzz); the full-reel scale tests run in the release build only.
   # -j beyond the core count: many tests wait on 7zz and CLI subprocesses.
   phase ctest-asan ctest --preset asan -j "$((JOBS + 1))"
+  await build-release
+  phase ctest-release ctest --preset release -j "$((JOBS + 1))"
 }
 
 other_lane() {
   # Cached by a hash of the generator and its tools; shared by both builds and the e2e tests.
   phase fixtures bash tests/fixtures/make_fixtures.sh build/fixtures
   phase web-build bash scripts/build_web.sh
-  phase playwright env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test \
-    --config e2e/playwright.config.mjs
   phase configure-release cmake --preset release
   phase build-release cmake --build --preset release -j "$JOBS"
-  phase ctest-release ctest --preset release -j "$((JOBS + 1))"
+  phase playwright env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test \
+    --config e2e/playwright.config.mjs
 }
 
 print_logs() {
