@@ -53,6 +53,11 @@ public:
 
   static void mul(Value& r, const Value& a, const Value& b) {
     Limb t[2 * kLimbs];
+    if constexpr (kLimbBits == 32) {
+      mul_wide_by_columns<kLimbs>(t, a, b);
+      reduce(r, t);
+      return;
+    }
     for (std::size_t i = 0; i < kLimbs; ++i) {
       WideLimb c = 0;
       const Limb bi = b[i];
@@ -68,7 +73,10 @@ public:
 
   static void sqr(Value& r, const Value& a) {
     Limb t[2 * kLimbs];
-    square_wide<kLimbs>(t, a);
+    if constexpr (kLimbBits == 32)
+      square_wide_by_columns<kLimbs>(t, a);
+    else
+      square_wide<kLimbs>(t, a);
     reduce(r, t);
   }
 
@@ -123,8 +131,12 @@ private:
   // 32-bit limbs (wasm32): the shifts are whole words (FIPS 186-4, D.2.4, as repeated folding):
   // x_i = L_i + H_i + H_(i-3) + H_(i-4) - H_(i-1).
   template <std::size_t LowLen, std::size_t HighLen, std::size_t OutLen>
-  static std::uint32_t fold_32(std::uint32_t* x, const std::uint32_t* low, const std::uint32_t* h) {
+  [[gnu::always_inline]] static std::uint32_t fold_32(std::uint32_t* x, const std::uint32_t* low,
+                                                      const std::uint32_t* h) {
     std::int64_t carry = 0;
+#if defined(__clang__)
+#pragma clang loop unroll(full)
+#endif
     for (std::size_t i = 0; i < OutLen; ++i) {
       std::int64_t v = carry;
       if (i < LowLen) v += low[i];
@@ -138,10 +150,11 @@ private:
     return std::uint32_t(carry);
   }
 
+  // Unrolled and inlined, the folds keep every word in a register (wasm: a local) instead of
+  // in arrays in linear memory; as loops they cost as much as the product itself.
   template <class L> static void reduce_32(Value& r, const L* t) {
-    std::uint32_t w[24], x[17], y[12];
-    for (std::size_t i = 0; i < 24; ++i) w[i] = std::uint32_t(t[i]);
-    fold_32<12, 12, 17>(x, w, w + 12);
+    std::uint32_t x[17], y[12];
+    fold_32<12, 12, 17>(x, t, t + 12);
     std::uint32_t carry = fold_32<12, 5, 12>(y, x, x + 12);
     while (carry != 0) {
       std::copy(y, y + 12, x);
