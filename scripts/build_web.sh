@@ -58,4 +58,4 @@ node -e '
 
 rm -rf "$OUT"
 mv "$OUT.tmp" "$OUT"
-echo "build_web: page ready in build/web/ ($(du -sh "$OUT" | cut -f1)); open build/web/index.html"
+echo "build_web: page ready in ${OUT#$ROOT/}/ ($(du -sh "$OUT" | cut -f1)); open ${OUT#$ROOT/}/index.html"
