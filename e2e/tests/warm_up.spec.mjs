@@ -7,15 +7,17 @@ import { verify, expectCounts } from './helpers.mjs';
 
 test('a warm-up with other trust settings during a run does not change the run\'s trust', async ({ page }) => {
   await page.goto('index.html');
-  // At the run's first "verifying" progress (before any slice is sent), a stale warm-up that
-  // trusts only the built-in Infineon CAs: the fixtures' test PKI would then be untrusted.
+  // At the run's first "decompressing" progress (before the coordinator posts any certificate
+  // slice), a stale warm-up that trusts only the built-in Infineon CAs: the fixtures' test PKI
+  // would then be untrusted. The warm-up also pings the coordinator: it must not take over the
+  // run's handler of the slices the coordinator posts from then on.
   await page.evaluate(() => {
     const engine = window.RC.app.engine;
     const run = engine.run.bind(engine);
     engine.run = (request) => run({
       ...request,
       onProgress: (p) => {
-        if (p.phase === 'verifying' && window.__staleWarmUpDuringRun === undefined) {
+        if (p.phase === 'decompressing' && window.__staleWarmUpDuringRun === undefined) {
           window.__staleWarmUpDuringRun = engine.activeRuns;
           engine.warmUp({ anchors: [], useDefaults: true });
         }

@@ -146,7 +146,7 @@
     // ({anchors: [{name, bytes}], useDefaults}) the verifiers also build their ChainVerifier and
     // its tables now; run() reuses them when the settings are still the same at Verify.
     warmUp(trust) {
-      this.ensureCoordinator(null).call('ping').catch(() => {});
+      this.ensureCoordinator().call('ping').catch(() => {});
       const verifiers = this.ensureVerifiers();
       // During a run the verifiers hold that run's trust settings: a warm-up that read the files
       // before Verify must not put older ones after them in the workers' queues.
@@ -187,11 +187,14 @@
       return this.verifiers;
     }
 
+    // Only a run gives the coordinator its event handler (progress, and the certificate slices
+    // it posts while unpacking). Other callers (warm-up, check time) leave it alone: replacing
+    // it mid-run would lose slices (the run then stops, failing closed).
     ensureCoordinator(onEvent) {
       if (!this.coordinator || this.coordinator.dead) {
         if (this.coordinator) this.coordinator.terminate();
-        this.coordinator = new WorkerClient('reelcheck-coordinator', onEvent);
-      } else {
+        this.coordinator = new WorkerClient('reelcheck-coordinator', onEvent || null);
+      } else if (onEvent) {
         this.coordinator.onEvent = onEvent;
       }
       return this.coordinator;
@@ -199,7 +202,7 @@
 
     // Normalised ISO check time via the core's parser.
     async checkTime(text) {
-      const c = this.ensureCoordinator(null);
+      const c = this.ensureCoordinator();
       return check(await c.call('checkTime', { text })).checkTime;
     }
 
