@@ -43,6 +43,23 @@ export async function verify(page, name, { key, checkTime, waitFor = 'result' } 
   else if (waitFor === 'error') await expect(page.locator('#error-box')).toBeVisible({ timeout: 60_000 });
 }
 
+// Holds a run "during": slices sent to the verifier workers are dropped while
+// window.__holdVerify is true, so a run that has started verifying cannot finish however fast
+// the machine is. For tests of what the page shows and does during a run (Cancel, axe). Call
+// before page.goto (held from the start, or from when the test sets window.__holdVerify);
+// releaseVerification(page) lets later runs through.
+export async function holdVerification(page, { now = true } = {}) {
+  await page.addInitScript((held) => {
+    window.__holdVerify = held;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, transfer) {
+      if (window.__holdVerify && message && message.type === 'verify') return undefined;
+      return post.call(this, message, transfer);
+    };
+  }, now);
+}
+export const releaseVerification = (page) => page.evaluate(() => { window.__holdVerify = false; });
+
 export async function expectCounts(page, name, verdictOk) {
   const e = entry(name);
   const c = e.expected.counts;
