@@ -89,8 +89,12 @@ other_lane() {
   phase web-build bash scripts/build_web.sh
   phase configure-release cmake --preset release
   phase build-release cmake --build --preset release -j "$JOBS"
-  phase playwright env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test \
-    --config e2e/playwright.config.mjs
+  # A port of its own: another checkout's e2e server on the default port (4173) would otherwise
+  # make this run fail, or serve it that checkout's page.
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  phase playwright env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 REELCHECK_E2E_PORT="$port" \
+    npx playwright test --config e2e/playwright.config.mjs
 }
 
 print_logs() {
