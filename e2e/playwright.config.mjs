@@ -13,8 +13,11 @@ export default defineConfig({
   globalSetup: path.join(here, 'global-setup.mjs'),
   timeout: 120_000,
   expect: { timeout: 30_000 },
+  // Two test files at a time: a page spends most of a test waiting (for its workers, for the
+  // DOM), so two keep the 2-core machine busy. Tests of what happens during a run hold the run
+  // (helpers.holdVerification) and assert no timing, so they do not depend on the load.
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
   retries: 0,
   reporter: [['list']],
   use: {
