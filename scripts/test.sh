@@ -131,8 +131,10 @@ while [[ ${#running[@]} -gt 0 ]]; do
     failed=1
     break
   fi
-  running=("${running[@]/$finished/}")
-  read -ra running <<<"${running[*]}"
+  # Drop exactly that pid (a pattern substitution would also cut it out of a longer pid).
+  still=()
+  for pid in "${running[@]}"; do [[ $pid == "$finished" ]] || still+=("$pid"); done
+  running=("${still[@]}")
 done
 if [[ $failed == 1 ]]; then
   stop_lanes

@@ -238,14 +238,15 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
   //    then entry name. Archives are unpacked in that order and each one's entries sorted as it
   //    is done, so a certificate's place is final at once: `certificates_ready` hands them out
   //    archive by archive while the next one is unpacked.
-  std::vector<std::pair<InnerArchiveKind, const InnerArchive*>> certificate_archives;
+  std::vector<const InnerArchive*> certificate_archives;
   for (const auto& [kind, archive] : by_kind)
-    if (kind != InnerArchiveKind::kKeys) certificate_archives.emplace_back(kind, &archive);
+    if (kind != InnerArchiveKind::kKeys) certificate_archives.push_back(&archive);
   std::sort(certificate_archives.begin(), certificate_archives.end(),
-            [](const auto& a, const auto& b) { return a.second->name < b.second->name; });
+            [](const InnerArchive* a, const InnerArchive* b) { return a->name < b->name; });
   std::size_t unpacked_archives = 0;
-  for (const auto& [kind, archive_ptr] : certificate_archives) {
+  for (const InnerArchive* archive_ptr : certificate_archives) {
     const InnerArchive& archive = *archive_ptr;
+    const InnerArchiveKind kind = archive.parsed.kind;
     report(Phase::kDecompressing, unpacked_archives++, certificate_archives.size());
     const Slot slot = kind == InnerArchiveKind::kE0E0Certs   ? Slot::kE0E0
                       : kind == InnerArchiveKind::kE0E1Certs ? Slot::kE0E1

@@ -179,6 +179,23 @@ constexpr bool inverse_mod(Limbs<N>& r, const Limbs<N>& a, const Limbs<N>& m) {
   return true;
 }
 
+// t = a * b as a double-width value, row by row (operand scanning). Always inlined, like
+// square_wide below.
+template <std::size_t N>
+[[gnu::always_inline]] constexpr inline void mul_wide(Limb (&t)[2 * N], const Limbs<N>& a,
+                                                      const Limbs<N>& b) {
+  for (std::size_t i = 0; i < N; ++i) {
+    WideLimb c = 0;
+    const Limb bi = b[i];
+    for (std::size_t j = 0; j < N; ++j) {
+      c += WideLimb(a[j]) * bi + (i == 0 ? 0 : t[i + j]);
+      t[i + j] = Limb(c);
+      c >>= kLimbBits;
+    }
+    t[i + N] = Limb(c);
+  }
+}
+
 // t = a^2 as a double-width value: each cross product once, doubled, plus the squares on the
 // diagonal (about half the products of a general multiplication). Always inlined: in the caller,
 // t is a local array the compiler knows cannot alias a, and the squaring is as fast as written
@@ -217,8 +234,8 @@ template <std::size_t N>
 // t = a * b and t = a^2 by columns (Comba): each column's products are summed as separate low
 // and high halves in double-width accumulators, so no carry runs between products and, unrolled,
 // the whole product stays in registers. Used for 32-bit limbs (wasm), where the row-by-row form
-// above loads and stores t[i + j] in linear memory for every product; natively, with 64-bit
-// limbs, the row-by-row form measured faster.
+// above loads and stores t[i + j] in linear memory for every product; the 64-bit native path
+// keeps the row-by-row form.
 #if defined(__clang__)
 #define RC_UNROLL _Pragma("clang loop unroll(full)")
 #else

@@ -53,21 +53,10 @@ public:
 
   static void mul(Value& r, const Value& a, const Value& b) {
     Limb t[2 * kLimbs];
-    if constexpr (kLimbBits == 32) {
+    if constexpr (kLimbBits == 32)
       mul_wide_by_columns<kLimbs>(t, a, b);
-      reduce(r, t);
-      return;
-    }
-    for (std::size_t i = 0; i < kLimbs; ++i) {
-      WideLimb c = 0;
-      const Limb bi = b[i];
-      for (std::size_t j = 0; j < kLimbs; ++j) {
-        c += WideLimb(a[j]) * bi + (i == 0 ? 0 : t[i + j]);
-        t[i + j] = Limb(c);
-        c >>= kLimbBits;
-      }
-      t[i + kLimbs] = Limb(c);
-    }
+    else
+      mul_wide<kLimbs>(t, a, b);
     reduce(r, t);
   }
 

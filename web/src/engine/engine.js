@@ -23,6 +23,9 @@
     return parts.join('|') + '#' + h.toString(16);
   }
 
+  // Each worker gets its own copy of the anchor files (the buffers are transferred).
+  const copyAnchors = (anchors) => (anchors || []).map((a) => ({ name: a.name, bytes: a.bytes.slice(0) }));
+
   let blobUrl = null;
   function workerUrl() {
     if (!blobUrl) {
@@ -165,9 +168,8 @@
       if (this.verifiersKey === wantedKey) return Promise.resolve();
       if (this.verifiersPending && this.verifiersPending.key === wantedKey) return this.verifiersPending.ready;
       this.verifiersKey = null;
-      const copies = () => (anchors || []).map((a) => ({ name: a.name, bytes: a.bytes.slice(0) }));
       const pending = { key: wantedKey };
-      pending.ready = Promise.all(verifiers.map((v) => v.call('initVerifier', { anchors: copies(), useDefaults })))
+      pending.ready = Promise.all(verifiers.map((v) => v.call('initVerifier', { anchors: copyAnchors(anchors), useDefaults })))
         .then((rs) => {
           rs.forEach(check);
           if (this.verifiersPending === pending) { this.verifiersKey = wantedKey; this.verifiersPending = null; }
@@ -295,14 +297,13 @@
       // The verifiers (kept from an earlier run, or started now) get the trust anchors while the
       // coordinator unpacks and decrypts; they rebuild their ChainVerifier only when these change.
       const verifiers = this.ensureVerifiers();
-      const anchorCopies = () => (anchors || []).map((a) => ({ name: a.name, bytes: a.bytes.slice(0) }));
       const verifiersReady = this.initVerifiers(anchors, useDefaults);
       verifiersReady.catch(() => {}); // when opening fails first, that error is the one shown
 
       progress({ phase: 'reading', done: 0, total: 1 });
       let opening;
       try {
-        opening = coordinator.call('open', { inputs: files, key, anchors: anchorCopies(), useDefaults, verifiers: verifiers.length },
+        opening = coordinator.call('open', { inputs: files, key, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length },
                                    files.map((f) => f.bytes));
       } finally {
         key.fill(0); // the worker has its own copy now; this one is no longer needed

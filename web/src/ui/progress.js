@@ -6,10 +6,7 @@
   const { PHASES } = global.ReelcheckEngine;
 
   class ProgressView {
-    constructor() { this.lastPhase = -1; }
-
     reset() {
-      this.lastPhase = -1;
       for (const p of PHASES) {
         $('ph-' + p).value = 0; $('ph-' + p).max = 1;
         $('ph-' + p + '-text').textContent = '';
@@ -24,7 +21,6 @@
       const idx = PHASES.indexOf(phase);
       if (idx < 0) return;
       if (phase === 'reporting') for (let i = 0; i < idx; i++) this.markDone(PHASES[i]);
-      this.lastPhase = Math.max(this.lastPhase, idx);
       const bar = $('ph-' + phase);
       bar.max = Math.max(1, total);
       bar.value = Math.min(done, bar.max);
