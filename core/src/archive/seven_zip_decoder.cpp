@@ -3,16 +3,13 @@
 #include <algorithm>
 #include <string>
 
+#include "archive/seven_zip_cursor.hpp"
 #include "archive/seven_zip_lzma.hpp"
 #include "archive/seven_zip_methods.hpp"
 #include "util/format.hpp"
 
 namespace reelcheck::detail::sz {
 namespace {
-
-Error corrupt(std::string what) {
-  return make_error(ErrorCode::kCorrupt, std::move(what));
-}
 
 // Follows the bind pairs from the folder's final coder back to the one that reads the packed
 // stream. Bounded by the coder count, so a cyclic or dangling chain is caught, not followed.
