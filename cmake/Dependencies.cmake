@@ -67,7 +67,7 @@ target_compile_definitions(rc_mbedtls PUBLIC
     MBEDTLS_CONFIG_FILE="reelcheck_mbedtls_config.h")
 # Optimised even in Debug/sanitizer builds: 7z key derivation is 2^19 SHA-256 rounds.
 target_compile_options(rc_mbedtls PRIVATE -w -O2)
-target_link_libraries(rc_mbedtls PRIVATE reelcheck_sanitize)
+target_link_libraries(rc_mbedtls PRIVATE reelcheck_sanitize reelcheck_fuzz_coverage)
 # Static libraries are position-independent so that they link into PIE executables whatever the
 # compiler's default.
 set_target_properties(rc_mbedtls PROPERTIES POSITION_INDEPENDENT_CODE ON)
@@ -99,7 +99,7 @@ add_library(rc_lzma STATIC ${LZMA_SOURCES})
 target_include_directories(rc_lzma SYSTEM PUBLIC "${SEVENZIP_DIR}/C")
 target_compile_definitions(rc_lzma PUBLIC Z7_ST _7ZIP_ST)
 target_compile_options(rc_lzma PRIVATE -w -O2)
-target_link_libraries(rc_lzma PRIVATE reelcheck_sanitize)
+target_link_libraries(rc_lzma PRIVATE reelcheck_sanitize reelcheck_fuzz_coverage)
 set_target_properties(rc_lzma PROPERTIES POSITION_INDEPENDENT_CODE ON)
 if(REELCHECK_SANITIZE OR REELCHECK_FUZZ)
   # The SDK's branch filters read unaligned 32-bit words on purpose (valid on every target we
@@ -118,7 +118,7 @@ if(EMSCRIPTEN)
   add_library(rc_zlib STATIC ${ZLIB_SOURCES})
   target_include_directories(rc_zlib SYSTEM PUBLIC "${ZLIB_DIR}")
   target_compile_options(rc_zlib PRIVATE -w)
-  target_link_libraries(rc_zlib PRIVATE reelcheck_sanitize)
+  target_link_libraries(rc_zlib PRIVATE reelcheck_sanitize reelcheck_fuzz_coverage)
   set_target_properties(rc_zlib PROPERTIES POSITION_INDEPENDENT_CODE ON)
   add_library(ZLIB::ZLIB ALIAS rc_zlib)
 else()

@@ -1,5 +1,5 @@
-# Flags as usage requirements of two INTERFACE targets instead of global options, so every
-# target states what it gets and third-party code is never warned about.
+# Flags as usage requirements of INTERFACE targets instead of global options, so every target
+# states what it gets and third-party code is never warned about. The two every target meets:
 #
 #   reelcheck_warnings  our warning set; each of our targets links it PRIVATE (never PUBLIC:
 #                       warnings are how a target is compiled, not what its users need).
@@ -7,6 +7,7 @@
 #                       UBSan (REELCHECK_FUZZ), empty otherwise. Everything compiled must be
 #                       instrumented alike, so the core links it PUBLIC (every front end, test and
 #                       bench that uses the core inherits it) and the dependencies PRIVATE.
+# Further down: reelcheck_fuzz_coverage, reelcheck_hot_code and reelcheck_test_code.
 
 add_library(reelcheck_warnings INTERFACE)
 target_compile_options(reelcheck_warnings INTERFACE -Wall -Wextra)
@@ -29,17 +30,22 @@ if(REELCHECK_FUZZ)
 elseif(REELCHECK_SANITIZE)
   set(REELCHECK_SANITIZE_COMPILE_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
       -fno-sanitize-recover=all)
-  if(REELCHECK_FUZZ_SMOKE)
-    # The suite's fuzz smoke runs link the fuzz targets against this build instead of a fuzz
-    # build of their own (its compile time). Coverage feedback without comparison tracing
-    # (-fsanitize=fuzzer-no-link's trace-cmp made the crypto tests 3x slower): enough for a few
-    # seconds on the seeds; campaigns use the fuzz preset.
-    if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-      message(FATAL_ERROR "REELCHECK_FUZZ_SMOKE needs clang")
-    endif()
-    list(APPEND REELCHECK_SANITIZE_COMPILE_FLAGS
-         -fsanitize-coverage=inline-8bit-counters,pc-table)
+endif()
+
+# reelcheck_fuzz_coverage: with REELCHECK_FUZZ_SMOKE, the suite's fuzz smoke runs link the fuzz
+# targets against this sanitizer build instead of a fuzz build of their own (its compile time).
+# Coverage feedback without comparison tracing (-fsanitize=fuzzer-no-link's trace-cmp made the
+# crypto tests 3x slower): enough for a few seconds on the seeds; campaigns use the fuzz preset.
+# Only what the fuzz targets run is instrumented (the core, the worker wire formats, the
+# dependencies: they link it PRIVATE); the tests and the CLI are not (it cost 16% of a test
+# file's compile time, for counters nothing reads).
+add_library(reelcheck_fuzz_coverage INTERFACE)
+if(REELCHECK_FUZZ_SMOKE)
+  if(NOT REELCHECK_SANITIZE OR NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "REELCHECK_FUZZ_SMOKE needs REELCHECK_SANITIZE and clang")
   endif()
+  target_compile_options(reelcheck_fuzz_coverage INTERFACE
+                         -fsanitize-coverage=inline-8bit-counters,pc-table)
 endif()
 if(REELCHECK_FUZZ OR REELCHECK_SANITIZE)
   target_compile_options(reelcheck_sanitize INTERFACE ${REELCHECK_SANITIZE_COMPILE_FLAGS})
