@@ -12,7 +12,7 @@ bool is_separator(char c) {
   return c == ',' || c == ';' || c == '\t' || c == ' ';
 }
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_separators(std::string_view s) {
   while (!s.empty() && (is_separator(s.front()) || s.front() == '\r'))
     s.remove_prefix(1);
   while (!s.empty() && (is_separator(s.back()) || s.back() == '\r'))
@@ -53,7 +53,7 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
   while (!text.empty()) {
     ++line_no;
     const auto eol = text.find('\n');
-    std::string_view line = trim(text.substr(0, eol));
+    std::string_view line = trim_separators(text.substr(0, eol));
     text = eol == std::string_view::npos ? std::string_view{} : text.substr(eol + 1);
     if (line.empty()) continue;
 
@@ -65,7 +65,7 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
         ++end;
       if (count < 3) fields[count] = unwrap_field(rest.substr(0, end));
       ++count;
-      rest = trim(rest.substr(end));
+      rest = trim_separators(rest.substr(end));
     }
 
     const bool first_content = !seen_content;

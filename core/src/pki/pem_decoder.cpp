@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "util/text.hpp"
+
 namespace reelcheck::detail {
 namespace {
 
@@ -23,18 +25,11 @@ constexpr std::array<std::uint8_t, 256> make_table() {
 }
 constexpr auto kTable = make_table();
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 } // namespace
 
 std::optional<std::vector<std::uint8_t>> decode_single_pem_certificate(ByteView data) {
-  std::string_view text = trim({reinterpret_cast<const char*>(data.data()), data.size()});
+  std::string_view text =
+      trim_ascii_space({reinterpret_cast<const char*>(data.data()), data.size()});
   if (!text.starts_with(kBegin) || !text.ends_with(kEnd)) return std::nullopt;
   text = text.substr(kBegin.size(), text.size() - kBegin.size() - kEnd.size());
   if (text.find('-') != std::string_view::npos) return std::nullopt; // a second block, headers

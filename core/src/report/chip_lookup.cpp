@@ -2,18 +2,10 @@
 
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/lookup.hpp"
+#include "util/text.hpp"
 
 namespace reelcheck {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && space(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
 
 std::string json_string(std::string_view s) {
   return nlohmann::json(std::string(s))
@@ -33,7 +25,7 @@ std::string_view lookup_outcome_name(LookupOutcome outcome) {
 
 LookupAnswer look_up_chip(const Report& report, std::string_view query) {
   LookupAnswer answer;
-  query = trim(query);
+  query = detail::trim_ascii_space(query);
   // A line read from a scanner may hold anything: keep what is echoed back short.
   answer.query = std::string(query.substr(0, 200));
   const auto id = parse_chip_lookup(query);

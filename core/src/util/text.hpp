@@ -1,4 +1,5 @@
-// ASCII case-insensitive comparisons for names from archives (archive kinds, key files, slots).
+// ASCII text helpers: case-insensitive comparisons for names from archives (archive kinds, key
+// files, slots) and trimming of what people type or paste (queries, PEM text).
 #pragma once
 
 #include <algorithm>
@@ -18,6 +19,19 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
 
 constexpr bool iends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
+constexpr bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// Without leading and trailing spaces, tabs and line ends.
+constexpr std::string_view trim_ascii_space(std::string_view s) {
+  while (!s.empty() && is_ascii_space(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_ascii_space(s.back()))
+    s.remove_suffix(1);
+  return s;
 }
 
 } // namespace reelcheck::detail
