@@ -10,7 +10,7 @@
 #   asan:  build asan -> ctest asan (with the fuzz smoke runs) -> [release built] ctest release
 #   other: fixtures -> web build -> build release -> Playwright
 # Playwright comes after the release build: one e2e test compares with the release CLI (and is
-# skipped without it), and alongside a build the page's "during a run" checks can miss the run.
+# skipped without it).
 # Each phase's output goes to build/test-logs/<phase>.log and is printed, in the order above,
 # once everything has passed; a phase's start and end are announced as they happen. The first
 # failing phase stops the run: its log is shown, the other lane is stopped, the exit status is

@@ -120,8 +120,6 @@ public:
     });
   }
 
-  std::size_t certificateCount() const { return session_ ? session_->certificate_count() : 0; }
-
   // batches: [{begin, verdicts: Uint8Array from Verifier.verifySlice}, ...] in any order, where
   // `begin` is the index of the slice's first certificate (as open() handed it out).
   // Fails closed (the session's rules): every certificate answered exactly once, in its place.
@@ -279,7 +277,6 @@ EMSCRIPTEN_BINDINGS(reelcheck_bundle_session) {
       .function("addInput", &BundleSession::addInput)
       .function("setKey", &BundleSession::setKey)
       .function("open", &BundleSession::open)
-      .function("certificateCount", &BundleSession::certificateCount)
       .function("buildReport", &BundleSession::buildReport)
       .function("chipJson", &BundleSession::chipJson)
       .function("exportJson", &BundleSession::exportJson)

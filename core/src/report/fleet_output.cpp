@@ -12,16 +12,23 @@ namespace {
 using OrderedJson = nlohmann::ordered_json;
 using detail::csv_field;
 
-} // namespace
-
-std::string fleet_to_json(const FleetSummary& fleet) {
-  OrderedJson reels = OrderedJson::array();
+// For each reel, in how many cross-reel duplicates it takes part (once per duplicate, however
+// often the value repeats inside the reel).
+std::vector<std::size_t> duplicates_per_reel(const FleetSummary& fleet) {
   std::vector<std::size_t> involved(fleet.reels.size(), 0);
   for (const auto& d : fleet.duplicates) {
     std::set<std::size_t> seen;
     for (const auto& o : d.occurrences)
       if (seen.insert(o.reel).second) ++involved[o.reel];
   }
+  return involved;
+}
+
+} // namespace
+
+std::string fleet_to_json(const FleetSummary& fleet) {
+  OrderedJson reels = OrderedJson::array();
+  const std::vector<std::size_t> involved = duplicates_per_reel(fleet);
   for (std::size_t i = 0; i < fleet.reels.size(); ++i) {
     const auto& r = fleet.reels[i];
     reels.push_back(
@@ -72,12 +79,7 @@ std::string fleet_to_json(const FleetSummary& fleet) {
 }
 
 std::string fleet_to_csv(const FleetSummary& fleet) {
-  std::vector<std::size_t> involved(fleet.reels.size(), 0);
-  for (const auto& d : fleet.duplicates) {
-    std::set<std::size_t> seen;
-    for (const auto& o : d.occurrences)
-      if (seen.insert(o.reel).second) ++involved[o.reel];
-  }
+  const std::vector<std::size_t> involved = duplicates_per_reel(fleet);
   std::string out = "report,reel_id,batch_id,check_time,verdict,chips,ok,failed,extra,"
                     "certificates,certificates_ok,error_findings,cross_reel_duplicates\n";
   for (std::size_t i = 0; i < fleet.reels.size(); ++i) {

@@ -1,6 +1,5 @@
 // Combining per-reel reports into a fleet summary, and the cross-reel duplicate checks. The
-// summary is written out by fleet_output.cpp (its JSON instantiates a second nlohmann type:
-// apart, the two files compile in parallel).
+// summary is written out by fleet_output.cpp.
 #include <algorithm>
 #include <cstring>
 #include <map>
