@@ -24,6 +24,9 @@ enum class ProblemCode {
   kNameMismatch,
   kSharedPublicKey,
   kUnparsable,
+  kSeveralCertificates, // a certificate file holding more than one certificate
+  kPathLengthExceeded,  // a CA's pathLenConstraint does not allow the path below it
+  kProfileMismatch,     // under Infineon's CAs: keyUsage (critical) or basicConstraints missing
   // Chip checks across its certificates and secrets.
   kDuplicateCertificate,
   kMissingCertificate,
@@ -50,6 +53,9 @@ enum class FindingCode {
   kNameMismatch,
   kSharedPublicKey,
   kUnparsable,
+  kSeveralCertificates,
+  kPathLengthExceeded,
+  kProfileMismatch,
   kDuplicateCertificate,
   kMissingCertificate,
   kMissingSecret,

@@ -21,6 +21,8 @@ enum class ErrorCode {
   kLimitExceeded,    // a configured limit (size, count, dictionary, depth) would be exceeded
   kUnsafeName,       // an entry name with "..", an absolute path or a NUL byte
   kBadInput,         // anything else the user handed over that cannot be used
+  kKeysNotEncrypted, // a key file that did not come out of an AES-encrypted, CRC-checked folder
+  kDuplicateKeyFile, // a second PBS_keys.txt or auto_keys.txt in the keys archive
 };
 
 // Stable identifiers used in JSON and by the web page ("wrong_key", ...).

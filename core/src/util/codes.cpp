@@ -29,6 +29,9 @@ std::string_view problem_code_name(ProblemCode code) {
   case ProblemCode::kNameMismatch: return "name_mismatch";
   case ProblemCode::kSharedPublicKey: return "shared_public_key";
   case ProblemCode::kUnparsable: return "unparsable";
+  case ProblemCode::kSeveralCertificates: return "several_certificates";
+  case ProblemCode::kPathLengthExceeded: return "path_length_exceeded";
+  case ProblemCode::kProfileMismatch: return "profile_mismatch";
   case ProblemCode::kDuplicateCertificate: return "duplicate_certificate";
   case ProblemCode::kMissingCertificate: return "missing_certificate";
   case ProblemCode::kMissingSecret: return "missing_secret";
@@ -51,6 +54,9 @@ std::string_view finding_code_name(FindingCode code) {
   case FindingCode::kNameMismatch: return "name_mismatch";
   case FindingCode::kSharedPublicKey: return "shared_public_key";
   case FindingCode::kUnparsable: return "unparsable";
+  case FindingCode::kSeveralCertificates: return "several_certificates";
+  case FindingCode::kPathLengthExceeded: return "path_length_exceeded";
+  case FindingCode::kProfileMismatch: return "profile_mismatch";
   case FindingCode::kDuplicateCertificate: return "duplicate_certificate";
   case FindingCode::kMissingCertificate: return "missing_certificate";
   case FindingCode::kMissingSecret: return "missing_secret";
@@ -95,6 +101,9 @@ FindingCode as_finding_code(ProblemCode code) {
   case ProblemCode::kNameMismatch: return FindingCode::kNameMismatch;
   case ProblemCode::kSharedPublicKey: return FindingCode::kSharedPublicKey;
   case ProblemCode::kUnparsable: return FindingCode::kUnparsable;
+  case ProblemCode::kSeveralCertificates: return FindingCode::kSeveralCertificates;
+  case ProblemCode::kPathLengthExceeded: return FindingCode::kPathLengthExceeded;
+  case ProblemCode::kProfileMismatch: return FindingCode::kProfileMismatch;
   case ProblemCode::kDuplicateCertificate: return FindingCode::kDuplicateCertificate;
   case ProblemCode::kMissingCertificate: return FindingCode::kMissingCertificate;
   case ProblemCode::kMissingSecret: return FindingCode::kMissingSecret;

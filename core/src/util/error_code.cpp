@@ -14,6 +14,8 @@ std::string_view error_code_name(ErrorCode code) {
   case ErrorCode::kLimitExceeded: return "limit_exceeded";
   case ErrorCode::kUnsafeName: return "unsafe_name";
   case ErrorCode::kBadInput: return "bad_input";
+  case ErrorCode::kKeysNotEncrypted: return "keys_not_encrypted";
+  case ErrorCode::kDuplicateKeyFile: return "duplicate_key_file";
   }
   return "unknown";
 }

@@ -69,6 +69,9 @@
   // exports (docs/report.md); people read these.
   const KINDS = {
     unparsable: 'Unreadable certificate',
+    several_certificates: 'Several certificates in one file',
+    path_length_exceeded: 'CA path length exceeded',
+    profile_mismatch: 'Not an Infineon device certificate profile',
     signature_invalid: 'Signature does not verify',
     issuer_untrusted: 'Issuer not trusted',
     expired: 'Expired',
