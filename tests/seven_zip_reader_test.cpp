@@ -34,12 +34,9 @@ using reelcheck::SevenZipReader;
 using Bytes = std::vector<std::uint8_t>;
 using Files = std::map<std::string, std::string>; // archive path -> content
 
-ByteView view(const Bytes& b) {
-  return {b.data(), b.size()};
-}
-ByteView view(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
+// test_util.hpp's, not a copy: in a unity batch a copy here and that one (brought in by a later
+// file's using-directive) would make every call there ambiguous.
+using reelcheck::test::view;
 
 Bytes read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
