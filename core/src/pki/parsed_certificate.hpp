@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "pki/ecdsa_p384_fwd.hpp"
 #include "reelcheck/result.hpp"
 #include "reelcheck/secure_bytes.hpp"
 
@@ -35,7 +36,6 @@ std::string format_x509_time(const mbedtls_x509_time& t);
 std::optional<ByteView> subject_key_id(const mbedtls_x509_crt& crt);
 std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt);
 
-class EcdsaP384Verifier;
 class RsaVerifier;
 
 // The verify-only engines for an issuer's key (pki/ecdsa_p384.hpp, pki/rsa_verifier.hpp): at
