@@ -7,6 +7,7 @@
 
 #include <array>
 #include <random>
+#include <stdexcept>
 
 #include "pki/ecdsa_p384.hpp"
 #include "pki/p384_curve.hpp"
@@ -401,6 +402,79 @@ TEST(EcdsaP384Edges, OutOfRangeRAndSAreRejected) {
   // small r also exercises the x(R) = r + n comparison.
   for (const auto& r : {math::small(1), n1, math::small(2)})
     EXPECT_ALL(point, digest, math::der_signature(r, math::small(3)), false);
+}
+
+namespace {
+
+// The first curve point whose x-coordinate is x_from or above (below p), and that x.
+struct PointAtX {
+  Bytes x, point;
+};
+PointAtX first_point_from(Bytes x) {
+  for (int tries = 0; tries < 1000; ++tries, x = math::integer_add(x, math::small(1)))
+    if (Bytes point = math::point_with_x(x); !point.empty()) return {x, point};
+  throw std::runtime_error("no curve point in 1000 x-coordinates"); // about one x in two has one
+}
+
+// A key Q and a signature (r, s) on the digest e such that the verifiers' sum u1 G + u2 Q is
+// exactly the point R, whatever r is claimed: u1 = e/s, u2 = r/s, Q = u2^-1 (R - u1 G).
+struct KeyAndSignature {
+  Bytes key, digest, signature;
+};
+KeyAndSignature craft_for_point(const Bytes& point_r, const Bytes& r, const Bytes& s,
+                                const Bytes& e) {
+  const Bytes s_inv = math::inverse(s);
+  const Bytes u1 = math::mul(e, s_inv), u2 = math::mul(r, s_inv);
+  const Bytes u2_inv = math::inverse(u2);
+  KeyAndSignature c{
+      math::combination(math::sub(math::small(0), math::mul(u1, u2_inv)), u2_inv, point_r), e,
+      math::der_signature(r, s)};
+  EXPECT_EQ(math::combination(u1, u2, c.key), point_r) << "the crafting itself is wrong";
+  return c;
+}
+
+const Bytes kCraftS(48, 0xc3); // below n
+const Bytes kCraftE(48, 0x5a); // a 48-byte digest below n: e itself
+
+} // namespace
+
+TEST(EcdsaP384Edges, XOfRAboveTheOrderMatchesRPlusN) {
+  // x(R) in [n, p) reduces to x(R) - n: the engine finds it by comparing X with (r + n) Z^2.
+  // R is the first curve point with x >= n + 2 (so r >= 2 and r - 1 is a scalar too).
+  const Bytes n = math::order();
+  const PointAtX at = first_point_from(math::integer_add(n, math::small(2)));
+  const Bytes r = math::integer_sub(at.x, n);
+  ASSERT_LT(math::integer_add(r, n), math::prime());
+  const KeyAndSignature c = craft_for_point(at.point, r, kCraftS, kCraftE);
+  EXPECT_ALL(c.key, c.digest, c.signature, true);
+  // Neighbours. r + 1 under the same key: another R, no signature.
+  const Bytes one = math::small(1);
+  EXPECT_ALL(c.key, c.digest, math::der_signature(math::add(r, one), kCraftS), false);
+  // The same R reached exactly, with a claimed r that is not x(R) - n.
+  for (const Bytes& claimed : {math::add(r, one), math::sub(r, one)}) {
+    const KeyAndSignature off = craft_for_point(at.point, claimed, kCraftS, kCraftE);
+    EXPECT_ALL(off.key, off.digest, off.signature, false);
+  }
+}
+
+TEST(EcdsaP384Edges, RPlusNBeyondTheFieldIsNoXCoordinate) {
+  // For r >= p - n, r + n >= p is no x-coordinate, so only x(R) = r can match. An engine that
+  // compared anyway would accept x(R) = r + n - p (r + n taken mod p) or, where r + n >= 2^384,
+  // x(R) = r + n - 2^384 (the carry lost). R: a point with a small x = t; r = t + (p - n) and
+  // r = t + (2^384 - n), both below n.
+  const PointAtX at = first_point_from(math::small(1));
+  const Bytes n = math::order();
+  const Bytes two_384_minus_n =
+      math::integer_add(math::integer_sub(Bytes(48, 0xff), n), math::small(1));
+  for (const Bytes& offset : {math::integer_sub(math::prime(), n), two_384_minus_n}) {
+    const Bytes r = math::integer_add(at.x, offset);
+    ASSERT_LT(r, n);
+    const KeyAndSignature c = craft_for_point(at.point, r, kCraftS, kCraftE);
+    EXPECT_ALL(c.key, c.digest, c.signature, false);
+  }
+  // The control: the same R with r = x(R) verifies.
+  const KeyAndSignature c = craft_for_point(at.point, at.x, kCraftS, kCraftE);
+  EXPECT_ALL(c.key, c.digest, c.signature, true);
 }
 
 TEST(EcdsaP384Edges, HashesLongerThanTheOrderAreTruncated) {
