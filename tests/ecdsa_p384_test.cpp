@@ -8,6 +8,7 @@
 #include <array>
 #include <random>
 #include <stdexcept>
+#include <utility>
 
 #include "pki/ecdsa_p384.hpp"
 #include "pki/p384_curve.hpp"
@@ -466,7 +467,11 @@ TEST(EcdsaP384Edges, RPlusNBeyondTheFieldIsNoXCoordinate) {
   const Bytes n = math::order();
   const Bytes two_384_minus_n =
       math::integer_add(math::integer_sub(Bytes(48, 0xff), n), math::small(1));
-  for (const Bytes& offset : {math::integer_sub(math::prime(), n), two_384_minus_n}) {
+  const std::pair<const char*, Bytes> offsets[] = {
+      {"r = t + (p - n)", math::integer_sub(math::prime(), n)},
+      {"r = t + (2^384 - n)", two_384_minus_n}};
+  for (const auto& [name, offset] : offsets) {
+    SCOPED_TRACE(name);
     const Bytes r = math::integer_add(at.x, offset);
     ASSERT_LT(r, n);
     const KeyAndSignature c = craft_for_point(at.point, r, kCraftS, kCraftE);
