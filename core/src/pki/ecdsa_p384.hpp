@@ -24,8 +24,8 @@ template <unsigned WindowBits> class FixedBaseTable;
 }
 
 // `WindowBits`: the fixed-base tables' window (p384::kProductionWindowBits in the core, through
-// the EcdsaP384Verifier alias). Instantiated for 8 and 10 only (ecdsa_p384.cpp). Each window
-// size has its own tables, self-test and cache of verifiers.
+// the EcdsaP384Verifier alias). Instantiated for 8 and, natively, 10 (ecdsa_p384.cpp). Each
+// window size has its own tables, self-test and cache of verifiers.
 template <unsigned WindowBits> class BasicEcdsaP384Verifier {
 public:
   // nullptr if `sec1_point` is not an uncompressed P-384 point on the curve, or if the

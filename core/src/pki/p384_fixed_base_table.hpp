@@ -16,8 +16,8 @@ namespace reelcheck::detail::p384 {
 // The window size w is a template parameter rather than chosen by the platform here, so that
 // the native tests run the page's w = 8 next to the native w = 10 (each with its own edge
 // cases), while each production build still compiles one fixed w into its hot loop. Which w a
-// build uses is kProductionWindowBits (ecdsa_p384_fwd.hpp). Instantiated for 8 and 10 only
-// (p384_fixed_base_table.cpp).
+// build uses is kProductionWindowBits (ecdsa_p384_fwd.hpp). Instantiated for 8 and, natively,
+// 10 (p384_fixed_base_table.cpp).
 template <unsigned WindowBits> class FixedBaseTable {
   // A signed digit must fit in an int and a window in one bits_at() read (<= 32 bits).
   static_assert(WindowBits >= 2 && WindowBits <= 16);
