@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "pki/ecdsa_p384_fwd.hpp"
 #include "reelcheck/result.hpp"
 #include "reelcheck/secure_bytes.hpp"
 
@@ -43,7 +44,6 @@ std::optional<bool> extension_is_critical(const mbedtls_x509_crt& crt, std::stri
 std::optional<ByteView> subject_key_id(const mbedtls_x509_crt& crt);
 std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt);
 
-class EcdsaP384Verifier;
 class RsaVerifier;
 
 // The verify-only engines for an issuer's key (pki/ecdsa_p384.hpp, pki/rsa_verifier.hpp): at
