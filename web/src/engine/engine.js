@@ -127,7 +127,18 @@
       statuses[row.status]++;
     }
     if (statuses.ok !== c.ok || statuses.failed !== c.failed || statuses.extra !== c.extra) throw bad('chip counts');
-    if (v.verdict === 'ok' && (c.failed || v.error_findings || v.missing_archives.length)) throw bad('verdict contradicts the counts');
+    if (c.certificates_ok > c.certificates) throw bad('certificate counts');
+    // "verified" only when everything the view can tell agrees: no failed chip or certificate,
+    // no certificate left without a chip, no error, no archive missing, every row clean.
+    if (v.verdict === 'ok') {
+      if (c.failed || v.error_findings || v.missing_archives.length) throw bad('verdict contradicts the counts');
+      if (c.certificates_ok !== c.certificates) throw bad('verdict contradicts the certificate counts');
+      if (v.unassigned_certificates) throw bad('verdict contradicts the unassigned certificates');
+      if (v.findings.some((f) => !f || f.severity === 'error')) throw bad('verdict contradicts the findings');
+      const rowOk = (row) => row.reasons.length === 0 &&
+        Object.values(row.slots).every((s) => s === 'ok' || (s === null && row.status === 'extra'));
+      if (!v.chips.every(rowOk)) throw bad('verdict contradicts a chip row');
+    }
     return v;
   }
 
