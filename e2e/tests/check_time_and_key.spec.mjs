@@ -2,7 +2,7 @@
 // key does not outlive a run: the key field is emptied and the worker's copy is wiped on every
 // path, the early error returns included.
 import { test, expect } from '@playwright/test';
-import { entry, fx, keyOf, manifest, trustFile } from './helpers.mjs';
+import { entry, expectedSecrets, fx, keyOf, manifest, trustFile } from './helpers.mjs';
 
 // Chooses the files, key and test anchors like a user; the check time only when given.
 async function fillForm(page, name, { key, checkTime, anchors } = {}) {
@@ -84,5 +84,94 @@ for (const [title, name, options, outcome] of [
     const copy = reports[0];
     expect(copy.length).toBe(Buffer.byteLength(keyOf(name)));
     expect(copy.zero, "the worker's copy of the key is wiped").toBe(true);
+  });
+}
+
+// A JavaScript exception thrown by a callback the core calls (progress, certificate slices)
+// unwinds through BundleSession::open and the core. The wasm build uses native WebAssembly
+// exceptions, so the C++ destructors on that path run: the session's key, the core's own copy
+// of it, the decrypted key files and the parsed secrets are all wiped. The hook (run after
+// worker.js, `MODE` and `NEEDLES` replaced) makes the coordinator's postMessage throw at that
+// callback, then searches the worker's whole WebAssembly heap for the key (UTF-8 and UTF-16LE,
+// as the 7z key derivation uses it) and for the first chip's secrets (binary and hex text).
+function throwFromCallback() {
+  const needles = NEEDLES;
+  const post = self.postMessage.bind(self);
+  let thrown = false;
+  self.postMessage = (m, transfer) => {
+    const at = 'MODE' === 'slice'
+      ? m && m.type === 'slice'
+      // The last decrypting event: the keys archive is decrypted and its files parsed.
+      : m && m.type === 'progress' && m.phase === 'decrypting' && m.done === m.total;
+    if (at && !thrown) {
+      thrown = true;
+      throw new Error('reelcheck-test: thrown by the MODE callback');
+    }
+    return post(m, transfer);
+  };
+  const find = (heap, needle) => {
+    let count = 0;
+    for (let i = heap.indexOf(needle[0]); i !== -1 && i <= heap.length - needle.length; i = heap.indexOf(needle[0], i + 1)) {
+      let k = 1;
+      while (k < needle.length && heap[i + k] === needle[k]) k++;
+      if (k === needle.length) count++;
+    }
+    return count;
+  };
+  const original = handlers.open;
+  handlers.open = async (msg) => {
+    // The test's own copy of the key, to search for (the worker wipes msg.key).
+    const key = Array.from(msg.key);
+    const utf16 = key.flatMap((b) => [b, 0]);
+    const hex = (s) => Array.from(new TextEncoder().encode(s));
+    const bin = (s) => s.match(/../g).map((h) => parseInt(h, 16));
+    let answer;
+    try {
+      answer = await original(msg);
+    } catch (e) {
+      answer = { thrown: String(e && e.message) };
+      throw e;
+    } finally {
+      const M = await loadModule();
+      const heap = new Uint8Array(M.HEAP8.buffer);
+      const found = {
+        key: find(heap, key),
+        keyUtf16: find(heap, utf16),
+        pbs: find(heap, bin(needles.pbs).slice(0, 32)),
+        pbsHex: find(heap, hex(needles.pbs.slice(0, 64))),
+        auth: find(heap, bin(needles.auth).slice(0, 32)),
+        authHex: find(heap, hex(needles.auth.slice(0, 64))),
+      };
+      console.log('reelcheck-test heap ' + JSON.stringify({ answer, found, session: session !== null }));
+    }
+    return answer;
+  };
+}
+
+for (const [mode, title] of [['progress', 'a progress callback'], ['slice', 'a certificate slice callback']]) {
+  test(`the key and the decrypted secrets are wiped when ${title} throws inside open()`, async ({ page }) => {
+    const [first] = expectedSecrets('clean_7z').values();
+    const hook = `;(${throwFromCallback.toString().replaceAll('MODE', mode).replace('NEEDLES', JSON.stringify(first))})();`;
+    const reports = [];
+    page.on('console', (m) => { if (m.text().startsWith('reelcheck-test heap ')) reports.push(JSON.parse(m.text().slice(20))); });
+    await page.route('**/worker-source.js', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
+      await route.fulfill({ response, body });
+    });
+    await page.goto('index.html');
+    await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
+    await page.locator('#verify-button').click();
+    // The thrown error ends the run in the error box, never in a report.
+    await expect(page.locator('#error-box')).toBeVisible({ timeout: 100_000 });
+    await expect(page.locator('#error-detail')).toContainText(`reelcheck-test: thrown by the ${mode} callback`);
+    await expect(page.locator('#summary')).toBeHidden();
+    await expect(page.locator('#key-input')).toHaveValue('');
+    await expect.poll(() => reports.length).toBe(1);
+    const { answer, found, session } = reports[0];
+    expect(answer.thrown, 'the exception passed through open() to the worker').toContain('thrown by the');
+    expect(found, 'no copy of the key or of a secret is left in the worker\'s heap').toEqual(
+      { key: 0, keyUtf16: 0, pbs: 0, pbsHex: 0, auth: 0, authHex: 0 });
+    expect(session, 'the half-open session is dropped').toBe(false);
   });
 }
