@@ -2,6 +2,8 @@
 // key does not outlive a run: the key field is emptied and the worker's copy is wiped on every
 // path, the early error returns included.
 import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
 import { entry, expectedSecrets, fx, keyOf, manifest, trustFile } from './helpers.mjs';
 
 // Chooses the files, key and test anchors like a user; the check time only when given.
@@ -175,3 +177,81 @@ for (const [mode, title] of [['progress', 'a progress callback'], ['slice', 'a c
     expect(session, 'the half-open session is dropped').toBe(false);
   });
 }
+
+// The transport key is at most 256 bytes after trimming white space (the core's bound, issue 17):
+// the page refuses a longer one before any worker gets it, in the core's words, and the core
+// refuses it too when something hands it over anyway.
+// The page's words and the core's differ only in their first letter and their last clause.
+const TOO_LONG = /the transport key is longer than 256 bytes \((\d+)\): that is not the key from a reel's letter/i;
+
+// Records the type of every message the page posts to a worker (window.__posted).
+async function recordWorkerMessages(page) {
+  await page.addInitScript(() => {
+    window.__posted = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, transfer) {
+      window.__posted.push(message && message.type);
+      return post.call(this, message, transfer);
+    };
+  });
+}
+
+for (const [title, key, bytes] of [
+  ['a 300-character key', 'K'.repeat(300), 300],
+  ['a pasted megabyte', 'x'.repeat(1 << 20), 1 << 20],
+  ['257 bytes of UTF-8 (129 characters)', 'é'.repeat(128) + 'K', 257],
+]) {
+  test(`${title} is refused with a clear message before any worker gets it, and no report`, async ({ page }) => {
+    await recordWorkerMessages(page);
+    await page.goto('index.html');
+    await fillForm(page, 'clean_7z', { key, checkTime: manifest().check_time });
+    await page.locator('#verify-button').click();
+    await expect(page.locator('#error-box')).toBeVisible();
+    await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'bad_input');
+    await expect(page.locator('#error-detail')).toContainText(TOO_LONG);
+    await expect(page.locator('#error-detail')).toContainText(`(${bytes})`);
+    await expect(page.locator('#summary')).toBeHidden();
+    await expect(page.locator('#chips-panel')).toBeHidden();
+    await expect(page.locator('#key-input')).toHaveValue('');
+    const posted = await page.evaluate(() => window.__posted);
+    expect(posted, 'no open request (and so no key) went to a worker').not.toContain('open');
+  });
+}
+
+test('the bound counts bytes after trimming, as the core does: 256 bytes between spaces reach the core', async ({ page }) => {
+  await recordWorkerMessages(page);
+  await page.goto('index.html');
+  await fillForm(page, 'clean_7z', { key: '   ' + 'K'.repeat(256) + '\t ', checkTime: manifest().check_time });
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#error-box')).toBeVisible({ timeout: 100_000 });
+  // Not the length: the core tried the key, and it is the wrong one.
+  await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'wrong_key');
+  expect(await page.evaluate(() => window.__posted)).toContain('open');
+});
+
+// The core's own bound, through the page's WebAssembly: an open request posted straight to a
+// coordinator worker (past the page's check) with a 300-byte key.
+test('the core in the page refuses a 300-byte key too (bad_input, the same message)', async ({ page }) => {
+  await page.goto('index.html');
+  const files = entry('clean_7z').files.map((f) => ({ name: path.basename(f), bytes: Array.from(fs.readFileSync(fx(f))) }));
+  const result = await page.evaluate(async ({ files, keyLength }) => {
+    const url = URL.createObjectURL(new Blob([self.ReelcheckWorkerSource], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    try {
+      return await new Promise((resolve, reject) => {
+        worker.onmessage = (ev) => { if (ev.data.type === 'result') resolve(ev.data.result); };
+        worker.onerror = (ev) => reject(new Error(ev.message));
+        worker.postMessage({
+          type: 'open', id: 1, verifiers: 1, anchors: [], useDefaults: true,
+          inputs: files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes).buffer })),
+          key: new TextEncoder().encode('K'.repeat(keyLength)),
+        });
+      });
+    } finally {
+      worker.terminate();
+    }
+  }, { files, keyLength: 300 });
+  expect(result.ok).toBe(false);
+  expect(result.error.code).toBe('bad_input');
+  expect(result.error.message).toMatch(/the transport key is longer than 256 bytes \(300\): that is not the key from a reel's letter/);
+});
