@@ -99,18 +99,25 @@ public:
           }
         };
       }
-      // The key is wiped however open() ends, an exception (out of memory) included.
-      struct KeyWiper {
+      // However open() ends, the key and the inputs go, and unless it succeeded the half-open
+      // session too. "However" includes exceptions: a C++ one (out of memory), and a JavaScript
+      // one thrown by the progress or slice callback, which passes through guarded() to the
+      // worker. The wasm build's native exceptions (-fwasm-exceptions) run this destructor, and
+      // the core's (the key's copies, the decrypted entries, the parsed secrets), on that path
+      // too; JavaScript-emulated exceptions ran none of them.
+      struct Cleanup {
         BundleSession& session;
-        ~KeyWiper() { session.wipe_key(); }
-      } wiper{*this};
+        bool opened = false;
+        ~Cleanup() {
+          session.wipe_key();
+          session.release_inputs();
+          if (!opened) session.session_.reset();
+        }
+      } cleanup{*this};
       session_.emplace(store_);
       auto error = session_->open(files, ByteView(key_.data(), key_.size()), fn, ready);
-      release_inputs();
-      if (error) {
-        session_.reset();
-        return error_value(*error);
-      }
+      if (error) return error_value(*error);
+      cleanup.opened = true;
       const Bundle& bundle = session_->bundle();
       val out = ok_value();
       out.set("certificates", static_cast<double>(bundle.certificates.size()));

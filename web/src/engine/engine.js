@@ -43,6 +43,21 @@
     return e;
   }
 
+  // The longest transport key, in bytes after trimming white space as the core does (the core's
+  // kMaxTransportKeySize refuses longer ones too, in the same words). A longer "key" is a wrong
+  // file or a paste gone wrong: refused before it reaches a worker, whatever its size.
+  const MAX_KEY_BYTES = 256;
+  function keyTooLong(bytes) {
+    const space = (c) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+    let begin = 0;
+    let end = bytes.length;
+    while (begin < end && space(bytes[begin])) begin++;
+    while (end > begin && space(bytes[end - 1])) end--;
+    if (end - begin <= MAX_KEY_BYTES) return null;
+    return engineError('bad_input', 'The transport key is longer than ' + MAX_KEY_BYTES + ' bytes (' + (end - begin) +
+      '): that is not the key from a reel\'s letter; check that the field holds only the key.');
+  }
+
   // One worker, request/response by id.
   class WorkerClient {
     constructor(name, onEvent) {
@@ -127,7 +142,18 @@
       statuses[row.status]++;
     }
     if (statuses.ok !== c.ok || statuses.failed !== c.failed || statuses.extra !== c.extra) throw bad('chip counts');
-    if (v.verdict === 'ok' && (c.failed || v.error_findings || v.missing_archives.length)) throw bad('verdict contradicts the counts');
+    if (c.certificates_ok > c.certificates) throw bad('certificate counts');
+    // "verified" only when everything the view can tell agrees: no failed chip or certificate,
+    // no certificate left without a chip, no error, no archive missing, every row clean.
+    if (v.verdict === 'ok') {
+      if (c.failed || v.error_findings || v.missing_archives.length) throw bad('verdict contradicts the counts');
+      if (c.certificates_ok !== c.certificates) throw bad('verdict contradicts the certificate counts');
+      if (v.unassigned_certificates) throw bad('verdict contradicts the unassigned certificates');
+      if (v.findings.some((f) => !f || f.severity === 'error')) throw bad('verdict contradicts the findings');
+      const rowOk = (row) => row.reasons.length === 0 &&
+        Object.values(row.slots).every((s) => s === 'ok' || (s === null && row.status === 'extra'));
+      if (!v.chips.every(rowOk)) throw bad('verdict contradicts a chip row');
+    }
     return v;
   }
 
@@ -247,6 +273,8 @@
     }
 
     async runOnce({ files, key, anchors, useDefaults, checkTime, onProgress }) {
+      const tooLong = keyTooLong(key);
+      if (tooLong) { key.fill(0); throw tooLong; }
       const token = ++this.runToken;
       const started = now();
       // Phases overlap (verifying starts while later archives are still unpacked): each one's
@@ -425,5 +453,5 @@
     }
   }
 
-  global.ReelcheckEngine = { Engine, engineError, readView, poolSize, PHASES, MAX_VERIFIERS };
+  global.ReelcheckEngine = { Engine, engineError, readView, keyTooLong, poolSize, PHASES, MAX_VERIFIERS, MAX_KEY_BYTES };
 })(typeof window !== 'undefined' ? window : self);

@@ -70,6 +70,15 @@ const handlers = {
       }, (begin, count, bytes) => {
         self.postMessage({ type: 'slice', begin, count, bytes }, [bytes.buffer]);
       }, Math.max(1, msg.verifiers | 0));
+    } catch (e) {
+      // A JavaScript exception ended open() (a callback threw, or the glue did). The core's
+      // cleanups ran as it passed through (native wasm exceptions: the key's copies and the
+      // decrypted entries are wiped); nothing of this session is kept either.
+      if (session) {
+        try { session.wipe(); session.delete(); } catch (ignored) { /* dropped either way */ }
+        session = null;
+      }
+      throw e;
     } finally {
       // Every path (early returns, exceptions): this worker's copy of the key is wiped. The
       // core wipes its own copy when open() ends, however it ends.

@@ -89,6 +89,18 @@
     if (!state.files.length) { showError('no_files'); $('file-input').focus(); return; }
     const keyText = $('key-input').value;
     if (!keyText) { showError('no_key'); $('key-input').focus(); return; }
+    // A key over the core's bound (a file's content pasted, a megabyte) never reaches a worker;
+    // it leaves the field like any key given to Verify.
+    const keyBytes = new TextEncoder().encode(keyText);
+    const tooLong = global.ReelcheckEngine.keyTooLong(keyBytes);
+    keyBytes.fill(0);
+    if (tooLong) {
+      $('key-input').value = '';
+      inputs.showKey(false);
+      showError(tooLong.code, tooLong.message);
+      $('key-input').focus();
+      return;
+    }
     setBusy(true);
     $('idle-note').hidden = true;
     progress.reset();
