@@ -75,8 +75,9 @@ public:
   // workers (certificate wire format, one transferable Uint8Array each). Slices shrink towards
   // an archive's end, so that after the last one the workers finish together.
   // -> {ok:true, certificates, reelId, batchId} or {ok:false, error}. Verdicts for the slices
-  // are only taken (buildReport) once open() has succeeded.
-  val open(const val& progress, const val& slice, unsigned verifiers) {
+  // are only taken (buildReport) once open() has succeeded. certs_only: the certificates
+  // without a transport key (the keys archive is listed, not opened; setKey is not needed).
+  val open(const val& progress, const val& slice, unsigned verifiers, bool certs_only) {
     return guarded([&] {
       std::vector<InputFile> files;
       files.reserve(inputs_.size());
@@ -115,7 +116,8 @@ public:
         }
       } cleanup{*this};
       session_.emplace(store_);
-      auto error = session_->open(files, ByteView(key_.data(), key_.size()), fn, ready);
+      auto error = certs_only ? session_->open_certificates_only(files, fn, ready)
+                              : session_->open(files, ByteView(key_.data(), key_.size()), fn, ready);
       if (error) return error_value(*error);
       cleanup.opened = true;
       const Bundle& bundle = session_->bundle();

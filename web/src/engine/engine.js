@@ -130,6 +130,7 @@
     const isStr = (x) => typeof x === 'string';
     if (!v || typeof v !== 'object') throw bad('not an object');
     for (const f of ['check_time', 'reel_id', 'batch_id']) if (!isStr(v[f])) throw bad(f);
+    if (typeof v.secrets_checked !== 'boolean') throw bad('secrets_checked');
     if (v.verdict !== 'ok' && v.verdict !== 'failed') throw bad('verdict');
     const c = v.counts;
     if (!c || !['chips', 'ok', 'failed', 'extra', 'certificates', 'certificates_ok'].every((f) => isNum(c[f]))) throw bad('counts');
@@ -146,7 +147,9 @@
     // "verified" only when everything the view can tell agrees: no failed chip or certificate,
     // no certificate left without a chip, no error, no archive missing, every row clean.
     if (v.verdict === 'ok') {
-      if (c.failed || v.error_findings || v.missing_archives.length) throw bad('verdict contradicts the counts');
+      // Checking certificates only, a missing keys archive is no gap (the core says so as a warning).
+      const missing = v.missing_archives.filter((a) => v.secrets_checked || a !== 'keys');
+      if (c.failed || v.error_findings || missing.length) throw bad('verdict contradicts the counts');
       if (c.certificates_ok !== c.certificates) throw bad('verdict contradicts the certificate counts');
       if (v.unassigned_certificates) throw bad('verdict contradicts the unassigned certificates');
       if (v.findings.some((f) => !f || f.severity === 'error')) throw bad('verdict contradicts the findings');
@@ -272,9 +275,15 @@
       }
     }
 
-    async runOnce({ files, key, anchors, useDefaults, checkTime, onProgress }) {
-      const tooLong = keyTooLong(key);
-      if (tooLong) { key.fill(0); throw tooLong; }
+    // certsOnly: no key (null) and the keys archive is not opened; otherwise key is required.
+    async runOnce({ files, key, certsOnly, anchors, useDefaults, checkTime, onProgress }) {
+      if (certsOnly) {
+        if (key) { key.fill(0); throw engineError('internal', 'A transport key was handed to a certificates-only run.'); }
+      } else {
+        if (!(key instanceof Uint8Array)) throw engineError('no_key', 'The transport key is needed.');
+        const tooLong = keyTooLong(key);
+        if (tooLong) { key.fill(0); throw tooLong; }
+      }
       const token = ++this.runToken;
       const started = now();
       // Phases overlap (verifying starts while later archives are still unpacked): each one's
@@ -331,10 +340,10 @@
       progress({ phase: 'reading', done: 0, total: 1 });
       let opening;
       try {
-        opening = coordinator.call('open', { inputs: files, key, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length },
+        opening = coordinator.call('open', { inputs: files, key, certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length },
                                    files.map((f) => f.bytes));
       } finally {
-        key.fill(0); // the worker has its own copy now; this one is no longer needed
+        if (key) key.fill(0); // the worker has its own copy now; this one is no longer needed
       }
       const opened = opening.then(check).then((summary) => {
         if (!Number.isInteger(summary.certificates) || summary.certificates !== streamed) {

@@ -52,9 +52,12 @@ const handlers = {
         const r = session.addInput(input.name, new Uint8Array(input.bytes));
         if (!r.ok) return r;
       }
-      const k = session.setKey(key);
-      key.fill(0);
-      if (!k.ok) return k;
+      const certsOnly = msg.certsOnly === true;
+      if (!certsOnly) {
+        const k = session.setKey(key);
+        key.fill(0);
+        if (!k.ok) return k;
+      }
       let last = 0;
       let lastPhase = '';
       // Slices go to the page as each certificate archive is unpacked (the page hands them to
@@ -69,7 +72,7 @@ const handlers = {
         }
       }, (begin, count, bytes) => {
         self.postMessage({ type: 'slice', begin, count, bytes }, [bytes.buffer]);
-      }, Math.max(1, msg.verifiers | 0));
+      }, Math.max(1, msg.verifiers | 0), certsOnly);
     } catch (e) {
       // A JavaScript exception ended open() (a callback threw, or the glue did). The core's
       // cleanups ran as it passed through (native wasm exceptions: the key's copies and the
