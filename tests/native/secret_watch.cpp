@@ -9,6 +9,7 @@
 #include <new>
 
 #include "reelcheck/secure_bytes.hpp"
+#include "reelcheck/testing.hpp"
 
 namespace reelcheck::test {
 namespace {
@@ -40,13 +41,13 @@ SecretWatch::SecretWatch(std::string_view text) {
   std::memcpy(secret, text.data(), secret_size);
   freed_with_secret = 0;
   wiped_with_secret = 0;
-  set_wipe_observer(on_wipe);
+  reelcheck::testing::set_wipe_observer(on_wipe);
   scanning = true;
 }
 
 void SecretWatch::stop() {
   scanning = false;
-  set_wipe_observer(nullptr);
+  reelcheck::testing::set_wipe_observer(nullptr);
 }
 
 int SecretWatch::freed_unwiped() const {

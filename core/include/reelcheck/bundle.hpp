@@ -27,7 +27,15 @@ struct InputFile {
 };
 
 enum class InnerArchiveKind { kE0E0Certs, kE0E1Certs, kE0E2Certs, kKeys };
-std::string_view inner_archive_kind_name(InnerArchiveKind k); // "E0E0_Certs", ..., "keys"
+constexpr std::string_view inner_archive_kind_name(InnerArchiveKind k) {
+  switch (k) {
+  case InnerArchiveKind::kE0E0Certs: return "E0E0_Certs";
+  case InnerArchiveKind::kE0E1Certs: return "E0E1_Certs";
+  case InnerArchiveKind::kE0E2Certs: return "E0E2_Certs";
+  case InnerArchiveKind::kKeys: return "keys";
+  }
+  return "keys";
+}
 
 struct InnerArchiveInfo {
   InnerArchiveKind kind;
@@ -47,13 +55,22 @@ struct Bundle {
   // false: opened for the certificates only (no transport key); the keys archive was found
   // and listed but not opened, and pbs/auth are empty.
   bool secrets_checked = true;
-  KeyFile pbs;                               // PBS_keys.txt
-  KeyFile auth;                              // auto_keys.txt
-  std::vector<Finding> findings;             // structural findings
+  KeyFile pbs;                   // PBS_keys.txt
+  KeyFile auth;                  // auto_keys.txt
+  std::vector<Finding> findings; // structural findings
 };
 
 enum class Phase { kReading, kDecompressing, kDecrypting, kVerifying, kReporting };
-std::string_view phase_name(Phase p);
+constexpr std::string_view phase_name(Phase p) {
+  switch (p) {
+  case Phase::kReading: return "reading";
+  case Phase::kDecompressing: return "decompressing";
+  case Phase::kDecrypting: return "decrypting";
+  case Phase::kVerifying: return "verifying";
+  case Phase::kReporting: return "reporting";
+  }
+  return "reading";
+}
 using ProgressFn = std::function<void(Phase, std::uint64_t done, std::uint64_t total)>;
 // Hears of each certificate archive as soon as it is unpacked: `added` are its certificates,
 // which keep their place (indices begin .. begin + added.size()) in Bundle::certificates, so

@@ -16,8 +16,27 @@ namespace reelcheck {
 
 enum class Slot { kE0E0, kE0E1, kE0E2 };
 inline constexpr Slot kAllSlots[] = {Slot::kE0E0, Slot::kE0E1, Slot::kE0E2};
-std::string_view slot_name(Slot s); // "E0E0"
-std::optional<Slot> parse_slot(std::string_view name);
+constexpr std::string_view slot_name(Slot s) { // "E0E0"
+  switch (s) {
+  case Slot::kE0E0: return "E0E0";
+  case Slot::kE0E1: return "E0E1";
+  case Slot::kE0E2: return "E0E2";
+  }
+  return "E0E0";
+}
+// "E0E0", "e0e0", ... (ASCII case-insensitive).
+constexpr std::optional<Slot> parse_slot(std::string_view name) {
+  for (Slot s : kAllSlots) {
+    const std::string_view want = slot_name(s);
+    bool same = name.size() == want.size();
+    for (std::size_t i = 0; same && i < name.size(); ++i) {
+      const char c = name[i];
+      same = (c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c) == want[i];
+    }
+    if (same) return s;
+  }
+  return std::nullopt;
+}
 
 // Seconds since 1970-01-01T00:00:00Z. The core never reads a clock: callers pass the time.
 using CheckTime = std::int64_t;

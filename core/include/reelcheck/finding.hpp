@@ -10,7 +10,14 @@
 namespace reelcheck {
 
 enum class Severity { kError, kWarning, kInfo };
-std::string_view severity_name(Severity s);
+constexpr std::string_view severity_name(Severity s) {
+  switch (s) {
+  case Severity::kError: return "error";
+  case Severity::kWarning: return "warning";
+  case Severity::kInfo: return "info";
+  }
+  return "error";
+}
 
 struct Finding {
   Severity severity = Severity::kError;

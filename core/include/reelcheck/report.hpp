@@ -18,7 +18,14 @@ namespace reelcheck {
 inline constexpr int kReportSchemaVersion = 1;
 
 enum class ChipStatus { kOk, kFailed, kExtra };
-std::string_view chip_status_name(ChipStatus s);
+constexpr std::string_view chip_status_name(ChipStatus s) {
+  switch (s) {
+  case ChipStatus::kOk: return "ok";
+  case ChipStatus::kFailed: return "failed";
+  case ChipStatus::kExtra: return "extra";
+  }
+  return "failed";
+}
 
 struct SecretInfo {
   bool present = false;

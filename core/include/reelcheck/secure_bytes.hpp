@@ -15,11 +15,6 @@ namespace reelcheck {
 // Overwrites memory in a way the optimiser may not remove (mbedtls_platform_zeroize).
 void secure_wipe(void* data, std::size_t size) noexcept;
 
-// For tests that prove key copies are wiped: called with each buffer just before secure_wipe
-// zeroes it. Never set in production (nullptr, the default, means nobody is told).
-using WipeObserver = void (*)(const void* data, std::size_t size) noexcept;
-void set_wipe_observer(WipeObserver observer) noexcept;
-
 template <class T> struct ZeroizingAllocator {
   using value_type = T;
   ZeroizingAllocator() noexcept = default;

@@ -1,0 +1,20 @@
+// Hooks for test programs only, as mbedTLS keeps its own behind MBEDTLS_TEST_HOOKS: a core built
+// with REELCHECK_TEST_HOOKS (build trees with REELCHECK_TESTS=ON) has them; the page's wasm core
+// and any build without tests have none, and this header refuses to compile there.
+#pragma once
+
+#include <cstddef>
+
+#ifndef REELCHECK_TEST_HOOKS
+#error                                                                                             \
+    "reelcheck/testing.hpp is for test programs: the core must be built with REELCHECK_TEST_HOOKS"
+#endif
+
+namespace reelcheck::testing {
+
+// Called with each buffer just before secure_wipe() zeroes it, so a test can prove that key
+// copies are wiped. nullptr (the default) means nobody is told.
+using WipeObserver = void (*)(const void* data, std::size_t size) noexcept;
+void set_wipe_observer(WipeObserver observer) noexcept;
+
+} // namespace reelcheck::testing
