@@ -34,12 +34,9 @@ using reelcheck::SevenZipReader;
 using Bytes = std::vector<std::uint8_t>;
 using Files = std::map<std::string, std::string>; // archive path -> content
 
-ByteView view(const Bytes& b) {
-  return {b.data(), b.size()};
-}
-ByteView view(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
+// The shared helpers' (test_util.hpp): a second definition here would be ambiguous next to
+// a file that uses namespace reelcheck::test in the same unity batch.
+using reelcheck::test::view;
 
 Bytes read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -19,6 +19,7 @@ inline constexpr int kReportSchemaVersion = 1;
 
 enum class ChipStatus { kOk, kFailed, kExtra };
 std::string_view chip_status_name(ChipStatus s);
+std::optional<ChipStatus> parse_chip_status(std::string_view name); // exactly as chip_status_name
 
 struct SecretInfo {
   bool present = false;
