@@ -31,12 +31,9 @@ using reelcheck::ByteView;
 using reelcheck::ErrorCode;
 using reelcheck::Limits;
 using reelcheck::SevenZipReader;
-using Bytes = std::vector<std::uint8_t>;
+using reelcheck::test::Bytes;
+using reelcheck::test::view; // the shared helpers: a copy of its own collides in a unity batch
 using Files = std::map<std::string, std::string>; // archive path -> content
-
-// The shared helpers' (test_util.hpp): a second definition here would be ambiguous next to
-// a file that uses namespace reelcheck::test in the same unity batch.
-using reelcheck::test::view;
 
 Bytes read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

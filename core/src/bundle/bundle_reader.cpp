@@ -70,7 +70,7 @@ bool is_outer_bundle(const InputFile& input, const Limits& limits, ArchiveWork& 
 // the encrypted ones, or a keys archive that opens without the key, proves nothing, and a
 // second key file of one kind is refused rather than letting archive order pick a winner.
 std::optional<Error> read_key_files(const std::vector<ArchiveEntry>& entries,
-                                   const std::string& archive_name, Bundle& bundle) {
+                                    const std::string& archive_name, Bundle& bundle) {
   const ArchiveEntry* pbs = nullptr;
   const ArchiveEntry* auth = nullptr;
   for (const auto& entry : entries) {
@@ -127,12 +127,25 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, ByteView tr
 Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLookup& key_for_reel,
                                   const ProgressFn& progress,
                                   const CertificatesReadyFn& certificates_ready) const {
+  return read(inputs, &key_for_reel, progress, certificates_ready);
+}
+
+Result<Bundle>
+BundleReader::open_certificates_only(std::span<const InputFile> inputs, const ProgressFn& progress,
+                                     const CertificatesReadyFn& certificates_ready) const {
+  return read(inputs, nullptr, progress, certificates_ready);
+}
+
+Result<Bundle> BundleReader::read(std::span<const InputFile> inputs, const KeyLookup* key_for_reel,
+                                  const ProgressFn& progress,
+                                  const CertificatesReadyFn& certificates_ready) const {
   auto report = [&](Phase phase, std::uint64_t done, std::uint64_t total) {
     if (progress) progress(phase, done, total);
   };
   if (inputs.empty()) return make_error(ErrorCode::kBadInput, "no input: nothing to verify");
 
   Bundle bundle;
+  bundle.secrets_checked = key_for_reel != nullptr;
   Limits remaining = limits_;
   ArchiveWork spent; // key derivation across every archive of this bundle
   auto charge = [&](std::uint64_t bytes, std::string_view what) -> std::optional<Error> {
@@ -266,6 +279,13 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     auto it = by_kind.find(kind);
     if (it == by_kind.end()) {
       bundle.missing_archives.push_back(kind);
+      if (kind == InnerArchiveKind::kKeys && !bundle.secrets_checked) {
+        bundle.findings.push_back(Finding{Severity::kWarning, FindingCode::kMissingArchive, "", 0,
+                                          "",
+                                          "the bundle has no keys archive (not needed to check "
+                                          "the certificates only)"});
+        continue;
+      }
       bundle.findings.push_back(error_finding(
           FindingCode::kMissingArchive, "",
           "the bundle has no " + std::string(inner_archive_kind_name(kind)) + " archive"));
@@ -312,16 +332,25 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
                           std::vector<std::uint8_t>(entry.data.begin(), entry.data.end())});
     }
     const auto added = bundle.certificates.begin() + static_cast<std::ptrdiff_t>(first);
-    std::stable_sort(added, bundle.certificates.end(),
-                     [](const CertificateFile& a, const CertificateFile& b) { return a.name < b.name; });
-    if (certificates_ready) certificates_ready(first, std::span(bundle.certificates).subspan(first));
+    std::stable_sort(
+        added, bundle.certificates.end(),
+        [](const CertificateFile& a, const CertificateFile& b) { return a.name < b.name; });
+    if (certificates_ready)
+      certificates_ready(first, std::span(bundle.certificates).subspan(first));
   }
   report(Phase::kDecompressing, certificate_archives.size(), certificate_archives.size());
 
-  if (auto keys = by_kind.find(InnerArchiveKind::kKeys); keys != by_kind.end()) {
+  auto keys = by_kind.find(InnerArchiveKind::kKeys);
+  if (keys != by_kind.end() && !bundle.secrets_checked) {
+    // Listed, never opened: its entry count is not known without the key (headers may be
+    // encrypted), and nothing of it is read.
+    const InnerArchive& archive = keys->second;
+    bundle.archives.push_back(InnerArchiveInfo{InnerArchiveKind::kKeys, archive.name,
+                                               archive.parsed.reel_id, archive.parsed.batch_id, 0});
+  } else if (keys != by_kind.end()) {
     const InnerArchive& archive = keys->second;
     report(Phase::kDecrypting, 0, 1);
-    const SecureBytes key = key_for_reel ? key_for_reel(archive.parsed.reel_id) : SecureBytes{};
+    const SecureBytes key = *key_for_reel ? (*key_for_reel)(archive.parsed.reel_id) : SecureBytes{};
     const ByteView transport_key = trim_key(as_bytes(key));
     if (transport_key.empty())
       return make_error(ErrorCode::kPasswordRequired,
