@@ -701,3 +701,62 @@ TEST(Cli, ReconcileDeactivatesNeverSeenCertificatesAndAlarmsOnForeignChips) {
   // Standard input carries the seen list.
   EXPECT_EQ(run_cli(base + "- --quiet", "", seen).exit_code, 0);
 }
+
+// The one bundle nobody here made (Infineon's, published by Thingpress; its transport key is
+// not public): the station's certificate check and the reconciliation work on it with
+// --certs-only, with certificates taken out of it by 7zz and converted by openssl.
+TEST(Cli, StationBindingAndReconcileOnTheRealBundleWithoutItsKey) {
+  const fs::path bundle = fs::path(REELCHECK_REAL_BUNDLE_DIR) / "78211223032C7EFA_bundle.7z";
+  if (!fs::exists(bundle)) GTEST_SKIP() << "the real bundle is not at " << bundle;
+  TempDir tmp;
+  const std::string real = shell_quote(bundle.string()) + " --certs-only --at 2026-06-01";
+  const auto report_path = tmp / "real.json";
+  ASSERT_EQ(
+      run_cli("verify " + real + " --quiet --json " + shell_quote(report_path.string())).exit_code,
+      0);
+  const auto report = read_json(report_path);
+  ASSERT_EQ(report["chips"].size(), 200u);
+  const std::string a = report["chips"][0]["chip_id"], b = report["chips"][1]["chip_id"];
+
+  // Each chip's E0E0 certificate, as the chip would give it: out of the bundle, to DER.
+  const std::string q = shell_quote(tmp.path().string());
+  ASSERT_EQ(run_shell("cd " + q + " && 7zz e -y " + shell_quote(bundle.string()) +
+                      " '*_E0E0_Certs.7z' > /dev/null && 7zz e -y *_E0E0_Certs.7z " + a +
+                      "_E0E0.pem " + b + "_E0E0.pem > /dev/null"),
+            0);
+  auto der_of = [&](const std::string& chip) {
+    const std::string pem = shell_quote((tmp / (chip + "_E0E0.pem")).string());
+    const std::string der = shell_quote((tmp / (chip + ".der")).string());
+    EXPECT_EQ(run_shell("openssl x509 -in " + pem + " -outform DER -out " + der), 0);
+    return read_file(tmp / (chip + ".der"));
+  };
+  const Bytes der_a = der_of(a), der_b = der_of(b);
+  const std::string uid_a = "CD1633820100120005000A" + a + "8B1E53A0F10B";
+  const CliRun lookup = run_cli("lookup " + real + " --quiet --chips -", "",
+                                uid_a + " " + hex_of(with_tls_header(der_a)) + "\n" + uid_a + "," +
+                                    openssl_base64(der_b) + "\n");
+  EXPECT_EQ(lookup.exit_code, 1) << lookup.err;
+  const auto answers = json_lines(lookup.out);
+  ASSERT_EQ(answers.size(), 2u) << lookup.out << lookup.err;
+  EXPECT_EQ(answers[0]["answer"], "found") << answers[0]["message"];
+  EXPECT_EQ(answers[0]["certificate_checked"], true);
+  EXPECT_EQ(answers[1]["answer"], "certificate_mismatch") << answers[1]["message"];
+
+  // The line saw every chip but the first: its three certificates are to be deactivated, the
+  // E0E0 one by the ID openssl gives its DER.
+  std::string seen;
+  for (std::size_t i = 1; i < 200; ++i)
+    seen += report["chips"][i]["chip_id"].get<std::string>() + "\n";
+  write_file(tmp / "seen.txt", seen);
+  const CliRun reconcile = run_cli("reconcile " + shell_quote(report_path.string()) + " --seen " +
+                                   shell_quote((tmp / "seen.txt").string()) + " --out " +
+                                   shell_quote((tmp / "out").string()));
+  EXPECT_EQ(reconcile.exit_code, 0) << reconcile.out << reconcile.err;
+  const std::string script = slurp(tmp / "out/deactivate.sh");
+  EXPECT_NE(script.find("# chip " + a + " (ok)\n"), std::string::npos) << script;
+  EXPECT_NE(script.find("aws iot update-certificate --certificate-id " +
+                        openssl_sha256(tmp / (a + ".der")) + " --new-status INACTIVE"),
+            std::string::npos)
+      << script;
+  EXPECT_EQ(read_json(tmp / "out/summary.json")["counts"]["certificates_to_deactivate"], 3);
+}
