@@ -139,7 +139,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
                    ->type_name("ID_OR_UID");
   auto* chips = lookup
                     ->add_option("--chips", o.chips_file,
-                                 "read one chip ID or UID per line from FILE ('-' = stdin) and "
+                                 "read one chip ID or UID per line from FILE ('-' = stdin), "
+                                 "optionally followed by the certificate read from the chip, and "
                                  "write one JSON line per answer, flushed at once")
                     ->type_name("FILE|-");
   auto* chip_cert =
@@ -156,7 +157,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
       ->add_option("--slot", slot_text,
                    "the data object the station reads certificates from (default E0E0); with "
                    "--chips, a certificate may follow the UID on each line")
-      ->check(kSlot);
+      ->check(kSlot)
+      ->type_name("SLOT");
   VerifyOptions l{lookup, o, {}};
   l.add_keys();
   lookup
@@ -208,7 +210,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   reconcile
       ->add_option("--slot", reconcile_slot_text,
                    "deactivate only this slot's certificates (default: all three)")
-      ->check(kSlot);
+      ->check(kSlot)
+      ->type_name("SLOT");
   reconcile->add_flag("-q,--quiet", o.quiet, "no summary on stdout");
 
   auto* inspect = app.add_subcommand("inspect", "verify loose certificate files");

@@ -251,7 +251,7 @@ std::size_t line_count(const std::string& text) {
 } // namespace
 
 TEST(Cli, HelpOnEveryCommandAndVersions) {
-  for (const char* command : {"", "verify ", "lookup ", "merge ", "inspect "}) {
+  for (const char* command : {"", "verify ", "lookup ", "merge ", "inspect ", "reconcile "}) {
     const CliRun run = run_cli(std::string(command) + "--help");
     EXPECT_EQ(run.exit_code, 0) << command << run.err;
     EXPECT_NE(run.out.find("Usage:"), std::string::npos) << command << run.out;
@@ -259,6 +259,8 @@ TEST(Cli, HelpOnEveryCommandAndVersions) {
   const CliRun verify_help = run_cli("verify --help");
   EXPECT_NE(verify_help.out.find("--key-file"), std::string::npos);
   EXPECT_NE(run_cli("lookup --help").out.find("--chips"), std::string::npos);
+  EXPECT_NE(run_cli("lookup --help").out.find("--chip-cert"), std::string::npos);
+  EXPECT_NE(run_cli("reconcile --help").out.find("--seen"), std::string::npos);
   const CliRun version = run_cli("--version");
   EXPECT_EQ(version.exit_code, 0);
   for (const char* library : {"reelcheck 0.", "mbedTLS 2.", "LZMA SDK 2", "zlib 1."})
