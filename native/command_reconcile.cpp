@@ -47,11 +47,15 @@ void print_summary(const Reconciliation& r) {
   if (r.never_seen_known())
     std::cout << "  never seen:      " << c.unused << " chips, " << c.certificates_to_deactivate
               << " certificates (deactivate.sh, unused.csv)\n";
-  else
+  else if (c.malformed_lines != 0)
     std::cout << "  never seen:      not known: " << c.malformed_lines
               << " malformed lines might be chips the line provisioned; no deactivate.sh\n";
-  for (const auto& m : r.malformed)
-    std::cout << "    - " << m.message << ": '" << m.text << "'\n";
+  else
+    std::cout << "  never seen:      not known: the seen list names no chip; no deactivate.sh\n";
+  for (std::size_t i = 0; i < r.malformed.size() && i < 10; ++i)
+    std::cout << "    - " << r.malformed[i].message << ": '" << r.malformed[i].text << "'\n";
+  if (r.malformed.size() > 10)
+    std::cout << "    … and " << r.malformed.size() - 10 << " more (summary.json)\n";
   for (const auto& n : r.seen_not_ok)
     std::cout << "  note: chip " << n.chip_id << " was provisioned, but its status in the report "
               << "is " << chip_status_name(n.status) << "\n";
@@ -69,9 +73,11 @@ void print_summary(const Reconciliation& r) {
 
 int run_reconcile(const Options& o) {
   const std::string& report_path = o.inputs.front();
-  const auto report_text = read_text(report_path, kMaxReconcileReportSize);
+  // A file only: standard input may carry the seen list.
+  const auto report_text = read_file(report_path, kMaxReconcileReportSize);
   if (!report_text) return print_unusable(report_path, report_text.error());
-  const auto digest = read_report_digest(*report_text);
+  const auto digest = read_report_digest(
+      std::string_view(reinterpret_cast<const char*>(report_text->data()), report_text->size()));
   if (!digest) return print_unusable(report_path, digest.error());
   const auto seen_text = read_text(*o.seen_file, kMaxSeenListSize);
   if (!seen_text) return print_unusable(*o.seen_file, seen_text.error());
@@ -117,10 +123,16 @@ int run_reconcile(const Options& o) {
     std::cerr << " (see " << (dir / "foreign.csv").string() << ")\n";
     exit_code = std::max(exit_code, kExitFindings);
   }
-  if (!r.never_seen_known()) {
+  if (!r.malformed.empty()) {
     std::cerr << "reelcheck: " << *o.seen_file << ": " << r.malformed.size()
               << " line(s) are not a chip ID or UID (first: line " << r.malformed.front().line
               << "); they might be chips the line provisioned, so no deactivation list is "
+                 "written\n";
+    exit_code = std::max(exit_code, kExitUnusable);
+  } else if (!r.never_seen_known()) {
+    std::cerr << "reelcheck: " << *o.seen_file
+              << " names no chip: it would mark every certificate of the reel for "
+                 "deactivation, which is more likely the wrong file; no deactivation list is "
                  "written\n";
     exit_code = std::max(exit_code, kExitUnusable);
   }

@@ -692,6 +692,14 @@ TEST(Cli, ReconcileDeactivatesNeverSeenCertificatesAndAlarmsOnForeignChips) {
   EXPECT_FALSE(fs::exists(out / "deactivate.sh"));
   EXPECT_EQ(read_json(out / "summary.json")["malformed_lines"][0]["text"], "1122334455AA00");
 
+  // A seen list that names no chip would deactivate every certificate: refused the same way.
+  write_file(out / "deactivate.sh", "stale");
+  write_file(tmp / "seen_empty.txt", "# station 1\n\n");
+  const CliRun empty = run_cli(base + shell_quote((tmp / "seen_empty.txt").string()));
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("names no chip"), std::string::npos) << empty.err;
+  EXPECT_FALSE(fs::exists(out / "deactivate.sh"));
+
   // Unusable report, usage.
   write_file(tmp / "cut.json", slurp(report).substr(0, 400));
   const CliRun cut =

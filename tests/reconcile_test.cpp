@@ -174,6 +174,11 @@ TEST(Reconcile, OneSlotMalformedLinesAndAllSeen) {
   EXPECT_EQ(summary["verdict"], "incomplete");
   EXPECT_EQ(summary["malformed_lines"][0]["line"], 2);
   EXPECT_EQ(summary["files"], nlohmann::json({"summary.json", "foreign.csv"}));
+
+  // A list that names no chip would deactivate the whole reel: more likely the wrong file.
+  const Reconciliation empty = reconcile("r.json", digest, parse_seen_list("# shift 2\n\n"), {});
+  EXPECT_FALSE(empty.never_seen_known());
+  EXPECT_EQ(nlohmann::json::parse(reconcile_summary_json(empty))["verdict"], "incomplete");
 }
 
 TEST(Reconcile, TextFromTheReportCannotEscapeTheScriptsComments) {

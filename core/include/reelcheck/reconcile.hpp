@@ -78,9 +78,10 @@ struct Reconciliation {
   ReconcileCounts counts;
 
   bool foreign_alarm() const { return !foreign.empty(); }
-  // Malformed lines might be chips the line did provision: then "never seen" is not known, and
-  // no deactivation list may be written from it.
-  bool never_seen_known() const { return malformed.empty(); }
+  // Malformed lines might be chips the line did provision, and a list that names no chip at
+  // all is more likely the wrong file than a reel nobody used: either way "never seen" is not
+  // known, and no deactivation list may be written from it.
+  bool never_seen_known() const { return malformed.empty() && counts.seen_lines > 0; }
 };
 
 Reconciliation reconcile(std::string_view report_name, const ReportDigest& report,
