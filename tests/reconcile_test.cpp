@@ -222,4 +222,11 @@ TEST(ReportDigest, ReportsLackingWhatReconcileNeedsAreErrorsNeverEmptyReels) {
         << expected << ": " << digest.error().message;
   }
   EXPECT_FALSE(read_report_digest(clean_report_json().substr(0, 500)).ok());
+  // A chip ID in lower case is the same chip: spelled as the line's are, it is not foreign.
+  nlohmann::json lower = good;
+  lower["chips"][0]["chip_id"] = "0a1b2c3d4e5f00120034";
+  const auto digest = read_report_digest(lower.dump());
+  ASSERT_TRUE(digest.ok()) << digest.error().message;
+  EXPECT_EQ(digest->chips[0].chip_id, chip(0));
+  EXPECT_FALSE(reconcile("r.json", *digest, parse_seen_list(chip(0)), {}).foreign_alarm());
 }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reelcheck/chip_id.hpp"
 #include "reelcheck/fleet.hpp"
 #include "util/hex.hpp"
 
@@ -28,8 +29,8 @@ std::string_view where_name(std::uint8_t where) {
   }
 }
 
-// Reads what the fleet needs from one report, strictly: a report that lacks it is unreadable,
-// never silently counted as empty.
+// Reads what the fleet and the reconciliation need from one report, strictly: a report that lacks
+// it is unreadable, never silently counted as empty.
 struct ReportReader {
   std::optional<Error> error;
 
@@ -99,8 +100,9 @@ Result<ReportDigest> read_report_digest_checked(std::string_view json_text) {
   for (const auto& c : j["chips"]) {
     ReportDigestChip chip;
     if (!read.text(c, "chip_id", chip.chip_id)) return *read.error;
-    if (chip.chip_id.size() != 20 || !detail::decode_hex(chip.chip_id))
-      return make_error(ErrorCode::kBadInput, "\"" + chip.chip_id + "\" is not a chip ID");
+    const auto id = parse_chip_id(chip.chip_id);
+    if (!id) return make_error(ErrorCode::kBadInput, "\"" + chip.chip_id + "\" is not a chip ID");
+    chip.chip_id = id->hex(); // the bundle's spelling, as chips seen on the line are compared
     std::string status;
     if (!read.text(c, "status", status)) return *read.error;
     const auto parsed_status = parse_chip_status(status);
