@@ -9,6 +9,18 @@
 #                       bench that uses the core inherits it) and the dependencies PRIVATE.
 # Further down: reelcheck_fuzz_coverage, reelcheck_hot_code and reelcheck_test_code.
 
+# The wasm build's exception model, for every target in it (ours and the third-party libraries;
+# compile and link): native WebAssembly exceptions. Emscripten's default JavaScript-emulated
+# exceptions (-fexceptions) run no C++ destructor when a JavaScript exception, such as one thrown
+# by a progress callback, unwinds through wasm frames; with -fwasm-exceptions every cleanup runs
+# (a JavaScript exception is caught by the cleanup pads and rethrown; `catch (...)` lets it
+# pass). One model per module: objects of the two models do not link together. Debian's
+# Emscripten 3.1.6 ships the matching prebuilt libc++/libc++abi/libunwind ("-except").
+if(EMSCRIPTEN)
+  add_compile_options(-fwasm-exceptions)
+  add_link_options(-fwasm-exceptions)
+endif()
+
 add_library(reelcheck_warnings INTERFACE)
 target_compile_options(reelcheck_warnings INTERFACE -Wall -Wextra)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)

@@ -1,10 +1,14 @@
 // The verify-only P-384 engine, judged by OpenSSL and mbedTLS: the arithmetic underneath it,
 // every exceptional case of point addition reached by a crafted signature, and a differential
-// run over random valid and damaged signatures.
+// run over random valid and damaged signatures. The tables and the engine run at both window
+// sizes a build uses, w = 8 (the page) and w = 10 (native), whichever this build runs in
+// production: the edge cases that depend on w are crafted for each.
 #include <gtest/gtest.h>
 
 #include <array>
 #include <random>
+#include <stdexcept>
+#include <utility>
 
 #include "pki/ecdsa_p384.hpp"
 #include "pki/p384_curve.hpp"
@@ -16,7 +20,23 @@ using namespace reelcheck::test;
 namespace math = reelcheck::test::p384_math;
 using detail::p384::Element;
 
+// Every window size the engine is built with is tested here.
+static_assert(detail::p384::kProductionWindowBits == 8 ||
+              detail::p384::kProductionWindowBits == 10);
+
 namespace {
+
+// Runs f.operator()<w>() for w = 8 and w = 10, each under a trace naming w.
+template <class F> void for_each_window(F&& f) {
+  {
+    SCOPED_TRACE("w = 8");
+    f.template operator()<8>();
+  }
+  {
+    SCOPED_TRACE("w = 10");
+    f.template operator()<10>();
+  }
+}
 
 // Sanitizers run the same code paths 20x slower; the 32-bit-limb build repeats the suite for
 // the arithmetic the page runs. Both take fewer differential cases.
@@ -86,6 +106,16 @@ std::vector<Bytes> edge_values(const Bytes& m, std::mt19937_64& rng, std::size_t
     out.push_back(v);
   }
   return out;
+}
+
+// The scalar whose w-bit windows each hold `digit` (< 2^w), for every whole window below bit
+// 384 (the top bits of a partial last window stay 0). For w = 8 and digit 0x80: 0x8080...80.
+Bytes repeated_window(unsigned w, unsigned digit) {
+  Bytes v(48, 0);
+  for (unsigned pos = 0; pos + w <= 384; pos += w)
+    for (unsigned b = 0; b < w; ++b)
+      if ((digit >> b) & 1) v[47 - (pos + b) / 8] |= std::uint8_t(1u << ((pos + b) % 8));
+  return v;
 }
 
 // The affine encoding (0x04 || x || y) of a Jacobian point, or {} at infinity.
@@ -194,39 +224,56 @@ TEST(P384Arithmetic, FieldArithmeticMatchesTextbookIdentities) {
 // ---- points -------------------------------------------------------------------------------
 
 TEST(P384Points, FixedBaseMultiplesOfGMatchOpenSsl) {
-  const detail::p384::FixedBaseTable table(detail::p384::generator());
-  std::mt19937_64 rng(3);
-  std::vector<Bytes> scalars = edge_values(math::order(), rng, 30);
-  // Digits exactly at the signed-window boundary (+128: no carry) and just past it (carries
-  // through every window), and the top of the range.
-  scalars.push_back(Bytes(48, 0x80));
-  scalars.push_back(Bytes(48, 0x81));
-  scalars.push_back(Bytes(48, 0x7f));
-  scalars.push_back(math::sub(math::order(), math::small(1)));   // -G
-  scalars.push_back(math::sub(math::order(), math::small(128))); // -128 G
-  for (const auto& k : scalars) {
-    detail::p384::JacobianPoint acc;
-    table.accumulate(acc, element(math::mod_n(k)));
-    if (math::mod_n(k) == math::small(0)) {
-      EXPECT_TRUE(acc.infinity);
-      continue;
+  for_each_window([]<unsigned W>() {
+    const detail::p384::FixedBaseTable<W> table(detail::p384::generator());
+    constexpr unsigned kHalf = 1u << (W - 1);
+    std::mt19937_64 rng(3);
+    std::vector<Bytes> scalars = edge_values(math::order(), rng, 30);
+    // Digits exactly at the signed-window boundary (+2^(w-1): no carry) and just past it
+    // (carries through every window), and the top of the range.
+    scalars.push_back(repeated_window(W, kHalf));
+    scalars.push_back(repeated_window(W, kHalf + 1));
+    scalars.push_back(repeated_window(W, kHalf - 1));
+    scalars.push_back(math::sub(math::order(), math::small(1)));     // -G
+    scalars.push_back(math::sub(math::order(), math::small(kHalf))); // -2^(w-1) G
+    for (const auto& k : scalars) {
+      detail::p384::JacobianPoint acc;
+      table.accumulate(acc, element(math::mod_n(k)));
+      if (math::mod_n(k) == math::small(0)) {
+        EXPECT_TRUE(acc.infinity);
+        continue;
+      }
+      ASSERT_EQ(encode(acc), math::multiple_point(k));
     }
-    ASSERT_EQ(encode(acc), math::multiple_point(k));
-  }
+  });
+}
+
+TEST(P384Points, BoundaryScalarsPutADigitOnTheBoundaryInEveryWindow) {
+  // The boundary scalars above are crafted per window size: at w = 8 they are the bytes 0x80,
+  // 0x81 and 0x7f repeated; the same bytes at w = 10 put no digit on its boundary.
+  EXPECT_EQ(repeated_window(8, 0x80), Bytes(48, 0x80));
+  EXPECT_EQ(repeated_window(8, 0x81), Bytes(48, 0x81));
+  EXPECT_EQ(repeated_window(8, 0x7f), Bytes(48, 0x7f));
+  const Element k = element(repeated_window(10, 0x200));
+  for (unsigned pos = 0; pos < 380; pos += 10)
+    EXPECT_EQ(detail::bits_at(k, pos, 10), 0x200u) << "window at bit " << pos;
+  EXPECT_EQ(detail::bits_at(k, 380, 4), 0u);
 }
 
 TEST(P384Points, TableOfAnyKeyMatchesOpenSsl) {
-  std::mt19937_64 rng(4);
-  const Bytes d = math::mod_n(edge_values(math::order(), rng, 1).back());
-  detail::p384::AffinePoint q;
-  ASSERT_TRUE(detail::p384::decode_point(math::multiple_point(d), q));
-  const detail::p384::FixedBaseTable table(q);
-  for (const auto& k : edge_values(math::order(), rng, 10)) {
-    if (k == math::small(0)) continue;
-    detail::p384::JacobianPoint acc;
-    table.accumulate(acc, element(k));
-    ASSERT_EQ(encode(acc), math::multiple_point(math::mul(k, d)));
-  }
+  for_each_window([]<unsigned W>() {
+    std::mt19937_64 rng(4);
+    const Bytes d = math::mod_n(edge_values(math::order(), rng, 1).back());
+    detail::p384::AffinePoint q;
+    ASSERT_TRUE(detail::p384::decode_point(math::multiple_point(d), q));
+    const detail::p384::FixedBaseTable<W> table(q);
+    for (const auto& k : edge_values(math::order(), rng, 10)) {
+      if (k == math::small(0)) continue;
+      detail::p384::JacobianPoint acc;
+      table.accumulate(acc, element(k));
+      ASSERT_EQ(encode(acc), math::multiple_point(math::mul(k, d)));
+    }
+  });
 }
 
 TEST(P384Points, DecodeRefusesPointsOffTheCurveAndBadEncodings) {
@@ -249,13 +296,18 @@ TEST(P384Points, DecodeRefusesPointsOffTheCurveAndBadEncodings) {
 namespace {
 
 struct Verdicts {
-  bool engine, openssl, mbedtls;
+  bool engine_w8, engine_w10, openssl, mbedtls;
 };
 
+template <unsigned W> bool engine_says(const Bytes& point, const Bytes& digest, const Bytes& sig) {
+  const auto engine = detail::BasicEcdsaP384Verifier<W>::create(point);
+  EXPECT_NE(engine, nullptr) << "w = " << W;
+  return engine && engine->verify(digest, sig);
+}
+
+// The engine at both window sizes and the two references.
 Verdicts judge(const Bytes& point, const Bytes& digest, const Bytes& sig) {
-  auto engine = detail::EcdsaP384Verifier::create(point);
-  EXPECT_NE(engine, nullptr);
-  return Verdicts{engine && engine->verify(digest, sig),
+  return Verdicts{engine_says<8>(point, digest, sig), engine_says<10>(point, digest, sig),
                   OpenSslP384Key::from_point(point).verify(digest, sig),
                   MbedtlsP384Verifier(point).verify(digest, sig)};
 }
@@ -263,7 +315,8 @@ Verdicts judge(const Bytes& point, const Bytes& digest, const Bytes& sig) {
 #define EXPECT_ALL(point, digest, sig, expected)                                                  \
   do {                                                                                            \
     const Verdicts v = judge(point, digest, sig);                                                 \
-    EXPECT_EQ(v.engine, expected) << "engine";                                                    \
+    EXPECT_EQ(v.engine_w8, expected) << "engine, w = 8";                                          \
+    EXPECT_EQ(v.engine_w10, expected) << "engine, w = 10";                                        \
     EXPECT_EQ(v.openssl, expected) << "OpenSSL";                                                  \
     EXPECT_EQ(v.mbedtls, expected) << "mbedTLS";                                                  \
   } while (0)
@@ -290,10 +343,14 @@ TEST(EcdsaP384Edges, PartialSumEqualToTheTablePointIsADoubling) {
 }
 
 TEST(EcdsaP384Edges, PartialSumPassingThroughInfinityContinues) {
-  // Q = G, u1 = 5, u2 = 251 = 256 - 5: digits (-5, +1): 5G - 5G = infinity, then + 256G.
+  // Q = G, u1 = 5, u2 = 2^w - 5: digits (-5, +1): 5G - 5G = infinity, then + 2^w G. Crafted for
+  // each w (251 for w = 8 is a single digit at w = 10); each engine must accept both.
   const Bytes one = math::small(1);
-  const Crafted c = craft(one, math::small(5), math::small(251));
-  EXPECT_ALL(math::multiple_point(one), c.digest, c.signature, true);
+  for (const unsigned w : {8u, 10u}) {
+    SCOPED_TRACE("crafted for w = " + std::to_string(w));
+    const Crafted c = craft(one, math::small(5), math::small((1u << w) - 5));
+    EXPECT_ALL(math::multiple_point(one), c.digest, c.signature, true);
+  }
 }
 
 TEST(EcdsaP384Edges, SumAtInfinityIsRejected) {
@@ -348,6 +405,83 @@ TEST(EcdsaP384Edges, OutOfRangeRAndSAreRejected) {
     EXPECT_ALL(point, digest, math::der_signature(r, math::small(3)), false);
 }
 
+namespace {
+
+// The first curve point whose x-coordinate is x_from or above (below p), and that x.
+struct PointAtX {
+  Bytes x, point;
+};
+PointAtX first_point_from(Bytes x) {
+  for (int tries = 0; tries < 1000; ++tries, x = math::integer_add(x, math::small(1)))
+    if (Bytes point = math::point_with_x(x); !point.empty()) return {x, point};
+  throw std::runtime_error("no curve point in 1000 x-coordinates"); // about one x in two has one
+}
+
+// A key Q and a signature (r, s) on the digest e such that the verifiers' sum u1 G + u2 Q is
+// exactly the point R, whatever r is claimed: u1 = e/s, u2 = r/s, Q = u2^-1 (R - u1 G).
+struct KeyAndSignature {
+  Bytes key, digest, signature;
+};
+KeyAndSignature craft_for_point(const Bytes& point_r, const Bytes& r, const Bytes& s,
+                                const Bytes& e) {
+  const Bytes s_inv = math::inverse(s);
+  const Bytes u1 = math::mul(e, s_inv), u2 = math::mul(r, s_inv);
+  const Bytes u2_inv = math::inverse(u2);
+  KeyAndSignature c{
+      math::combination(math::sub(math::small(0), math::mul(u1, u2_inv)), u2_inv, point_r), e,
+      math::der_signature(r, s)};
+  EXPECT_EQ(math::combination(u1, u2, c.key), point_r) << "the crafting itself is wrong";
+  return c;
+}
+
+const Bytes kCraftS(48, 0xc3); // below n
+const Bytes kCraftE(48, 0x5a); // a 48-byte digest below n: e itself
+
+} // namespace
+
+TEST(EcdsaP384Edges, XOfRAboveTheOrderMatchesRPlusN) {
+  // x(R) in [n, p) reduces to x(R) - n: the engine finds it by comparing X with (r + n) Z^2.
+  // R is the first curve point with x >= n + 2 (so r >= 2 and r - 1 is a scalar too).
+  const Bytes n = math::order();
+  const PointAtX at = first_point_from(math::integer_add(n, math::small(2)));
+  const Bytes r = math::integer_sub(at.x, n);
+  ASSERT_LT(math::integer_add(r, n), math::prime());
+  const KeyAndSignature c = craft_for_point(at.point, r, kCraftS, kCraftE);
+  EXPECT_ALL(c.key, c.digest, c.signature, true);
+  // Neighbours. r + 1 under the same key: another R, no signature.
+  const Bytes one = math::small(1);
+  EXPECT_ALL(c.key, c.digest, math::der_signature(math::add(r, one), kCraftS), false);
+  // The same R reached exactly, with a claimed r that is not x(R) - n.
+  for (const Bytes& claimed : {math::add(r, one), math::sub(r, one)}) {
+    const KeyAndSignature off = craft_for_point(at.point, claimed, kCraftS, kCraftE);
+    EXPECT_ALL(off.key, off.digest, off.signature, false);
+  }
+}
+
+TEST(EcdsaP384Edges, RPlusNBeyondTheFieldIsNoXCoordinate) {
+  // For r >= p - n, r + n >= p is no x-coordinate, so only x(R) = r can match. An engine that
+  // compared anyway would accept x(R) = r + n - p (r + n taken mod p) or, where r + n >= 2^384,
+  // x(R) = r + n - 2^384 (the carry lost). R: a point with a small x = t; r = t + (p - n) and
+  // r = t + (2^384 - n), both below n.
+  const PointAtX at = first_point_from(math::small(1));
+  const Bytes n = math::order();
+  const Bytes two_384_minus_n =
+      math::integer_add(math::integer_sub(Bytes(48, 0xff), n), math::small(1));
+  const std::pair<const char*, Bytes> offsets[] = {
+      {"r = t + (p - n)", math::integer_sub(math::prime(), n)},
+      {"r = t + (2^384 - n)", two_384_minus_n}};
+  for (const auto& [name, offset] : offsets) {
+    SCOPED_TRACE(name);
+    const Bytes r = math::integer_add(at.x, offset);
+    ASSERT_LT(r, n);
+    const KeyAndSignature c = craft_for_point(at.point, r, kCraftS, kCraftE);
+    EXPECT_ALL(c.key, c.digest, c.signature, false);
+  }
+  // The control: the same R with r = x(R) verifies.
+  const KeyAndSignature c = craft_for_point(at.point, at.x, kCraftS, kCraftE);
+  EXPECT_ALL(c.key, c.digest, c.signature, true);
+}
+
 TEST(EcdsaP384Edges, HashesLongerThanTheOrderAreTruncated) {
   // A 64-byte digest (SHA-512): only its leftmost 384 bits count, as OpenSSL signs it.
   auto key = OpenSslP384Key::generate();
@@ -377,7 +511,10 @@ TEST(EcdsaP384Edges, SignatureForTheGeneratorIsNotValidForAnotherKey) {
   EXPECT_ALL(other.point(), digest, sig, false);
 }
 
-TEST(EcdsaP384Edges, SelfTestPasses) { EXPECT_TRUE(detail::EcdsaP384Verifier::self_test()); }
+TEST(EcdsaP384Edges, SelfTestPasses) {
+  EXPECT_TRUE(detail::BasicEcdsaP384Verifier<8>::self_test());
+  EXPECT_TRUE(detail::BasicEcdsaP384Verifier<10>::self_test());
+}
 
 TEST(EcdsaP384Edges, VerifiersAreSharedPerKey) {
   const Bytes point = math::multiple_point(math::small(9));
@@ -392,21 +529,37 @@ TEST(EcdsaP384Edges, VerifiersAreSharedPerKey) {
 
 namespace {
 
+// One key's engines at both window sizes.
+struct Engines {
+  std::shared_ptr<const detail::BasicEcdsaP384Verifier<8>> w8;
+  std::shared_ptr<const detail::BasicEcdsaP384Verifier<10>> w10;
+};
+
+// Each case is judged by the engine at w = 8 and at w = 10 against the same reference verdicts:
+// the references (and OpenSSL's signing) take most of the time, so the second window size costs
+// only its own verifications.
 void run_differential(std::uint64_t seed, std::size_t cases_wanted) {
   SignatureCaseGenerator gen(8, seed);
-  std::vector<std::shared_ptr<const detail::EcdsaP384Verifier>> engines;
+  std::vector<Engines> engines;
   std::vector<MbedtlsP384Verifier> mbedtls;
   for (const auto& key : gen.keys()) {
-    engines.push_back(detail::EcdsaP384Verifier::create(key.point()));
-    ASSERT_NE(engines.back(), nullptr);
+    engines.push_back({detail::BasicEcdsaP384Verifier<8>::create(key.point()),
+                       detail::BasicEcdsaP384Verifier<10>::create(key.point())});
+    ASSERT_NE(engines.back().w8, nullptr);
+    ASSERT_NE(engines.back().w10, nullptr);
     mbedtls.emplace_back(key.point());
   }
   std::size_t total = 0, valid = 0, for_mbedtls = 0, compared_with_mbedtls = 0;
   while (total < cases_wanted) {
     for (const auto& c : gen.next()) {
-      const bool engine = engines[c.key]->verify(c.digest, c.signature);
+      const bool engine_w8 = engines[c.key].w8->verify(c.digest, c.signature);
+      const bool engine_w10 = engines[c.key].w10->verify(c.digest, c.signature);
       const bool openssl = gen.keys()[c.key].verify(c.digest, c.signature);
-      ASSERT_EQ(engine, openssl) << c.damage << " (case " << total << ", seed " << seed << ")";
+      ASSERT_EQ(engine_w8, openssl)
+          << "w = 8: " << c.damage << " (case " << total << ", seed " << seed << ")";
+      ASSERT_EQ(engine_w10, openssl)
+          << "w = 10: " << c.damage << " (case " << total << ", seed " << seed << ")";
+      const bool engine = engine_w10; // == engine_w8
       const bool ask_mbedtls = total % kMbedtlsEvery == 0;
       for_mbedtls += ask_mbedtls;
       if (ask_mbedtls && c.canonical_der) {

@@ -1,13 +1,15 @@
 // The device-certificate rules beyond signatures and dates: keyUsage, which CA family may issue
-// which slot, renewed CAs (several anchors with one name and key), and the reason mbedTLS gives
-// for a certificate it refuses. The certificates are made here by the openssl CLI, signed by
-// the fixtures' test PKI (tests/fixtures/make_fixtures.py: P-521 root -> P-384 CA 306 ->
-// P-256 devices; RSA 4096 root -> RSA 2048 CA 309 -> RSA 2048 devices).
+// which slot, renewed CAs (several anchors with one name and key), the reason mbedTLS gives
+// for a certificate it refuses, Infineon's device profile, one certificate per file, and
+// pathLenConstraint. The certificates are made here by the openssl CLI, signed by the
+// fixtures' test PKI (tests/fixtures/make_fixtures.py: P-521 root -> P-384 CA 306 -> P-256
+// devices; RSA 4096 root -> RSA 2048 CA 309 -> RSA 2048 devices) or by CAs made here.
 #include <gtest/gtest.h>
 
 #include <ctime>
 
 #include "fixture_manifest.hpp"
+#include "pki/pem_decoder.hpp"
 #include "reelcheck/trust.hpp"
 
 using namespace reelcheck;
@@ -33,6 +35,27 @@ keyUsage = critical, keyEncipherment
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 
+[ device_key_usage_not_critical ]
+basicConstraints = critical, CA:FALSE
+keyUsage = digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ device_no_basic_constraints ]
+keyUsage = critical, digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ device_no_profile ]
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ device_ca ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, digitalSignature, keyCertSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
 [ device_unknown_critical ]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -43,6 +66,16 @@ basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
+
+[ root_pathlen0 ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+
+[ root_pathlen1 ]
+basicConstraints = critical, CA:TRUE, pathlen:1
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
 )";
 
 // Issues certificates with `openssl x509 -req` in a scratch folder; certificates start now, so
@@ -51,7 +84,10 @@ class TestIssuer {
 public:
   TestIssuer() { write_file(dir_ / "ext.cnf", std::string_view(kExtensions)); }
 
-  fs::path pki(const std::string& name) const { return fixtures_dir() / "pki" / name; }
+  // A CA made here (ca()), else one of the fixtures' test PKI.
+  fs::path pki(const std::string& name) const {
+    return fs::exists(dir_ / name) ? dir_ / name : fixtures_dir() / "pki" / name;
+  }
 
   // A fresh device key ("ec" = P-256, "rsa" = RSA 2048) certified by `ca` (a PKI name).
   Bytes device(const std::string& key, const std::string& ca, const std::string& extensions) {
@@ -63,6 +99,28 @@ public:
     run("openssl req -new -key " + shell_quote(k.string()) + " -subj '/CN=device " + n + "' -out " +
         shell_quote(csr.string()));
     return sign(csr, ca, extensions, 30);
+  }
+
+  // A new CA `name` with a P-384 key and subject `subject`: self-signed when `issuer` is empty,
+  // else certified by `issuer` (a CA made here or a fixture PKI name).
+  Bytes ca(const std::string& name, const std::string& subject, const std::string& issuer,
+           const std::string& extensions) {
+    const fs::path k = dir_ / (name + ".key"), csr = dir_ / (name + ".csr");
+    run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out " +
+        shell_quote(k.string()));
+    run("openssl req -new -key " + shell_quote(k.string()) + " -subj " + shell_quote(subject) +
+        " -out " + shell_quote(csr.string()));
+    if (!issuer.empty()) {
+      const Bytes pem = sign(csr, issuer, extensions, 30);
+      write_file(dir_ / (name + ".pem"), view(pem));
+      return pem;
+    }
+    const fs::path out = dir_ / (name + ".pem");
+    run("openssl x509 -req -in " + shell_quote(csr.string()) + " -signkey " +
+        shell_quote(k.string()) + " -set_serial " + std::to_string(1000 + ++count_) +
+        " -days 30 -sha384 -extfile " + shell_quote((dir_ / "ext.cnf").string()) + " -extensions " +
+        extensions + " -out " + shell_quote(out.string()));
+    return read_file(out);
   }
 
   // CA `ca` once more: same name and key, issued again by `root` for `days` days.
@@ -101,11 +159,47 @@ CertificateVerdict verify_in_slot(const TrustStore& trust, const Bytes& pem, Slo
       CertificateFile{"R1_B1_" + s + "_Certs.7z", chip + "_" + s + ".pem", slot, pem}, kSoon);
 }
 
-TrustStore store_of(const std::vector<Bytes>& pems) {
+TrustStore store_of(const std::vector<Bytes>& pems, DeviceProfile profile = DeviceProfile::kBasic) {
   TrustStore store = TrustStore::empty();
   for (const auto& pem : pems)
-    if (!store.add(view(pem), "test").ok()) throw std::runtime_error("bad anchor");
+    if (!store.add(view(pem), "test", profile).ok()) throw std::runtime_error("bad anchor");
   return store;
+}
+
+Bytes fixture_pki(const std::string& name) {
+  return read_file(fixtures_dir() / "pki" / name);
+}
+
+Bytes concat(const Bytes& a, const Bytes& b) {
+  Bytes out = a;
+  out.insert(out.end(), b.begin(), b.end());
+  return out;
+}
+
+Bytes der_of(const Bytes& pem) {
+  auto der = detail::decode_single_pem_certificate(view(pem));
+  if (!der) throw std::runtime_error("not a single PEM certificate");
+  return *der;
+}
+
+// DER as one PEM block (64 columns), as openssl writes it.
+Bytes pem_of(const Bytes& der) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string b64;
+  for (std::size_t i = 0; i < der.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, der.size() - i);
+    std::uint32_t bits = std::uint32_t(der[i]) << 16;
+    if (n > 1) bits |= std::uint32_t(der[i + 1]) << 8;
+    if (n > 2) bits |= der[i + 2];
+    for (std::size_t j = 0; j < 4; ++j)
+      b64 += j <= n ? kAlphabet[(bits >> (18 - 6 * j)) & 63] : '=';
+  }
+  std::string text = "-----BEGIN CERTIFICATE-----\n";
+  for (std::size_t i = 0; i < b64.size(); i += 64)
+    text += b64.substr(i, 64) + "\n";
+  text += "-----END CERTIFICATE-----\n";
+  return Bytes(text.begin(), text.end());
 }
 
 std::string problems_text(const CertificateVerdict& v) {
@@ -194,4 +288,224 @@ TEST(PkiRules, ARefusedCertificateSaysWhyNotJustThatItIsNoCertificate) {
   ASSERT_EQ(sorted_codes(damaged.problems), std::vector<std::string>{"unparsable"});
   EXPECT_NE(damaged.problems[0].message.find("damaged PEM"), std::string::npos)
       << damaged.problems[0].message;
+}
+
+// Issue 17: under Infineon's CAs a device certificate must carry keyUsage digitalSignature,
+// marked critical, and basicConstraints CA:FALSE, as every real one does. The rule belongs to
+// the anchors (the embedded ones carry it): the fixture PKI is added with it here, because no
+// test can make a certificate Infineon signed. Under anchors without it, today's rules hold.
+TEST(PkiRules, UnderInfineonAnchorsADeviceCertificateNeedsTheInfineonProfile) {
+  TestIssuer issuer;
+  const TrustStore infineon = store_of({fixture_pki("ecc_root.pem"), fixture_pki("ecc_ca.pem"),
+                                        fixture_pki("rsa_root.pem"), fixture_pki("rsa_ca.pem")},
+                                       DeviceProfile::kInfineon);
+  const TrustStore basic = fixture_trust();
+
+  const auto good = verify_in_slot(infineon, issuer.device("ec", "ecc_ca", "device"), Slot::kE0E0);
+  EXPECT_TRUE(good.ok()) << problems_text(good);
+
+  struct Case {
+    const char* extensions;
+    const char* key;
+    const char* ca;
+    Slot slot;
+    std::vector<std::string> messages; // one profile_mismatch each
+  };
+  const Case cases[] = {
+      {"device_no_key_usage", "ec", "ecc_ca", Slot::kE0E0, {"has no keyUsage extension"}},
+      {"device_key_usage_not_critical",
+       "ec",
+       "ecc_ca",
+       Slot::kE0E1,
+       {"keyUsage extension that is not marked critical"}},
+      {"device_no_basic_constraints",
+       "rsa",
+       "rsa_ca",
+       Slot::kE0E2,
+       {"has no basicConstraints extension"}},
+      {"device_no_profile",
+       "ec",
+       "ecc_ca",
+       Slot::kE0E0,
+       {"has no keyUsage extension", "has no basicConstraints extension"}},
+  };
+  for (const Case& c : cases) {
+    const Bytes pem = issuer.device(c.key, c.ca, c.extensions);
+    const auto v = verify_in_slot(infineon, pem, c.slot);
+    EXPECT_EQ(sorted_codes(v.problems), std::vector<std::string>{"profile_mismatch"})
+        << c.extensions << "\n"
+        << problems_text(v);
+    EXPECT_EQ(v.problems.size(), c.messages.size()) << c.extensions << "\n" << problems_text(v);
+    for (const std::string& m : c.messages)
+      EXPECT_NE(problems_text(v).find(m), std::string::npos) << c.extensions << "\n"
+                                                             << problems_text(v);
+    EXPECT_NE(problems_text(v).find("under Infineon's CAs"), std::string::npos) << problems_text(v);
+    // The same certificate under anchors without the profile: today's rules, and it passes.
+    const auto loose = verify_in_slot(basic, pem, c.slot);
+    EXPECT_TRUE(loose.ok()) << c.extensions << "\n" << problems_text(loose);
+  }
+
+  // keyUsage present without digitalSignature stays wrong_key_usage, CA:TRUE stays is_ca: both
+  // carry the profile's extensions, so they are not a profile mismatch as well.
+  const auto encipherment = verify_in_slot(
+      infineon, issuer.device("ec", "ecc_ca", "device_key_encipherment"), Slot::kE0E0);
+  EXPECT_EQ(sorted_codes(encipherment.problems), std::vector<std::string>{"wrong_key_usage"})
+      << problems_text(encipherment);
+  const auto ca = verify_in_slot(infineon, issuer.device("ec", "ecc_ca", "device_ca"), Slot::kE0E0);
+  EXPECT_EQ(sorted_codes(ca.problems), std::vector<std::string>{"is_ca"}) << problems_text(ca);
+}
+
+// The demand travels down: a CA that an Infineon-profile anchor signed demands the profile too,
+// however it was added; and it is not lifted by trusting a second copy of an issuer without it.
+TEST(PkiRules, TheInfineonProfileIsInheritedFromTheAnchorsAbove) {
+  TestIssuer issuer;
+  const Bytes bare = issuer.device("ec", "ecc_ca", "device_no_key_usage");
+
+  TrustStore store = TrustStore::empty();
+  ASSERT_TRUE(store.add(view(fixture_pki("ecc_root.pem")), "root", DeviceProfile::kInfineon).ok());
+  ASSERT_TRUE(store.add(view(fixture_pki("ecc_ca.pem")), "ca", DeviceProfile::kBasic).ok());
+  const auto inherited = verify_in_slot(store, bare, Slot::kE0E0);
+  EXPECT_EQ(sorted_codes(inherited.problems), std::vector<std::string>{"profile_mismatch"})
+      << problems_text(inherited);
+
+  // CA 306 issued again by its root (same name and key), added without the profile next to the
+  // Infineon-profile original: the device's signature verifies under both, the demand holds.
+  const Bytes again = issuer.reissue_ca("ecc_ca", "ecc_root", 30);
+  TrustStore two = TrustStore::empty();
+  ASSERT_TRUE(two.add(view(fixture_pki("ecc_root.pem")), "root", DeviceProfile::kBasic).ok());
+  ASSERT_TRUE(two.add(view(again), "again", DeviceProfile::kBasic).ok());
+  ASSERT_TRUE(two.add(view(fixture_pki("ecc_ca.pem")), "ca", DeviceProfile::kInfineon).ok());
+  const auto both = verify_in_slot(two, bare, Slot::kE0E0);
+  EXPECT_EQ(sorted_codes(both.problems), std::vector<std::string>{"profile_mismatch"})
+      << problems_text(both);
+}
+
+TEST(PkiRules, TheDeviceProfileIsAPropertyOfTheAnchor) {
+  const TrustStore embedded = TrustStore::infineon_default();
+  ASSERT_EQ(embedded.anchors().size(), 4u);
+  for (const auto& a : embedded.anchors())
+    EXPECT_EQ(a.device_profile, DeviceProfile::kInfineon) << a.subject;
+  const TrustStore fixtures = fixture_trust();
+  for (const auto& a : fixtures.anchors())
+    EXPECT_EQ(a.device_profile, DeviceProfile::kBasic) << a.subject;
+
+  // Infineon's CAs demand it however they come in (--trust with --no-default-trust).
+  TrustStore store = TrustStore::empty();
+  const Bytes ca306 =
+      read_file(fs::path(REELCHECK_SOURCE_DIR) / "core/trust/OptigaTrustEccCA306.pem");
+  ASSERT_TRUE(store.add(view(ca306), "ca306.pem").ok());
+  ASSERT_EQ(store.anchors().size(), 1u);
+  EXPECT_EQ(store.anchors()[0].device_profile, DeviceProfile::kInfineon);
+
+  // A duplicate added with the profile makes the held anchor demand it; a file that is refused
+  // changes nothing.
+  TrustStore test = TrustStore::empty();
+  ASSERT_TRUE(test.add(view(fixture_pki("ecc_root.pem")), "root").ok());
+  TestIssuer issuer;
+  const Bytes refused =
+      concat(fixture_pki("ecc_root.pem"), issuer.device("ec", "ecc_ca", "device"));
+  EXPECT_FALSE(test.add(view(refused), "refused", DeviceProfile::kInfineon).ok());
+  EXPECT_EQ(test.anchors()[0].device_profile, DeviceProfile::kBasic);
+  const auto added = test.add(view(fixture_pki("ecc_root.pem")), "again", DeviceProfile::kInfineon);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(*added, 0u);
+  EXPECT_EQ(test.anchors()[0].device_profile, DeviceProfile::kInfineon);
+}
+
+// Issue 17: a certificate file holding several certificates was judged by its first one and the
+// rest went unseen.
+TEST(PkiRules, AFileWithSeveralCertificatesIsAProblem) {
+  TestIssuer issuer;
+  const TrustStore trust = fixture_trust();
+  const Bytes first = issuer.device("ec", "ecc_ca", "device");
+  const Bytes second = issuer.device("ec", "ecc_ca", "device");
+  const auto alone = verify_in_slot(trust, first, Slot::kE0E0);
+  ASSERT_TRUE(alone.ok()) << problems_text(alone);
+
+  for (const Bytes& pem : {concat(first, second), concat(first, fixture_pki("ecc_ca.pem")),
+                           concat(concat(first, second), second)}) {
+    const auto v = verify_in_slot(trust, pem, Slot::kE0E0);
+    EXPECT_EQ(sorted_codes(v.problems), std::vector<std::string>{"several_certificates"})
+        << problems_text(v);
+    EXPECT_NE(problems_text(v).find("a certificate file must hold exactly one"), std::string::npos)
+        << problems_text(v);
+    EXPECT_EQ(v.fingerprint_sha256, alone.fingerprint_sha256); // the first one is still shown
+  }
+  const auto three = verify_in_slot(trust, concat(concat(first, second), second), Slot::kE0E0);
+  EXPECT_NE(problems_text(three).find("the file holds 3 certificates"), std::string::npos)
+      << problems_text(three);
+
+  // The same for a loose file (reelcheck inspect).
+  const auto loose =
+      ChainVerifier(trust).verify_loose(view(concat(first, second)), "two.pem", kSoon);
+  EXPECT_EQ(sorted_codes(loose.problems), std::vector<std::string>{"several_certificates"})
+      << problems_text(loose);
+}
+
+// DER holds exactly one certificate: mbedTLS parsed the first and ignored what followed it.
+TEST(PkiRules, DerWithDataAfterTheCertificateIsRefused) {
+  TestIssuer issuer;
+  const TrustStore trust = fixture_trust();
+  const Bytes pem = issuer.device("ec", "ecc_ca", "device");
+  const Bytes der = der_of(pem);
+  ASSERT_TRUE(verify_in_slot(trust, der, Slot::kE0E0).ok());
+
+  const Bytes garbage{0x00, 0x01, 0x02};
+  for (const Bytes& bad :
+       {concat(der, garbage), concat(der, der_of(issuer.device("ec", "ecc_ca", "device"))),
+        pem_of(concat(der, garbage))}) {
+    const auto v = verify_in_slot(trust, bad, Slot::kE0E0);
+    ASSERT_EQ(sorted_codes(v.problems), std::vector<std::string>{"unparsable"}) << problems_text(v);
+    EXPECT_NE(v.problems[0].message.find("of other data after the end of the certificate"),
+              std::string::npos)
+        << v.problems[0].message;
+  }
+  // A trust file too.
+  TrustStore store = TrustStore::empty();
+  const auto added =
+      store.add(view(concat(der_of(fixture_pki("ecc_root.pem")), garbage)), "root.der");
+  ASSERT_FALSE(added.ok());
+  EXPECT_NE(added.error().message.find("3 byte(s) of other data"), std::string::npos)
+      << added.error().message;
+  EXPECT_TRUE(store.anchors().empty());
+}
+
+// Issue 17: pathLenConstraint was not enforced. The fixtures' CA 306 has pathLen 0, as
+// Infineon's has: a CA it issued cannot issue device certificates.
+TEST(PkiRules, APathLenConstraintLimitsTheCasBelowIt) {
+  TestIssuer issuer;
+  const Bytes sub = issuer.ca("sub", "/CN=Sub CA under CA 306", "ecc_ca", "ca");
+  const Bytes device = issuer.device("ec", "sub", "device");
+  const auto v = verify_in_slot(
+      store_of({fixture_pki("ecc_root.pem"), fixture_pki("ecc_ca.pem"), sub}), device, Slot::kE0E0);
+  EXPECT_EQ(sorted_codes(v.problems), std::vector<std::string>{"path_length_exceeded"})
+      << problems_text(v);
+  EXPECT_NE(problems_text(v).find("CA 'Test OPTIGA(TM) Trust M CA 306' allows no CA below it "
+                                  "(pathLenConstraint 0), but the path puts 1 between it and the "
+                                  "certificate ('Sub CA under CA 306')"),
+            std::string::npos)
+      << problems_text(v);
+
+  // Counting: a root with pathLen 1 allows one CA below it, with pathLen 0 none.
+  for (const int pathlen : {0, 1}) {
+    const std::string n = std::to_string(pathlen);
+    const Bytes root = issuer.ca("root" + n, "/CN=Root pathLen " + n, "", "root_pathlen" + n);
+    const Bytes ca = issuer.ca("ca" + n, "/CN=CA under root pathLen " + n, "root" + n, "ca");
+    const auto d =
+        verify_in_slot(store_of({root, ca}), issuer.device("ec", "ca" + n, "device"), Slot::kE0E0);
+    if (pathlen == 1)
+      EXPECT_TRUE(d.ok()) << problems_text(d);
+    else
+      EXPECT_EQ(sorted_codes(d.problems), std::vector<std::string>{"path_length_exceeded"})
+          << problems_text(d);
+  }
+
+  // A self-issued CA (the root's name, a new key: key rollover) is not counted (RFC 5280
+  // 6.1.4 (l)): under a root with pathLen 0 it may still issue devices.
+  const Bytes root = issuer.ca("old", "/CN=Rolled-over Root", "", "root_pathlen0");
+  const Bytes rolled = issuer.ca("new", "/CN=Rolled-over Root", "old", "ca");
+  const auto d =
+      verify_in_slot(store_of({root, rolled}), issuer.device("ec", "new", "device"), Slot::kE0E0);
+  EXPECT_TRUE(d.ok()) << problems_text(d);
+  EXPECT_EQ(d.chain.size(), 2u);
 }

@@ -214,6 +214,35 @@ TEST(ReportBuilder, AVerdictForNoCertificateOrTwiceIsAnError) {
   EXPECT_EQ(r.find_chip(kB), nullptr); // a stray verdict makes no chip
 }
 
+// A verdict that failed without saying why (not parsed, no problems: only a faulty or tampered
+// verifier answers like that) must not let its chip pass: the chip's status comes from its
+// certificates' ok() as well as from its reasons, and the report names the missing reason.
+TEST(ReportBuilder, AFailedVerdictWithoutProblemsFailsItsChip) {
+  auto verdicts = full_set(kA);
+  for (auto& v : full_set(kC))
+    verdicts.push_back(v);
+  verdicts[1].parsed = false; // A/E0E1: failed, but no problem listed
+  verdicts[5].parsed = false; // C/E0E2: the same on a chip without secrets (extra)
+  ASSERT_TRUE(verdicts[1].problems.empty());
+  ASSERT_FALSE(verdicts[1].ok());
+  const Report r = build(bundle_with_secrets({kA}), verdicts);
+  for (const auto& id : {kA, kC}) {
+    const auto& c = chip(r, id);
+    EXPECT_EQ(c.status, ChipStatus::kFailed) << id;
+    EXPECT_EQ(reason_codes(c), std::vector<std::string>{"unparsable"}) << id;
+    ASSERT_FALSE(c.reasons.empty());
+    EXPECT_NE(c.reasons[0].message.find("gives no reason"), std::string::npos)
+        << c.reasons[0].message;
+  }
+  EXPECT_EQ(r.counts.ok, 0u);
+  EXPECT_EQ(r.counts.failed, 2u);
+  EXPECT_EQ(r.counts.certificates, 6u);
+  EXPECT_EQ(r.counts.certificates_ok, 4u);
+  const auto codes = finding_codes(r);
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), "unparsable"), 2);
+  EXPECT_FALSE(r.all_ok());
+}
+
 TEST(ReportBuilder, CsvHasOneRowPerChipAndQuotesReasons) {
   auto verdicts = full_set(kA);
   verdicts[0].problems.push_back(Problem{ProblemCode::kExpired, "expired, \"really\""});

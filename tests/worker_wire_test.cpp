@@ -140,6 +140,23 @@ TEST(VerdictWire, RefusesValuesOutOfRangeAndContradictions) {
   EXPECT_FALSE(decode_verdicts(renamed).ok());
 }
 
+// Fail closed: a verdict marked failed must name at least one problem. Unparsed with no
+// problems is consistent with itself ("failed" = not parsed), so only this rule refuses it.
+TEST(VerdictWire, RefusesAFailedVerdictWithoutProblems) {
+  auto verdicts = sample_verdicts();
+  verdicts[2].problems.clear(); // parsed = 0, verdict failed, no problems
+  ASSERT_FALSE(verdicts[2].ok());
+  const auto read = decode_verdicts(encode_verdicts(verdicts));
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().code, ErrorCode::kBadInput);
+  EXPECT_NE(read.error().message.find("verdict 3 that failed without naming a problem"),
+            std::string::npos)
+      << read.error().message;
+
+  // The same record with its problem back is accepted.
+  EXPECT_TRUE(decode_verdicts(encode_verdicts(sample_verdicts())).ok());
+}
+
 // A count that the rest of the batch cannot hold is refused before anything is reserved for it.
 TEST(VerdictWire, RefusesCountsTheBytesCannotHold) {
   auto bytes = encode_verdicts(sample_verdicts());

@@ -75,8 +75,9 @@ public:
   // workers (certificate wire format, one transferable Uint8Array each). Slices shrink towards
   // an archive's end, so that after the last one the workers finish together.
   // -> {ok:true, certificates, reelId, batchId} or {ok:false, error}. Verdicts for the slices
-  // are only taken (buildReport) once open() has succeeded.
-  val open(const val& progress, const val& slice, unsigned verifiers) {
+  // are only taken (buildReport) once open() has succeeded. certs_only: the certificates
+  // without a transport key (the keys archive is listed, not opened; setKey is not needed).
+  val open(const val& progress, const val& slice, unsigned verifiers, bool certs_only) {
     return guarded([&] {
       std::vector<InputFile> files;
       files.reserve(inputs_.size());
@@ -99,18 +100,26 @@ public:
           }
         };
       }
-      // The key is wiped however open() ends, an exception (out of memory) included.
-      struct KeyWiper {
+      // However open() ends, the key and the inputs go, and unless it succeeded the half-open
+      // session too. "However" includes exceptions: a C++ one (out of memory), and a JavaScript
+      // one thrown by the progress or slice callback, which passes through guarded() to the
+      // worker. The wasm build's native exceptions (-fwasm-exceptions) run this destructor, and
+      // the core's (the key's copies, the decrypted entries, the parsed secrets), on that path
+      // too; JavaScript-emulated exceptions ran none of them.
+      struct Cleanup {
         BundleSession& session;
-        ~KeyWiper() { session.wipe_key(); }
-      } wiper{*this};
+        bool opened = false;
+        ~Cleanup() {
+          session.wipe_key();
+          session.release_inputs();
+          if (!opened) session.session_.reset();
+        }
+      } cleanup{*this};
       session_.emplace(store_);
-      auto error = session_->open(files, ByteView(key_.data(), key_.size()), fn, ready);
-      release_inputs();
-      if (error) {
-        session_.reset();
-        return error_value(*error);
-      }
+      auto error = certs_only ? session_->open_certificates_only(files, fn, ready)
+                              : session_->open(files, ByteView(key_.data(), key_.size()), fn, ready);
+      if (error) return error_value(*error);
+      cleanup.opened = true;
       const Bundle& bundle = session_->bundle();
       val out = ok_value();
       out.set("certificates", static_cast<double>(bundle.certificates.size()));

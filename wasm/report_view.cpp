@@ -73,6 +73,7 @@ std::string report_view_json(const Report& r) {
                  {"reel_id", r.reel_id},
                  {"batch_id", r.batch_id},
                  {"verdict", r.all_ok() ? "ok" : "failed"},
+                 {"secrets_checked", r.secrets_checked},
                  {"counts", Json{{"chips", r.counts.chips},
                                  {"ok", r.counts.ok},
                                  {"failed", r.counts.failed},

@@ -2,7 +2,9 @@
 // key does not outlive a run: the key field is emptied and the worker's copy is wiped on every
 // path, the early error returns included.
 import { test, expect } from '@playwright/test';
-import { entry, fx, keyOf, manifest, trustFile } from './helpers.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { entry, expectedSecrets, fx, keyOf, manifest, trustFile } from './helpers.mjs';
 
 // Chooses the files, key and test anchors like a user; the check time only when given.
 async function fillForm(page, name, { key, checkTime, anchors } = {}) {
@@ -86,3 +88,170 @@ for (const [title, name, options, outcome] of [
     expect(copy.zero, "the worker's copy of the key is wiped").toBe(true);
   });
 }
+
+// A JavaScript exception thrown by a callback the core calls (progress, certificate slices)
+// unwinds through BundleSession::open and the core. The wasm build uses native WebAssembly
+// exceptions, so the C++ destructors on that path run: the session's key, the core's own copy
+// of it, the decrypted key files and the parsed secrets are all wiped. The hook (run after
+// worker.js, `MODE` and `NEEDLES` replaced) makes the coordinator's postMessage throw at that
+// callback, then searches the worker's whole WebAssembly heap for the key (UTF-8 and UTF-16LE,
+// as the 7z key derivation uses it) and for the first chip's secrets (binary and hex text).
+function throwFromCallback() {
+  const needles = NEEDLES;
+  const post = self.postMessage.bind(self);
+  let thrown = false;
+  self.postMessage = (m, transfer) => {
+    const at = 'MODE' === 'slice'
+      ? m && m.type === 'slice'
+      // The last decrypting event: the keys archive is decrypted and its files parsed.
+      : m && m.type === 'progress' && m.phase === 'decrypting' && m.done === m.total;
+    if (at && !thrown) {
+      thrown = true;
+      throw new Error('reelcheck-test: thrown by the MODE callback');
+    }
+    return post(m, transfer);
+  };
+  const find = (heap, needle) => {
+    let count = 0;
+    for (let i = heap.indexOf(needle[0]); i !== -1 && i <= heap.length - needle.length; i = heap.indexOf(needle[0], i + 1)) {
+      let k = 1;
+      while (k < needle.length && heap[i + k] === needle[k]) k++;
+      if (k === needle.length) count++;
+    }
+    return count;
+  };
+  const original = handlers.open;
+  handlers.open = async (msg) => {
+    // The test's own copy of the key, to search for (the worker wipes msg.key).
+    const key = Array.from(msg.key);
+    const utf16 = key.flatMap((b) => [b, 0]);
+    const hex = (s) => Array.from(new TextEncoder().encode(s));
+    const bin = (s) => s.match(/../g).map((h) => parseInt(h, 16));
+    let answer;
+    try {
+      answer = await original(msg);
+    } catch (e) {
+      answer = { thrown: String(e && e.message) };
+      throw e;
+    } finally {
+      const M = await loadModule();
+      const heap = new Uint8Array(M.HEAP8.buffer);
+      const found = {
+        key: find(heap, key),
+        keyUtf16: find(heap, utf16),
+        pbs: find(heap, bin(needles.pbs).slice(0, 32)),
+        pbsHex: find(heap, hex(needles.pbs.slice(0, 64))),
+        auth: find(heap, bin(needles.auth).slice(0, 32)),
+        authHex: find(heap, hex(needles.auth.slice(0, 64))),
+      };
+      console.log('reelcheck-test heap ' + JSON.stringify({ answer, found, session: session !== null }));
+    }
+    return answer;
+  };
+}
+
+for (const [mode, title] of [['progress', 'a progress callback'], ['slice', 'a certificate slice callback']]) {
+  test(`the key and the decrypted secrets are wiped when ${title} throws inside open()`, async ({ page }) => {
+    const [first] = expectedSecrets('clean_7z').values();
+    const hook = `;(${throwFromCallback.toString().replaceAll('MODE', mode).replace('NEEDLES', JSON.stringify(first))})();`;
+    const reports = [];
+    page.on('console', (m) => { if (m.text().startsWith('reelcheck-test heap ')) reports.push(JSON.parse(m.text().slice(20))); });
+    await page.route('**/worker-source.js', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
+      await route.fulfill({ response, body });
+    });
+    await page.goto('index.html');
+    await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
+    await page.locator('#verify-button').click();
+    // The thrown error ends the run in the error box, never in a report.
+    await expect(page.locator('#error-box')).toBeVisible({ timeout: 100_000 });
+    await expect(page.locator('#error-detail')).toContainText(`reelcheck-test: thrown by the ${mode} callback`);
+    await expect(page.locator('#summary')).toBeHidden();
+    await expect(page.locator('#key-input')).toHaveValue('');
+    await expect.poll(() => reports.length).toBe(1);
+    const { answer, found, session } = reports[0];
+    expect(answer.thrown, 'the exception passed through open() to the worker').toContain('thrown by the');
+    expect(found, 'no copy of the key or of a secret is left in the worker\'s heap').toEqual(
+      { key: 0, keyUtf16: 0, pbs: 0, pbsHex: 0, auth: 0, authHex: 0 });
+    expect(session, 'the half-open session is dropped').toBe(false);
+  });
+}
+
+// The transport key is at most 256 bytes after trimming white space (the core's bound, issue 17):
+// the page refuses a longer one before any worker gets it, in the core's words, and the core
+// refuses it too when something hands it over anyway.
+// The page's words and the core's differ only in their first letter and their last clause.
+const TOO_LONG = /the transport key is longer than 256 bytes \((\d+)\): that is not the key from a reel's letter/i;
+
+// Records the type of every message the page posts to a worker (window.__posted).
+async function recordWorkerMessages(page) {
+  await page.addInitScript(() => {
+    window.__posted = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, transfer) {
+      window.__posted.push(message && message.type);
+      return post.call(this, message, transfer);
+    };
+  });
+}
+
+for (const [title, key, bytes] of [
+  ['a 300-character key', 'K'.repeat(300), 300],
+  ['a pasted megabyte', 'x'.repeat(1 << 20), 1 << 20],
+  ['257 bytes of UTF-8 (129 characters)', 'é'.repeat(128) + 'K', 257],
+]) {
+  test(`${title} is refused with a clear message before any worker gets it, and no report`, async ({ page }) => {
+    await recordWorkerMessages(page);
+    await page.goto('index.html');
+    await fillForm(page, 'clean_7z', { key, checkTime: manifest().check_time });
+    await page.locator('#verify-button').click();
+    await expect(page.locator('#error-box')).toBeVisible();
+    await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'bad_input');
+    await expect(page.locator('#error-detail')).toContainText(TOO_LONG);
+    await expect(page.locator('#error-detail')).toContainText(`(${bytes})`);
+    await expect(page.locator('#summary')).toBeHidden();
+    await expect(page.locator('#chips-panel')).toBeHidden();
+    await expect(page.locator('#key-input')).toHaveValue('');
+    const posted = await page.evaluate(() => window.__posted);
+    expect(posted, 'no open request (and so no key) went to a worker').not.toContain('open');
+  });
+}
+
+test('the bound counts bytes after trimming, as the core does: 256 bytes between spaces reach the core', async ({ page }) => {
+  await recordWorkerMessages(page);
+  await page.goto('index.html');
+  await fillForm(page, 'clean_7z', { key: '   ' + 'K'.repeat(256) + '\t ', checkTime: manifest().check_time });
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#error-box')).toBeVisible({ timeout: 100_000 });
+  // Not the length: the core tried the key, and it is the wrong one.
+  await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'wrong_key');
+  expect(await page.evaluate(() => window.__posted)).toContain('open');
+});
+
+// The core's own bound, through the page's WebAssembly: an open request posted straight to a
+// coordinator worker (past the page's check) with a 300-byte key.
+test('the core in the page refuses a 300-byte key too (bad_input, the same message)', async ({ page }) => {
+  await page.goto('index.html');
+  const files = entry('clean_7z').files.map((f) => ({ name: path.basename(f), bytes: Array.from(fs.readFileSync(fx(f))) }));
+  const result = await page.evaluate(async ({ files, keyLength }) => {
+    const url = URL.createObjectURL(new Blob([self.ReelcheckWorkerSource], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    try {
+      return await new Promise((resolve, reject) => {
+        worker.onmessage = (ev) => { if (ev.data.type === 'result') resolve(ev.data.result); };
+        worker.onerror = (ev) => reject(new Error(ev.message));
+        worker.postMessage({
+          type: 'open', id: 1, verifiers: 1, anchors: [], useDefaults: true,
+          inputs: files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes).buffer })),
+          key: new TextEncoder().encode('K'.repeat(keyLength)),
+        });
+      });
+    } finally {
+      worker.terminate();
+    }
+  }, { files, keyLength: 300 });
+  expect(result.ok).toBe(false);
+  expect(result.error.code).toBe('bad_input');
+  expect(result.error.message).toMatch(/the transport key is longer than 256 bytes \(300\): that is not the key from a reel's letter/);
+});

@@ -60,6 +60,10 @@ function tamperVerdicts() {
     if ('MODE' === 'view-without-counts') delete view.counts;
     if ('MODE' === 'view-says-ok') view.verdict = 'ok';
     if ('MODE' === 'view-drops-a-chip') view.chips.pop();
+    // A clean reel's view with one certificate not ok, or one left without a chip, while the
+    // verdict still says ok.
+    if ('MODE' === 'view-certificate-not-ok') view.counts.certificates_ok -= 1;
+    if ('MODE' === 'view-unassigned') view.unassigned_certificates = 1;
     answer.view = JSON.stringify(view);
     return answer;
   };
@@ -82,6 +86,17 @@ function tamperVerdicts() {
       });
     }
     if ('MODE' === 'truncate') parts[parts.length - 1] = part(recs[recs.length - 1]).slice(0, -3);
+    if ('MODE' === 'failed-without-problems') {
+      // The first verdict of every slice says failed, not parsed, and names no problem: a
+      // record consistent with itself, whose chip would pass if its status came from its
+      // problems alone.
+      const r = recs[0];
+      const head = bytes.slice(r.start, r.problemsAt + 4);
+      head[r.verdictAt - r.start] = 0;
+      head[r.verdictAt - r.start + 1] = 0;
+      new DataView(head.buffer).setUint32(r.problemsAt - r.start, 0, true);
+      parts[0] = head;
+    }
     answer.verdicts = join(bytes, parts);
     answer.transfer = [answer.verdicts.buffer];
     return answer;
@@ -97,6 +112,8 @@ async function injectTamper(page, mode) {
   });
 }
 
+// [mode, title, expected error, bundle ('mixed' unless given)]. The clean reel is the one that
+// would read as verified if a check were missing.
 const cases = [
   ['drop', 'a verifier drops a verdict', /verification is incomplete/],
   ['strip-problems', 'a verifier loses the problems of its verdicts', /whose summary contradicts its problems/],
@@ -106,23 +123,32 @@ const cases = [
   ['view-drops-a-chip', 'the report view loses a chip row', /report is incomplete \(chips\)/],
   ['duplicate', 'a verifier answers one certificate twice and another never', /verification is inconsistent: certificate \d+ was .*but its verdict is for/],
   ['drop-slice', 'a certificate slice from the coordinator is lost on its way to the verifiers', /handed out \d+ of \d+ certificates/],
+  ['failed-without-problems', 'a verifier answers "failed" (not parsed) without naming a problem',
+    /verdict \d+ that failed without naming a problem/, 'clean_7z'],
+  ['view-certificate-not-ok', 'the report view of a clean reel says ok with a certificate not ok',
+    /report is incomplete \(verdict contradicts the certificate counts\)/, 'clean_7z'],
+  ['view-unassigned', 'the report view of a clean reel says ok with a certificate left unassigned',
+    /report is incomplete \(verdict contradicts the unassigned certificates\)/, 'clean_7z'],
 ];
 
-for (const [mode, title, message] of cases) {
+for (const [mode, title, message, bundle = 'mixed'] of cases) {
   test(`fail closed: ${title}`, async ({ page }) => {
     await injectTamper(page, mode);
     await page.goto('index.html');
     // The tampered bundle: with its problems lost, its failed chips would read as OK.
-    await verify(page, 'mixed', { waitFor: 'error' });
+    await verify(page, bundle, { waitFor: 'error' });
     await expect(page.locator('#error-detail')).toContainText(message);
     await expect(page.locator('#summary')).toBeHidden();
     await expect(page.locator('#chips-panel')).toBeHidden();
+    await expect(page.locator('#verdict-title')).not.toHaveText('Bundle verified');
   });
 }
 
-test('fail closed: the same page without tampering verifies (the hook itself is harmless)', async ({ page }) => {
-  await injectTamper(page, 'none');
-  await page.goto('index.html');
-  await verify(page, 'mixed');
-  await expect(page.locator('#verdict-title')).toHaveText('Bundle failed verification');
-});
+for (const [bundle, title] of [['mixed', 'Bundle failed verification'], ['clean_7z', 'Bundle verified']]) {
+  test(`fail closed: the same page without tampering gives ${bundle} its verdict (the hook itself is harmless)`, async ({ page }) => {
+    await injectTamper(page, 'none');
+    await page.goto('index.html');
+    await verify(page, bundle);
+    await expect(page.locator('#verdict-title')).toHaveText(title);
+  });
+}

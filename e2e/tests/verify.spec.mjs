@@ -83,6 +83,8 @@ const ERROR_TITLES = {
   crc_mismatch: 'Damaged archive',
   unsafe_name: 'Unsafe file name in the bundle',
   limit_exceeded: 'Bundle too large',
+  keys_not_encrypted: 'Key files not protected by the transport key',
+  duplicate_key_file: 'Two sets of key files',
 };
 test('errors a person understands: not a bundle, corrupt, truncated, unsafe names, limits, missing archive', async ({ page }, testInfo) => {
   const bundles = Object.entries(manifest().bundles).filter(([, e]) => e.expected.error && e.expected.error !== 'wrong_key' && e.expected.error !== 'missing_archive');
@@ -104,6 +106,22 @@ test('errors a person understands: not a bundle, corrupt, truncated, unsafe name
   await expect(page.locator('#verdict-sub')).toContainText('Missing: the E0E1 certificates archive (…_E0E1_Certs.7z)');
   await expect(page.locator('#archive-list li[data-kind="E0E1_Certs"] .pill')).toHaveText('missing');
   await shot(page, testInfo, '06-missing-archive');
+});
+
+// Issue 17: secrets count only when they come out of the keys archive encrypted with the
+// transport key. A keys archive swapped for an unencrypted one (the reel's own key given, as a
+// user would) stops the run in the page as in the CLI: keys_not_encrypted, naming the entry, no
+// report. (The mixed and second-pair archives and the .zip and loose forms are in the test above.)
+test('an unencrypted keys archive is refused: keys_not_encrypted, no report', async ({ page }) => {
+  expect(entry('keys_unencrypted').expected.error).toBe('keys_not_encrypted');
+  await page.goto('index.html');
+  await verify(page, 'keys_unencrypted', { waitFor: 'error' });
+  await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'keys_not_encrypted');
+  await expect(page.locator('#error-title')).toHaveText(ERROR_TITLES.keys_not_encrypted);
+  await expect(page.locator('#error-detail')).toContainText(/_keys\.7z: (PBS|auto)_keys\.txt is not encrypted with the transport key/);
+  await expect(page.locator('#summary')).toBeHidden();
+  await expect(page.locator('#chips-panel')).toBeHidden();
+  await expect(page.locator('#export-panel')).toBeHidden();
 });
 
 test('other bundles: counts as expected (plain headers, extra chips, orphan secrets, quirky key files, stored zip)', async ({ page }) => {

@@ -4,6 +4,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
@@ -212,6 +213,53 @@ Bytes multiple_point(const Bytes& k) {
 Bytes x_of_multiple(const Bytes& k) {
   const Bytes p = multiple_point(k);
   return Bytes(p.begin() + 1, p.begin() + 49);
+}
+
+Bytes integer_add(const Bytes& a, const Bytes& b) {
+  Bn r(BN_new());
+  if (!BN_add(r.get(), bn(a).get(), bn(b).get()) || BN_num_bytes(r.get()) > 48) fail("BN_add");
+  return bytes48(r.get());
+}
+Bytes integer_sub(const Bytes& a, const Bytes& b) {
+  Bn r(BN_new());
+  if (!BN_sub(r.get(), bn(a).get(), bn(b).get()) || BN_is_negative(r.get())) fail("BN_sub");
+  return bytes48(r.get());
+}
+
+namespace {
+struct PointDeleter {
+  void operator()(EC_POINT* p) const { EC_POINT_free(p); }
+};
+using Point = std::unique_ptr<EC_POINT, PointDeleter>;
+
+// {} for the point at infinity (which has no uncompressed encoding).
+Bytes encode_point(const EC_POINT* p) {
+  if (EC_POINT_is_at_infinity(group(), p)) return {};
+  Bytes out(97);
+  if (EC_POINT_point2oct(group(), p, POINT_CONVERSION_UNCOMPRESSED, out.data(), out.size(),
+                         bn_ctx()) != 97)
+    fail("EC_POINT_point2oct");
+  return out;
+}
+} // namespace
+
+Bytes point_with_x(const Bytes& x) {
+  Point p(EC_POINT_new(group()));
+  if (!p) fail("EC_POINT_new");
+  if (EC_POINT_set_compressed_coordinates(group(), p.get(), bn(x).get(), 0, bn_ctx()) != 1) {
+    ERR_clear_error(); // no point with this x: an expected answer, not an error to keep
+    return {};
+  }
+  return encode_point(p.get());
+}
+
+Bytes combination(const Bytes& a, const Bytes& b, const Bytes& point) {
+  Point p(EC_POINT_new(group())), sum(EC_POINT_new(group()));
+  if (!p || !sum ||
+      EC_POINT_oct2point(group(), p.get(), point.data(), point.size(), bn_ctx()) != 1 ||
+      EC_POINT_mul(group(), sum.get(), bn(a).get(), p.get(), bn(b).get(), bn_ctx()) != 1)
+    fail("EC_POINT_mul");
+  return encode_point(sum.get());
 }
 
 Bytes der_signature(const Bytes& r, const Bytes& s) {

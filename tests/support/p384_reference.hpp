@@ -63,6 +63,15 @@ Bytes field_mul(const Bytes& a, const Bytes& b); // a b mod p
 Bytes x_of_multiple(const Bytes& k);           // x(k*G) as 48 bytes (k != 0 mod n)
 Bytes multiple_point(const Bytes& k);          // k*G, uncompressed SEC 1
 Bytes der_signature(const Bytes& r, const Bytes& s); // minimal DER of (r, s)
+// Plain integers (not mod n), 48 bytes each: for values such as n + k or p - n. Throw if the
+// result does not fit (a + b >= 2^384, a < b).
+Bytes integer_add(const Bytes& a, const Bytes& b);
+Bytes integer_sub(const Bytes& a, const Bytes& b);
+// The curve point with x-coordinate x (0 <= x < p) and even y, uncompressed SEC 1; {} if no
+// point has that x (x^3 - 3x + b is not a square mod p).
+Bytes point_with_x(const Bytes& x);
+// a*G + b*P for a point P (uncompressed SEC 1); {} at the point at infinity.
+Bytes combination(const Bytes& a, const Bytes& b, const Bytes& point);
 } // namespace p384_math
 
 // One differential case: a key, a digest, a DER signature, and what was done to it.

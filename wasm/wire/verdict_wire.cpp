@@ -5,7 +5,8 @@
 // (wire_io.hpp). Codes travel by name so that no renumbering of ProblemCode can change their
 // meaning on the way; a name the reader does not know is refused.
 // The "verdict" byte is redundant on purpose: a record whose summary disagrees with its
-// details was damaged on the way and is refused.
+// details was damaged on the way and is refused. So is a failed verdict without a problem
+// (parsed = 0 and no problems): a failure must say why.
 #include "verdict_wire.hpp"
 
 #include <string>
@@ -99,6 +100,12 @@ Result<std::vector<CertificateVerdict>> decode_verdicts(std::span<const std::uin
       if (r.good() && (verdict == 1) != v.ok()) {
         what = "has a verdict " + std::to_string(i + 1) +
                " whose summary contradicts its problems and parse state";
+        r.fail();
+      }
+      // Fail closed: a failed verdict names at least one problem (the verifier reports an
+      // unparsable certificate as one). A failure without a reason is a damaged record.
+      if (r.good() && verdict == 0 && v.problems.empty()) {
+        what = "has a verdict " + std::to_string(i + 1) + " that failed without naming a problem";
         r.fail();
       }
     }

@@ -16,11 +16,22 @@
 
 namespace reelcheck {
 
+// What an anchor demands of the device certificates under it: issued by it, or by an anchor it
+// issued (a CA a root signed inherits the root's demand). An Infineon device certificate has a
+// fixed profile, so under Infineon's CAs a certificate without it is not one of theirs; a test
+// PKI or another vendor's CA may profile its devices differently.
+enum class DeviceProfile {
+  kBasic,    // the checks every device certificate gets (anchors added with --trust)
+  kInfineon, // and Infineon's profile: keyUsage digitalSignature marked critical, and
+             // basicConstraints CA:FALSE (the embedded CAs)
+};
+
 struct TrustAnchor {
   std::vector<std::uint8_t> der;
   std::string subject;
   std::string source; // "embedded" or the file it came from
   std::string fingerprint_sha256;
+  DeviceProfile device_profile = DeviceProfile::kBasic;
 };
 
 // What a store may hold. A --trust file comes from outside: a huge RSA key or exponent would
@@ -37,14 +48,18 @@ struct TrustLimits {
 class TrustStore {
 public:
   explicit TrustStore(TrustLimits limits = {}) : limits_(limits) {}
-  // The four embedded Infineon CA certificates.
+  // The four embedded Infineon CA certificates, with the Infineon device profile.
   static TrustStore infineon_default(TrustLimits limits = {});
   static TrustStore empty(TrustLimits limits = {}) { return TrustStore(limits); }
 
-  // Adds every certificate of a PEM (or DER) file; returns how many were added (duplicates of
-  // anchors already held are skipped). All or nothing: on an error nothing is added.
-  // Errors: kBadInput (unparsable, not a CA), kLimitExceeded (a TrustLimits limit).
-  Result<std::size_t> add(ByteView pem_or_der, std::string_view source);
+  // Adds every certificate of a PEM (or DER) file with the given device profile; returns how
+  // many were added. A duplicate of an anchor already held is not added again, but a stricter
+  // profile carries over to the anchor held. Infineon's four CAs always get the Infineon
+  // profile, however they are added (known by fingerprint). All or nothing: on an error
+  // nothing changes. Errors: kBadInput (unparsable, not a CA), kLimitExceeded (a TrustLimits
+  // limit).
+  Result<std::size_t> add(ByteView pem_or_der, std::string_view source,
+                          DeviceProfile profile = DeviceProfile::kBasic);
   const std::vector<TrustAnchor>& anchors() const { return anchors_; }
 
 private:
@@ -59,12 +74,14 @@ public:
   ChainVerifier(ChainVerifier&&) noexcept;
   ChainVerifier& operator=(ChainVerifier&&) noexcept;
 
-  // Verifies one device certificate: parse, chain to an anchor, every signature, validity of
-  // every certificate on the path at `at`, key type for the slot, not a CA, file name vs slot.
+  // Verifies one device certificate: parse (exactly one certificate in the file), chain to an
+  // anchor, every signature, validity of every certificate on the path at `at`, each CA's
+  // pathLenConstraint, key type for the slot, not a CA, keyUsage, file name vs slot, and the
+  // device profile the anchors above it demand.
   CertificateVerdict verify(const CertificateFile& file, CheckTime at) const;
 
   // Verifies a CA certificate against the store (used for the anchors themselves in tests
-  // and by `reelcheck inspect`): same checks, without the device-slot rules.
+  // and by `reelcheck inspect`): same checks, without the device rules and profile.
   CertificateVerdict verify_loose(ByteView pem_or_der, std::string_view name, CheckTime at) const;
 
   // Builds the verify-only engines' tables for every anchor now; otherwise each is built when

@@ -1,7 +1,9 @@
 // Path validation for the fixed shape of the Infineon PKI (device -> issuing CA -> root),
 // written out rather than delegated to mbedtls_x509_crt_verify so that each failure gets its own
 // reason (a forged signature and a look-alike CA are different findings) and validity is judged
-// at the caller's check time instead of the system clock.
+// at the caller's check time instead of the system clock. Everything mbedtls_x509_crt_verify
+// would check on the path is therefore checked here, pathLenConstraint included: mbedTLS only
+// parses it (max_pathlen) and enforces it inside that function, which is never called.
 #include <mbedtls/oid.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "pki/ecdsa_p384.hpp"
+#include "pki/infineon_cas.hpp"
 #include "pki/parsed_certificate.hpp"
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/trust.hpp"
@@ -47,19 +50,9 @@ CaFamily slot_family(Slot s) {
 // (test PKIs, future CAs) by their key type: an EC CA belongs to the ECC family, an RSA CA to
 // the RSA family.
 CaFamily family_of(const mbedtls_x509_crt& crt) {
-  static constexpr std::pair<std::string_view, CaFamily> kInfineon[] = {
-      {"ee0c827555c4e9012037df4257bb8aaa26084a17b13ede41cd7895c8d6c11190",
-       CaFamily::kEcc}, // ECC Root CA 2
-      {"4c1d5b89c8a61b0772559b173e9093af8a29cf6dd542116569bbc2e713ed9d93",
-       CaFamily::kEcc}, // Trust M CA 306
-      {"b413c71580af3ec5efe83fad31db2d4af4612355e3b01e50903b10763d738894",
-       CaFamily::kRsa}, // RSA Root CA 2
-      {"e4db515b145f22be438f184ebc36e92b243a617a2660676c4fa99a89e2c7171c",
-       CaFamily::kRsa}, // Trust M CA 309
-  };
   const std::string fingerprint = detail::sha256_hex(ByteView(crt.raw.p, crt.raw.len));
-  for (const auto& [known, family] : kInfineon)
-    if (fingerprint == known) return family;
+  if (const auto* known = detail::find_infineon_ca(fingerprint))
+    return known->rsa_family ? CaFamily::kRsa : CaFamily::kEcc;
   if (mbedtls_pk_get_type(&crt.pk) == MBEDTLS_PK_RSA) return CaFamily::kRsa;
   if (mbedtls_pk_can_do(&crt.pk, MBEDTLS_PK_ECDSA)) return CaFamily::kEcc;
   return CaFamily::kOther;
@@ -72,6 +65,8 @@ struct Anchor {
       parents; // every anchor that signed this one (a renewed CA: several); none for a root
   detail::FastIssuerKey fast; // for P-384 and RSA-2048 keys: the verify-only engines
   CaFamily family = CaFamily::kOther;
+  // Its own DeviceProfile, or one inherited from an anchor above it (see link_anchors).
+  bool infineon_profile = false;
 };
 
 void add_problem(CertificateVerdict& v, ProblemCode code, std::string message) {
@@ -93,6 +88,28 @@ void check_validity(CertificateVerdict& v, const mbedtls_x509_crt& crt, CheckTim
   if (at > detail::to_seconds(crt.valid_to))
     add_problem(v, ProblemCode::kExpired,
                 who + " expired on " + detail::format_x509_time(crt.valid_to));
+}
+
+// Infineon's device profile, demanded by the anchors above the certificate. Every device
+// certificate of a real bundle carries both extensions; one without them was not made by
+// Infineon's issuing process, whatever key signed it. (keyUsage without digitalSignature is
+// wrong_key_usage and CA:TRUE is is_ca, for every anchor: checked by the caller.)
+void check_infineon_profile(CertificateVerdict& v, const mbedtls_x509_crt& crt) {
+  // mbedTLS's own view decides presence (it is what wrong_key_usage reads); the raw extensions
+  // give the criticality, which mbedTLS does not keep. Not found there reads as not critical.
+  if ((crt.ext_types & MBEDTLS_X509_EXT_KEY_USAGE) == 0) {
+    add_problem(v, ProblemCode::kProfileMismatch,
+                "has no keyUsage extension, but a device certificate under Infineon's CAs "
+                "carries keyUsage digitalSignature, marked critical");
+  } else if (!detail::extension_is_critical(crt, MBEDTLS_OID_KEY_USAGE).value_or(false)) {
+    add_problem(v, ProblemCode::kProfileMismatch,
+                "has a keyUsage extension that is not marked critical, but a device certificate "
+                "under Infineon's CAs carries keyUsage digitalSignature, marked critical");
+  }
+  if ((crt.ext_types & MBEDTLS_X509_EXT_BASIC_CONSTRAINTS) == 0)
+    add_problem(v, ProblemCode::kProfileMismatch,
+                "has no basicConstraints extension, but a device certificate under Infineon's CAs "
+                "carries basicConstraints CA:FALSE");
 }
 
 // "<chipID>_<slot>.pem" (any case, .pem/.crt/.cer/.der) -> chip ID and slot.
@@ -126,6 +143,20 @@ struct ChainVerifier::Impl {
         if (is_ca_usable(*anchors[j].crt) &&
             detail::check_signature(child, *anchors[j].crt) == SignatureCheck::kValid)
           anchors[i].parents.push_back(static_cast<int>(j));
+      }
+    }
+    // An anchor signed by one that demands Infineon's device profile demands it too (a CA the
+    // user adds under Infineon's root issues Infineon devices). Until nothing changes: each
+    // round carries the demand one level down, and there are no more levels than anchors.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (Anchor& a : anchors) {
+        if (a.infineon_profile) continue;
+        for (int parent : a.parents)
+          if (anchors[static_cast<std::size_t>(parent)].infineon_profile) {
+            a.infineon_profile = changed = true;
+            break;
+          }
       }
     }
   }
@@ -183,6 +214,7 @@ struct ChainVerifier::Impl {
       const Anchor& a = anchors[static_cast<std::size_t>(index)];
       check_validity(v, *a.crt, at, "CA '" + a.name + "'");
     }
+    check_path_length(v, path);
     if (family) {
       for (int index : path) {
         const Anchor& a = anchors[static_cast<std::size_t>(index)];
@@ -195,6 +227,34 @@ struct ChainVerifier::Impl {
       }
     }
     return std::move(v.problems);
+  }
+
+  // RFC 5280 6.1.4 (l), (m): a CA's pathLenConstraint is the most CAs that may stand between it
+  // and the certificate, not counting self-issued ones (a CA renewed under its own name). The
+  // certificate itself is not counted, even when it is a CA (verify_loose). mbedTLS stores
+  // pathLen + 1 in max_pathlen, 0 for none.
+  void check_path_length(CertificateVerdict& v, const std::vector<int>& path) const {
+    std::size_t between = 0; // non-self-issued CAs below the one looked at
+    std::string names;       // those CAs, for the message
+    for (int index : path) {
+      const Anchor& a = anchors[static_cast<std::size_t>(index)];
+      if (a.crt->max_pathlen > 0) {
+        const auto allowed = static_cast<std::size_t>(a.crt->max_pathlen - 1);
+        if (between > allowed) {
+          const std::string limit = allowed == 0 ? "no CA" : std::to_string(allowed) + " CA(s)";
+          add_problem(v, ProblemCode::kPathLengthExceeded,
+                      "CA '" + a.name + "' allows " + limit + " below it (pathLenConstraint " +
+                          std::to_string(allowed) + "), but the path puts " +
+                          std::to_string(between) + " between it and the certificate (" + names +
+                          ")");
+          return; // one reason per path: the CAs above judge the same overlong path
+        }
+      }
+      if (!detail::same_name(a.crt->subject_raw, a.crt->issuer_raw)) {
+        ++between;
+        names += (names.empty() ? "'" : ", '") + a.name + "'";
+      }
+    }
   }
 
   // Every path from the candidate issuers up through the anchors' parents; the first one
@@ -248,6 +308,13 @@ struct ChainVerifier::Impl {
     }
     const mbedtls_x509_crt& crt = **parsed;
     v.parsed = true;
+    // A certificate file holds one certificate. The first is judged below all the same, so the
+    // report shows what it is; the others would otherwise pass unseen.
+    if (const std::size_t count = detail::certificate_count(crt); count > 1)
+      add_problem(v, ProblemCode::kSeveralCertificates,
+                  "the file holds " + std::to_string(count) +
+                      " certificates; a certificate file must hold exactly one (only the first "
+                      "is judged)");
     v.subject = detail::subject_dn(crt);
     v.issuer = detail::issuer_dn(crt);
     v.serial = detail::to_hex(ByteView(crt.serial.p, crt.serial.len), true);
@@ -282,6 +349,12 @@ struct ChainVerifier::Impl {
 
     const std::vector<int> issuers = find_issuers(crt, v);
     if (issuers.empty()) return v;
+    // The demand of every anchor whose key signed the certificate, not only of the path that
+    // is reported: a second copy of a CA without the demand must not lift it.
+    if (device_rules && std::any_of(issuers.begin(), issuers.end(), [&](int i) {
+          return anchors[static_cast<std::size_t>(i)].infineon_profile;
+        }))
+      check_infineon_profile(v, crt);
     std::vector<Problem> problems;
     for (int index : best_path(issuers, at, family, slot.value_or(Slot::kE0E0), problems))
       v.chain.push_back(anchors[static_cast<std::size_t>(index)].name);
@@ -296,6 +369,7 @@ ChainVerifier::ChainVerifier(const TrustStore& store) : impl_(std::make_unique<I
     auto parsed = detail::parse_certificates(anchor.der, anchor.source);
     if (!parsed) continue; // TrustStore::add only keeps certificates that parsed
     Anchor& a = impl_->anchors.emplace_back(Anchor{std::move(*parsed), {}, {}, {}});
+    a.infineon_profile = anchor.device_profile == DeviceProfile::kInfineon;
     a.name = detail::common_name(*a.crt);
     a.family = family_of(*a.crt);
     a.fast = detail::fast_issuer_key(*a.crt);

@@ -50,32 +50,43 @@ bool in_scalar_range(const Element& v) {
   return !is_zero(v) && compare(v, p384::order().modulus()) < 0;
 }
 
-const p384::FixedBaseTable& generator_table() {
-  static const p384::FixedBaseTable table(p384::generator());
+template <unsigned W> const p384::FixedBaseTable<W>& generator_table() {
+  static const p384::FixedBaseTable<W> table(p384::generator());
   return table;
 }
 
 // Live verifiers by key, so that every thread's ChainVerifier shares one table per CA key.
-std::mutex cache_mutex;
-std::map<std::array<std::uint8_t, 1 + 2 * p384::kBytes>, std::weak_ptr<const EcdsaP384Verifier>>
-    cache;
+template <unsigned W> struct Cache {
+  std::mutex mutex;
+  std::map<std::array<std::uint8_t, 1 + 2 * p384::kBytes>,
+           std::weak_ptr<const BasicEcdsaP384Verifier<W>>>
+      verifiers;
+};
+template <unsigned W> Cache<W>& cache() {
+  static Cache<W> c;
+  return c;
+}
+
+std::atomic<bool> pretend_failed{false};
 
 } // namespace
 
-EcdsaP384Verifier::EcdsaP384Verifier(const p384::AffinePoint& q) : q_(q) {}
-EcdsaP384Verifier::~EcdsaP384Verifier() = default;
+template <unsigned W>
+BasicEcdsaP384Verifier<W>::BasicEcdsaP384Verifier(const p384::AffinePoint& q) : q_(q) {}
+template <unsigned W> BasicEcdsaP384Verifier<W>::~BasicEcdsaP384Verifier() = default;
 
-void EcdsaP384Verifier::prepare() const {
-  generator_table();
+template <unsigned W> void BasicEcdsaP384Verifier<W>::prepare() const {
+  generator_table<W>();
   q_table();
 }
 
-const p384::FixedBaseTable& EcdsaP384Verifier::q_table() const {
-  std::call_once(q_table_once_, [this] { q_table_ = std::make_unique<p384::FixedBaseTable>(q_); });
+template <unsigned W> auto BasicEcdsaP384Verifier<W>::q_table() const -> const Table& {
+  std::call_once(q_table_once_, [this] { q_table_ = std::make_unique<Table>(q_); });
   return *q_table_;
 }
 
-bool EcdsaP384Verifier::verify(Bytes hash, Bytes der_signature) const {
+template <unsigned W>
+bool BasicEcdsaP384Verifier<W>::verify(Bytes hash, Bytes der_signature) const {
   Element r{}, s{};
   if (!parse_signature(der_signature, r, s) || !in_scalar_range(r) || !in_scalar_range(s))
     return false;
@@ -91,7 +102,7 @@ bool EcdsaP384Verifier::verify(Bytes hash, Bytes der_signature) const {
   n.mul(u2, r, w);
 
   p384::JacobianPoint sum;
-  generator_table().accumulate(sum, u1); // u1 = 0 (a hash equal to 0 mod n) adds nothing
+  generator_table<W>().accumulate(sum, u1); // u1 = 0 (a hash equal to 0 mod n) adds nothing
   q_table().accumulate(sum, u2);
   if (sum.infinity) return false;
 
@@ -108,7 +119,7 @@ bool EcdsaP384Verifier::verify(Bytes hash, Bytes der_signature) const {
   return compare(rhs, sum.x) == 0;
 }
 
-bool EcdsaP384Verifier::self_test() {
+template <unsigned W> bool BasicEcdsaP384Verifier<W>::self_test() {
   // Made with a textbook implementation (Python integers) for this test only: key, SHA-384 of
   // a message, a signature, and a signature by d = 1 (valid for the key G, never for Q).
   static constexpr std::string_view kKey =
@@ -131,34 +142,42 @@ bool EcdsaP384Verifier::self_test() {
   const auto forged = bytes_from_hex(kSignatureForG);
   p384::AffinePoint q;
   if (!p384::decode_point(key, q)) return false;
-  const EcdsaP384Verifier verifier(q);
+  const BasicEcdsaP384Verifier verifier(q);
   if (!verifier.verify(hash, signature)) return false;
   if (verifier.verify(hash, forged)) return false;
   signature[20] ^= 0x01; // a bit of r
   return !verifier.verify(hash, signature);
 }
 
-namespace {
-std::atomic<bool> pretend_failed{false};
-}
-
-void EcdsaP384Verifier::pretend_self_test_failed_for_testing(bool failed) {
+template <unsigned W>
+void BasicEcdsaP384Verifier<W>::pretend_self_test_failed_for_testing(bool failed) {
   pretend_failed = failed;
 }
 
-std::shared_ptr<const EcdsaP384Verifier> EcdsaP384Verifier::create(Bytes sec1_point) {
+template <unsigned W>
+std::shared_ptr<const BasicEcdsaP384Verifier<W>>
+BasicEcdsaP384Verifier<W>::create(Bytes sec1_point) {
   static const bool engine_ok = self_test();
   p384::AffinePoint q;
   if (!engine_ok || pretend_failed || !p384::decode_point(sec1_point, q)) return nullptr;
   std::array<std::uint8_t, 1 + 2 * p384::kBytes> id{};
   std::copy(sec1_point.begin(), sec1_point.end(), id.begin());
-  const std::lock_guard lock(cache_mutex);
-  std::erase_if(cache, [](const auto& entry) { return entry.second.expired(); });
-  auto& slot = cache[id];
+  auto& c = cache<W>();
+  const std::lock_guard lock(c.mutex);
+  std::erase_if(c.verifiers, [](const auto& entry) { return entry.second.expired(); });
+  auto& slot = c.verifiers[id];
   if (auto live = slot.lock()) return live;
-  auto created = std::make_shared<const EcdsaP384Verifier>(q);
+  auto created = std::make_shared<const BasicEcdsaP384Verifier>(q);
   slot = created;
   return created;
 }
+
+// w = 8: the page's; w = 10: the native one. Natively both are built (the tests run w = 8 too).
+// The page builds only its own: a second instantiation in this file would give the helpers
+// that verify() inlines as their only caller a second caller, and change how they are inlined.
+template class BasicEcdsaP384Verifier<8>;
+#if !defined(__wasm__)
+template class BasicEcdsaP384Verifier<10>;
+#endif
 
 } // namespace reelcheck::detail

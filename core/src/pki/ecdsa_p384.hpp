@@ -14,19 +14,24 @@
 #include <mutex>
 #include <span>
 
+#include "pki/ecdsa_p384_fwd.hpp"
 #include "pki/p384_curve.hpp"
 
 namespace reelcheck::detail {
 
 namespace p384 {
-class FixedBaseTable;
+template <unsigned WindowBits> class FixedBaseTable;
 }
 
-class EcdsaP384Verifier {
+// `WindowBits`: the fixed-base tables' window (p384::kProductionWindowBits in the core, through
+// the EcdsaP384Verifier alias). Instantiated for 8 and, natively, 10 (ecdsa_p384.cpp). Each
+// window size has its own tables, self-test and cache of verifiers.
+template <unsigned WindowBits> class BasicEcdsaP384Verifier {
 public:
   // nullptr if `sec1_point` is not an uncompressed P-384 point on the curve, or if the
   // engine's known-answer self-test failed (callers then use the general mbedTLS path).
-  static std::shared_ptr<const EcdsaP384Verifier> create(std::span<const std::uint8_t> sec1_point);
+  static std::shared_ptr<const BasicEcdsaP384Verifier>
+  create(std::span<const std::uint8_t> sec1_point);
 
   // `der_signature` is an ECDSA-Sig-Value in strict DER; `hash` the message digest (any
   // length: truncated to 384 bits as SEC 1 prescribes). Thread-safe.
@@ -38,25 +43,29 @@ public:
 
   // The known-answer self-test: a valid signature verifies, the same with one bit flipped does
   // not, and a signature that is valid only for (u1+u2)*G (the result of an engine that
-  // confused the two bases) does not. Run once per process by create().
+  // confused the two bases) does not. Run once per process (and window size) by create().
   static bool self_test();
 
   // For the tests of the fallback: make create() behave as if the self-test had failed (or
-  // passed again). Not for production use.
+  // passed again), at every window size. Not for production use.
   static void pretend_self_test_failed_for_testing(bool failed);
 
-  explicit EcdsaP384Verifier(const p384::AffinePoint& q);
-  ~EcdsaP384Verifier();
-  EcdsaP384Verifier(const EcdsaP384Verifier&) = delete;
-  EcdsaP384Verifier& operator=(const EcdsaP384Verifier&) = delete;
+  explicit BasicEcdsaP384Verifier(const p384::AffinePoint& q);
+  ~BasicEcdsaP384Verifier();
+  BasicEcdsaP384Verifier(const BasicEcdsaP384Verifier&) = delete;
+  BasicEcdsaP384Verifier& operator=(const BasicEcdsaP384Verifier&) = delete;
 
 private:
-  const p384::FixedBaseTable& q_table() const;
+  using Table = p384::FixedBaseTable<WindowBits>;
+  const Table& q_table() const;
 
   p384::AffinePoint q_;
   // Built on first use: most anchors of a trust store never sign a device certificate.
   mutable std::once_flag q_table_once_;
-  mutable std::unique_ptr<const p384::FixedBaseTable> q_table_;
+  mutable std::unique_ptr<const Table> q_table_;
 };
+
+extern template class BasicEcdsaP384Verifier<8>;
+extern template class BasicEcdsaP384Verifier<10>;
 
 } // namespace reelcheck::detail

@@ -2,7 +2,7 @@
 
 namespace reelcheck::detail::p384 {
 
-FixedBaseTable::FixedBaseTable(const AffinePoint& base) {
+template <unsigned W> FixedBaseTable<W>::FixedBaseTable(const AffinePoint& base) {
   points_.resize(std::size_t(kWindows) * kPointsPerWindow);
   std::vector<JacobianPoint> window(kPointsPerWindow);
   AffinePoint b = base; // 2^(w*i) * base
@@ -21,7 +21,8 @@ FixedBaseTable::FixedBaseTable(const AffinePoint& base) {
   }
 }
 
-void FixedBaseTable::accumulate(JacobianPoint& acc, const Element& k) const {
+template <unsigned W>
+void FixedBaseTable<W>::accumulate(JacobianPoint& acc, const Element& k) const {
   constexpr int kFull = 1 << kWindowBits;
   constexpr int kHalf = 1 << (kWindowBits - 1);
   int carry = 0;
@@ -38,5 +39,12 @@ void FixedBaseTable::accumulate(JacobianPoint& acc, const Element& k) const {
     add_affine(acc, points_[std::size_t(i) * kPointsPerWindow + index], negative);
   }
 }
+
+// w = 8: the page's; w = 10: the native one. Natively both are built (the tests run w = 8 too);
+// the page builds only its own, as ecdsa_p384.cpp does.
+template class FixedBaseTable<8>;
+#if !defined(__wasm__)
+template class FixedBaseTable<10>;
+#endif
 
 } // namespace reelcheck::detail::p384

@@ -15,8 +15,8 @@
 #include <string_view>
 
 #include "pki/ecdsa_p384.hpp"
-#include "pki/rsa_verifier.hpp"
 #include "pki/pem_decoder.hpp"
+#include "pki/rsa_verifier.hpp"
 #include "util/civil_time.hpp"
 #include "util/hex.hpp"
 #include "util/sha256.hpp"
@@ -36,9 +36,27 @@ bool looks_like_pem(ByteView data) {
 
 namespace {
 
+// What the parse noticed beyond mbedTLS's error code, for the message.
+struct ParseNotes {
+  std::string critical_oid;     // the first unknown critical extension
+  std::size_t trailing_bytes{}; // after the end of a certificate's DER
+};
+
+// A certificate's DER followed by more bytes: mbedTLS parses the first element and ignores the
+// rest, so a second certificate (or anything) appended to a DER file, or inside a PEM block,
+// would go unseen. Refused like any malformed structure.
+// (MBEDTLS_ERROR_ADD is a function call, so the sum is written out.)
+constexpr int kTrailingData = MBEDTLS_ERR_X509_INVALID_FORMAT + MBEDTLS_ERR_ASN1_LENGTH_MISMATCH;
+
 // What went wrong, in words, from mbedTLS's error code (high-level X.509/PEM/PK part plus the
-// low-level ASN.1 part) and the OID of an unknown critical extension if the parser met one.
-std::string describe_parse_error(int ret, const std::string& critical_oid) {
+// low-level ASN.1 part) and what the parse noticed (an unknown critical extension's OID, bytes
+// after the certificate).
+std::string describe_parse_error(int ret, const ParseNotes& notes) {
+  if (ret == kTrailingData && notes.trailing_bytes != 0)
+    return "has " + std::to_string(notes.trailing_bytes) +
+           " byte(s) of other data after the end of the certificate: a certificate file must "
+           "hold exactly one certificate";
+  const std::string& critical_oid = notes.critical_oid;
   const int code = ret < 0 ? -ret : ret;
   const int high = code & 0xFF80;
   const int low = code & 0x007F;
@@ -101,9 +119,20 @@ int note_unknown_extension(void* context, const mbedtls_x509_crt*, const mbedtls
 }
 
 int parse_der(mbedtls_x509_crt* chain, const unsigned char* der, std::size_t size,
-              std::string& critical_oid) {
+              ParseNotes& notes) {
+  unsigned char* p = const_cast<unsigned char*>(der);
+  std::size_t len = 0;
+  // A malformed outer SEQUENCE is left to mbedTLS, which names the fault.
+  if (mbedtls_asn1_get_tag(&p, der + size, &len,
+                           MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) == 0) {
+    const std::size_t used = static_cast<std::size_t>(p - der) + len;
+    if (used < size) {
+      notes.trailing_bytes = size - used;
+      return kTrailingData;
+    }
+  }
   return mbedtls_x509_crt_parse_der_with_ext_cb(chain, der, size, /*make_copy=*/1,
-                                                note_unknown_extension, &critical_oid);
+                                                note_unknown_extension, &notes.critical_oid);
 }
 
 } // namespace
@@ -111,12 +140,12 @@ int parse_der(mbedtls_x509_crt* chain, const unsigned char* der, std::size_t siz
 Result<CrtPtr> parse_certificates(ByteView data, std::string_view source) {
   CrtPtr chain(new mbedtls_x509_crt);
   mbedtls_x509_crt_init(chain.get());
-  std::string critical_oid;
+  ParseNotes notes;
   int first_error = 0;
   std::size_t failed = 0;
   if (const auto der = decode_single_pem_certificate(data)) {
     // The common case (one device certificate per file), without mbedTLS's constant-time base64.
-    first_error = parse_der(chain.get(), der->data(), der->size(), critical_oid);
+    first_error = parse_der(chain.get(), der->data(), der->size(), notes);
     failed = first_error != 0;
   } else if (looks_like_pem(data)) {
     // Every CERTIFICATE block in turn (mbedTLS wants the text NUL-terminated).
@@ -135,7 +164,7 @@ Result<CrtPtr> parse_certificates(ByteView data, std::string_view source) {
         break;
       }
       int parsed = ret;
-      if (ret == 0) parsed = parse_der(chain.get(), pem.buf, pem.buflen, critical_oid);
+      if (ret == 0) parsed = parse_der(chain.get(), pem.buf, pem.buflen, notes);
       mbedtls_pem_free(&pem);
       if (parsed != 0) {
         ++failed;
@@ -145,16 +174,23 @@ Result<CrtPtr> parse_certificates(ByteView data, std::string_view source) {
       p += used;
     }
   } else {
-    first_error = parse_der(chain.get(), data.data(), data.size(), critical_oid);
+    first_error = parse_der(chain.get(), data.data(), data.size(), notes);
     failed = first_error != 0;
   }
   if (failed != 0 || chain->raw.p == nullptr) {
-    std::string what = describe_parse_error(first_error, critical_oid);
+    std::string what = describe_parse_error(first_error, notes);
     if (chain->raw.p != nullptr)
       what = std::to_string(failed) + " certificate(s) could not be parsed: the first " + what;
     return make_error(ErrorCode::kBadInput, std::string(source) + ": " + what);
   }
   return chain;
+}
+
+std::size_t certificate_count(const mbedtls_x509_crt& chain) {
+  std::size_t n = 0;
+  for (const mbedtls_x509_crt* c = &chain; c != nullptr && c->raw.p != nullptr; c = c->next)
+    ++n;
+  return n;
 }
 
 namespace {
@@ -165,8 +201,13 @@ std::string dn_string(const mbedtls_x509_name& name) {
   return n < 0 ? std::string("(unprintable name)") : std::string(buf, static_cast<std::size_t>(n));
 }
 
-// Walks the v3 extensions and returns the extnValue contents of the one with `oid`.
-std::optional<ByteView> extension_value(const mbedtls_x509_crt& crt, std::string_view oid) {
+struct Extension {
+  ByteView value; // the extnValue contents
+  bool critical = false;
+};
+
+// Walks the v3 extensions and returns the one with `oid`.
+std::optional<Extension> find_extension(const mbedtls_x509_crt& crt, std::string_view oid) {
   if (crt.v3_ext.p == nullptr || crt.v3_ext.len == 0) return std::nullopt;
   unsigned char* p = crt.v3_ext.p;
   const unsigned char* end = p + crt.v3_ext.len;
@@ -186,13 +227,25 @@ std::optional<ByteView> extension_value(const mbedtls_x509_crt& crt, std::string
     std::size_t value_len = 0;
     if (mbedtls_asn1_get_tag(&p, ext_end, &value_len, MBEDTLS_ASN1_OCTET_STRING))
       return std::nullopt;
-    if (match) return ByteView(p, value_len);
+    if (match) return Extension{ByteView(p, value_len), critical != 0};
     p = const_cast<unsigned char*>(ext_end);
   }
   return std::nullopt;
 }
 
+std::optional<ByteView> extension_value(const mbedtls_x509_crt& crt, std::string_view oid) {
+  const auto found = find_extension(crt, oid);
+  if (!found) return std::nullopt;
+  return found->value;
+}
+
 } // namespace
+
+std::optional<bool> extension_is_critical(const mbedtls_x509_crt& crt, std::string_view oid) {
+  const auto found = find_extension(crt, oid);
+  if (!found) return std::nullopt;
+  return found->critical;
+}
 
 std::string subject_dn(const mbedtls_x509_crt& crt) {
   return dn_string(crt.subject);

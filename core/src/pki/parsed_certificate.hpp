@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "pki/ecdsa_p384_fwd.hpp"
 #include "reelcheck/result.hpp"
 #include "reelcheck/secure_bytes.hpp"
 
@@ -19,8 +20,11 @@ struct CrtDeleter {
 };
 using CrtPtr = std::unique_ptr<mbedtls_x509_crt, CrtDeleter>;
 
-// Parses every certificate of a PEM or DER buffer into one mbedTLS chain.
+// Parses every certificate of a PEM or DER buffer into one mbedTLS chain. DER (bare, or inside
+// a PEM block) must be exactly one certificate: bytes after its end are refused.
 Result<CrtPtr> parse_certificates(ByteView pem_or_der, std::string_view source);
+// How many certificates such a chain holds.
+std::size_t certificate_count(const mbedtls_x509_crt& chain);
 
 bool looks_like_pem(ByteView data);
 std::string common_name(const mbedtls_x509_crt& crt); // CN, or the whole DN if there is none
@@ -31,11 +35,15 @@ std::string sha256_hex(ByteView data);
 std::int64_t to_seconds(const mbedtls_x509_time& t);
 std::string format_x509_time(const mbedtls_x509_time& t);
 
+// Whether the extension with this OID (MBEDTLS_OID_...) is marked critical; nullopt when the
+// certificate does not carry it. mbedTLS 2.x parses the known extensions but keeps no
+// criticality flag, so this reads the raw extensions.
+std::optional<bool> extension_is_critical(const mbedtls_x509_crt& crt, std::string_view oid);
+
 // Subject key identifier, and the key identifier of the authority key identifier extension.
 std::optional<ByteView> subject_key_id(const mbedtls_x509_crt& crt);
 std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt);
 
-class EcdsaP384Verifier;
 class RsaVerifier;
 
 // The verify-only engines for an issuer's key (pki/ecdsa_p384.hpp, pki/rsa_verifier.hpp): at

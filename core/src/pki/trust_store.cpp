@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "pki/infineon_cas.hpp"
 #include "pki/parsed_certificate.hpp"
 #include "reelcheck/trust.hpp"
 
@@ -71,15 +72,20 @@ TrustStore TrustStore::infineon_default(TrustLimits limits) {
     const ByteView bytes(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size());
     // The embedded PEMs are part of the build; a failure here is a build defect that the
     // unit tests catch, so it is not surfaced to users.
-    (void)store.add(bytes, "embedded");
+    (void)store.add(bytes, "embedded", DeviceProfile::kInfineon);
   }
   return store;
 }
 
-Result<std::size_t> TrustStore::add(ByteView pem_or_der, std::string_view source) {
+Result<std::size_t> TrustStore::add(ByteView pem_or_der, std::string_view source,
+                                    DeviceProfile profile) {
   auto parsed = detail::parse_certificates(pem_or_der, source);
   if (!parsed) return parsed.error();
   std::vector<TrustAnchor> added;
+  // Anchors already held that this call makes stricter; applied only when the whole file is
+  // accepted. Otherwise the order of the calls would decide: an Infineon-profile anchor added
+  // after the same certificate with the basic profile would lose its demand.
+  std::vector<std::size_t> stricter;
   std::vector<Named> names; // of every anchor held and added, for the per-name and depth limits
   for (const auto& a : anchors_) {
     auto held = detail::parse_certificates(a.der, a.source);
@@ -100,12 +106,19 @@ Result<std::size_t> TrustStore::add(ByteView pem_or_der, std::string_view source
     TrustAnchor anchor;
     anchor.der.assign(c->raw.p, c->raw.p + c->raw.len);
     anchor.fingerprint_sha256 = detail::sha256_hex(anchor.der);
+    anchor.device_profile = detail::find_infineon_ca(anchor.fingerprint_sha256) != nullptr
+                                ? DeviceProfile::kInfineon
+                                : profile;
     auto same = [&](const TrustAnchor& a) {
       return a.fingerprint_sha256 == anchor.fingerprint_sha256;
     };
-    if (std::any_of(anchors_.begin(), anchors_.end(), same) ||
-        std::any_of(added.begin(), added.end(), same))
+    if (const auto held = std::find_if(anchors_.begin(), anchors_.end(), same);
+        held != anchors_.end()) {
+      if (anchor.device_profile == DeviceProfile::kInfineon)
+        stricter.push_back(static_cast<std::size_t>(held - anchors_.begin()));
       continue;
+    }
+    if (std::any_of(added.begin(), added.end(), same)) continue; // same file, same profile
     if (anchors_.size() + added.size() + 1 > limits_.max_anchors)
       return too_much(source,
                       "more than " + std::to_string(limits_.max_anchors) + " trust anchors in all");
@@ -129,6 +142,8 @@ Result<std::size_t> TrustStore::add(ByteView pem_or_der, std::string_view source
     return too_much(source, "trust anchors chained more than " +
                                 std::to_string(limits_.max_chain_depth) + " deep (" + shown + ")");
   }
+  for (const std::size_t i : stricter)
+    anchors_[i].device_profile = DeviceProfile::kInfineon;
   const std::size_t count = added.size();
   for (auto& a : added)
     anchors_.push_back(std::move(a));

@@ -38,7 +38,10 @@ void add_reason(ChipRecord& chip, ProblemCode code, std::string message) {
 } // namespace
 
 bool Report::all_ok() const {
-  if (counts.failed != 0 || !unassigned.empty()) return false;
+  // Fail closed twice over: every certificate must be ok too (a failed one always fails its
+  // chip or is unassigned, so this only matters if that rule were ever broken).
+  if (counts.failed != 0 || !unassigned.empty() || counts.certificates_ok != counts.certificates)
+    return false;
   return std::none_of(findings.begin(), findings.end(),
                       [](const Finding& f) { return f.severity == Severity::kError; });
 }
@@ -193,7 +196,20 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
         report.findings.push_back(Finding{Severity::kError, as_finding_code(p.code),
                                           cert->archive + "/" + cert->file, 0, id, p.message});
       }
+      // Fail closed: a verdict that is not ok() but names no problem (only an unparsed one can
+      // be) still fails its chip, and the report says why. No verifier of ours answers like
+      // that; a faulty or tampered one might.
+      if (!cert->ok() && cert->problems.empty()) {
+        const std::string why = "the certificate was not parsed, and its verdict gives no reason";
+        add_reason(chip, ProblemCode::kUnparsable, std::string(slot_name(s)) + ": " + why);
+        report.findings.push_back(Finding{Severity::kError, FindingCode::kUnparsable,
+                                          cert->archive + "/" + cert->file, 0, id, why});
+      }
     }
+    // A chip's status comes from its certificates' verdicts and its reasons together: a
+    // certificate that is not ok() fails the chip whatever the reasons say.
+    const bool certificates_ok = std::all_of(chip.certificates.begin(), chip.certificates.end(),
+                                             [](const auto& cert) { return !cert || cert->ok(); });
     if (has_secrets) {
       if (!chip.pbs.present && !chips_with_key_findings.count(id))
         add_reason(chip, ProblemCode::kMissingSecret, "no platform binding secret in PBS_keys.txt");
@@ -201,7 +217,7 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
         add_reason(chip, ProblemCode::kMissingSecret,
                    "no authorization reference in auto_keys.txt");
     }
-    if (!chip.reasons.empty() || chips_with_key_findings.count(id))
+    if (!chip.reasons.empty() || !certificates_ok || chips_with_key_findings.count(id))
       chip.status = ChipStatus::kFailed;
     else
       chip.status = needs_all_slots ? ChipStatus::kOk : ChipStatus::kExtra;

@@ -43,6 +43,21 @@
     return e;
   }
 
+  // The longest transport key, in bytes after trimming white space as the core does (the core's
+  // kMaxTransportKeySize refuses longer ones too, in the same words). A longer "key" is a wrong
+  // file or a paste gone wrong: refused before it reaches a worker, whatever its size.
+  const MAX_KEY_BYTES = 256;
+  function keyTooLong(bytes) {
+    const space = (c) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+    let begin = 0;
+    let end = bytes.length;
+    while (begin < end && space(bytes[begin])) begin++;
+    while (end > begin && space(bytes[end - 1])) end--;
+    if (end - begin <= MAX_KEY_BYTES) return null;
+    return engineError('bad_input', 'The transport key is longer than ' + MAX_KEY_BYTES + ' bytes (' + (end - begin) +
+      '): that is not the key from a reel\'s letter; check that the field holds only the key.');
+  }
+
   // One worker, request/response by id.
   class WorkerClient {
     constructor(name, onEvent) {
@@ -115,6 +130,7 @@
     const isStr = (x) => typeof x === 'string';
     if (!v || typeof v !== 'object') throw bad('not an object');
     for (const f of ['check_time', 'reel_id', 'batch_id']) if (!isStr(v[f])) throw bad(f);
+    if (typeof v.secrets_checked !== 'boolean') throw bad('secrets_checked');
     if (v.verdict !== 'ok' && v.verdict !== 'failed') throw bad('verdict');
     const c = v.counts;
     if (!c || !['chips', 'ok', 'failed', 'extra', 'certificates', 'certificates_ok'].every((f) => isNum(c[f]))) throw bad('counts');
@@ -127,7 +143,20 @@
       statuses[row.status]++;
     }
     if (statuses.ok !== c.ok || statuses.failed !== c.failed || statuses.extra !== c.extra) throw bad('chip counts');
-    if (v.verdict === 'ok' && (c.failed || v.error_findings || v.missing_archives.length)) throw bad('verdict contradicts the counts');
+    if (c.certificates_ok > c.certificates) throw bad('certificate counts');
+    // "verified" only when everything the view can tell agrees: no failed chip or certificate,
+    // no certificate left without a chip, no error, no archive missing, every row clean.
+    if (v.verdict === 'ok') {
+      // Checking certificates only, a missing keys archive is no gap (the core says so as a warning).
+      const missing = v.missing_archives.filter((a) => v.secrets_checked || a !== 'keys');
+      if (c.failed || v.error_findings || missing.length) throw bad('verdict contradicts the counts');
+      if (c.certificates_ok !== c.certificates) throw bad('verdict contradicts the certificate counts');
+      if (v.unassigned_certificates) throw bad('verdict contradicts the unassigned certificates');
+      if (v.findings.some((f) => !f || f.severity === 'error')) throw bad('verdict contradicts the findings');
+      const rowOk = (row) => row.reasons.length === 0 &&
+        Object.values(row.slots).every((s) => s === 'ok' || (s === null && row.status === 'extra'));
+      if (!v.chips.every(rowOk)) throw bad('verdict contradicts a chip row');
+    }
     return v;
   }
 
@@ -246,7 +275,15 @@
       }
     }
 
-    async runOnce({ files, key, anchors, useDefaults, checkTime, onProgress }) {
+    // certsOnly: no key (null) and the keys archive is not opened; otherwise key is required.
+    async runOnce({ files, key, certsOnly, anchors, useDefaults, checkTime, onProgress }) {
+      if (certsOnly) {
+        if (key) { key.fill(0); throw engineError('internal', 'A transport key was handed to a certificates-only run.'); }
+      } else {
+        if (!(key instanceof Uint8Array)) throw engineError('no_key', 'The transport key is needed.');
+        const tooLong = keyTooLong(key);
+        if (tooLong) { key.fill(0); throw tooLong; }
+      }
       const token = ++this.runToken;
       const started = now();
       // Phases overlap (verifying starts while later archives are still unpacked): each one's
@@ -303,10 +340,10 @@
       progress({ phase: 'reading', done: 0, total: 1 });
       let opening;
       try {
-        opening = coordinator.call('open', { inputs: files, key, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length },
+        opening = coordinator.call('open', { inputs: files, key, certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length },
                                    files.map((f) => f.bytes));
       } finally {
-        key.fill(0); // the worker has its own copy now; this one is no longer needed
+        if (key) key.fill(0); // the worker has its own copy now; this one is no longer needed
       }
       const opened = opening.then(check).then((summary) => {
         if (!Number.isInteger(summary.certificates) || summary.certificates !== streamed) {
@@ -425,5 +462,5 @@
     }
   }
 
-  global.ReelcheckEngine = { Engine, engineError, readView, poolSize, PHASES, MAX_VERIFIERS };
+  global.ReelcheckEngine = { Engine, engineError, readView, keyTooLong, poolSize, PHASES, MAX_VERIFIERS, MAX_KEY_BYTES };
 })(typeof window !== 'undefined' ? window : self);

@@ -52,9 +52,12 @@ const handlers = {
         const r = session.addInput(input.name, new Uint8Array(input.bytes));
         if (!r.ok) return r;
       }
-      const k = session.setKey(key);
-      key.fill(0);
-      if (!k.ok) return k;
+      const certsOnly = msg.certsOnly === true;
+      if (!certsOnly) {
+        const k = session.setKey(key);
+        key.fill(0);
+        if (!k.ok) return k;
+      }
       let last = 0;
       let lastPhase = '';
       // Slices go to the page as each certificate archive is unpacked (the page hands them to
@@ -69,7 +72,16 @@ const handlers = {
         }
       }, (begin, count, bytes) => {
         self.postMessage({ type: 'slice', begin, count, bytes }, [bytes.buffer]);
-      }, Math.max(1, msg.verifiers | 0));
+      }, Math.max(1, msg.verifiers | 0), certsOnly);
+    } catch (e) {
+      // A JavaScript exception ended open() (a callback threw, or the glue did). The core's
+      // cleanups ran as it passed through (native wasm exceptions: the key's copies and the
+      // decrypted entries are wiped); nothing of this session is kept either.
+      if (session) {
+        try { session.wipe(); session.delete(); } catch (ignored) { /* dropped either way */ }
+        session = null;
+      }
+      throw e;
     } finally {
       // Every path (early returns, exceptions): this worker's copy of the key is wiped. The
       // core wipes its own copy when open() ends, however it ends.

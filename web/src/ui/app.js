@@ -87,8 +87,21 @@
     hideError();
     hideResults();
     if (!state.files.length) { showError('no_files'); $('file-input').focus(); return; }
-    const keyText = $('key-input').value;
-    if (!keyText) { showError('no_key'); $('key-input').focus(); return; }
+    const certsOnly = $('certs-only').checked;
+    const keyText = certsOnly ? '' : $('key-input').value;
+    if (!keyText && !certsOnly) { showError('no_key'); $('key-input').focus(); return; }
+    // A key over the core's bound (a file's content pasted, a megabyte) never reaches a worker;
+    // it leaves the field like any key given to Verify.
+    const keyBytes = new TextEncoder().encode(keyText);
+    const tooLong = global.ReelcheckEngine.keyTooLong(keyBytes);
+    keyBytes.fill(0);
+    if (tooLong) {
+      $('key-input').value = '';
+      inputs.showKey(false);
+      showError(tooLong.code, tooLong.message);
+      $('key-input').focus();
+      return;
+    }
     setBusy(true);
     $('idle-note').hidden = true;
     progress.reset();
@@ -107,12 +120,13 @@
       $('time-input').removeAttribute('aria-invalid');
       const files = await Promise.all(state.files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
       const anchors = await Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-      key = new TextEncoder().encode(keyText);
+      key = certsOnly ? null : new TextEncoder().encode(keyText);
       const handedOver = performance.now();
-      state.report = await engine.run({ files, key, anchors, useDefaults: !$('anchors-only').checked, checkTime, onProgress: (p) => progress.update(p) });
+      state.report = await engine.run({ files, key, certsOnly, anchors, useDefaults: !$('anchors-only').checked, checkTime, onProgress: (p) => progress.update(p) });
       const reported = performance.now();
       state.elapsed = performance.now() - started;
       results.renderReport(state.report, state.elapsed);
+      if (certsOnly) $('ph-decrypting-text').textContent = 'not opened: certificates only';
       progress.showTimings(engine, state.elapsed, handedOver - started, performance.now() - reported);
     } catch (err) {
       if (err.code === 'cancelled' || run !== runSeq) return; // Cancel or Clear already reset the page

@@ -34,6 +34,10 @@
   const ERRORS = {
     wrong_key: ['Wrong transport key',
       'The transport key does not open this bundle\'s keys archive. Check the key on the reel\'s sealed letter (it is case-sensitive, and the letter must belong to this reel). Nothing was decrypted and no chip data is shown.'],
+    keys_not_encrypted: ['Key files not protected by the transport key',
+      'The chips\' secrets (PBS_keys.txt, auto_keys.txt) must come out of the keys archive encrypted with the reel\'s transport key. Here they do not, so nothing shows they came from Infineon: the bundle may have been tampered with. Nothing was verified and no chip data is shown. Download the bundle again from CIRRENT™ Cloud ID.'],
+    duplicate_key_file: ['Two sets of key files',
+      'The keys archive holds a second PBS_keys.txt or auto_keys.txt. Which one is genuine cannot be told, so neither is used: nothing was verified and no chip data is shown. Download the bundle again from CIRRENT™ Cloud ID.'],
     password_required: ['Transport key needed',
       'The keys archive of this bundle is encrypted. Enter the transport key from the reel\'s sealed letter and verify again.'],
     not_an_archive: ['Not a Cloud ID bundle',

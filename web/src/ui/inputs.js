@@ -30,6 +30,13 @@
       $('key-toggle').textContent = visible ? 'Hide key' : 'Show key';
     }
     $('key-toggle').addEventListener('click', () => showKey($('key-input').type === 'password'));
+    // Certificates only: no key is asked for, and a key already typed leaves the field.
+    $('certs-only').addEventListener('change', () => {
+      const off = $('certs-only').checked;
+      if (off) { $('key-input').value = ''; showKey(false); }
+      $('key-input').disabled = off;
+      $('key-toggle').disabled = off;
+    });
 
     // ---- inputs ----------------------------------------------------------------------------------
     function renderFileList() {

@@ -22,13 +22,15 @@
       $('verdict-mark').setAttribute('d', ok ? CHECK : CROSS);
       $('verdict-title').textContent = ok ? 'Bundle verified' : 'Bundle failed verification';
       const parts = [];
-      if (ok) parts.push('All ' + num(c.ok) + ' chips have valid certificates and their secrets.');
+      if (ok && r.secrets_checked) parts.push('All ' + num(c.ok) + ' chips have valid certificates and their secrets.');
+      else if (ok) parts.push('All ' + num(c.ok) + ' chips have valid certificates.');
       else {
         if (c.failed) parts.push(num(c.failed) + ' of ' + num(c.chips) + ' chips failed.');
         if ((r.missing_archives || []).length) parts.push('Missing: ' + r.missing_archives.map(archiveWords).join(', ') + '.');
         if (errors) parts.push(num(errors) + ' error finding' + (errors === 1 ? '' : 's') + '.');
       }
       for (const message of told) parts.push(message + '.'); // it starts with a file name: kept as is
+      if (!r.secrets_checked) parts.push('Certificates only: the keys archive was not opened, so no secret was checked.');
       if (c.extra) parts.push(num(c.extra) + ' extra certificate set' + (c.extra === 1 ? '' : 's') + ' without secrets (informational).');
       $('verdict-sub').textContent = parts.join(' ');
       showTrustHint(r);

@@ -1,0 +1,76 @@
+// "I don't have the transport key: check certificates only": the cloud team verifies every
+// certificate without the reel's letter. No key is asked for or sent to a worker, the keys
+// archive is not opened, and the report is the CLI's `verify --certs-only` report byte for byte.
+import { test, expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { entry, fx, manifest, trustFile, root } from './helpers.mjs';
+
+const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
+const realBundle = path.resolve(process.env.REELCHECK_REAL_BUNDLE_DIR || path.join(root, '..', 'shared', 'reference', 'real-bundle'),
+  '78211223032C7EFA_bundle.7z');
+
+// Records every 'open' request the page posts to a worker (its key field among them).
+async function recordOpens(page) {
+  await page.addInitScript(() => {
+    window.__opens = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, transfer) {
+      if (message && message.type === 'open') window.__opens.push({ key: message.key === undefined ? 'absent' : message.key, certsOnly: message.certsOnly });
+      return post.call(this, message, transfer);
+    };
+  });
+}
+
+async function verifyCertificatesOnly(page, files, { anchors = [], checkTime = manifest().check_time } = {}) {
+  await page.locator('#file-input').setInputFiles(files);
+  await page.locator('#key-input').fill('typed before the box was ticked');
+  await page.locator('#certs-only').check();
+  await expect(page.locator('#key-input')).toBeDisabled();
+  await expect(page.locator('#key-input')).toHaveValue('');
+  await page.locator('#time-input').fill(checkTime);
+  if (anchors.length) {
+    await page.locator('#anchors-details summary').click();
+    await page.locator('#anchor-input').setInputFiles(anchors);
+  }
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
+}
+
+test('certificates only: no key asked for or sent, the same report as the CLI', async ({ page }, testInfo) => {
+  test.skip(!fs.existsSync(cli), 'native CLI not built (build/release/native/reelcheck)');
+  const name = 'extra'; // 3 chips without secrets: without the key files they are judged like any other
+  const e = entry(name);
+  await recordOpens(page);
+  await page.goto('index.html');
+  await verifyCertificatesOnly(page, e.files.map(fx), { anchors: [trustFile()] });
+  await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
+  await expect(page.locator('#verdict-sub')).toContainText('Certificates only: the keys archive was not opened');
+  await expect(page.locator('#c-ok')).toHaveText(String(e.chip_count));
+  await expect(page.locator('#c-extra')).toHaveText('0');
+  const opens = await page.evaluate(() => window.__opens);
+  expect(opens.length).toBe(1);
+  expect(opens[0].certsOnly).toBe(true);
+  expect(opens[0].key === null || opens[0].key === 'absent').toBe(true);
+
+  const out = testInfo.outputPath('cli.json');
+  const run = spawnSync(cli, ['verify', fx(e.files[0]), '--certs-only', '--trust', trustFile(), '--at', manifest().check_time,
+    '--quiet', '--json', out], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
+  const pageJson = fs.readFileSync(await download.path(), 'utf8');
+  expect(pageJson === fs.readFileSync(out, 'utf8')).toBe(true);
+  expect(JSON.parse(pageJson).secrets_checked).toBe(false);
+});
+
+test('certificates only: the real 200-chip bundle verifies under the built-in Infineon CAs', async ({ page }) => {
+  test.skip(!fs.existsSync(realBundle), 'the real bundle is not at ' + realBundle);
+  await page.goto('index.html');
+  await verifyCertificatesOnly(page, [realBundle], { checkTime: '2026-06-01T00:00:00Z' });
+  await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
+  await expect(page.locator('#c-chips')).toHaveText('200');
+  await expect(page.locator('#c-ok')).toHaveText('200');
+  await expect(page.locator('#s-reel')).toHaveText('78211223032C7EFA');
+  await expect(page.locator('#archive-list li[data-kind="keys"]')).toBeVisible();
+});
