@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "reelcheck/chip_id.hpp"
+#include "reelcheck/lookup.hpp"
 #include "reelcheck/version.hpp"
 
 namespace reelcheck::cli {
@@ -37,6 +38,13 @@ const CLI::Validator kCheckTime(
              "day must exist)";
     },
     "TIME");
+
+const CLI::Validator kSlot(
+    [](std::string& text) -> std::string {
+      if (parse_slot(text)) return {};
+      return "'" + text + "' is not a slot: E0E0, E0E1 or E0E2";
+    },
+    "E0E0|E0E1|E0E2");
 
 // Options shared by the commands that verify a reel.
 struct VerifyOptions {
@@ -131,9 +139,26 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
                    ->type_name("ID_OR_UID");
   auto* chips = lookup
                     ->add_option("--chips", o.chips_file,
-                                 "read one chip ID or UID per line from FILE ('-' = stdin) and "
+                                 "read one chip ID or UID per line from FILE ('-' = stdin), "
+                                 "optionally followed by the certificate read from the chip, and "
                                  "write one JSON line per answer, flushed at once")
                     ->type_name("FILE|-");
+  auto* chip_cert =
+      lookup
+          ->add_option("--chip-cert", o.chip_certs,
+                       "the certificate the station read from the chip (the --slot data "
+                       "object, bare DER or with its TLS identity header, hex or base64): the "
+                       "answer is certificate_mismatch, without secrets, unless it is the "
+                       "bundle's; one per --chip, in the same order")
+          ->allow_extra_args(false)
+          ->type_name("HEX_OR_BASE64");
+  std::string slot_text;
+  lookup
+      ->add_option("--slot", slot_text,
+                   "the data object the station reads certificates from (default E0E0); with "
+                   "--chips, a certificate may follow the UID on each line")
+      ->check(kSlot)
+      ->type_name("SLOT");
   VerifyOptions l{lookup, o, {}};
   l.add_keys();
   lookup
@@ -160,6 +185,35 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
       ->type_name("OUT");
   merge->add_flag("-q,--quiet", o.quiet, "no summary on stdout");
 
+  auto* reconcile = app.add_subcommand(
+      "reconcile", "compare what the line provisioned with a reel's report: certificates of "
+                   "chips never seen (to deactivate in AWS IoT), chips seen but not in the reel "
+                   "(an alarm)");
+  reconcile
+      ->add_option("report", o.inputs, "the reel's report, written by 'reelcheck verify --json'")
+      ->required()
+      ->expected(1)
+      ->type_name("REPORT.json");
+  reconcile
+      ->add_option("--seen", o.seen_file,
+                   "the chip IDs or 54-digit UIDs the line provisioned, one a line ('-' = "
+                   "stdin; blank lines and # comments are skipped)")
+      ->required()
+      ->type_name("FILE|-");
+  reconcile
+      ->add_option("--out", o.out_dir,
+                   "folder for deactivate.sh, unused.csv, foreign.csv and summary.json "
+                   "(made if missing)")
+      ->required()
+      ->type_name("DIR");
+  std::string reconcile_slot_text;
+  reconcile
+      ->add_option("--slot", reconcile_slot_text,
+                   "deactivate only this slot's certificates (default: all three)")
+      ->check(kSlot)
+      ->type_name("SLOT");
+  reconcile->add_flag("-q,--quiet", o.quiet, "no summary on stdout");
+
   auto* inspect = app.add_subcommand("inspect", "verify loose certificate files");
   inspect->add_option("certificates", o.inputs, "PEM or DER files")
       ->required()
@@ -179,10 +233,12 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
     return kExitUsage;
   }
 
-  for (auto* sub : {verify, lookup, merge, inspect})
+  for (auto* sub : {verify, lookup, merge, inspect, reconcile})
     if (sub->parsed()) o.command = sub->get_name();
   for (const auto* parts : {&v, &l, &i})
     if (!parts->at_text.empty()) at_text = parts->at_text;
+  for (const std::string* text : {&slot_text, &reconcile_slot_text})
+    if (!text->empty()) o.slot = parse_slot(*text);
   o.at = at_text.empty() ? static_cast<CheckTime>(std::time(nullptr)) : *parse_check_time(at_text);
 
   auto usage = [](const std::string& message) {
@@ -196,6 +252,13 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
       if (!parse_chip_lookup(c))
         return usage("--chip '" + c +
                      "' is not a 20-digit chip ID or a 54-digit (27-byte) coprocessor UID");
+    if (chip_cert->count() != 0 && o.chip_certs.size() != o.chips.size())
+      return usage(
+          "--chip-cert pairs with --chip, in the same order: " + std::to_string(o.chips.size()) +
+          " --chip but " + std::to_string(o.chip_certs.size()) + " --chip-cert");
+    for (std::size_t n = 0; n < o.chip_certs.size(); ++n)
+      if (auto der = parse_station_certificate(o.chip_certs[n]); !der)
+        return usage("--chip-cert for " + o.chips[n] + ": " + der.error().message);
   }
   return std::nullopt;
 }

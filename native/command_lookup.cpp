@@ -1,6 +1,8 @@
 // reelcheck lookup: the reel is verified once; then every chip asked for (by --chip, or one a
 // line from --chips FILE or standard input) gets an answer at once. A provisioning station can
-// keep the process open and ask as chips arrive.
+// keep the process open and ask as chips arrive. With the certificate it read from the chip,
+// the secrets are released only when that certificate is the bundle's (the rule is the core's:
+// reelcheck/lookup.hpp).
 #include <fstream>
 #include <iostream>
 
@@ -14,23 +16,37 @@
 namespace reelcheck::cli {
 namespace {
 
-// The one-chip form: the chip's record as text, or its JSON object with --json.
+Slot station_slot(const Options& o) {
+  return o.slot.value_or(Slot::kE0E0);
+}
+
+// The one-chip form: the chip's record as text, or its JSON object with --json. With
+// --chip-cert, the certificate check comes first, and --json writes the whole answer (with
+// certificate_checked), since the chip object alone cannot say whether it was checked.
 int answer_one(const Report& report, const Options& o) {
-  const ChipId id = *parse_chip_lookup(o.chips.front());
-  const ChipRecord* chip = report.find_chip(id.hex());
-  if (chip == nullptr) {
-    std::cout << "chip " << id.hex() << " is not in reel " << report.reel_id << " ("
-              << o.inputs.front() << ")\n";
+  const std::optional<std::string_view> certificate =
+      o.chip_certs.empty() ? std::nullopt : std::optional<std::string_view>(o.chip_certs.front());
+  const LookupAnswer a = look_up_chip(report, o.chips.front(), certificate, station_slot(o));
+  if (a.outcome == LookupOutcome::kNotInReel || a.outcome == LookupOutcome::kMalformed) {
+    std::cout << a.message << " (" << o.inputs.front() << ")\n";
     return kExitFindings;
   }
+  const int exit_code =
+      a.may_release_secrets() && a.chip->status != ChipStatus::kFailed ? kExitOk : kExitFindings;
   if (o.json_out) {
-    if (!emit(o.json_out, o.inputs.front(), ".json", false, chip_to_json(*chip, o.include_secrets)))
-      return kExitUnusable;
+    SecureString json = certificate ? lookup_answer_to_json_line(a, o.include_secrets)
+                                    : chip_to_json(*a.chip, o.include_secrets);
+    if (certificate) json += '\n';
+    if (!emit(o.json_out, o.inputs.front(), ".json", false, json)) return kExitUnusable;
   } else {
-    const SecureString text = render_chip(*chip, o.include_secrets);
+    if (a.outcome == LookupOutcome::kCertificateMismatch)
+      std::cout << "CERTIFICATE MISMATCH: " << a.message << "\n";
+    else if (a.certificate_checked)
+      std::cout << a.message << "\n";
+    const SecureString text = render_chip(*a.chip, o.include_secrets && a.may_release_secrets());
     std::cout << text;
   }
-  return chip->status == ChipStatus::kFailed ? kExitFindings : kExitOk;
+  return exit_code;
 }
 
 // Many chips: one JSON line per answer, flushed at once.
@@ -45,8 +61,7 @@ int answer_stream(const Report& report, const Options& o) {
   }
   std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
   int exit_code = kExitOk;
-  auto answer = [&](std::string_view query) {
-    const LookupAnswer a = look_up_chip(report, query);
+  auto answer = [&](const LookupAnswer& a) {
     SecureString line = lookup_answer_to_json_line(a, o.include_secrets);
     line += '\n';
     out.write(line.data(), static_cast<std::streamsize>(line.size()));
@@ -54,8 +69,12 @@ int answer_stream(const Report& report, const Options& o) {
     if (a.outcome != LookupOutcome::kFound || a.chip->status == ChipStatus::kFailed)
       exit_code = kExitFindings;
   };
-  for (const auto& chip : o.chips)
-    answer(chip);
+  const Slot slot = station_slot(o);
+  for (std::size_t n = 0; n < o.chips.size(); ++n) {
+    const auto certificate =
+        n < o.chip_certs.size() ? std::optional<std::string_view>(o.chip_certs[n]) : std::nullopt;
+    answer(look_up_chip(report, o.chips[n], certificate, slot));
+  }
   if (o.chips_file) {
     std::ifstream in_file;
     if (*o.chips_file != "-") {
@@ -68,7 +87,7 @@ int answer_stream(const Report& report, const Options& o) {
     std::istream& in = in_file.is_open() ? static_cast<std::istream&>(in_file) : std::cin;
     for (std::string line; std::getline(in, line);) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue; // blank line
-      answer(line);
+      answer(look_up_chip(report, line, slot)); // a certificate may follow the UID
     }
   }
   if (!out) {

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   Options o;
   if (auto early = parse_command_line(argc, argv, o)) return *early;
   if (o.command == "merge") return run_merge(o);
+  if (o.command == "reconcile") return run_reconcile(o);
 
   auto trust = load_trust(o);
   if (!trust) {

@@ -251,7 +251,7 @@ std::size_t line_count(const std::string& text) {
 } // namespace
 
 TEST(Cli, HelpOnEveryCommandAndVersions) {
-  for (const char* command : {"", "verify ", "lookup ", "merge ", "inspect "}) {
+  for (const char* command : {"", "verify ", "lookup ", "merge ", "inspect ", "reconcile "}) {
     const CliRun run = run_cli(std::string(command) + "--help");
     EXPECT_EQ(run.exit_code, 0) << command << run.err;
     EXPECT_NE(run.out.find("Usage:"), std::string::npos) << command << run.out;
@@ -259,6 +259,8 @@ TEST(Cli, HelpOnEveryCommandAndVersions) {
   const CliRun verify_help = run_cli("verify --help");
   EXPECT_NE(verify_help.out.find("--key-file"), std::string::npos);
   EXPECT_NE(run_cli("lookup --help").out.find("--chips"), std::string::npos);
+  EXPECT_NE(run_cli("lookup --help").out.find("--chip-cert"), std::string::npos);
+  EXPECT_NE(run_cli("reconcile --help").out.find("--seen"), std::string::npos);
   const CliRun version = run_cli("--version");
   EXPECT_EQ(version.exit_code, 0);
   for (const char* library : {"reelcheck 0.", "mbedTLS 2.", "LZMA SDK 2", "zlib 1."})
@@ -476,4 +478,295 @@ TEST(Cli, DuplicateKeyLinesNameBothLinesAndWhetherTheKeysDiffer) {
   EXPECT_NE(run.out.find("appears on line 4 and again on line 5 with a different key"),
             std::string::npos)
       << run.out;
+}
+
+// ---------------------------------------------------------------- issue 16: station and after
+
+namespace {
+
+// A fixture certificate file (mixed_certs/, made by openssl) as DER, converted by openssl.
+Bytes openssl_der(const std::string& pem_name, const TempDir& tmp) {
+  const auto out = tmp / (pem_name + ".der");
+  const int rc = run_shell("openssl x509 -in " + fixture_path("bundles/mixed_certs/" + pem_name) +
+                           " -outform DER -out " + shell_quote(out.string()));
+  if (rc != 0) throw std::runtime_error("openssl could not convert " + pem_name);
+  return read_file(out);
+}
+
+// What openssl says the SHA-256 of a file is: the AWS IoT certificate ID of a DER certificate.
+std::string openssl_sha256(const fs::path& file) {
+  TempDir tmp;
+  run_shell("openssl dgst -sha256 -r " + shell_quote(file.string()) + " > " +
+            shell_quote((tmp / "d").string()));
+  return slurp(tmp / "d").substr(0, 64);
+}
+
+std::string openssl_base64(const Bytes& data) {
+  TempDir tmp;
+  write_file(tmp / "in", view(data));
+  run_shell("openssl base64 -A -in " + shell_quote((tmp / "in").string()) + " > " +
+            shell_quote((tmp / "out").string()));
+  return slurp(tmp / "out");
+}
+
+std::string hex_of(const Bytes& data) {
+  std::string out;
+  for (auto b : data)
+    out += "0123456789abcdef"[b >> 4], out += "0123456789abcdef"[b & 15];
+  return out;
+}
+
+// The slot's data object as a Trust M holds it: the 9-byte TLS identity header, then the DER.
+Bytes with_tls_header(const Bytes& der) {
+  const std::size_t n = der.size();
+  Bytes out = {0xC0, std::uint8_t((n + 6) >> 8), std::uint8_t(n + 6),
+               0,    std::uint8_t((n + 3) >> 8), std::uint8_t(n + 3),
+               0,    std::uint8_t(n >> 8),       std::uint8_t(n)};
+  out.insert(out.end(), der.begin(), der.end());
+  return out;
+}
+
+std::string secret_row_of(const std::string& bundle, const std::string& chip) {
+  const std::string csv =
+      slurp(fixtures_dir() / bundle_entry(bundle)["secrets_file"].get<std::string>());
+  const auto at = csv.find("\n" + chip + ",");
+  if (at == std::string::npos) throw std::runtime_error("no secrets for " + chip);
+  return csv.substr(at + 1, csv.find('\n', at + 1) - at - 1);
+}
+
+} // namespace
+
+TEST(Cli, LookupReleasesSecretsOnlyWhenTheCertificateReadFromTheChipIsTheBundles) {
+  TempDir tmp;
+  const auto& sample = bundle_entry("mixed")["sample_uid"];
+  const std::string uid = sample["uid"], chip = sample["chip_id"];
+  const std::string other = "1122334455AA0012003F";
+  ASSERT_EQ(bundle_entry("mixed")["expected"]["chips"][chip]["status"], "ok");
+  const std::string row = secret_row_of("mixed", chip); // chip,PBS,auth
+  const std::string pbs = row.substr(21, row.find(',', 21) - 21);
+  const Bytes der = openssl_der(chip + "_E0E0.pem", tmp);
+  const Bytes der_e0e1 = openssl_der(chip + "_E0E1.pem", tmp);
+  const Bytes other_der = openssl_der(other + "_E0E0.pem", tmp);
+  Bytes bad_header = with_tls_header(der);
+  bad_header[5] ^= 0x01; // the certificate list length
+
+  const std::string base = "lookup " + bundle_arg("mixed") + key_arg("mixed") + kTrust +
+                           " --include-secrets --quiet --chips -";
+  const std::string lines = uid + " " + hex_of(der) + "\n" + // bare DER, hex
+                            uid + "," + openssl_base64(with_tls_header(der)) + "\n" + // base64
+                            uid + " " + hex_of(other_der) + "\n" +  // another chip's
+                            uid + " " + hex_of(bad_header) + "\n" + // inconsistent
+                            uid + "\n";                             // no certificate
+  const CliRun run = run_cli(base, "", lines);
+  EXPECT_EQ(run.exit_code, 1) << "a mismatch is a finding\n" << run.err;
+  const auto answers = json_lines(run.out);
+  ASSERT_EQ(answers.size(), 5u) << run.out;
+  for (int i : {0, 1}) {
+    EXPECT_EQ(answers[i]["answer"], "found") << answers[i]["message"];
+    EXPECT_EQ(answers[i]["certificate_checked"], true);
+    EXPECT_EQ(answers[i]["chip"]["pbs"]["value"], pbs);
+  }
+  EXPECT_EQ(answers[2]["answer"], "certificate_mismatch");
+  EXPECT_EQ(answers[2]["certificate_checked"], true);
+  EXPECT_EQ(answers[2]["chip"]["chip_id"], chip);
+  EXPECT_FALSE(answers[2]["chip"]["pbs"].contains("value"));
+  EXPECT_EQ(answers[2].dump().find(pbs), std::string::npos) << "no secret on a mismatch";
+  EXPECT_EQ(answers[3]["answer"], "malformed");
+  EXPECT_EQ(answers[3]["certificate_checked"], false);
+  EXPECT_NE(answers[3]["message"].get<std::string>().find("certificate list length"),
+            std::string::npos)
+      << answers[3]["message"];
+  EXPECT_FALSE(answers[3].contains("chip"));
+  EXPECT_EQ(answers[4]["answer"], "found");
+  EXPECT_EQ(answers[4]["certificate_checked"], false) << "a UID alone works as before";
+  EXPECT_EQ(answers[4]["chip"]["pbs"]["value"], pbs);
+
+  // --slot: the station reads E0E1; the E0E0 certificate is then a mismatch.
+  const CliRun e0e1 = run_cli(base + " --slot E0E1", "",
+                              uid + " " + hex_of(der_e0e1) + "\n" + uid + " " + hex_of(der) + "\n");
+  const auto slot_answers = json_lines(e0e1.out);
+  ASSERT_EQ(slot_answers.size(), 2u) << e0e1.out << e0e1.err;
+  EXPECT_EQ(slot_answers[0]["answer"], "found") << slot_answers[0]["message"];
+  EXPECT_EQ(slot_answers[1]["answer"], "certificate_mismatch");
+
+  // One --chip with --chip-cert: the text says so and holds no secret; --json gives the answer.
+  const std::string one = "lookup " + bundle_arg("mixed") + key_arg("mixed") + kTrust +
+                          " --include-secrets --chip " + uid + " --chip-cert ";
+  const CliRun mismatch = run_cli(one + openssl_base64(other_der));
+  EXPECT_EQ(mismatch.exit_code, 1);
+  EXPECT_NE(mismatch.out.find("CERTIFICATE MISMATCH"), std::string::npos) << mismatch.out;
+  EXPECT_NE(mismatch.out.find("Chip " + chip), std::string::npos);
+  EXPECT_EQ(mismatch.out.find(pbs), std::string::npos);
+  const CliRun match = run_cli(one + hex_of(with_tls_header(der)) + " --json -");
+  EXPECT_EQ(match.exit_code, 0) << match.out << match.err;
+  const auto answer = nlohmann::json::parse(match.out);
+  EXPECT_EQ(answer["certificate_checked"], true);
+  EXPECT_EQ(answer["chip"]["pbs"]["value"], pbs);
+  // Command-line certificates are checked before the reel is: usage errors.
+  EXPECT_EQ(run_cli(one + "3001").exit_code, 64);
+  EXPECT_EQ(run_cli(one + hex_of(der) + " --chip " + other).exit_code, 64);
+  EXPECT_EQ(run_cli(one + hex_of(der) + " --slot E0E3").exit_code, 64);
+}
+
+TEST(Cli, ReconcileDeactivatesNeverSeenCertificatesAndAlarmsOnForeignChips) {
+  TempDir tmp;
+  const auto report = tmp / "mixed.json";
+  run_cli("verify " + bundle_arg("mixed") + key_arg("mixed") + kTrust + " --quiet --json " +
+          shell_quote(report.string()));
+  ASSERT_TRUE(fs::exists(report));
+  const auto& chips = bundle_entry("mixed")["expected"]["chips"];
+  const std::string uid = bundle_entry("mixed")["sample_uid"]["uid"];
+  const std::vector<std::string> unused = {"1122334455AA0012003F", "1122334455AA00120040"};
+  std::string seen = "# station 1\n\n" + uid + "\n"; // ...3E by its UID
+  for (const auto& [id, _] : chips.items())
+    if (id != "1122334455AA0012003E" && id != unused[0] && id != unused[1]) seen += id + "\n";
+  write_file(tmp / "seen.txt", seen);
+  const auto out = tmp / "out";
+  const std::string base = "reconcile " + shell_quote(report.string()) + " --out " +
+                           shell_quote(out.string()) + " --seen ";
+
+  const CliRun clean = run_cli(base + shell_quote((tmp / "seen.txt").string()));
+  EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("VERDICT: OK"), std::string::npos) << clean.out;
+  // deactivate.sh: the three certificates of each never-seen chip, by AWS's certificate ID,
+  // which openssl computes here from the fixture's certificate files.
+  const std::string script = slurp(out / "deactivate.sh");
+  std::size_t calls = 0;
+  for (std::size_t at = script.find("\naws iot"); at != std::string::npos;
+       at = script.find("\naws iot", at + 1))
+    ++calls;
+  EXPECT_EQ(calls, 6u) << script;
+  for (const auto& chip : unused)
+    for (const char* slot : {"E0E0", "E0E1", "E0E2"}) {
+      const auto der = tmp / (chip + slot + ".der");
+      write_file(der, view(openssl_der(chip + "_" + slot + ".pem", tmp)));
+      EXPECT_NE(script.find("\naws iot update-certificate --certificate-id " + openssl_sha256(der) +
+                            " --new-status INACTIVE"),
+                std::string::npos)
+          << chip << " " << slot << "\n"
+          << script;
+    }
+  const std::string unused_csv = slurp(out / "unused.csv");
+  EXPECT_EQ(line_count(unused_csv), 3u) << unused_csv;
+  EXPECT_NE(unused_csv.find("\n" + unused[0] + ",ok,"), std::string::npos);
+  EXPECT_EQ(slurp(out / "foreign.csv"), "chip_id,first_line,seen,times\n");
+  EXPECT_EQ(read_json(out / "summary.json")["verdict"], "ok");
+
+  // The script runs: a stand-in `aws` records each call; arguments go to every call.
+  fs::create_directories(tmp / "bin");
+  write_file(tmp / "bin/aws", "#!/bin/sh\necho \"$*\" >> \"$AWS_LOG\"\n");
+  fs::permissions(tmp / "bin/aws", fs::perms::owner_all);
+  const int ran = run_shell("AWS_LOG=" + shell_quote((tmp / "aws.log").string()) +
+                            " PATH=" + shell_quote((tmp / "bin").string()) + ":$PATH sh " +
+                            shell_quote((out / "deactivate.sh").string()) +
+                            " --region eu-central-1 > /dev/null");
+  EXPECT_EQ(ran, 0);
+  const std::string log = slurp(tmp / "aws.log");
+  EXPECT_EQ(line_count(log), 6u) << log;
+  EXPECT_NE(log.find("iot update-certificate --certificate-id "), std::string::npos) << log;
+  EXPECT_NE(log.find("--new-status INACTIVE --region eu-central-1\n"), std::string::npos) << log;
+
+  // --slot E0E2: one certificate per never-seen chip.
+  const CliRun one_slot =
+      run_cli(base + shell_quote((tmp / "seen.txt").string()) + " --slot E0E2 --quiet");
+  EXPECT_EQ(one_slot.exit_code, 0);
+  EXPECT_EQ(read_json(out / "summary.json")["counts"]["certificates_to_deactivate"], 2);
+
+  // A chip of another reel on the line: an alarm, loudly, and exit 1.
+  const std::string foreign = bundle_entry("clean_7z")["sample_uid"]["chip_id"];
+  write_file(tmp / "seen_foreign.txt", seen + foreign + "\n");
+  const CliRun alarm = run_cli(base + shell_quote((tmp / "seen_foreign.txt").string()));
+  EXPECT_EQ(alarm.exit_code, 1) << alarm.out << alarm.err;
+  EXPECT_NE(alarm.err.find("ALARM"), std::string::npos) << alarm.err;
+  EXPECT_NE(alarm.err.find(foreign), std::string::npos) << alarm.err;
+  EXPECT_NE(slurp(out / "foreign.csv").find(foreign + ","), std::string::npos);
+  EXPECT_EQ(read_json(out / "summary.json")["verdict"], "foreign_chips");
+
+  // A malformed line might be a provisioned chip: reported, exit 2, and no deactivation list
+  // (not even last run's).
+  write_file(tmp / "seen_bad.txt", seen + "1122334455AA00\n");
+  const CliRun bad = run_cli(base + shell_quote((tmp / "seen_bad.txt").string()));
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+  const auto bad_line = std::count(seen.begin(), seen.end(), '\n') + 1;
+  EXPECT_NE(bad.err.find("line " + std::to_string(bad_line)), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(out / "deactivate.sh"));
+  EXPECT_EQ(read_json(out / "summary.json")["malformed_lines"][0]["text"], "1122334455AA00");
+
+  // A seen list that names no chip would deactivate every certificate: refused the same way.
+  write_file(out / "deactivate.sh", "stale");
+  write_file(tmp / "seen_empty.txt", "# station 1\n\n");
+  const CliRun empty = run_cli(base + shell_quote((tmp / "seen_empty.txt").string()));
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("names no chip"), std::string::npos) << empty.err;
+  EXPECT_FALSE(fs::exists(out / "deactivate.sh"));
+
+  // Unusable report, usage.
+  write_file(tmp / "cut.json", slurp(report).substr(0, 400));
+  const CliRun cut =
+      run_cli("reconcile " + shell_quote((tmp / "cut.json").string()) + " --out " +
+              shell_quote(out.string()) + " --seen " + shell_quote((tmp / "seen.txt").string()));
+  EXPECT_EQ(cut.exit_code, 2);
+  EXPECT_NE(cut.out.find("cut.json"), std::string::npos) << cut.out;
+  EXPECT_EQ(run_cli("reconcile " + shell_quote(report.string()) + " --out x").exit_code, 64);
+  // Standard input carries the seen list.
+  EXPECT_EQ(run_cli(base + "- --quiet", "", seen).exit_code, 0);
+}
+
+// The one bundle nobody here made (Infineon's, published by Thingpress; its transport key is
+// not public): the station's certificate check and the reconciliation work on it with
+// --certs-only, with certificates taken out of it by 7zz and converted by openssl.
+TEST(Cli, StationBindingAndReconcileOnTheRealBundleWithoutItsKey) {
+  const fs::path bundle = fs::path(REELCHECK_REAL_BUNDLE_DIR) / "78211223032C7EFA_bundle.7z";
+  if (!fs::exists(bundle)) GTEST_SKIP() << "the real bundle is not at " << bundle;
+  TempDir tmp;
+  const std::string real = shell_quote(bundle.string()) + " --certs-only --at 2026-06-01";
+  const auto report_path = tmp / "real.json";
+  ASSERT_EQ(
+      run_cli("verify " + real + " --quiet --json " + shell_quote(report_path.string())).exit_code,
+      0);
+  const auto report = read_json(report_path);
+  ASSERT_EQ(report["chips"].size(), 200u);
+  const std::string a = report["chips"][0]["chip_id"], b = report["chips"][1]["chip_id"];
+
+  // Each chip's E0E0 certificate, as the chip would give it: out of the bundle, to DER.
+  const std::string q = shell_quote(tmp.path().string());
+  ASSERT_EQ(run_shell("cd " + q + " && 7zz e -y " + shell_quote(bundle.string()) +
+                      " '*_E0E0_Certs.7z' > /dev/null && 7zz e -y *_E0E0_Certs.7z " + a +
+                      "_E0E0.pem " + b + "_E0E0.pem > /dev/null"),
+            0);
+  auto der_of = [&](const std::string& chip) {
+    const std::string pem = shell_quote((tmp / (chip + "_E0E0.pem")).string());
+    const std::string der = shell_quote((tmp / (chip + ".der")).string());
+    EXPECT_EQ(run_shell("openssl x509 -in " + pem + " -outform DER -out " + der), 0);
+    return read_file(tmp / (chip + ".der"));
+  };
+  const Bytes der_a = der_of(a), der_b = der_of(b);
+  const std::string uid_a = "CD1633820100120005000A" + a + "8B1E53A0F10B";
+  const CliRun lookup = run_cli("lookup " + real + " --quiet --chips -", "",
+                                uid_a + " " + hex_of(with_tls_header(der_a)) + "\n" + uid_a + "," +
+                                    openssl_base64(der_b) + "\n");
+  EXPECT_EQ(lookup.exit_code, 1) << lookup.err;
+  const auto answers = json_lines(lookup.out);
+  ASSERT_EQ(answers.size(), 2u) << lookup.out << lookup.err;
+  EXPECT_EQ(answers[0]["answer"], "found") << answers[0]["message"];
+  EXPECT_EQ(answers[0]["certificate_checked"], true);
+  EXPECT_EQ(answers[1]["answer"], "certificate_mismatch") << answers[1]["message"];
+
+  // The line saw every chip but the first: its three certificates are to be deactivated, the
+  // E0E0 one by the ID openssl gives its DER.
+  std::string seen;
+  for (std::size_t i = 1; i < 200; ++i)
+    seen += report["chips"][i]["chip_id"].get<std::string>() + "\n";
+  write_file(tmp / "seen.txt", seen);
+  const CliRun reconcile = run_cli("reconcile " + shell_quote(report_path.string()) + " --seen " +
+                                   shell_quote((tmp / "seen.txt").string()) + " --out " +
+                                   shell_quote((tmp / "out").string()));
+  EXPECT_EQ(reconcile.exit_code, 0) << reconcile.out << reconcile.err;
+  const std::string script = slurp(tmp / "out/deactivate.sh");
+  EXPECT_NE(script.find("# chip " + a + " (ok)\n"), std::string::npos) << script;
+  EXPECT_NE(script.find("aws iot update-certificate --certificate-id " +
+                        openssl_sha256(tmp / (a + ".der")) + " --new-status INACTIVE"),
+            std::string::npos)
+      << script;
+  EXPECT_EQ(read_json(tmp / "out/summary.json")["counts"]["certificates_to_deactivate"], 3);
 }

@@ -17,6 +17,30 @@
 
 namespace reelcheck {
 
+// What the fleet merge and the reconciliation (reelcheck/reconcile.hpp) read from one report
+// (schema reelcheck-report, docs/report.md): the reel, its counts, and per chip its status,
+// certificate and public key digests and secret fingerprints. Read strictly: a report that
+// lacks any of it is an error, never an empty or smaller reel.
+struct ReportDigestChip {
+  std::string chip_id;
+  ChipStatus status = ChipStatus::kFailed;
+  std::array<bool, 3> has_certificate{}; // by slot
+  // By slot: the SHA-256 of the DER (fingerprint_sha256, lower-case hex; "" when the slot is
+  // empty or its certificate did not parse) and of the SubjectPublicKeyInfo.
+  std::array<std::string, 3> certificate_sha256, public_key_sha256;
+  std::string pbs_fingerprint, auth_fingerprint; // "" when absent
+};
+
+struct ReportDigest {
+  std::string reel_id, batch_id, check_time;
+  bool ok = false; // the report's own verdict
+  ReportCounts counts;
+  std::size_t error_findings = 0;
+  std::vector<ReportDigestChip> chips; // in the report's order (sorted by chip ID)
+};
+
+Result<ReportDigest> read_report_digest(std::string_view json_text);
+
 struct FleetReel {
   std::string source; // the report file's name as given
   std::string reel_id, batch_id, check_time;
@@ -73,7 +97,6 @@ private:
   struct KeyHash {
     std::size_t operator()(const Key& k) const noexcept;
   };
-  std::optional<Error> add_report_checked(std::string_view source, std::string_view json_text);
   void note(DuplicateKind kind, std::string_view hex_value, Seen seen);
 
   std::vector<FleetReel> reels_;

@@ -26,6 +26,11 @@ constexpr std::string_view chip_status_name(ChipStatus s) {
   }
   return "failed";
 }
+constexpr std::optional<ChipStatus> parse_chip_status(std::string_view name) {
+  for (ChipStatus s : {ChipStatus::kOk, ChipStatus::kFailed, ChipStatus::kExtra})
+    if (name == chip_status_name(s)) return s;
+  return std::nullopt;
+}
 
 struct SecretInfo {
   bool present = false;

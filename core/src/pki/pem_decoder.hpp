@@ -2,8 +2,8 @@
 //
 // mbedTLS 2.28 decodes base64 in constant time (it guards private keys), which costs more than
 // 10 µs per device certificate: a tenth of a reel's verification. Certificates are public, so
-// a plain table lookup does; anything unusual (several blocks, headers, stray characters) is
-// left to mbedTLS's own parser by returning nothing.
+// a plain table lookup does (util/base64.hpp); anything unusual (several blocks, headers, stray
+// characters) is left to mbedTLS's own parser by returning nothing.
 #pragma once
 
 #include <cstdint>

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reelcheck/chip_id.hpp"
 #include "reelcheck/fleet.hpp"
 #include "util/hex.hpp"
 
@@ -28,10 +29,9 @@ std::string_view where_name(std::uint8_t where) {
   }
 }
 
-// Reads what the fleet needs from one report, strictly: a report that lacks it is unreadable,
-// never silently counted as empty.
+// Reads what the fleet and the reconciliation need from one report, strictly: a report that lacks
+// it is unreadable, never silently counted as empty.
 struct ReportReader {
-  std::string source;
   std::optional<Error> error;
 
   bool fail(const std::string& what) {
@@ -52,6 +52,103 @@ struct ReportReader {
   }
 };
 
+bool is_lower_hex_digest(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+Result<ReportDigest> read_report_digest_checked(std::string_view json_text) {
+  ReportReader read;
+  const Json j = Json::parse(json_text.begin(), json_text.end(), nullptr, false);
+  if (j.is_discarded()) return make_error(ErrorCode::kBadInput, "not valid JSON");
+  if (!j.is_object() || j.value("schema", "") != "reelcheck-report")
+    return make_error(ErrorCode::kBadInput,
+                      "not a Reelcheck report (no \"schema\": \"reelcheck-report\")");
+  if (!j.contains("schema_version") || j["schema_version"] != kReportSchemaVersion)
+    return make_error(
+        ErrorCode::kBadInput,
+        "report schema version " +
+            (j.contains("schema_version") ? j["schema_version"].dump() : std::string("(none)")) +
+            " is not the supported " + std::to_string(kReportSchemaVersion));
+  ReportDigest digest;
+  std::string verdict;
+  const Json& counts = j.contains("counts") ? j["counts"] : Json();
+  if (!read.text(j, "reel_id", digest.reel_id) || !read.text(j, "batch_id", digest.batch_id) ||
+      !read.text(j, "check_time", digest.check_time) || !read.text(j, "verdict", verdict) ||
+      !read.count(counts, "chips", digest.counts.chips) ||
+      !read.count(counts, "ok", digest.counts.ok) ||
+      !read.count(counts, "failed", digest.counts.failed) ||
+      !read.count(counts, "extra", digest.counts.extra) ||
+      !read.count(counts, "certificates", digest.counts.certificates) ||
+      !read.count(counts, "certificates_ok", digest.counts.certificates_ok))
+    return *read.error;
+  if (verdict != "ok" && verdict != "failed")
+    return make_error(ErrorCode::kBadInput, "unknown verdict \"" + verdict + "\"");
+  digest.ok = verdict == "ok";
+  if (!j.contains("chips") || !j["chips"].is_array() || !j.contains("findings") ||
+      !j["findings"].is_array())
+    return make_error(ErrorCode::kBadInput, "no \"chips\" or \"findings\" list");
+  for (const auto& f : j["findings"])
+    if (f.is_object() && f.value("severity", "") == "error") ++digest.error_findings;
+  if (j["chips"].size() != digest.counts.chips)
+    return make_error(ErrorCode::kBadInput,
+                      "counts.chips says " + std::to_string(digest.counts.chips) +
+                          " but the report lists " + std::to_string(j["chips"].size()) + " chips");
+
+  digest.chips.reserve(j["chips"].size());
+  for (const auto& c : j["chips"]) {
+    ReportDigestChip chip;
+    if (!read.text(c, "chip_id", chip.chip_id)) return *read.error;
+    const auto id = parse_chip_id(chip.chip_id);
+    if (!id) return make_error(ErrorCode::kBadInput, "\"" + chip.chip_id + "\" is not a chip ID");
+    chip.chip_id = id->hex(); // the bundle's spelling, as chips seen on the line are compared
+    std::string status;
+    if (!read.text(c, "status", status)) return *read.error;
+    const auto parsed_status = parse_chip_status(status);
+    if (!parsed_status)
+      return make_error(ErrorCode::kBadInput,
+                        "chip " + chip.chip_id + " has an unknown status \"" + status + "\"");
+    chip.status = *parsed_status;
+    if (!c.contains("certificates") || !c["certificates"].is_object())
+      return make_error(ErrorCode::kBadInput,
+                        "chip " + chip.chip_id + " has no \"certificates\" object");
+    for (Slot slot : kAllSlots) {
+      const std::string name(slot_name(slot));
+      const auto index = static_cast<std::size_t>(slot);
+      const Json& certs = c["certificates"];
+      if (!certs.contains(name))
+        return make_error(ErrorCode::kBadInput,
+                          "chip " + chip.chip_id + " has no \"" + name + "\" certificate entry");
+      if (certs[name].is_null()) continue;
+      chip.has_certificate[index] = true;
+      if (!read.text(certs[name], "public_key_sha256", chip.public_key_sha256[index]) ||
+          !read.text(certs[name], "fingerprint_sha256", chip.certificate_sha256[index]))
+        return *read.error;
+      // "" is a certificate that did not parse; anything else must be a SHA-256 in hex.
+      if (!chip.certificate_sha256[index].empty() &&
+          !is_lower_hex_digest(chip.certificate_sha256[index]))
+        return make_error(ErrorCode::kBadInput, "chip " + chip.chip_id + ": the " + name +
+                                                    " fingerprint_sha256 \"" +
+                                                    chip.certificate_sha256[index] +
+                                                    "\" is not a SHA-256 in lower-case hex");
+    }
+    for (const char* which : {"pbs", "auth"}) {
+      if (!c.contains(which) || !c[which].is_object() || !c[which].contains("present") ||
+          !c[which]["present"].is_boolean())
+        return make_error(ErrorCode::kBadInput,
+                          "chip " + chip.chip_id + " has no \"" + which + "\" object");
+      std::string fingerprint;
+      if (c[which]["present"].get<bool>() && !read.text(c[which], "fingerprint", fingerprint))
+        return *read.error;
+      (std::strcmp(which, "pbs") == 0 ? chip.pbs_fingerprint : chip.auth_fingerprint) =
+          std::move(fingerprint);
+    }
+    digest.chips.push_back(std::move(chip));
+  }
+  return digest;
+}
+
 } // namespace
 
 std::string_view duplicate_kind_name(DuplicateKind kind) {
@@ -62,6 +159,15 @@ std::string_view duplicate_kind_name(DuplicateKind kind) {
   case DuplicateKind::kSecret: return "secret";
   }
   return "chip_id";
+}
+
+Result<ReportDigest> read_report_digest(std::string_view json_text) {
+  // A report is input like any other: whatever its shape, the answer is an error value.
+  try {
+    return read_report_digest_checked(json_text);
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kBadInput, std::string("not a readable report: ") + e.what());
+  }
 }
 
 std::size_t FleetMerger::KeyHash::operator()(const Key& k) const noexcept {
@@ -89,100 +195,25 @@ void FleetMerger::note(DuplicateKind kind, std::string_view hex_value, Seen seen
 }
 
 std::optional<Error> FleetMerger::add_report(std::string_view source, std::string_view json_text) {
-  // A report is input like any other: whatever its shape, the answer is an error value.
-  try {
-    return add_report_checked(source, json_text);
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::kBadInput, std::string("not a readable report: ") + e.what());
-  }
-}
-
-std::optional<Error> FleetMerger::add_report_checked(std::string_view source,
-                                                     std::string_view json_text) {
-  ReportReader read{std::string(source), std::nullopt};
-  const Json j = Json::parse(json_text.begin(), json_text.end(), nullptr, false);
-  if (j.is_discarded()) return make_error(ErrorCode::kBadInput, "not valid JSON");
-  if (!j.is_object() || j.value("schema", "") != "reelcheck-report")
-    return make_error(ErrorCode::kBadInput,
-                      "not a Reelcheck report (no \"schema\": \"reelcheck-report\")");
-  if (!j.contains("schema_version") || j["schema_version"] != kReportSchemaVersion)
-    return make_error(
-        ErrorCode::kBadInput,
-        "report schema version " +
-            (j.contains("schema_version") ? j["schema_version"].dump() : std::string("(none)")) +
-            " is not the supported " + std::to_string(kReportSchemaVersion));
+  auto digest = read_report_digest(json_text);
+  if (!digest) return digest.error();
   FleetReel reel;
-  reel.source = read.source;
-  std::string verdict;
-  const Json& counts = j.contains("counts") ? j["counts"] : Json();
-  if (!read.text(j, "reel_id", reel.reel_id) || !read.text(j, "batch_id", reel.batch_id) ||
-      !read.text(j, "check_time", reel.check_time) || !read.text(j, "verdict", verdict) ||
-      !read.count(counts, "chips", reel.counts.chips) ||
-      !read.count(counts, "ok", reel.counts.ok) ||
-      !read.count(counts, "failed", reel.counts.failed) ||
-      !read.count(counts, "extra", reel.counts.extra) ||
-      !read.count(counts, "certificates", reel.counts.certificates) ||
-      !read.count(counts, "certificates_ok", reel.counts.certificates_ok))
-    return read.error;
-  if (verdict != "ok" && verdict != "failed")
-    return make_error(ErrorCode::kBadInput, "unknown verdict \"" + verdict + "\"");
-  reel.ok = verdict == "ok";
-  if (!j.contains("chips") || !j["chips"].is_array() || !j.contains("findings") ||
-      !j["findings"].is_array())
-    return make_error(ErrorCode::kBadInput, "no \"chips\" or \"findings\" list");
-  for (const auto& f : j["findings"])
-    if (f.is_object() && f.value("severity", "") == "error") ++reel.error_findings;
-  if (j["chips"].size() != reel.counts.chips)
-    return make_error(ErrorCode::kBadInput,
-                      "counts.chips says " + std::to_string(reel.counts.chips) +
-                          " but the report lists " + std::to_string(j["chips"].size()) + " chips");
-
-  // Validate every chip before anything is noted, so a bad report leaves no trace.
-  struct ChipKeys {
-    std::string chip_id;
-    std::array<std::string, 3> public_keys;
-    std::string pbs, auth;
-  };
-  std::vector<ChipKeys> chips;
-  chips.reserve(j["chips"].size());
-  for (const auto& c : j["chips"]) {
-    ChipKeys keys;
-    if (!read.text(c, "chip_id", keys.chip_id)) return read.error;
-    if (keys.chip_id.size() != 20 || !detail::decode_hex(keys.chip_id))
-      return make_error(ErrorCode::kBadInput, "\"" + keys.chip_id + "\" is not a chip ID");
-    if (!c.contains("certificates") || !c["certificates"].is_object())
-      return make_error(ErrorCode::kBadInput,
-                        "chip " + keys.chip_id + " has no \"certificates\" object");
-    for (Slot slot : kAllSlots) {
-      const std::string name(slot_name(slot));
-      const Json& certs = c["certificates"];
-      if (!certs.contains(name) || certs[name].is_null()) continue;
-      if (!read.text(certs[name], "public_key_sha256",
-                     keys.public_keys[static_cast<std::size_t>(slot)]))
-        return read.error;
-    }
-    for (const char* which : {"pbs", "auth"}) {
-      if (!c.contains(which) || !c[which].is_object() || !c[which].contains("present") ||
-          !c[which]["present"].is_boolean())
-        return make_error(ErrorCode::kBadInput,
-                          "chip " + keys.chip_id + " has no \"" + which + "\" object");
-      std::string fingerprint;
-      if (c[which]["present"].get<bool>() && !read.text(c[which], "fingerprint", fingerprint))
-        return read.error;
-      (std::strcmp(which, "pbs") == 0 ? keys.pbs : keys.auth) = std::move(fingerprint);
-    }
-    chips.push_back(std::move(keys));
-  }
-
+  reel.source = std::string(source);
+  reel.reel_id = std::move(digest->reel_id);
+  reel.batch_id = std::move(digest->batch_id);
+  reel.check_time = std::move(digest->check_time);
+  reel.ok = digest->ok;
+  reel.counts = digest->counts;
+  reel.error_findings = digest->error_findings;
   const auto reel_index = static_cast<std::uint32_t>(reels_.size());
-  for (std::uint32_t i = 0; i < chips.size(); ++i) {
-    const ChipKeys& c = chips[i];
+  for (std::uint32_t i = 0; i < digest->chips.size(); ++i) {
+    ReportDigestChip& c = digest->chips[i];
     note(DuplicateKind::kChipId, c.chip_id, Seen{reel_index, i, kWhereChip});
     for (std::uint8_t s = 0; s < 3; ++s)
-      note(DuplicateKind::kPublicKey, c.public_keys[s], Seen{reel_index, i, s});
-    note(DuplicateKind::kSecret, c.pbs, Seen{reel_index, i, 3});
-    note(DuplicateKind::kSecret, c.auth, Seen{reel_index, i, 4});
-    reel.chip_ids.push_back(c.chip_id);
+      note(DuplicateKind::kPublicKey, c.public_key_sha256[s], Seen{reel_index, i, s});
+    note(DuplicateKind::kSecret, c.pbs_fingerprint, Seen{reel_index, i, 3});
+    note(DuplicateKind::kSecret, c.auth_fingerprint, Seen{reel_index, i, 4});
+    reel.chip_ids.push_back(std::move(c.chip_id));
   }
   reels_.push_back(std::move(reel));
   return std::nullopt;
