@@ -16,7 +16,7 @@ inline constexpr int kExitUnusable = 2;
 inline constexpr int kExitUsage = 64;
 
 struct Options {
-  std::string command; // verify, lookup, merge, inspect
+  std::string command; // verify, lookup, merge, inspect, export
   std::vector<std::string> inputs;
   std::optional<std::string> key_file, key_env, json_out, csv_out, chips_file;
   std::vector<std::string> chips; // lookup --chip, repeatable
@@ -26,6 +26,11 @@ struct Options {
   bool quiet = false;
   CheckTime at = 0;
   unsigned jobs = 1;
+  // export
+  std::string export_format, out_dir;
+  Slot slot = Slot::kE0E0;
+  bool include_extra = false;
+  bool force = false;
 };
 
 } // namespace reelcheck::cli
