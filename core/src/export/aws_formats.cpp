@@ -227,48 +227,44 @@ Result<std::vector<ExportedFile>> aws_cli_files(const ExportPlan& plan) {
   s += "reel=" + plan.report->reel_id + "\n";
   s += "slot=" + slot_text(plan) + "\n";
   s += ensure_thing_type();
-  s += "registered=0 present=0 things=0\n";
-  s +=
-      "register_chip() { # chip ID, certificate ID (SHA-256 of the DER), batch, wafer X, wafer Y\n";
-  s += "  local chip=$1 id=$2 pem=\"certificates/$1_${slot}.pem\" arn answer got status=0\n";
-  s += "  arn=$(lookup describe-certificate --certificate-id \"$id\" \\\n";
-  s += "    --query certificateDescription.certificateArn --output text) || status=$?\n";
-  s += "  case $status in\n";
-  s += "  0) present=$((present + 1)) ;;\n";
-  s += "  1) answer=$(iot register-certificate-without-ca --certificate-pem \"file://$pem\" "
-       "--status ACTIVE \\\n";
-  s += "       --query '[certificateId,certificateArn]' --output text)\n";
-  s += "     read -r got arn <<<\"$answer\"\n";
-  s += "     if [ \"$got\" != \"$id\" ]; then\n";
-  s += "       echo \"$chip: AWS gave certificate ID $got, expected $id (SHA-256 of the DER)\" "
-       ">&2\n";
-  s += "       exit 1\n";
-  s += "     fi\n";
-  s += "     registered=$((registered + 1)) ;;\n";
-  s += "  *) exit 1 ;;\n";
-  s += "  esac\n";
-  s += "  status=0\n";
-  s += "  lookup describe-thing --thing-name \"$chip\" >/dev/null || status=$?\n";
-  s += "  case $status in\n";
-  s += "  0) ;;\n";
-  s += "  1) iot create-thing --thing-name \"$chip\" --thing-type-name \"$thing_type\" "
-       "--attribute-payload \\\n";
-  s += "       \"{\\\"attributes\\\":{\\\"reel_id\\\":\\\"$reel\\\",\\\"batch\\\":\\\"$3\\\","
-       "\\\"slot\\\":\\\"$slot\\\",\\\"wafer_x\\\":\\\"$4\\\",\\\"wafer_y\\\":\\\"$5\\\"}}\" "
-       ">/dev/null\n";
-  s += "     things=$((things + 1)) ;;\n";
-  s += "  *) exit 1 ;;\n";
-  s += "  esac\n";
-  s += "  local principals\n";
-  s += "  principals=$(iot list-thing-principals --thing-name \"$chip\" --query 'principals[]' "
-       "--output text)\n";
-  s += "  principals=${principals//$'\\n'/$'\\t'}\n";
-  s += "  case $'\\t'\"$principals\"$'\\t' in\n";
-  s += "  *$'\\t'\"$arn\"$'\\t'*) ;;\n";
-  s +=
-      "  *) iot attach-thing-principal --thing-name \"$chip\" --principal \"$arn\" >/dev/null ;;\n";
-  s += "  esac\n";
-  s += "}\n";
+  // Per chip: the certificate (looked up by its ID first), the Thing (looked up by name), the
+  // attachment (a Thing found with this certificate attached is left alone). A Thing made just
+  // now has no principals yet, so its certificate is attached without asking.
+  s += R"SH(registered=0 present=0 things=0
+register_chip() { # chip ID, certificate ID (SHA-256 of the DER), batch, wafer X, wafer Y
+  local chip=$1 id=$2 pem="certificates/$1_${slot}.pem" arn answer got principals status=0
+  arn=$(lookup describe-certificate --certificate-id "$id" \
+    --query certificateDescription.certificateArn --output text) || status=$?
+  case $status in
+  0) present=$((present + 1)) ;;
+  1) answer=$(iot register-certificate-without-ca --certificate-pem "file://$pem" --status ACTIVE \
+       --query '[certificateId,certificateArn]' --output text)
+     read -r got arn <<<"$answer"
+     if [ "$got" != "$id" ]; then
+       echo "$chip: AWS gave certificate ID $got, expected $id (SHA-256 of the DER)" >&2
+       exit 1
+     fi
+     registered=$((registered + 1)) ;;
+  *) exit 1 ;;
+  esac
+  status=0
+  lookup describe-thing --thing-name "$chip" >/dev/null || status=$?
+  case $status in
+  0) principals=$(iot list-thing-principals --thing-name "$chip" --query 'principals[]' \
+       --output text)
+     principals=${principals//$'\n'/$'\t'}
+     case $'\t'"$principals"$'\t' in
+     *$'\t'"$arn"$'\t'*) return 0 ;;
+     esac ;;
+  1) iot create-thing --thing-name "$chip" --thing-type-name "$thing_type" --attribute-payload \
+       "{\"attributes\":{\"reel_id\":\"$reel\",\"batch\":\"$3\",\"slot\":\"$slot\",\"wafer_x\":\"$4\",\"wafer_y\":\"$5\"}}" \
+       >/dev/null
+     things=$((things + 1)) ;;
+  *) exit 1 ;;
+  esac
+  iot attach-thing-principal --thing-name "$chip" --principal "$arn" >/dev/null
+}
+)SH";
   for (const auto& item : plan.items)
     s += "register_chip " + item.chip->chip_id + " " + item.certificate_id + " " +
          item.chip->batch + " " + std::to_string(item.chip->wafer_x) + " " +
