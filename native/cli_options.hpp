@@ -23,6 +23,7 @@ struct Options {
   std::vector<std::string> trust_files;
   bool no_default_trust = false;
   bool include_secrets = false;
+  bool certs_only = false; // verify the certificates without the transport key
   bool quiet = false;
   CheckTime at = 0;
   unsigned jobs = 1;

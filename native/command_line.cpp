@@ -51,6 +51,11 @@ struct VerifyOptions {
     auto* env = app->add_option("--key-env", o.key_env, "take the transport key from variable VAR")
                     ->type_name("VAR");
     file->excludes(env);
+    app->add_flag("--certs-only", o.certs_only,
+                  "check the certificates only, without the transport key: the keys archive is "
+                  "listed, not opened, and no key is asked for")
+        ->excludes(file)
+        ->excludes(env);
   }
   void add_trust_and_time() {
     app->add_option("--trust", o.trust_files, "add trust anchors from a PEM file (repeatable)")
@@ -105,8 +110,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
       ->type_name("OUT");
   verify->add_option("--csv", o.csv_out, "write one CSV row per chip (same naming as --json)")
       ->type_name("OUT");
-  verify->add_flag("--include-secrets", o.include_secrets,
-                   "put PBS and authorization reference values into JSON/CSV");
+  verify
+      ->add_flag("--include-secrets", o.include_secrets,
+                 "put PBS and authorization reference values into JSON/CSV")
+      ->excludes("--certs-only");
   v.add_trust_and_time();
   v.add_jobs();
   verify->add_flag("-q,--quiet", o.quiet, "no summary on stdout");
@@ -133,8 +140,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
       ->add_option("--json", o.json_out,
                    "write the answers as JSON ('-' = stdout; JSON lines for several chips)")
       ->type_name("OUT");
-  lookup->add_flag("--include-secrets", o.include_secrets,
-                   "include the PBS and authorization reference values");
+  lookup
+      ->add_flag("--include-secrets", o.include_secrets,
+                 "include the PBS and authorization reference values")
+      ->excludes("--certs-only");
   l.add_trust_and_time();
   l.add_jobs();
   lookup->add_flag("-q,--quiet", o.quiet, "no progress on stderr");

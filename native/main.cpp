@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
     auto k = KeySource::from_env(*o.key_env);
     if (!k) return usage_error(k.error().message);
     keys = std::move(*k);
+  } else if (o.certs_only) {
+    keys = KeySource::interactive(); // never asked: the keys archive is not opened
   } else {
     // Without a terminal the key is the first line of standard input; then it cannot also
     // carry the chips.

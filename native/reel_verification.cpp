@@ -59,15 +59,18 @@ Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, con
   const std::string bundle_name = fs::path(reel.name).filename().string();
 
   VerificationSession session(trust);
-  if (auto error = session.open(
-          files, [&](std::string_view reel_id) { return keys.key_for(reel_id, bundle_name); },
-          [&](Phase phase, std::uint64_t done, std::uint64_t total) {
-            if (tty)
-              std::fprintf(stderr, "\r%-10s %llu/%llu   ", std::string(phase_name(phase)).c_str(),
-                           static_cast<unsigned long long>(done),
-                           static_cast<unsigned long long>(total));
-          }))
-    return *error;
+  const ProgressFn progress = [&](Phase phase, std::uint64_t done, std::uint64_t total) {
+    if (tty)
+      std::fprintf(stderr, "\r%-10s %llu/%llu   ", std::string(phase_name(phase)).c_str(),
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+  };
+  const auto opened =
+      o.certs_only
+          ? session.open_certificates_only(files, progress)
+          : session.open(
+                files, [&](std::string_view reel_id) { return keys.key_for(reel_id, bundle_name); },
+                progress);
+  if (opened) return *opened;
   whole.reset(); // the bundle's bytes are no longer needed: the session holds what it unpacked
 
   auto verdicts = verify_in_parallel(session.bundle().certificates, trust, o.at, o.jobs,

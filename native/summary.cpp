@@ -145,7 +145,10 @@ std::string render_summary(const Report& r, const std::string& input_name) {
                     ")\n";
   out += "  archives:     ";
   for (const auto& a : r.archives)
-    out += std::string(inner_archive_kind_name(a.kind)) + " (" + std::to_string(a.entries) + ")  ";
+    out += std::string(inner_archive_kind_name(a.kind)) +
+           (a.kind == InnerArchiveKind::kKeys && !r.secrets_checked
+                ? std::string(" (not opened)  ")
+                : " (" + std::to_string(a.entries) + ")  ");
   for (auto kind : r.missing_archives)
     out += std::string(inner_archive_kind_name(kind)) + " MISSING  ";
   out += "\n";
@@ -154,6 +157,8 @@ std::string render_summary(const Report& r, const std::string& input_name) {
          " extra (certificates without secrets)\n";
   out += "  certificates: " + std::to_string(c.certificates_ok) + " of " +
          std::to_string(c.certificates) + " valid at " + r.check_time + "\n";
+  if (!r.secrets_checked)
+    out += "  secrets:      not checked (--certs-only): the keys archive was not opened\n";
 
   out += render_failures_by_cause(r);
   std::size_t shown = 0;
@@ -176,8 +181,11 @@ std::string render_summary(const Report& r, const std::string& input_name) {
     out += "  note: " + std::to_string(c.extra) +
            " chip(s) have certificates but no secrets (scrapped in test); informational.\n";
   out += untrusted_issuer_hint(r);
-  out += r.all_ok() ? "  VERDICT: OK - every chip with secrets has genuine, complete certificates\n"
-                    : "  VERDICT: FAILED - see the failures above\n";
+  out += !r.all_ok()         ? "  VERDICT: FAILED - see the failures above\n"
+         : r.secrets_checked ? "  VERDICT: OK - every chip with secrets has genuine, complete "
+                               "certificates\n"
+                             : "  VERDICT: OK - every chip's certificates are genuine and complete "
+                               "(secrets not checked)\n";
   return out;
 }
 

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "test_util.hpp"
 
 namespace reelcheck::test {
@@ -33,6 +35,12 @@ inline CliRun run_cli(const std::string& args, const std::string& env = "",
   run.out.assign(o.begin(), o.end());
   run.err.assign(e.begin(), e.end());
   return run;
+}
+
+// A JSON file the CLI wrote (a report, a fleet summary).
+inline nlohmann::json read_json(const fs::path& p) {
+  const Bytes b = read_file(p);
+  return nlohmann::json::parse(b.begin(), b.end());
 }
 
 } // namespace reelcheck::test

@@ -30,10 +30,6 @@ std::string key_text(const std::string& name) {
   const Bytes k = read_file(fixtures_dir() / bundle_entry(name)["key_file"].get<std::string>());
   return std::string(k.begin(), k.end());
 }
-nlohmann::json read_json(const fs::path& p) {
-  const Bytes b = read_file(p);
-  return nlohmann::json::parse(b.begin(), b.end());
-}
 std::string slurp(const fs::path& p) {
   const Bytes b = read_file(p);
   return {b.begin(), b.end()};

@@ -31,15 +31,9 @@ using reelcheck::ByteView;
 using reelcheck::ErrorCode;
 using reelcheck::Limits;
 using reelcheck::SevenZipReader;
-using Bytes = std::vector<std::uint8_t>;
+using reelcheck::test::Bytes;
+using reelcheck::test::view; // the shared helpers: a copy of its own collides in a unity batch
 using Files = std::map<std::string, std::string>; // archive path -> content
-
-ByteView view(const Bytes& b) {
-  return {b.data(), b.size()};
-}
-ByteView view(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 Bytes read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -44,6 +44,9 @@ struct Bundle {
   std::vector<InnerArchiveInfo> archives; // found, in kind order
   std::vector<InnerArchiveKind> missing_archives;
   std::vector<CertificateFile> certificates; // sorted by archive, then name
+  // false: opened for the certificates only (no transport key); the keys archive was found
+  // and listed but not opened, and pbs/auth are empty.
+  bool secrets_checked = true;
   KeyFile pbs;                               // PBS_keys.txt
   KeyFile auth;                              // auto_keys.txt
   std::vector<Finding> findings;             // structural findings
@@ -75,7 +78,19 @@ public:
                       const ProgressFn& progress = {},
                       const CertificatesReadyFn& certificates_ready = {}) const;
 
+  // For whoever registers the certificates but does not hold the reel's letter: the
+  // certificate archives only. The keys archive is listed, never opened, and no key is asked
+  // for; a missing keys archive is a warning, since nothing here needs it.
+  Result<Bundle> open_certificates_only(std::span<const InputFile> inputs,
+                                        const ProgressFn& progress = {},
+                                        const CertificatesReadyFn& certificates_ready = {}) const;
+
 private:
+  // key_for_reel == nullptr: certificates only.
+  Result<Bundle> read(std::span<const InputFile> inputs, const KeyLookup* key_for_reel,
+                      const ProgressFn& progress,
+                      const CertificatesReadyFn& certificates_ready) const;
+
   Limits limits_;
 };
 

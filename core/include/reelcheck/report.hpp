@@ -52,6 +52,9 @@ struct Report {
   std::vector<CertificateVerdict> unassigned; // certificates whose name carries no chip ID
   std::vector<Finding> findings;
   ReportCounts counts;
+  // false: certificates only (--certs-only): the keys archive was not opened, no chip has
+  // secrets, and a chip is ok when its three certificates are valid.
+  bool secrets_checked = true;
   bool secrets_included = false;
 
   bool all_ok() const; // no failed chip and no error finding

@@ -42,6 +42,10 @@ public:
   std::optional<Error> open(std::span<const InputFile> inputs, ByteView transport_key,
                             const ProgressFn& progress = {},
                             const CertificatesReadyFn& certificates_ready = {});
+  // Certificates only, without a transport key (BundleReader::open_certificates_only).
+  std::optional<Error> open_certificates_only(std::span<const InputFile> inputs,
+                                              const ProgressFn& progress = {},
+                                              const CertificatesReadyFn& certificates_ready = {});
 
   bool is_open() const { return bundle_.has_value(); }
   const Bundle& bundle() const { return *bundle_; } // only when is_open()

@@ -70,7 +70,7 @@ bool is_outer_bundle(const InputFile& input, const Limits& limits, ArchiveWork& 
 // the encrypted ones, or a keys archive that opens without the key, proves nothing, and a
 // second key file of one kind is refused rather than letting archive order pick a winner.
 std::optional<Error> read_key_files(const std::vector<ArchiveEntry>& entries,
-                                   const std::string& archive_name, Bundle& bundle) {
+                                    const std::string& archive_name, Bundle& bundle) {
   const ArchiveEntry* pbs = nullptr;
   const ArchiveEntry* auth = nullptr;
   for (const auto& entry : entries) {
@@ -113,6 +113,282 @@ std::optional<Error> read_key_files(const std::vector<ArchiveEntry>& entries,
   return std::nullopt;
 }
 
+using Candidates = std::vector<std::pair<std::string, InnerArchive>>;
+using ByKind = std::map<InnerArchiveKind, InnerArchive>;
+
+// One bundle being put together, step by step (BundleReader::read runs them in order). It
+// charges everything unpacked against the bundle's limits and every key derivation against
+// one budget; the views it hands around point into the inputs or into `unpacked_`.
+class BundleAssembly {
+public:
+  BundleAssembly(const Limits& limits, const ProgressFn& progress, bool secrets_checked)
+      : limits_(limits), remaining_(limits), progress_(progress) {
+    bundle_.secrets_checked = secrets_checked;
+  }
+
+  // 1. The inner archives: given directly, or inside outer archives, which may themselves be
+  //    wrapped (a .zip around the downloaded .7z) up to Limits::max_depth layers.
+  std::optional<Error> find_inner_archives(std::span<const InputFile> inputs) {
+    struct Pending {
+      std::string name;
+      ByteView bytes;
+      std::uint32_t depth; // outer layers above this archive; 0 = handed over by the user
+      std::size_t origin;  // index of the handed-over input
+    };
+    std::deque<Pending> work;
+    for (const InputFile& input : inputs) {
+      bundle_.inputs.push_back(std::string(detail::base_name(input.name)));
+      work.push_back(Pending{bundle_.inputs.back(), input.bytes, 0, bundle_.inputs.size() - 1});
+    }
+    input_names_ = bundle_.inputs; // before sorting, by origin
+    std::size_t done = 0;
+    while (!work.empty()) {
+      const Pending item = std::move(work.front());
+      work.pop_front();
+      const bool handed_over = item.depth == 0;
+      if (handed_over) report(Phase::kReading, done++, inputs.size());
+      if (detail::parse_inner_archive_name(item.name) &&
+          !(handed_over && inputs.size() == 1 &&
+            is_outer_bundle(InputFile{item.name, item.bytes}, remaining_, spent_))) {
+        std::string base(detail::base_name(item.name));
+        candidates_.emplace_back(base, InnerArchive{*detail::parse_inner_archive_name(base), base,
+                                                    item.bytes, item.origin});
+        continue;
+      }
+      if (item.depth >= limits_.max_depth)
+        return make_error(ErrorCode::kLimitExceeded,
+                          item.name + ": archives nested more than " +
+                              std::to_string(limits_.max_depth) +
+                              " levels deep around the bundle's archives");
+      // Outer archives are not encrypted; no key is handed to them.
+      auto entries = unpack(item.bytes, detail::base_name(item.name), {}, remaining_, spent_);
+      if (!entries) {
+        if (handed_over && inputs.size() > 1 && entries.error().code == ErrorCode::kNotAnArchive) {
+          bundle_.findings.push_back(Finding{Severity::kWarning, FindingCode::kIgnoredInput,
+                                             item.name, 0, "",
+                                             "not an archive of a bundle; ignored"});
+          continue;
+        }
+        return in_bundle(entries.error());
+      }
+      for (auto& entry : *entries) {
+        if (auto e = charge(entry.data.size(), entry.name)) return e;
+        const bool is_archive =
+            detail::parse_inner_archive_name(entry.name).has_value() ||
+            detect_archive_format(as_bytes(entry.data)) != ArchiveFormat::kUnknown;
+        if (!is_archive) {
+          bundle_.findings.push_back(Finding{Severity::kInfo, FindingCode::kUnexpectedFile,
+                                             entry.name, 0, "",
+                                             "not one of the bundle's archives; ignored"});
+          continue;
+        }
+        const ArchiveEntry& kept = unpacked_.emplace_back(std::move(entry));
+        work.push_back(Pending{kept.name, as_bytes(kept.data), item.depth + 1, item.origin});
+      }
+    }
+    report(Phase::kReading, inputs.size(), inputs.size());
+    std::sort(bundle_.inputs.begin(), bundle_.inputs.end());
+    if (candidates_.empty()) {
+      return make_error(
+          ErrorCode::kNotAnArchive,
+          "no Cloud ID archives (<reel>_<batch>_E0E0_Certs.7z ... _keys.7z) found in " +
+              bundle_.inputs.front());
+    }
+    return std::nullopt;
+  }
+
+  // 2. One archive per kind; the rest are findings. The reel is named by the archives.
+  void choose_one_per_kind() {
+    // Of two archives with one name, the one from the input handed over first is kept (whether
+    // it was given loose or found inside an outer archive).
+    std::stable_sort(candidates_.begin(), candidates_.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second.origin < b.second.origin;
+    });
+    std::map<std::pair<std::size_t, std::size_t>, RepeatedInput> repeated; // (kept, second) input
+    for (auto& [name, candidate] : candidates_) {
+      const auto& parsed = candidate.parsed;
+      auto [it, inserted] = by_kind_.try_emplace(parsed.kind, candidate);
+      if (inserted) continue;
+      const InnerArchive& first = it->second;
+      if (first.origin != candidate.origin && first.parsed.reel_id == parsed.reel_id &&
+          first.parsed.batch_id == parsed.batch_id) {
+        RepeatedInput& r = repeated[{first.origin, candidate.origin}];
+        r.reel = "reel " + parsed.reel_id +
+                 (parsed.batch_id.empty() ? "" : " (batch " + parsed.batch_id + ")");
+        ++r.archives;
+        r.same_bytes = r.same_bytes && first.bytes.size() == candidate.bytes.size() &&
+                       std::equal(first.bytes.begin(), first.bytes.end(), candidate.bytes.begin());
+        continue;
+      }
+      bundle_.findings.push_back(
+          error_finding(FindingCode::kDuplicateArchive, name,
+                        "a second " + std::string(inner_archive_kind_name(parsed.kind)) +
+                            " archive; " + first.name + " is used"));
+    }
+    for (const auto& [origins, r] : repeated) {
+      const std::string& kept = input_names_[origins.first];
+      const std::string& second = input_names_[origins.second];
+      // Identical archives are harmless: the reel is verified once. Different archives under the
+      // same names are not: only the first input's are verified, so the verdict must not pass.
+      bundle_.findings.push_back(
+          r.same_bytes ? Finding{Severity::kWarning, FindingCode::kDuplicateBundle, second, 0, "",
+                                 kept + " and " + second + " are two copies of one " + r.reel +
+                                     ": the same " + std::to_string(r.archives) + " archive" +
+                                     (r.archives == 1 ? "" : "s") + "; verified once"}
+                       : error_finding(FindingCode::kDuplicateBundle, second,
+                                       kept + " and " + second + " both hold " + r.reel +
+                                           " but their archives differ; only " + kept +
+                                           "'s were verified: choose one of them"));
+    }
+    for (InnerArchiveKind kind : {InnerArchiveKind::kE0E0Certs, InnerArchiveKind::kE0E1Certs,
+                                  InnerArchiveKind::kE0E2Certs, InnerArchiveKind::kKeys}) {
+      auto it = by_kind_.find(kind);
+      if (it == by_kind_.end()) {
+        bundle_.missing_archives.push_back(kind);
+        if (kind == InnerArchiveKind::kKeys && !bundle_.secrets_checked) {
+          bundle_.findings.push_back(Finding{Severity::kWarning, FindingCode::kMissingArchive, "",
+                                             0, "",
+                                             "the bundle has no keys archive (not needed to check "
+                                             "the certificates only)"});
+          continue;
+        }
+        bundle_.findings.push_back(error_finding(
+            FindingCode::kMissingArchive, "",
+            "the bundle has no " + std::string(inner_archive_kind_name(kind)) + " archive"));
+        continue;
+      }
+      const auto& parsed = it->second.parsed;
+      if (bundle_.reel_id.empty()) {
+        bundle_.reel_id = parsed.reel_id;
+        bundle_.batch_id = parsed.batch_id;
+      } else if (parsed.reel_id != bundle_.reel_id || parsed.batch_id != bundle_.batch_id) {
+        bundle_.findings.push_back(error_finding(FindingCode::kReelMismatch, it->second.name,
+                                                 "archive names reel " + parsed.reel_id + " / " +
+                                                     parsed.batch_id + ", expected " +
+                                                     bundle_.reel_id + " / " + bundle_.batch_id));
+      }
+    }
+  }
+
+  // 3. The certificates, ordered by archive name, then entry name. Archives are unpacked in
+  //    that order and each one's entries sorted as it is done, so a certificate's place is
+  //    final at once: `certificates_ready` hands them out archive by archive while the next
+  //    one is unpacked.
+  std::optional<Error> unpack_certificates(const CertificatesReadyFn& certificates_ready) {
+    std::vector<const InnerArchive*> certificate_archives;
+    for (const auto& [kind, archive] : by_kind_)
+      if (kind != InnerArchiveKind::kKeys) certificate_archives.push_back(&archive);
+    std::sort(certificate_archives.begin(), certificate_archives.end(),
+              [](const InnerArchive* a, const InnerArchive* b) { return a->name < b->name; });
+    std::size_t unpacked_archives = 0;
+    for (const InnerArchive* archive_ptr : certificate_archives) {
+      const InnerArchive& archive = *archive_ptr;
+      const InnerArchiveKind kind = archive.parsed.kind;
+      report(Phase::kDecompressing, unpacked_archives++, certificate_archives.size());
+      const Slot slot = kind == InnerArchiveKind::kE0E0Certs   ? Slot::kE0E0
+                        : kind == InnerArchiveKind::kE0E1Certs ? Slot::kE0E1
+                                                               : Slot::kE0E2;
+      auto entries = SevenZipReader(remaining_).read(archive.bytes, archive.name, {}, spent_);
+      if (!entries) return in_bundle(entries.error());
+      bundle_.archives.push_back(InnerArchiveInfo{kind, archive.name, archive.parsed.reel_id,
+                                                  archive.parsed.batch_id, entries->size()});
+      const std::size_t first = bundle_.certificates.size();
+      for (auto& entry : *entries) {
+        if (auto e = charge(entry.data.size(), entry.name)) return e;
+        bundle_.certificates.push_back(
+            CertificateFile{archive.name, entry.name, slot,
+                            std::vector<std::uint8_t>(entry.data.begin(), entry.data.end())});
+      }
+      const auto added = bundle_.certificates.begin() + static_cast<std::ptrdiff_t>(first);
+      std::stable_sort(
+          added, bundle_.certificates.end(),
+          [](const CertificateFile& a, const CertificateFile& b) { return a.name < b.name; });
+      if (certificates_ready)
+        certificates_ready(first, std::span(bundle_.certificates).subspan(first));
+    }
+    report(Phase::kDecompressing, certificate_archives.size(), certificate_archives.size());
+    return std::nullopt;
+  }
+
+  // 4. The key files, decrypted with the transport key; without one (key_for_reel == nullptr:
+  //    certificates only) the keys archive is listed and never opened.
+  std::optional<Error> read_keys(const BundleReader::KeyLookup* key_for_reel) {
+    const auto keys = by_kind_.find(InnerArchiveKind::kKeys);
+    if (keys == by_kind_.end()) return std::nullopt; // a missing_archive finding already
+    const InnerArchive& archive = keys->second;
+    if (key_for_reel == nullptr) {
+      // Listed, never opened: its entry count is not known without the key (headers may be
+      // encrypted), and nothing of it is read.
+      bundle_.archives.push_back(InnerArchiveInfo{InnerArchiveKind::kKeys, archive.name,
+                                                  archive.parsed.reel_id, archive.parsed.batch_id,
+                                                  0});
+      return std::nullopt;
+    }
+    report(Phase::kDecrypting, 0, 1);
+    const SecureBytes key = *key_for_reel ? (*key_for_reel)(archive.parsed.reel_id) : SecureBytes{};
+    const ByteView transport_key = trim_key(as_bytes(key));
+    if (transport_key.empty())
+      return make_error(ErrorCode::kPasswordRequired,
+                        archive.name +
+                            " is encrypted: the transport key from the reel's letter is needed");
+    if (transport_key.size() > kMaxTransportKeySize)
+      return make_error(ErrorCode::kBadInput,
+                        "the transport key is longer than " + std::to_string(kMaxTransportKeySize) +
+                            " bytes (" + std::to_string(transport_key.size()) +
+                            "): that is not the key from a reel's letter; check that the key "
+                            "file or variable holds only the key");
+    auto entries =
+        SevenZipReader(remaining_).read(archive.bytes, archive.name, transport_key, spent_);
+    if (!entries) return in_bundle(entries.error());
+    for (const auto& entry : *entries)
+      if (auto e = charge(entry.data.size(), entry.name)) return e;
+    bundle_.archives.push_back(InnerArchiveInfo{InnerArchiveKind::kKeys, archive.name,
+                                                archive.parsed.reel_id, archive.parsed.batch_id,
+                                                entries->size()});
+    if (auto e = read_key_files(*entries, archive.name, bundle_)) return e;
+    report(Phase::kDecrypting, 1, 1);
+    return std::nullopt;
+  }
+
+  Bundle finish() && {
+    std::sort(bundle_.archives.begin(), bundle_.archives.end(),
+              [](const auto& a, const auto& b) { return a.kind < b.kind; });
+    return std::move(bundle_);
+  }
+
+private:
+  void report(Phase phase, std::uint64_t done, std::uint64_t total) const {
+    if (progress_) progress_(phase, done, total);
+  }
+
+  std::optional<Error> charge(std::uint64_t bytes, std::string_view what) {
+    if (bytes > remaining_.max_total_size)
+      return make_error(ErrorCode::kLimitExceeded,
+                        std::string(what) + " exceeds the total unpacked size limit of " +
+                            detail::format_size(limits_.max_total_size));
+    remaining_.max_total_size -= bytes;
+    return std::nullopt;
+  }
+
+  // Archives are read against what is left of the bundle's total: say so when that is why.
+  Error in_bundle(Error e) const {
+    if (e.code == ErrorCode::kLimitExceeded && remaining_.max_total_size < limits_.max_total_size)
+      e.message += " (what is left of the bundle's " + detail::format_size(limits_.max_total_size) +
+                   " unpacked size limit)";
+    return e;
+  }
+
+  const Limits& limits_;
+  Limits remaining_;
+  ArchiveWork spent_; // key derivation across every archive of this bundle
+  const ProgressFn& progress_;
+  Bundle bundle_;
+  std::vector<std::string> input_names_; // the handed-over inputs, by origin
+  std::deque<ArchiveEntry> unpacked_;    // owns what outer archives unpacked; views point into it
+  Candidates candidates_;
+  ByKind by_kind_;
+};
+
 } // namespace
 
 Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, ByteView transport_key,
@@ -127,226 +403,25 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, ByteView tr
 Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLookup& key_for_reel,
                                   const ProgressFn& progress,
                                   const CertificatesReadyFn& certificates_ready) const {
-  auto report = [&](Phase phase, std::uint64_t done, std::uint64_t total) {
-    if (progress) progress(phase, done, total);
-  };
+  return read(inputs, &key_for_reel, progress, certificates_ready);
+}
+
+Result<Bundle>
+BundleReader::open_certificates_only(std::span<const InputFile> inputs, const ProgressFn& progress,
+                                     const CertificatesReadyFn& certificates_ready) const {
+  return read(inputs, nullptr, progress, certificates_ready);
+}
+
+Result<Bundle> BundleReader::read(std::span<const InputFile> inputs, const KeyLookup* key_for_reel,
+                                  const ProgressFn& progress,
+                                  const CertificatesReadyFn& certificates_ready) const {
   if (inputs.empty()) return make_error(ErrorCode::kBadInput, "no input: nothing to verify");
-
-  Bundle bundle;
-  Limits remaining = limits_;
-  ArchiveWork spent; // key derivation across every archive of this bundle
-  auto charge = [&](std::uint64_t bytes, std::string_view what) -> std::optional<Error> {
-    if (bytes > remaining.max_total_size)
-      return make_error(ErrorCode::kLimitExceeded,
-                        std::string(what) + " exceeds the total unpacked size limit of " +
-                            detail::format_size(limits_.max_total_size));
-    remaining.max_total_size -= bytes;
-    return std::nullopt;
-  };
-  // Archives are read against what is left of the bundle's total: say so when that is why.
-  auto in_bundle = [&](Error e) {
-    if (e.code == ErrorCode::kLimitExceeded && remaining.max_total_size < limits_.max_total_size)
-      e.message += " (what is left of the bundle's " + detail::format_size(limits_.max_total_size) +
-                   " unpacked size limit)";
-    return e;
-  };
-
-  // 1. Find the inner archives: given directly, or inside outer archives, which may themselves
-  //    be wrapped (a .zip around the downloaded .7z) up to Limits::max_depth layers.
-  struct Pending {
-    std::string name;
-    ByteView bytes;
-    std::uint32_t depth; // outer layers above this archive; 0 = handed over by the user
-    std::size_t origin;  // index of the handed-over input
-  };
-  std::deque<ArchiveEntry> unpacked; // owns what outer archives unpacked; views point into it
-  std::deque<Pending> work;
-  for (const InputFile& input : inputs) {
-    bundle.inputs.push_back(std::string(detail::base_name(input.name)));
-    work.push_back(Pending{bundle.inputs.back(), input.bytes, 0, bundle.inputs.size() - 1});
-  }
-  const std::vector<std::string> input_names = bundle.inputs; // before sorting, by origin
-  std::vector<std::pair<std::string, InnerArchive>> candidates;
-  std::size_t done = 0;
-  while (!work.empty()) {
-    const Pending item = std::move(work.front());
-    work.pop_front();
-    const bool handed_over = item.depth == 0;
-    if (handed_over) report(Phase::kReading, done++, inputs.size());
-    if (detail::parse_inner_archive_name(item.name) &&
-        !(handed_over && inputs.size() == 1 &&
-          is_outer_bundle(InputFile{item.name, item.bytes}, remaining, spent))) {
-      std::string base(detail::base_name(item.name));
-      candidates.emplace_back(base, InnerArchive{*detail::parse_inner_archive_name(base), base,
-                                                 item.bytes, item.origin});
-      continue;
-    }
-    if (item.depth >= limits_.max_depth)
-      return make_error(ErrorCode::kLimitExceeded, item.name + ": archives nested more than " +
-                                                       std::to_string(limits_.max_depth) +
-                                                       " levels deep around the bundle's archives");
-    // Outer archives are not encrypted; no key is handed to them.
-    auto entries = unpack(item.bytes, detail::base_name(item.name), {}, remaining, spent);
-    if (!entries) {
-      if (handed_over && inputs.size() > 1 && entries.error().code == ErrorCode::kNotAnArchive) {
-        bundle.findings.push_back(Finding{Severity::kWarning, FindingCode::kIgnoredInput, item.name,
-                                          0, "", "not an archive of a bundle; ignored"});
-        continue;
-      }
-      return in_bundle(entries.error());
-    }
-    for (auto& entry : *entries) {
-      if (auto e = charge(entry.data.size(), entry.name)) return *e;
-      const bool is_archive =
-          detail::parse_inner_archive_name(entry.name).has_value() ||
-          detect_archive_format(as_bytes(entry.data)) != ArchiveFormat::kUnknown;
-      if (!is_archive) {
-        bundle.findings.push_back(Finding{Severity::kInfo, FindingCode::kUnexpectedFile, entry.name,
-                                          0, "", "not one of the bundle's archives; ignored"});
-        continue;
-      }
-      const ArchiveEntry& kept = unpacked.emplace_back(std::move(entry));
-      work.push_back(Pending{kept.name, as_bytes(kept.data), item.depth + 1, item.origin});
-    }
-  }
-  report(Phase::kReading, inputs.size(), inputs.size());
-
-  std::sort(bundle.inputs.begin(), bundle.inputs.end());
-  // Of two archives with one name, the one from the input handed over first is kept (whether
-  // it was given loose or found inside an outer archive).
-  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second.origin < b.second.origin;
-  });
-  if (candidates.empty()) {
-    return make_error(ErrorCode::kNotAnArchive,
-                      "no Cloud ID archives (<reel>_<batch>_E0E0_Certs.7z ... _keys.7z) found in " +
-                          bundle.inputs.front());
-  }
-
-  // 2. One archive per kind; the rest are findings.
-  std::map<InnerArchiveKind, InnerArchive> by_kind;
-  std::map<std::pair<std::size_t, std::size_t>, RepeatedInput> repeated; // (kept, second) input
-  for (auto& [name, candidate] : candidates) {
-    const auto& parsed = candidate.parsed;
-    auto [it, inserted] = by_kind.try_emplace(parsed.kind, candidate);
-    if (inserted) continue;
-    const InnerArchive& first = it->second;
-    if (first.origin != candidate.origin && first.parsed.reel_id == parsed.reel_id &&
-        first.parsed.batch_id == parsed.batch_id) {
-      RepeatedInput& r = repeated[{first.origin, candidate.origin}];
-      r.reel = "reel " + parsed.reel_id +
-               (parsed.batch_id.empty() ? "" : " (batch " + parsed.batch_id + ")");
-      ++r.archives;
-      r.same_bytes = r.same_bytes && first.bytes.size() == candidate.bytes.size() &&
-                     std::equal(first.bytes.begin(), first.bytes.end(), candidate.bytes.begin());
-      continue;
-    }
-    bundle.findings.push_back(error_finding(FindingCode::kDuplicateArchive, name,
-                                            "a second " +
-                                                std::string(inner_archive_kind_name(parsed.kind)) +
-                                                " archive; " + first.name + " is used"));
-  }
-  for (const auto& [origins, r] : repeated) {
-    const std::string& kept = input_names[origins.first];
-    const std::string& second = input_names[origins.second];
-    // Identical archives are harmless: the reel is verified once. Different archives under the
-    // same names are not: only the first input's are verified, so the verdict must not pass.
-    bundle.findings.push_back(
-        r.same_bytes ? Finding{Severity::kWarning, FindingCode::kDuplicateBundle, second, 0, "",
-                               kept + " and " + second + " are two copies of one " + r.reel +
-                                   ": the same " + std::to_string(r.archives) + " archive" +
-                                   (r.archives == 1 ? "" : "s") + "; verified once"}
-                     : error_finding(FindingCode::kDuplicateBundle, second,
-                                     kept + " and " + second + " both hold " + r.reel +
-                                         " but their archives differ; only " + kept +
-                                         "'s were verified: choose one of them"));
-  }
-  for (InnerArchiveKind kind : {InnerArchiveKind::kE0E0Certs, InnerArchiveKind::kE0E1Certs,
-                                InnerArchiveKind::kE0E2Certs, InnerArchiveKind::kKeys}) {
-    auto it = by_kind.find(kind);
-    if (it == by_kind.end()) {
-      bundle.missing_archives.push_back(kind);
-      bundle.findings.push_back(error_finding(
-          FindingCode::kMissingArchive, "",
-          "the bundle has no " + std::string(inner_archive_kind_name(kind)) + " archive"));
-      continue;
-    }
-    const auto& parsed = it->second.parsed;
-    if (bundle.reel_id.empty()) {
-      bundle.reel_id = parsed.reel_id;
-      bundle.batch_id = parsed.batch_id;
-    } else if (parsed.reel_id != bundle.reel_id || parsed.batch_id != bundle.batch_id) {
-      bundle.findings.push_back(error_finding(FindingCode::kReelMismatch, it->second.name,
-                                              "archive names reel " + parsed.reel_id + " / " +
-                                                  parsed.batch_id + ", expected " + bundle.reel_id +
-                                                  " / " + bundle.batch_id));
-    }
-  }
-
-  // 3. Certificates, then the encrypted key files. Certificates are ordered by archive name,
-  //    then entry name. Archives are unpacked in that order and each one's entries sorted as it
-  //    is done, so a certificate's place is final at once: `certificates_ready` hands them out
-  //    archive by archive while the next one is unpacked.
-  std::vector<const InnerArchive*> certificate_archives;
-  for (const auto& [kind, archive] : by_kind)
-    if (kind != InnerArchiveKind::kKeys) certificate_archives.push_back(&archive);
-  std::sort(certificate_archives.begin(), certificate_archives.end(),
-            [](const InnerArchive* a, const InnerArchive* b) { return a->name < b->name; });
-  std::size_t unpacked_archives = 0;
-  for (const InnerArchive* archive_ptr : certificate_archives) {
-    const InnerArchive& archive = *archive_ptr;
-    const InnerArchiveKind kind = archive.parsed.kind;
-    report(Phase::kDecompressing, unpacked_archives++, certificate_archives.size());
-    const Slot slot = kind == InnerArchiveKind::kE0E0Certs   ? Slot::kE0E0
-                      : kind == InnerArchiveKind::kE0E1Certs ? Slot::kE0E1
-                                                             : Slot::kE0E2;
-    auto entries = SevenZipReader(remaining).read(archive.bytes, archive.name, {}, spent);
-    if (!entries) return in_bundle(entries.error());
-    bundle.archives.push_back(InnerArchiveInfo{kind, archive.name, archive.parsed.reel_id,
-                                               archive.parsed.batch_id, entries->size()});
-    const std::size_t first = bundle.certificates.size();
-    for (auto& entry : *entries) {
-      if (auto e = charge(entry.data.size(), entry.name)) return *e;
-      bundle.certificates.push_back(
-          CertificateFile{archive.name, entry.name, slot,
-                          std::vector<std::uint8_t>(entry.data.begin(), entry.data.end())});
-    }
-    const auto added = bundle.certificates.begin() + static_cast<std::ptrdiff_t>(first);
-    std::stable_sort(added, bundle.certificates.end(),
-                     [](const CertificateFile& a, const CertificateFile& b) { return a.name < b.name; });
-    if (certificates_ready) certificates_ready(first, std::span(bundle.certificates).subspan(first));
-  }
-  report(Phase::kDecompressing, certificate_archives.size(), certificate_archives.size());
-
-  if (auto keys = by_kind.find(InnerArchiveKind::kKeys); keys != by_kind.end()) {
-    const InnerArchive& archive = keys->second;
-    report(Phase::kDecrypting, 0, 1);
-    const SecureBytes key = key_for_reel ? key_for_reel(archive.parsed.reel_id) : SecureBytes{};
-    const ByteView transport_key = trim_key(as_bytes(key));
-    if (transport_key.empty())
-      return make_error(ErrorCode::kPasswordRequired,
-                        archive.name +
-                            " is encrypted: the transport key from the reel's letter is needed");
-    if (transport_key.size() > kMaxTransportKeySize)
-      return make_error(ErrorCode::kBadInput,
-                        "the transport key is longer than " + std::to_string(kMaxTransportKeySize) +
-                            " bytes (" + std::to_string(transport_key.size()) +
-                            "): that is not the key from a reel's letter; check that the key "
-                            "file or variable holds only the key");
-    auto entries =
-        SevenZipReader(remaining).read(archive.bytes, archive.name, transport_key, spent);
-    if (!entries) return in_bundle(entries.error());
-    for (const auto& entry : *entries)
-      if (auto e = charge(entry.data.size(), entry.name)) return *e;
-    bundle.archives.push_back(InnerArchiveInfo{InnerArchiveKind::kKeys, archive.name,
-                                               archive.parsed.reel_id, archive.parsed.batch_id,
-                                               entries->size()});
-    if (auto e = read_key_files(*entries, archive.name, bundle)) return *e;
-    report(Phase::kDecrypting, 1, 1);
-  }
-  std::sort(bundle.archives.begin(), bundle.archives.end(),
-            [](const auto& a, const auto& b) { return a.kind < b.kind; });
-  return bundle;
+  BundleAssembly assembly(limits_, progress, /*secrets_checked=*/key_for_reel != nullptr);
+  if (auto e = assembly.find_inner_archives(inputs)) return *e;
+  assembly.choose_one_per_kind();
+  if (auto e = assembly.unpack_certificates(certificates_ready)) return *e;
+  if (auto e = assembly.read_keys(key_for_reel)) return *e;
+  return std::move(assembly).finish();
 }
 
 } // namespace reelcheck

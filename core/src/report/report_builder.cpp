@@ -60,7 +60,8 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   report.archives = bundle.archives;
   report.missing_archives = bundle.missing_archives;
   report.trust_anchors = trust.anchors();
-  report.secrets_included = options.include_secrets;
+  report.secrets_checked = bundle.secrets_checked;
+  report.secrets_included = options.include_secrets && bundle.secrets_checked;
   report.findings = bundle.findings;
 
   std::map<std::string, ChipRecord> chips;
@@ -176,10 +177,13 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   for (auto& [id, chip] : chips) {
     const bool has_secrets =
         chip.pbs.present || chip.auth.present || chips_with_key_findings.count(id);
+    // Without the keys archive every chip with a certificate is taken to be on the reel: it
+    // needs all three certificates, and there is no `extra`.
+    const bool needs_all_slots = has_secrets || !bundle.secrets_checked;
     for (Slot s : kAllSlots) {
       const auto& cert = chip.certificates[slot_index(s)];
       if (!cert) {
-        if (has_secrets)
+        if (needs_all_slots)
           add_reason(chip, ProblemCode::kMissingCertificate,
                      "no " + std::string(slot_name(s)) + " certificate for this chip");
         continue;
@@ -200,7 +204,7 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
     if (!chip.reasons.empty() || chips_with_key_findings.count(id))
       chip.status = ChipStatus::kFailed;
     else
-      chip.status = has_secrets ? ChipStatus::kOk : ChipStatus::kExtra;
+      chip.status = needs_all_slots ? ChipStatus::kOk : ChipStatus::kExtra;
   }
 
   for (const auto& v : report.unassigned) {

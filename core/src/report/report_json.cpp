@@ -174,6 +174,7 @@ SecureString report_to_json(const Report& r) {
     w.end_object();
   }
   w.end_array();
+  w.member("secrets_checked", r.secrets_checked);
   w.member("secrets_included", r.secrets_included);
   w.key("chips");
   w.begin_array();

@@ -28,6 +28,17 @@ std::optional<Error> VerificationSession::open(std::span<const InputFile> inputs
       progress, certificates_ready);
 }
 
+std::optional<Error>
+VerificationSession::open_certificates_only(std::span<const InputFile> inputs,
+                                            const ProgressFn& progress,
+                                            const CertificatesReadyFn& certificates_ready) {
+  wipe();
+  auto opened = BundleReader(limits_).open_certificates_only(inputs, progress, certificates_ready);
+  if (!opened) return opened.error();
+  bundle_.emplace(std::move(opened).value());
+  return std::nullopt;
+}
+
 std::size_t VerificationSession::certificate_count() const {
   return bundle_ ? bundle_->certificates.size() : 0;
 }
