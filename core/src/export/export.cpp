@@ -64,7 +64,7 @@ Result<Export> export_registration(const Report& report,
     for (const auto& left : plan->left_out) {
       const bool verified = left.status == chip_status_name(ChipStatus::kOk) ||
                             left.status == chip_status_name(ChipStatus::kExtra);
-      const std::string_view first = left.reasons.empty() ? "" : left.reasons.front().code;
+      const std::string first = left.reasons.empty() ? std::string() : left.reasons.front().code;
       if (verified && first != export_exclusion_name(ExportExclusion::kExtraNotIncluded) &&
           first != export_exclusion_name(ExportExclusion::kNoCertificateForSlot))
         ++out.withheld;

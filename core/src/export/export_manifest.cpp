@@ -27,8 +27,9 @@ std::string export_manifest_json(const ExportPlan& plan, std::span<const Exporte
                        w.end_array();
                        w.member("check_time", r.check_time);
                        w.member("report_verdict", r.all_ok() ? "ok" : "failed");
-    // false after --certs-only: a chip was judged by its certificates, its secrets unseen.
-    w.member("secrets_checked", r.secrets_checked);
+                       // false after --certs-only: a chip was judged by its certificates, its
+                       // secrets unseen.
+                       w.member("secrets_checked", r.secrets_checked);
                        w.key("trust_anchors");
                        w.begin_array();
                        for (const auto& a : r.trust_anchors) {
