@@ -243,7 +243,8 @@ TEST(Export, AwsCliScriptIsValidBashAndNamesOnlyVerifiedCertificates) {
       ++calls;
       const std::string chip = line.substr(14, 20);
       EXPECT_EQ(mixed.report.find_chip(chip)->status, ChipStatus::kOk);
-      EXPECT_NE(file_named(e, "certificates/" + chip + "_E0E0.pem"), nullptr);
+      // Its certificate follows in a here-document.
+      EXPECT_NE(script->bytes.find(line + "\n-----BEGIN CERTIFICATE-----\n"), std::string::npos);
     }
   EXPECT_EQ(calls, e.exported);
 }
@@ -405,6 +406,11 @@ TEST(Export, ZipOpensWith7zipUnzipAndPython) {
 
 namespace {
 
+std::string read_text(const fs::path& p) {
+  const Bytes b = read_file(p);
+  return {b.begin(), b.end()};
+}
+
 std::string export_args(const std::string& fixture, const fs::path& out) {
   const auto& entry = bundle_entry(fixture);
   return "export -q --format aws-cli --out " + shell_quote(out.string()) + " " +
@@ -422,7 +428,14 @@ TEST(ExportCli, RefusesANonEmptyFolderAndForceReplacesOnlyAnEarlierExport) {
   const fs::path out = tmp / "out";
   auto first = run_cli(export_args("extra", out) + " --include-extra");
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_TRUE(fs::exists(out / "certificates/2233445566BB00120040_E0E0.pem")); // an extra chip
+  EXPECT_NE(read_text(out / "register-certificates.sh").find("2233445566BB00120040"),
+            std::string::npos); // an extra chip
+  write_file(out / "stale.pem", "an earlier export's file");
+  {
+    json m = read_json(out / "manifest.json");
+    m["files"].push_back({{"name", "stale.pem"}, {"size", 24}, {"sha256", ""}});
+    write_file(out / "manifest.json", m.dump(2));
+  }
   EXPECT_TRUE(fs::status(out / "register-certificates.sh").permissions() >= fs::perms::owner_exec);
   write_file(out / "notes.txt", "mine");
 
@@ -432,8 +445,9 @@ TEST(ExportCli, RefusesANonEmptyFolderAndForceReplacesOnlyAnEarlierExport) {
 
   auto forced = run_cli(export_args("extra", out) + " --force");
   ASSERT_EQ(forced.exit_code, 0) << forced.err;
-  EXPECT_FALSE(fs::exists(out / "certificates/2233445566BB00120040_E0E0.pem")); // stale: removed
-  EXPECT_TRUE(fs::exists(out / "certificates/2233445566BB00120034_E0E0.pem"));
+  EXPECT_FALSE(fs::exists(out / "stale.pem")); // listed by the earlier export, not written again
+  EXPECT_EQ(read_text(out / "register-certificates.sh").find("2233445566BB00120040"),
+            std::string::npos);
   EXPECT_TRUE(fs::exists(out / "notes.txt")); // not the export's: kept
   EXPECT_EQ(read_json(out / "manifest.json")["counts"]["exported"], 10);
 }
