@@ -173,6 +173,37 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   l.add_jobs();
   lookup->add_flag("-q,--quiet", o.quiet, "no progress on stderr");
 
+  std::string export_slot_text;
+  auto* exporter = app.add_subcommand(
+      "export", "verify a reel, then write registration files for AWS IoT, Azure DPS or "
+                "Thingpress holding only its verified certificates (and manifest.json)");
+  exporter->add_option("inputs", o.inputs, "the reel: a bundle, a folder, or its inner archives")
+      ->required()
+      ->type_name("BUNDLE_OR_DIR...");
+  exporter->add_option("--format", o.export_format, "aws-bulk, aws-cli, azure-dps or thingpress")
+      ->required()
+      ->check(CLI::IsMember({"aws-bulk", "aws-cli", "azure-dps", "thingpress"}))
+      ->type_name("FORMAT");
+  exporter
+      ->add_option("--out", o.out_dir,
+                   "folder to write into (must be empty or new, unless --force; several reels: "
+                   "one subfolder each)")
+      ->required()
+      ->type_name("DIR");
+  exporter->add_option("--slot", export_slot_text, "which certificate: E0E0 (default), E0E1 or E0E2")
+      ->check(kSlot)
+      ->type_name("SLOT");
+  exporter->add_flag("--include-extra", o.include_extra,
+                     "also export chips with certificates but no secrets (scrapped in test)");
+  exporter->add_flag("--force", o.force,
+                     "write into a non-empty DIR (files an earlier export listed in its "
+                     "manifest.json are replaced or removed; nothing else is touched)");
+  VerifyOptions x{exporter, o, {}};
+  x.add_keys();
+  x.add_trust_and_time();
+  x.add_jobs();
+  exporter->add_flag("-q,--quiet", o.quiet, "no summary on stdout");
+
   auto* merge = app.add_subcommand(
       "merge", "combine per-reel JSON reports into one fleet summary; find cross-reel "
                "duplicates of chip IDs, public keys and secrets");
@@ -233,11 +264,11 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
     return kExitUsage;
   }
 
-  for (auto* sub : {verify, lookup, merge, inspect, reconcile})
+  for (auto* sub : {verify, lookup, exporter, merge, inspect, reconcile})
     if (sub->parsed()) o.command = sub->get_name();
-  for (const auto* parts : {&v, &l, &i})
+  for (const auto* parts : {&v, &l, &x, &i})
     if (!parts->at_text.empty()) at_text = parts->at_text;
-  for (const std::string* text : {&slot_text, &reconcile_slot_text})
+  for (const std::string* text : {&slot_text, &export_slot_text, &reconcile_slot_text})
     if (!text->empty()) o.slot = parse_slot(*text);
   o.at = at_text.empty() ? static_cast<CheckTime>(std::time(nullptr)) : *parse_check_time(at_text);
 

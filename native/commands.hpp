@@ -12,5 +12,6 @@ int run_lookup(const Options& o, KeySource& keys, const TrustStore& trust);
 int run_inspect(const Options& o, const TrustStore& trust);
 int run_merge(const Options& o);
 int run_reconcile(const Options& o);
+int run_export(const Options& o, KeySource& keys, const TrustStore& trust);
 
 } // namespace reelcheck::cli

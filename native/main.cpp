@@ -55,5 +55,6 @@ int main(int argc, char** argv) {
                          "key with --key-file or --key-env");
     keys = KeySource::interactive();
   }
+  if (o.command == "export") return run_export(o, *keys, *trust);
   return o.command == "verify" ? run_verify(o, *keys, *trust) : run_lookup(o, *keys, *trust);
 }

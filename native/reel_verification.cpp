@@ -44,7 +44,8 @@ PlannedReels plan_reels(const std::vector<std::string>& arguments) {
 }
 
 Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, const Options& o,
-                           KeySource& keys, const TrustStore& trust) {
+                           KeySource& keys, const TrustStore& trust,
+                           const WithBundle& with_bundle) {
   // A whole bundle or folder is read now; loose archives were read while planning.
   std::optional<LoadedInput> whole;
   std::vector<InputFile> files = reel_files(reel, plan.items);
@@ -85,6 +86,7 @@ Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, con
   if (!report) return report.error();
   for (const auto& f : reel.findings)
     report->findings.push_back(f);
+  if (with_bundle) with_bundle(session.bundle(), *report);
   return report;
 }
 

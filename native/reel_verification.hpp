@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,10 +28,15 @@ struct PlannedReels {
 };
 PlannedReels plan_reels(const std::vector<std::string>& arguments);
 
+// Sees the reel's report together with the bundle it was made from, while the bundle is still
+// held (export needs the certificates' bytes).
+using WithBundle = std::function<void(const Bundle& bundle, const Report& report)>;
+
 // Reads (if needed), unpacks, verifies and reports one reel. The grouping findings are added to
-// the report.
+// the report, then `with_bundle` (if given) is called.
 Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, const Options& o,
-                           KeySource& keys, const TrustStore& trust);
+                           KeySource& keys, const TrustStore& trust,
+                           const WithBundle& with_bundle = {});
 
 Result<TrustStore> load_trust(const Options& o);
 
