@@ -15,6 +15,7 @@
 #include "js_values.hpp"
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/hex.hpp"
+#include "reelcheck/export.hpp"
 #include "reelcheck/report.hpp"
 #include "reelcheck/session.hpp"
 #include "report_view.hpp"
@@ -190,6 +191,30 @@ public:
     return guarded([&] { return exported(include_secrets, true); });
   }
 
+  // Registration files for the cloud (`reelcheck export`), as one ZIP written by the core: only
+  // verified certificates, manifest.json with what was left out and why. format: "aws-bulk",
+  // "aws-cli", "azure-dps", "thingpress"; slot: "E0E0" | "E0E1" | "E0E2".
+  // -> {ok:true, zip: Uint8Array, exported, leftOut, withheld} or {ok:false, error}.
+  val registrationZip(const std::string& format, const std::string& slot, bool include_extra) const {
+    return guarded([&] {
+      if (!session_ || !report_) return bad_input("No report yet.");
+      const auto f = parse_export_format(format);
+      const auto s = parse_slot(slot);
+      if (!f || !s) return bad_input("Unknown export format or slot: " + format + " / " + slot);
+      const ExportOptions options{*f, *s, include_extra};
+      auto files = export_registration(*report_, session_->bundle().certificates, options);
+      if (!files) return error_value(files.error());
+      auto zip = write_zip(files->files, check_time_);
+      if (!zip) return error_value(zip.error());
+      val out = ok_value();
+      out.set("zip", copy_to_js(zip->data(), zip->size()));
+      out.set("exported", static_cast<double>(files->exported));
+      out.set("leftOut", static_cast<double>(files->left_out));
+      out.set("withheld", static_cast<double>(files->withheld));
+      return out;
+    });
+  }
+
   // PBS and authorization reference of one chip, for the explicit "reveal" in the detail panel.
   // -> {ok:true, chipId, pbs: hex|null, auth: hex|null}
   val chipSecrets(const std::string& chip_id) const {
@@ -290,6 +315,7 @@ EMSCRIPTEN_BINDINGS(reelcheck_bundle_session) {
       .function("chipJson", &BundleSession::chipJson)
       .function("exportJson", &BundleSession::exportJson)
       .function("exportCsv", &BundleSession::exportCsv)
+      .function("registrationZip", &BundleSession::registrationZip)
       .function("chipSecrets", &BundleSession::chipSecrets)
       .function("wipe", &BundleSession::wipe);
 }

@@ -73,4 +73,20 @@ test('certificates only: the real 200-chip bundle verifies under the built-in In
   await expect(page.locator('#c-ok')).toHaveText('200');
   await expect(page.locator('#s-reel')).toHaveText('78211223032C7EFA');
   await expect(page.locator('#archive-list li[data-kind="keys"]')).toBeVisible();
+  // The cloud team's hand-off, without the letter: Azure DPS enrollments for all 200 chips.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-register="azure-dps"]').click()]);
+  const dir = test.info().outputPath('dps');
+  const run = spawnSync('7zz', ['x', '-y', '-bd', '-o' + dir, await download.path()], { encoding: 'utf8' });
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  const bodies = fs.readdirSync(path.join(dir, 'enrollments')).sort();
+  expect(bodies.length).toBe(20);
+  let enrollments = 0;
+  for (const b of bodies) {
+    const body = JSON.parse(fs.readFileSync(path.join(dir, 'enrollments', b), 'utf8'));
+    expect(body.mode).toBe('create');
+    expect(body.enrollments.length).toBeLessThanOrEqual(10);
+    enrollments += body.enrollments.length;
+  }
+  expect(enrollments).toBe(200);
+  await expect(page.locator('#register-status')).toContainText('200 chips exported');
 });

@@ -253,6 +253,16 @@
       return JSON.parse(check(await this.coordinator.call('chip', { chipId })).json);
     }
 
+    // Registration files for the cloud, one ZIP written by the core -> {zip: Uint8Array, exported, leftOut, withheld}.
+    async registration(format, slot, includeExtra) {
+      if (!this.coordinator) throw engineError('bad_input', 'No bundle is open.');
+      const r = check(await this.coordinator.call('registration', { format, slot, includeExtra }));
+      if (!(r.zip instanceof Uint8Array) || ![r.exported, r.leftOut, r.withheld].every(Number.isInteger)) {
+        throw engineError('internal', 'The registration export came back incomplete.');
+      }
+      return r;
+    }
+
     async exportReport(format, secrets) {
       if (!this.coordinator) throw engineError('bad_input', 'No bundle is open.');
       const r = check(await this.coordinator.call('exportReport', { format, secrets }));

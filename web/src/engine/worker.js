@@ -100,6 +100,11 @@ const handlers = {
     if (!session) return failure('bad_input', 'No bundle is open.');
     return msg.format === 'csv' ? session.exportCsv(!!msg.secrets) : session.exportJson(!!msg.secrets);
   },
+  async registration(msg) {
+    if (!session) return failure('bad_input', 'No bundle is open.');
+    const r = session.registrationZip(String(msg.format), String(msg.slot), !!msg.includeExtra);
+    return r;
+  },
   async secrets(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
     return session.chipSecrets(msg.chipId);
