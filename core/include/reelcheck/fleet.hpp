@@ -6,10 +6,10 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "reelcheck/report.hpp"
@@ -82,27 +82,19 @@ struct FleetSummary {
 // what cross-reel checks need: a compact key per chip ID, public key and secret fingerprint.
 class FleetMerger {
 public:
+  FleetMerger();
+  ~FleetMerger();
+  FleetMerger(FleetMerger&&) noexcept;
+  FleetMerger& operator=(FleetMerger&&) noexcept;
+
   // The text of one report (schema reelcheck-report, docs/report.md). An error names what is
   // wrong; the report is then not counted.
   std::optional<Error> add_report(std::string_view source, std::string_view json_text);
   FleetSummary summary() const;
 
 private:
-  struct Seen {
-    std::uint32_t reel;
-    std::uint32_t chip; // index into that reel's chip_ids
-    std::uint8_t where; // slot 0..2, 3 = PBS, 4 = authorization reference, 5 = chip itself
-  };
-  using Key = std::array<std::uint8_t, 17>; // kind byte + up to 16 bytes of the value
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const noexcept;
-  };
-  void note(DuplicateKind kind, std::string_view hex_value, Seen seen);
-
-  std::vector<FleetReel> reels_;
-  std::unordered_map<Key, Seen, KeyHash> first_seen_;
-  std::unordered_map<Key, std::vector<Seen>, KeyHash> repeated_; // key -> every occurrence
-  std::unordered_map<Key, std::string, KeyHash> repeated_value_; // key -> full value for output
+  struct State; // the reels read so far and the compact keys seen (fleet_report.cpp)
+  std::unique_ptr<State> state_;
 };
 
 std::string fleet_to_json(const FleetSummary& fleet);

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -170,15 +171,37 @@ Result<ReportDigest> read_report_digest(std::string_view json_text) {
   }
 }
 
-std::size_t FleetMerger::KeyHash::operator()(const Key& k) const noexcept {
-  // The values are SHA-256 digests or chip IDs: their bytes are already well spread.
-  std::uint64_t h = 1469598103934665603ull;
-  for (std::uint8_t b : k)
-    h = (h ^ b) * 1099511628211ull;
-  return static_cast<std::size_t>(h);
-}
+struct FleetMerger::State {
+  struct Seen {
+    std::uint32_t reel;
+    std::uint32_t chip; // index into that reel's chip_ids
+    std::uint8_t where; // slot 0..2, 3 = PBS, 4 = authorization reference, 5 = chip itself
+  };
+  using Key = std::array<std::uint8_t, 17>; // kind byte + up to 16 bytes of the value
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+      // The values are SHA-256 digests or chip IDs: their bytes are already well spread.
+      std::uint64_t h = 1469598103934665603ull;
+      for (std::uint8_t b : k)
+        h = (h ^ b) * 1099511628211ull;
+      return static_cast<std::size_t>(h);
+    }
+  };
 
-void FleetMerger::note(DuplicateKind kind, std::string_view hex_value, Seen seen) {
+  void note(DuplicateKind kind, std::string_view hex_value, Seen seen);
+
+  std::vector<FleetReel> reels_;
+  std::unordered_map<Key, Seen, KeyHash> first_seen_;
+  std::unordered_map<Key, std::vector<Seen>, KeyHash> repeated_; // key -> every occurrence
+  std::unordered_map<Key, std::string, KeyHash> repeated_value_; // key -> full value for output
+};
+
+FleetMerger::FleetMerger() : state_(std::make_unique<State>()) {}
+FleetMerger::~FleetMerger() = default;
+FleetMerger::FleetMerger(FleetMerger&&) noexcept = default;
+FleetMerger& FleetMerger::operator=(FleetMerger&&) noexcept = default;
+
+void FleetMerger::State::note(DuplicateKind kind, std::string_view hex_value, Seen seen) {
   const auto bytes = detail::decode_hex(hex_value.substr(0, 32));
   if (!bytes || bytes->empty()) return; // absent (a certificate that did not parse, no secret)
   Key key{};
@@ -205,24 +228,26 @@ std::optional<Error> FleetMerger::add_report(std::string_view source, std::strin
   reel.ok = digest->ok;
   reel.counts = digest->counts;
   reel.error_findings = digest->error_findings;
-  const auto reel_index = static_cast<std::uint32_t>(reels_.size());
+  const auto reel_index = static_cast<std::uint32_t>(state_->reels_.size());
   for (std::uint32_t i = 0; i < digest->chips.size(); ++i) {
     ReportDigestChip& c = digest->chips[i];
-    note(DuplicateKind::kChipId, c.chip_id, Seen{reel_index, i, kWhereChip});
+    state_->note(DuplicateKind::kChipId, c.chip_id, State::Seen{reel_index, i, kWhereChip});
     for (std::uint8_t s = 0; s < 3; ++s)
-      note(DuplicateKind::kPublicKey, c.public_key_sha256[s], Seen{reel_index, i, s});
-    note(DuplicateKind::kSecret, c.pbs_fingerprint, Seen{reel_index, i, 3});
-    note(DuplicateKind::kSecret, c.auth_fingerprint, Seen{reel_index, i, 4});
+      state_->note(DuplicateKind::kPublicKey, c.public_key_sha256[s],
+                   State::Seen{reel_index, i, s});
+    state_->note(DuplicateKind::kSecret, c.pbs_fingerprint, State::Seen{reel_index, i, 3});
+    state_->note(DuplicateKind::kSecret, c.auth_fingerprint, State::Seen{reel_index, i, 4});
     reel.chip_ids.push_back(std::move(c.chip_id));
   }
-  reels_.push_back(std::move(reel));
+  state_->reels_.push_back(std::move(reel));
   return std::nullopt;
 }
 
 FleetSummary FleetMerger::summary() const {
+  const State& st = *state_;
   FleetSummary fleet;
-  fleet.reels = reels_;
-  for (const auto& r : reels_) {
+  fleet.reels = st.reels_;
+  for (const auto& r : st.reels_) {
     FleetTotals& t = fleet.totals;
     ++t.reels;
     ++(r.ok ? t.reels_ok : t.reels_failed);
@@ -235,8 +260,8 @@ FleetSummary FleetMerger::summary() const {
   }
   // The same reel twice (one report copied, or one reel verified on two machines).
   std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> by_reel;
-  for (std::size_t i = 0; i < reels_.size(); ++i)
-    by_reel[{reels_[i].reel_id, reels_[i].batch_id}].push_back(i);
+  for (std::size_t i = 0; i < st.reels_.size(); ++i)
+    by_reel[{st.reels_[i].reel_id, st.reels_[i].batch_id}].push_back(i);
   for (const auto& [id, indices] : by_reel) {
     if (indices.size() < 2) continue;
     CrossReelDuplicate d{DuplicateKind::kReel, id.first + " / " + id.second, {}};
@@ -245,16 +270,16 @@ FleetSummary FleetMerger::summary() const {
     fleet.duplicates.push_back(std::move(d));
   }
   // Items repeated across reels; repeats inside one reel are that reel's own findings.
-  for (const auto& [key, seen] : repeated_) {
+  for (const auto& [key, seen] : st.repeated_) {
     std::set<std::uint32_t> reels;
     for (const auto& s : seen)
       reels.insert(s.reel);
     if (reels.size() < 2) continue;
     CrossReelDuplicate d;
     d.kind = static_cast<DuplicateKind>(key[0]);
-    d.value = repeated_value_.at(key);
+    d.value = st.repeated_value_.at(key);
     for (const auto& s : seen)
-      d.occurrences.push_back(DuplicateOccurrence{s.reel, reels_[s.reel].chip_ids[s.chip],
+      d.occurrences.push_back(DuplicateOccurrence{s.reel, st.reels_[s.reel].chip_ids[s.chip],
                                                   std::string(where_name(s.where))});
     fleet.duplicates.push_back(std::move(d));
   }
