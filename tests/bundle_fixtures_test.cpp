@@ -223,19 +223,6 @@ TEST(FixtureBundleNesting, AZipAroundTheDownloadedBundleStillVerifies_DeeperIsRe
 
 namespace {
 
-// The fixture pipeline on several handed-over inputs at once (the page passes every chosen file
-// to one session).
-Result<Report> verify_inputs(std::span<const InputFile> inputs, const Bytes& key) {
-  auto bundle = BundleReader().open(inputs, view(key));
-  if (!bundle) return bundle.error();
-  const TrustStore trust = fixture_trust();
-  const ChainVerifier verifier(trust);
-  std::vector<CertificateVerdict> verdicts;
-  for (const auto& cert : bundle->certificates)
-    verdicts.push_back(verifier.verify(cert, fixture_check_time()));
-  return build_report(*bundle, std::move(verdicts), trust, {fixture_check_time(), false});
-}
-
 std::vector<const Finding*> findings_with(const Report& report, std::string_view code) {
   std::vector<const Finding*> out;
   for (const auto& f : report.findings)

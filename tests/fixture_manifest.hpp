@@ -93,18 +93,23 @@ inline std::vector<std::string> sorted_codes(const std::vector<Problem>& problem
   return {codes.begin(), codes.end()};
 }
 
-// Full pipeline as the CLI runs it, single-threaded.
-inline Result<Report> verify_fixture(const std::string& name) {
-  const FixtureInput in = load_fixture(name);
-  const auto inputs = in.inputs();
-  auto bundle = BundleReader().open(inputs, view(in.key));
+// Full pipeline as the CLI runs it, single-threaded, on inputs handed over together (the page
+// passes every chosen file to one session).
+inline Result<Report> verify_inputs(std::span<const InputFile> inputs, const Bytes& key,
+                                    bool include_secrets = false) {
+  auto bundle = BundleReader().open(inputs, view(key));
   if (!bundle) return bundle.error();
   const TrustStore trust = fixture_trust();
   const ChainVerifier verifier(trust);
   std::vector<CertificateVerdict> verdicts;
   for (const auto& cert : bundle->certificates)
     verdicts.push_back(verifier.verify(cert, fixture_check_time()));
-  return build_report(*bundle, std::move(verdicts), trust, {fixture_check_time(), false});
+  return build_report(*bundle, std::move(verdicts), trust, {fixture_check_time(), include_secrets});
+}
+
+inline Result<Report> verify_fixture(const std::string& name, bool include_secrets = false) {
+  const FixtureInput in = load_fixture(name);
+  return verify_inputs(in.inputs(), in.key, include_secrets);
 }
 
 // Every chip's status and reason codes equal the manifest's expectation, and so do the counts

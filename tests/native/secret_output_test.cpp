@@ -12,25 +12,8 @@
 using namespace reelcheck;
 using namespace reelcheck::test;
 
-namespace {
-
-Result<Report> report_with_secrets(const std::string& name) {
-  const FixtureInput in = load_fixture(name);
-  const auto inputs = in.inputs();
-  auto bundle = BundleReader().open(inputs, view(in.key));
-  if (!bundle) return bundle.error();
-  const TrustStore trust = fixture_trust();
-  const ChainVerifier verifier(trust);
-  std::vector<CertificateVerdict> verdicts;
-  for (const auto& cert : bundle->certificates)
-    verdicts.push_back(verifier.verify(cert, fixture_check_time()));
-  return build_report(*bundle, std::move(verdicts), trust, {fixture_check_time(), true});
-}
-
-} // namespace
-
 TEST(SecretOutputWipes, ReportsLookupsAndChipTextLeaveNoUnwipedCopyOfASecret) {
-  auto report = report_with_secrets("clean_7z");
+  auto report = verify_fixture("clean_7z", /*include_secrets=*/true);
   ASSERT_TRUE(report.ok()) << report.error().message;
   ASSERT_TRUE(report->secrets_included);
   const ChipRecord& chip = report->chips.at(report->chips.size() / 2);
