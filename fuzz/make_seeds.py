@@ -11,6 +11,7 @@ fuzz_seven_zip_password target holds). Seeds larger than --max-size are skipped 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 FUZZ_TRANSPORT_KEY = "Fuzz-Transport-Key-2026"  # = kFuzzTransportKey in fuzz_seven_zip_password.cpp
 SPLIT = b"\n#####\n"  # = kSplit in fuzz_certificate.cpp
 TARGETS = ("seven_zip", "seven_zip_password", "zip", "key_file", "certificate", "verdict_wire",
-           "certificate_wire", "bundle")
+           "certificate_wire", "bundle", "keys_archive")
 
 KEY_LINES = (
     "chipID,PBS\n"
@@ -47,7 +48,6 @@ def cheap_key_copy(archive: bytes, cycles: int = 4) -> bytes | None:
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
     except ImportError:
         return None
-    import hashlib
     import struct
     import zlib
 
@@ -111,6 +111,50 @@ def small_archives(out: Path, work: Path, max_size: int) -> None:
         put(out, "zip", f"made_{name}.zip", a.read_bytes(), max_size)
 
 
+def keys_archives(out: Path, work: Path, max_size: int) -> None:
+    """Keys archives for fuzz_keys_archive ("<key>\n<archive>"), each kind the keys rules tell
+    apart, made by 7zz: encrypted (headers encrypted or not), unencrypted, a plaintext key file
+    added beside an encrypted pair (7-Zip adds it without the password), a second encrypted
+    pair. The one-folder kinds also come re-keyed under 2^4 rounds (cheap_key_copy), which the
+    target runs thousands of times faster; a plaintext file added to such a copy keeps it."""
+    src = work / "keysrc"
+    for d in ("keys", "a", "b"):
+        (src / d).mkdir(parents=True)
+        (src / d / "PBS_keys.txt").write_text(KEY_LINES)
+        (src / d / "auto_keys.txt").write_text(KEY_LINES.replace("PBS", "AUTH"))
+    (src / "keys" / "readme.txt").write_text("not a key file\n")
+    password = f"-p{FUZZ_TRANSPORT_KEY}"
+    line = FUZZ_TRANSPORT_KEY.encode() + b"\n"
+
+    def make(name: str, *steps: tuple[list[str], list[str]]) -> Path:
+        a = work / f"keys_{name}.7z"
+        for switches, files in steps:
+            sevenzip("a", "-t7z", *switches, str(a), *files, cwd=src)
+        return a
+
+    def keep(name: str, data: bytes | None) -> None:
+        if data is not None:
+            put(out, "keys_archive", f"{name}.seed", line + data, max_size)
+
+    pair = ["keys/PBS_keys.txt", "keys/auto_keys.txt"]
+    second = ["b/PBS_keys.txt", "b/auto_keys.txt"]
+    enc = [password, "-mhe=off"]
+    plain_added = (["-mhc=off"], ["a/PBS_keys.txt"])  # no -p: added in plaintext
+    keep("encrypted_mhe", make("mhe", ([password, "-mhe=on"], pair)).read_bytes())
+    keep("encrypted", make("nomhe", (enc, [*pair, "keys/readme.txt"])).read_bytes())
+    keep("unencrypted", make("plain", (["-mhc=off"], pair)).read_bytes())
+    keep("mixed", make("mixed", (enc, pair), plain_added).read_bytes())
+    keep("second_pair", make("second", (enc, pair), (enc, second)).read_bytes())
+    # Cheap copies need one encrypted folder and a plain header (-mhc=off -mhe=off).
+    for name, files in (("pair", pair), ("second_pair", [*pair, *second])):
+        cheap = cheap_key_copy(make(f"cheap_{name}", ([*enc, "-mhc=off"], files)).read_bytes())
+        keep(f"cheap_{name}", cheap)
+        if cheap is not None and name == "pair":
+            mixed = work / "keys_cheap_mixed.7z"
+            mixed.write_bytes(cheap)
+            sevenzip("a", "-t7z", *plain_added[0], str(mixed), *plain_added[1], cwd=src)
+            keep("cheap_mixed", mixed.read_bytes())
+
 def fixture_seeds(fixtures: Path, out: Path, work: Path, verdict_tool: Path, max_size: int) -> None:
     manifest = json.loads((fixtures / "manifest.json").read_text())
     bundles = fixtures / "bundles"
@@ -133,6 +177,8 @@ def fixture_seeds(fixtures: Path, out: Path, work: Path, verdict_tool: Path, max
             loose_key.encode() + b"\n" + path.name.encode() + b"\n" + path.read_bytes(), max_size)
         if path.name.endswith("_keys.7z"):
             put(out, "seven_zip_password", "fixture_" + path.name, path.read_bytes(), max_size)
+            put(out, "keys_archive", "fixture_" + path.name + ".seed",
+                loose_key.strip().encode() + b"\n" + path.read_bytes(), max_size)
 
     # Key files: decrypted from the keys archives of bundles with interesting key lines.
     for entry in ("clean_7z", "quirky_keys", "bad_key_lines"):
@@ -176,7 +222,9 @@ def main() -> int:
     if not (args.fixtures / "manifest.json").exists():
         raise SystemExit(f"make_seeds: no fixtures in {args.fixtures} (run make_fixtures.sh)")
     stamp = args.out / ".stamp"
-    source = (args.fixtures / "manifest.json").stat().st_mtime_ns
+    # The fixtures' version and this script's: new seed kinds (or targets) remake the corpora.
+    source = f"{(args.fixtures / 'manifest.json').stat().st_mtime_ns} " + \
+        hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == str(source):
         return 0  # seeds of these fixtures are already there
     shutil.rmtree(args.out, ignore_errors=True)
@@ -185,6 +233,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="reelcheck-seeds-") as tmp:
         work = Path(tmp)
         small_archives(args.out, work, args.max_size)
+        keys_archives(args.out, work, args.max_size)
         fixture_seeds(args.fixtures, args.out, work, args.verdict_tool, args.max_size)
     stamp.write_text(str(source))
     for t in TARGETS:
