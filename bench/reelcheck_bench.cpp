@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   t = Clock::now();
   const Report report = build_report(*bundle, std::move(verdicts), trust, {at, false});
   const double build_s = seconds_since(t);
-  const std::string json = report_to_json(report);
+  const auto json = report_to_json(report);
   const double report_s = seconds_since(t);
 
   const double total = open_s + verify_s + report_s;

@@ -27,9 +27,8 @@ int answer_one(const Report& report, const Options& o) {
     if (!emit(o.json_out, o.inputs.front(), ".json", false, chip_to_json(*chip, o.include_secrets)))
       return kExitUnusable;
   } else {
-    std::string text = render_chip(*chip, o.include_secrets);
+    const SecureString text = render_chip(*chip, o.include_secrets);
     std::cout << text;
-    secure_wipe(text.data(), text.size());
   }
   return chip->status == ChipStatus::kFailed ? kExitFindings : kExitOk;
 }
@@ -48,11 +47,10 @@ int answer_stream(const Report& report, const Options& o) {
   int exit_code = kExitOk;
   auto answer = [&](std::string_view query) {
     const LookupAnswer a = look_up_chip(report, query);
-    std::string line = lookup_answer_to_json_line(a, o.include_secrets);
+    SecureString line = lookup_answer_to_json_line(a, o.include_secrets);
     line += '\n';
     out.write(line.data(), static_cast<std::streamsize>(line.size()));
     out.flush();
-    secure_wipe(line.data(), line.size());
     if (a.outcome != LookupOutcome::kFound || a.chip->status == ChipStatus::kFailed)
       exit_code = kExitFindings;
   };

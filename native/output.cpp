@@ -25,7 +25,7 @@ fs::path output_path(const std::string& out, const std::string& input, const cha
 } // namespace
 
 bool emit(const std::optional<std::string>& target, const std::string& input_name,
-          const char* extension, bool several, std::string content) {
+          const char* extension, bool several, std::string_view content) {
   if (!target) return true;
   bool ok = true;
   if (*target == "-") {
@@ -40,8 +40,7 @@ bool emit(const std::optional<std::string>& target, const std::string& input_nam
       ok = false;
     }
   }
-  secure_wipe(content.data(), content.size());
-  return ok;
+  return ok; // the caller's buffer wipes itself (SecureString)
 }
 
 int print_unusable(const std::string& input_name, const Error& e) {

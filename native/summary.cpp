@@ -82,13 +82,19 @@ std::string untrusted_issuer_hint(const Report& r) {
          "--no-default-trust to trust nothing else\n";
 }
 
-std::string secret_line(const char* label, const SecretInfo& s, bool include_secrets,
-                        const std::string& value_hex) {
-  std::string out = std::string("  ") + label + ": ";
-  if (!s.present) return out + "missing\n";
+void append_secret_line(SecureString& out, const char* label, const SecretInfo& s,
+                        bool include_secrets) {
+  out.append("  ").append(label).append(": ");
+  if (!s.present) {
+    out += "missing\n";
+    return;
+  }
   out += "present (" + std::to_string(s.size) + " bytes, fingerprint " + s.fingerprint + ")";
-  if (include_secrets) out += "\n    " + value_hex;
-  return out + "\n";
+  if (include_secrets) {
+    out += "\n    ";
+    append_hex(out, as_bytes(s.value), /*upper=*/true);
+  }
+  out += '\n';
 }
 
 } // namespace
@@ -114,9 +120,10 @@ std::string render_verdict(const CertificateVerdict& v) {
   return out;
 }
 
-std::string render_chip(const ChipRecord& chip, bool include_secrets) {
-  std::string out = "Chip " + chip.chip_id + "  (batch " + chip.batch + ", wafer x " +
-                    std::to_string(chip.wafer_x) + ", y " + std::to_string(chip.wafer_y) + ")\n";
+SecureString render_chip(const ChipRecord& chip, bool include_secrets) {
+  SecureString out = secure_text(4096);
+  out += "Chip " + chip.chip_id + "  (batch " + chip.batch + ", wafer x " +
+         std::to_string(chip.wafer_x) + ", y " + std::to_string(chip.wafer_y) + ")\n";
   out += "  status: " + std::string(chip_status_name(chip.status)) + "\n";
   for (const auto& r : chip.reasons)
     out += "    - " + std::string(problem_code_name(r.code)) + ": " + r.message + "\n";
@@ -126,10 +133,8 @@ std::string render_chip(const ChipRecord& chip, bool include_secrets) {
     out.append(cert ? "\n" : " missing\n");
     if (cert) out.append(render_verdict(*cert));
   }
-  out += secret_line("platform binding secret (PBS)", chip.pbs, include_secrets,
-                     to_hex(as_bytes(chip.pbs.value), true));
-  out += secret_line("authorization reference", chip.auth, include_secrets,
-                     to_hex(as_bytes(chip.auth.value), true));
+  append_secret_line(out, "platform binding secret (PBS)", chip.pbs, include_secrets);
+  append_secret_line(out, "authorization reference", chip.auth, include_secrets);
   return out;
 }
 

@@ -9,7 +9,8 @@
 namespace reelcheck::cli {
 
 std::string render_summary(const Report& report, const std::string& input_name);
-std::string render_chip(const ChipRecord& chip, bool include_secrets);
+// With include_secrets the text holds the chip's secrets: it wipes what it frees.
+SecureString render_chip(const ChipRecord& chip, bool include_secrets);
 std::string render_verdict(const CertificateVerdict& verdict);
 std::string render_fleet(const FleetSummary& fleet);
 

@@ -27,6 +27,8 @@ using Files = std::map<std::string, std::string>;
 
 constexpr std::uint64_t k7ZipRounds = std::uint64_t{1} << 19; // what 7zz writes per key
 constexpr std::string_view kPassword = "Limit-Test-Key";
+// Every derivation round hashes salt || UTF-16LE(password) || 8-byte counter; 7zz writes no salt.
+constexpr std::uint64_t kBytesPerRound = 2 * kPassword.size() + 8;
 constexpr std::array<std::uint8_t, 4> kAesMethodId{0x06, 0xF1, 0x07, 0x01};
 
 std::string text(std::size_t size, unsigned seed) {
@@ -340,40 +342,44 @@ protected:
 };
 
 TEST_F(TwoKeyArchive, EveryDistinctDerivationCountsTowardsTheArchiveLimit) {
-  const std::uint64_t needed = k7ZipRounds + (std::uint64_t{1} << kSecondCycles); // 524304
+  const std::uint64_t needed =
+      (k7ZipRounds + (std::uint64_t{1} << kSecondCycles)) * kBytesPerRound; // 524304 rounds
   Limits at;
-  at.max_archive_key_rounds = needed;
+  at.max_archive_key_bytes = needed;
   ArchiveWork spent;
   expect_files(SevenZipReader(at).read(view(archive_), "two.7z", password(), spent), files_);
-  EXPECT_EQ(spent.key_rounds, needed);
+  EXPECT_EQ(spent.key_bytes, needed);
 
   Limits over;
-  over.max_archive_key_rounds = needed - 1;
+  over.max_archive_key_bytes = needed - 1;
   ArchiveWork none;
   expect_refused(SevenZipReader(over).read(view(archive_), "two.7z", password(), none),
-                 "two.7z: deriving its keys would take 524304 SHA-256 rounds, more than the "
-                 "limit of 524303 per archive");
-  EXPECT_EQ(none.key_rounds, 0u) << "refused before any hashing";
+                 "two.7z: deriving its keys would hash " + std::to_string(needed) +
+                     " bytes (SHA-256), more than the limit of " + std::to_string(needed - 1) +
+                     " per archive");
+  EXPECT_EQ(none.key_bytes, 0u) << "refused before any hashing";
 }
 
 TEST_F(TwoKeyArchive, DerivationsAcrossArchivesCountTowardsTheBundleLimit) {
-  const std::uint64_t per_read = k7ZipRounds + (std::uint64_t{1} << kSecondCycles);
+  const std::uint64_t per_read =
+      (k7ZipRounds + (std::uint64_t{1} << kSecondCycles)) * kBytesPerRound;
   Limits limits;
-  limits.max_bundle_key_rounds = 2 * per_read;
+  limits.max_bundle_key_bytes = 2 * per_read;
   ArchiveWork spent;
   const SevenZipReader reader(limits);
   expect_files(reader.read(view(archive_), "two.7z", password(), spent), files_);
   expect_files(reader.read(view(archive_), "two.7z", password(), spent), files_);
-  EXPECT_EQ(spent.key_rounds, 2 * per_read);
+  EXPECT_EQ(spent.key_bytes, 2 * per_read);
   expect_refused(reader.read(view(archive_), "two.7z", password(), spent),
                  "two.7z: deriving its keys would take the bundle to " +
-                     std::to_string(3 * per_read) + " SHA-256 rounds, more than the limit of " +
+                     std::to_string(3 * per_read) + " bytes hashed (SHA-256), more than the limit of " +
                      std::to_string(2 * per_read) + " per bundle");
-  EXPECT_EQ(spent.key_rounds, 2 * per_read) << "the refused read hashed nothing";
+  EXPECT_EQ(spent.key_bytes, 2 * per_read) << "the refused read hashed nothing";
 }
 
 // The attack from issue 7: many encrypted folders, each asking for an expensive derivation
-// of its own. With the default limits it is refused from the header, before any hashing.
+// of its own; and from issue 17: a long password makes every round cost more. Both are
+// refused from the header, before any hashing, because the budget counts bytes hashed.
 TEST_F(ArchiveLimitsTest, ManyCostlyDerivationsAreRefusedBeforeHashing) {
   Files files;
   for (int i = 0; i < 40; ++i)
@@ -388,30 +394,48 @@ TEST_F(ArchiveLimitsTest, ManyCostlyDerivationsAreRefusedBeforeHashing) {
   }
   ASSERT_EQ(folders, 40);
   fix_header_crcs(a);
+  // Two distinct derivations (2^24 and 2^23 rounds; folders without salt share them) against a
+  // budget of one 2^24-round derivation.
+  const std::uint64_t rounds = (std::uint64_t{1} << 24) + (std::uint64_t{1} << 23);
+  Limits one_derivation;
+  one_derivation.max_archive_key_bytes = (std::uint64_t{1} << 24) * kBytesPerRound;
   ArchiveWork spent;
-  expect_refused(SevenZipReader().read(view(a), "many.7z", password(), spent),
-                 "many.7z: deriving its keys would take 25165824 SHA-256 rounds, more than the "
-                 "limit of 16777216 per archive");
-  EXPECT_EQ(spent.key_rounds, 0u);
+  expect_refused(SevenZipReader(one_derivation).read(view(a), "many.7z", password(), spent),
+                 "many.7z: deriving its keys would hash " + std::to_string(rounds * kBytesPerRound) +
+                     " bytes (SHA-256), more than the limit of " +
+                     std::to_string(one_derivation.max_archive_key_bytes) + " per archive");
+  EXPECT_EQ(spent.key_bytes, 0u);
+
+  // The default budget with a 256-byte password: each round hashes 520 bytes, not 36.
+  const std::string long_password(256, 'k');
+  expect_refused(SevenZipReader().read(view(a), "many.7z", view(long_password), spent),
+                 "many.7z: deriving its keys would hash " + std::to_string(rounds * 520) +
+                     " bytes (SHA-256), more than the limit of 1073741824 per archive");
+  EXPECT_EQ(spent.key_bytes, 0u);
 }
 
 TEST(BundleKeyWork, TheKeysArchiveIsChargedToTheBundleBudget) {
   const FixtureInput in = load_fixture("clean_loose");
   const auto inputs = in.inputs();
+  std::size_t key_size = in.key.size(); // the fixture's key is ASCII, maybe with a line end
+  while (key_size > 0 && (in.key[key_size - 1] == '\n' || in.key[key_size - 1] == '\r'))
+    --key_size;
+  const std::uint64_t bytes = k7ZipRounds * (2 * key_size + 8);
   Limits at;
-  at.max_bundle_key_rounds = k7ZipRounds;
+  at.max_bundle_key_bytes = bytes;
   auto opened = BundleReader(at).open(inputs, view(in.key));
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   EXPECT_EQ(opened->pbs.records.size(), 20u);
 
   Limits over;
-  over.max_bundle_key_rounds = k7ZipRounds - 1;
+  over.max_bundle_key_bytes = bytes - 1;
   auto refused = BundleReader(over).open(inputs, view(in.key));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kLimitExceeded);
-  EXPECT_NE(refused.error().message.find("_keys.7z: deriving its keys would take the bundle to "
-                                         "524288 SHA-256 rounds, more than the limit of 524287 "
-                                         "per bundle"),
+  EXPECT_NE(refused.error().message.find("_keys.7z: deriving its keys would take the bundle to " +
+                                         std::to_string(bytes) +
+                                         " bytes hashed (SHA-256), more than the limit of " +
+                                         std::to_string(bytes - 1) + " per bundle"),
             std::string::npos)
       << refused.error().message;
 }

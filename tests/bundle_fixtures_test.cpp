@@ -46,10 +46,13 @@ TEST_P(FixtureBundle, VerdictsMatchWhatWasPlanted) {
 // Named here, not read from the manifest: ctest lists the tests before the fixture script has
 // run. ManifestAndListAgree keeps the two in step.
 const std::vector<std::string> kSmallBundles = {
-    "bad_key_lines",   "clean_7z",  "clean_loose",  "clean_zip",       "clean_zip_stored",
-    "crc_mismatch",    "extra",     "fleet_a",      "fleet_b",         "fleet_c",
-    "missing_archive", "mixed",     "not_a_bundle", "orphan_secrets",  "plain_headers",
-    "quirky_keys",     "traversal", "truncated",    "truncated_inner", "wrong_key"};
+    "bad_key_lines",          "clean_7z",         "clean_loose",      "clean_zip",
+    "clean_zip_stored",       "crc_mismatch",     "extra",            "fleet_a",
+    "fleet_b",                "fleet_c",          "keys_mixed",       "keys_second_pair",
+    "keys_unencrypted",       "keys_unencrypted_loose", "keys_unencrypted_zip", "missing_archive",
+    "mixed",                  "not_a_bundle",     "orphan_secrets",   "plain_headers",
+    "quirky_keys",            "traversal",        "truncated",        "truncated_inner",
+    "wrong_key"};
 
 TEST(FixtureBundleList, ManifestAndListAgree) {
   std::vector<std::string> in_manifest;
@@ -105,6 +108,60 @@ TEST(FixtureBundleSecrets, KeyWithSurroundingWhitespaceStillOpens) {
   padded.push_back('\n');
   const auto inputs = in.inputs();
   EXPECT_TRUE(BundleReader().open(inputs, view(padded)).ok());
+}
+
+TEST(FixtureBundleSecrets, AKeyOver256BytesIsRefusedBeforeAnyKeyDerivation) {
+  FixtureInput in = load_fixture("clean_7z");
+  const auto inputs = in.inputs();
+  // 256 bytes after trimming is still a key (a wrong one here); 257 is not.
+  Bytes at_limit(2, ' ');
+  at_limit.insert(at_limit.end(), kMaxTransportKeySize, 'K');
+  at_limit.push_back('\n');
+  auto wrong = BundleReader().open(inputs, view(at_limit));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, ErrorCode::kWrongKey) << wrong.error().message;
+
+  const Bytes over(kMaxTransportKeySize + 1, 'K');
+  Limits no_hashing; // a key derivation would exceed this budget: the bound comes first
+  no_hashing.max_bundle_key_bytes = 0;
+  auto refused = BundleReader(no_hashing).open(inputs, view(over));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kBadInput);
+  EXPECT_EQ(refused.error().message,
+            "the transport key is longer than 256 bytes (257): that is not the key from a reel's "
+            "letter; check that the key file or variable holds only the key");
+}
+
+// Secrets must come out of the keys archive's AES-encrypted folders: anything an attacker can
+// write without the transport key is refused, naming the entry, and no secret is handed out.
+TEST(FixtureBundleKeys, KeyFilesMustBeEncryptedWithTheTransportKey) {
+  for (const char* name : {"keys_unencrypted", "keys_unencrypted_zip", "keys_unencrypted_loose"}) {
+    SCOPED_TRACE(name);
+    FixtureInput in = load_fixture(name);
+    const auto inputs = in.inputs();
+    auto bundle = BundleReader().open(inputs, view(in.key));
+    ASSERT_FALSE(bundle.ok());
+    EXPECT_EQ(bundle.error().code, ErrorCode::kKeysNotEncrypted);
+    EXPECT_NE(bundle.error().message.find("_keys.7z: PBS_keys.txt is not encrypted with the "
+                                          "transport key"),
+              std::string::npos)
+        << bundle.error().message;
+  }
+  FixtureInput mixed = load_fixture("keys_mixed");
+  auto bundle = BundleReader().open(mixed.inputs(), view(mixed.key));
+  ASSERT_FALSE(bundle.ok());
+  EXPECT_EQ(bundle.error().code, ErrorCode::kKeysNotEncrypted);
+  EXPECT_NE(bundle.error().message.find("a/PBS_keys.txt is not encrypted"), std::string::npos)
+      << bundle.error().message;
+}
+
+TEST(FixtureBundleKeys, ASecondPairOfKeyFilesIsAnErrorNotAWarning) {
+  FixtureInput in = load_fixture("keys_second_pair");
+  auto bundle = BundleReader().open(in.inputs(), view(in.key));
+  ASSERT_FALSE(bundle.ok());
+  EXPECT_EQ(bundle.error().code, ErrorCode::kDuplicateKeyFile);
+  EXPECT_NE(bundle.error().message.find("holds two PBS_keys.txt files"), std::string::npos)
+      << bundle.error().message;
 }
 
 TEST(FixtureBundleReport, SameBundleSameJsonWhateverTheOuterFormat) {

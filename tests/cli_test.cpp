@@ -96,7 +96,8 @@ TEST(Cli, UnusableInputExitsTwoWithAClearMessageAndNoReport) {
   EXPECT_EQ(wrong.exit_code, 2);
   EXPECT_NE(wrong.out.find("wrong transport key"), std::string::npos) << wrong.out;
   EXPECT_FALSE(fs::exists(json)) << "no partial report on a wrong key";
-  for (const char* name : {"truncated", "not_a_bundle", "crc_mismatch", "traversal"}) {
+  for (const char* name : {"truncated", "not_a_bundle", "crc_mismatch", "traversal",
+                           "keys_unencrypted", "keys_mixed", "keys_second_pair"}) {
     const CliRun run = run_cli("verify " + bundle_arg(name) + key_arg(name) + kTrust);
     EXPECT_EQ(run.exit_code, 2) << name << run.out;
     EXPECT_NE(run.out.find(bundle_entry(name)["expected"]["error"].get<std::string>()),

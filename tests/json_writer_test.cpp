@@ -81,27 +81,29 @@ void write_document(JsonWriter& w, Json& j) {
 
 TEST(JsonWriter, WritesWhatNlohmannDumpWrites) {
   for (int indent : {2, -1, 4}) {
-    std::string out;
+    reelcheck::SecureString out;
     JsonWriter w(out, indent);
     Json j;
     write_document(w, j);
-    EXPECT_EQ(out, j.dump(indent, ' ', false, Json::error_handler_t::replace)) << indent;
+    EXPECT_EQ(std::string_view(out), j.dump(indent, ' ', false, Json::error_handler_t::replace))
+        << indent;
   }
 }
 
 TEST(JsonWriter, TopLevelArraysAndScalars) {
-  std::string out;
+  reelcheck::SecureString out;
   JsonWriter w(out, 2);
   w.begin_array();
   w.value("a");
   w.begin_object();
   w.end_object();
   w.end_array();
-  EXPECT_EQ(out, Json::array({"a", Json::object()}).dump(2));
-  std::string scalar;
+  EXPECT_EQ(std::string_view(out), Json::array({"a", Json::object()}).dump(2));
+  reelcheck::SecureString scalar;
   JsonWriter s(scalar, 2);
   s.value(kStrings[6]);
-  EXPECT_EQ(scalar, Json(kStrings[6]).dump(2, ' ', false, Json::error_handler_t::replace));
+  EXPECT_EQ(std::string_view(scalar),
+            Json(kStrings[6]).dump(2, ' ', false, Json::error_handler_t::replace));
 }
 
 } // namespace

@@ -140,8 +140,8 @@ TEST(ReportBuilder, JsonIsDeterministicAndHidesSecretsUnlessAsked) {
   auto reversed = verdicts;
   std::reverse(reversed.begin(), reversed.end());
   const ReportOptions opts{*parse_check_time("2026-06-01"), false};
-  const std::string j1 = report_to_json(build(b, verdicts, opts));
-  const std::string j2 = report_to_json(build(b, reversed, opts));
+  const auto j1 = report_to_json(build(b, verdicts, opts));
+  const auto j2 = report_to_json(build(b, reversed, opts));
   EXPECT_EQ(j1, j2);
   EXPECT_EQ(j1.find("1111111111"), std::string::npos);
   const auto parsed = nlohmann::json::parse(j1);
@@ -149,9 +149,9 @@ TEST(ReportBuilder, JsonIsDeterministicAndHidesSecretsUnlessAsked) {
   EXPECT_EQ(parsed["chips"][0]["pbs"]["present"], true);
   EXPECT_FALSE(parsed["chips"][0]["pbs"].contains("value"));
 
-  const std::string with = report_to_json(build(b, verdicts, {0, true}));
+  const auto with = report_to_json(build(b, verdicts, {0, true}));
   EXPECT_EQ(nlohmann::json::parse(with)["chips"][0]["pbs"]["value"], std::string(128, '1'));
-  const std::string csv = report_to_csv(build(b, verdicts, {0, true}));
+  const auto csv = report_to_csv(build(b, verdicts, {0, true}));
   EXPECT_NE(csv.find(std::string(128, '2')), std::string::npos);
 }
 
@@ -218,7 +218,7 @@ TEST(ReportBuilder, CsvHasOneRowPerChipAndQuotesReasons) {
   auto verdicts = full_set(kA);
   verdicts[0].problems.push_back(Problem{ProblemCode::kExpired, "expired, \"really\""});
   const Report r = build(bundle_with_secrets({kA, kB}), verdicts);
-  const std::string csv = report_to_csv(r);
+  const auto csv = report_to_csv(r);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3); // header + 2 chips
   EXPECT_NE(csv.find("\"\"really\"\""), std::string::npos);
   EXPECT_EQ(csv.find(std::string(128, '1')), std::string::npos);

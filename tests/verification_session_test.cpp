@@ -113,7 +113,8 @@ TEST(VerificationSession, CertificatesHandedOutArchiveByArchiveKeepTheirPlaces) 
     for (const auto& a : session.bundle().archives)
       certificate_archives += a.kind != InnerArchiveKind::kKeys;
     ASSERT_EQ(handed_out.size(), certificate_archives);
-    for (const auto& phase : phases_at_hand_out) EXPECT_EQ(phase, "decompressing");
+    for (const auto& phase : phases_at_hand_out)
+      EXPECT_EQ(phase, "decompressing");
     std::size_t next = 0;
     for (const auto& part : handed_out) {
       EXPECT_EQ(part.begin, next);
@@ -157,10 +158,9 @@ TEST(VerificationSession, AWrongKeyFailsOpenEvenAfterCertificatesWereHandedOut) 
   const auto inputs = in.inputs();
   std::size_t handed_out = 0;
   const std::string wrong = "not the transport key";
-  const auto error = session.open(inputs, view(wrong), {},
-                                  [&](std::size_t, std::span<const CertificateFile> added) {
-                                    handed_out += added.size();
-                                  });
+  const auto error = session.open(
+      inputs, view(wrong), {},
+      [&](std::size_t, std::span<const CertificateFile> added) { handed_out += added.size(); });
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, ErrorCode::kWrongKey) << error->message;
   EXPECT_GT(handed_out, 0u);
@@ -202,7 +202,7 @@ TEST(ReelGrouping, LooseArchivesOfOneReelBecomeOneReelBesideWholeBundles) {
 TEST(FleetMerger, ReportsItCannotReadAreErrorsNeverExceptions) {
   auto report = verify_fixture("clean_7z");
   ASSERT_TRUE(report.ok());
-  const std::string good = report_to_json(*report);
+  const std::string good(report_to_json(*report));
   FleetMerger merger;
   ASSERT_FALSE(merger.add_report("good.json", good));
   for (const std::string& bad :

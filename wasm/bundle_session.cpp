@@ -168,7 +168,7 @@ public:
       const ChipRecord* chip = report_->find_chip(chip_id);
       if (!chip) return bad_input("Chip " + chip_id + " is not in this bundle.");
       val out = ok_value();
-      out.set("json", chip_to_json(*chip, false));
+      out.set("json", val(chip_to_json(*chip, false).c_str()));
       return out;
     });
   }
@@ -228,10 +228,10 @@ private:
       with_secrets.emplace(std::move(report).value());
     }
     const Report& report = with_secrets ? *with_secrets : *report_;
-    std::string text = csv ? report_to_csv(report) : report_to_json(report);
+    // SecureString: every buffer of the text is wiped as it is released (it may hold secrets).
+    const SecureString text = csv ? report_to_csv(report) : report_to_json(report);
     val out = ok_value();
-    out.set(csv ? "csv" : "json", text);
-    if (include_secrets) secure_wipe(text.data(), text.size());
+    out.set(csv ? "csv" : "json", val(text.c_str()));
     return out;
   }
 

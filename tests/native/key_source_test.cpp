@@ -1,7 +1,5 @@
-// Every copy of the transport key the CLI makes is wiped, on success and on error paths. Two
-// observers: the core's wipe hook (which buffers holding the key were wiped), and replaced
-// global allocation functions that search every block freed through operator delete for the key
-// while a test runs (an iostream buffer, a std::string copy, ... would show up there).
+// Every copy of the transport key the CLI makes is wiped, on success and on error paths
+// (observed by SecretWatch: the core's wipe hook and every block freed through operator delete).
 #include <gtest/gtest.h>
 #include <malloc.h>
 #include <unistd.h>
@@ -14,6 +12,7 @@
 #include <string>
 
 #include "key_source.hpp"
+#include "native/secret_watch.hpp"
 #include "test_util.hpp"
 
 using namespace reelcheck;
@@ -21,44 +20,8 @@ using namespace reelcheck::test;
 
 namespace {
 
-// The key looked for. A fixed buffer, so the test's own allocations never hold it.
-char secret[64] = {};
-std::size_t secret_size = 0;
-std::atomic<bool> scanning{false};
-std::atomic<int> freed_with_key{0};
-std::atomic<int> wiped_with_key{0};
-
-bool holds_secret(const void* data, std::size_t size) {
-  return secret_size != 0 && memmem(data, size, secret, secret_size) != nullptr;
-}
-
-void on_free(void* p) noexcept {
-  if (p != nullptr && scanning.load() && holds_secret(p, malloc_usable_size(p))) ++freed_with_key;
-}
-
-void on_wipe(const void* data, std::size_t size) noexcept {
-  if (scanning.load() && holds_secret(data, size)) ++wiped_with_key;
-}
-
-// Watches key copies between construction and destruction.
-class KeyCopies {
-public:
-  explicit KeyCopies(const std::string& key) {
-    std::snprintf(secret, sizeof secret, "%s", key.c_str());
-    secret_size = key.size();
-    freed_with_key = 0;
-    wiped_with_key = 0;
-    set_wipe_observer(on_wipe);
-    scanning = true;
-  }
-  ~KeyCopies() { stop(); }
-  void stop() {
-    scanning = false;
-    set_wipe_observer(nullptr);
-  }
-  int freed_unwiped() const { return freed_with_key.load(); }
-  int wiped() const { return wiped_with_key.load(); }
-};
+// Watches key copies between construction and destruction (see secret_watch.hpp).
+using KeyCopies = SecretWatch;
 
 bool equals(const SecureBytes& bytes, const std::string& text) {
   return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()) == text;
@@ -67,41 +30,6 @@ bool equals(const SecureBytes& bytes, const std::string& text) {
 const std::string kKey = "Tk7-q2Vx9-LmW4-zR8p"; // shaped like a transport key
 
 } // namespace
-
-// Replaced global allocation functions (this test program only).
-void* operator new(std::size_t n) {
-  if (void* p = std::malloc(n != 0 ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) {
-  return operator new(n);
-}
-// Every plain variant is replaced, so that new and delete always pair up (sanitizers check).
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  return std::malloc(n != 0 ? n : 1);
-}
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
-  return std::malloc(n != 0 ? n : 1);
-}
-void operator delete(void* p) noexcept {
-  on_free(p);
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  operator delete(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  operator delete(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  operator delete(p);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-  operator delete(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  operator delete(p);
-}
 
 TEST(KeySourceWipes, KeyFileIsReadWithoutUnwipedCopies) {
   TempDir tmp;
@@ -164,7 +92,7 @@ TEST(KeySourceWipes, StandardInputIsReadWithoutTheStdioBuffer) {
   EXPECT_EQ(std::string(rest, n > 0 ? static_cast<std::size_t>(n) : 0), "next line\n");
   if (stdin->_IO_read_base != nullptr) {
     const auto size = static_cast<std::size_t>(stdin->_IO_buf_end - stdin->_IO_read_base);
-    EXPECT_FALSE(holds_secret(stdin->_IO_read_base, size)) << "stdio buffered the key";
+    EXPECT_FALSE(SecretWatch::holds(stdin->_IO_read_base, size)) << "stdio buffered the key";
   }
 }
 

@@ -19,21 +19,26 @@ struct Limits {
   std::uint32_t max_dictionary = 256u << 20;    // LZMA/LZMA2 dictionary a 7z may ask for
   std::uint32_t max_depth = 2; // archive layers around a bundle's inner archives (a .zip
                                // holding the downloaded .7z is 2)
-  // 7z AES key derivation costs 2^NumCyclesPower SHA-256 rounds per distinct (salt, cycles)
-  // pair; 7-Zip writes 2^19 (about 0.1 s). One derivation may ask for at most 2^24 (as in
-  // 7-Zip); these cap the sum, so many folders with distinct salts cannot multiply the cost.
-  std::uint64_t max_archive_key_rounds = std::uint64_t{1} << 24; // one archive
-  std::uint64_t max_bundle_key_rounds = std::uint64_t{1} << 25;  // all archives of one bundle
+  // 7z AES key derivation hashes salt || UTF-16 password || counter 2^NumCyclesPower times per
+  // distinct (salt, cycles) pair; 7-Zip writes 2^19 rounds (about 20 MB for a 16-character
+  // key, 0.1 s). One derivation may ask for at most 2^24 rounds (as in 7-Zip); these cap the
+  // bytes hashed in sum, so neither many folders with distinct salts nor a long password can
+  // multiply the cost.
+  std::uint64_t max_archive_key_bytes = std::uint64_t{1} << 30; // one archive
+  std::uint64_t max_bundle_key_bytes = std::uint64_t{1} << 31;  // all archives of one bundle
 };
 
 // Work spent across several reads that share a budget (the archives of one bundle).
 struct ArchiveWork {
-  std::uint64_t key_rounds = 0; // SHA-256 rounds of 7z key derivation, counted before hashing
+  std::uint64_t key_bytes = 0; // bytes SHA-256 hashed for 7z key derivation, counted before
 };
 
 struct ArchiveEntry {
   std::string name; // path inside the archive, '/' separated, validated (see entry_name.hpp)
   SecureBytes data; // wiped when released: entries of the keys archive are secrets
+  // Decrypted from a 7z AES folder whose CRC matched: only such data proves it was written by
+  // whoever holds the password. Anyone can add a plaintext file beside encrypted ones.
+  bool encrypted = false;
 };
 
 enum class ArchiveFormat { kUnknown, kSevenZip, kZip };
@@ -48,7 +53,7 @@ public:
   Result<std::vector<ArchiveEntry>> read(ByteView archive, std::string_view archive_name,
                                          ByteView password = {}) const;
   // The same, charging key derivation to `spent`: refused with kLimitExceeded, before any
-  // hashing, when spent.key_rounds would pass Limits::max_bundle_key_rounds. Rounds are
+  // hashing, when spent.key_bytes would pass Limits::max_bundle_key_bytes. The bytes are
   // charged whether or not the read succeeds (a wrong key costs the same).
   Result<std::vector<ArchiveEntry>> read(ByteView archive, std::string_view archive_name,
                                          ByteView password, ArchiveWork& spent) const;

@@ -16,6 +16,11 @@
 
 namespace reelcheck {
 
+// The longest transport key accepted, in bytes after trimming white space. Keys printed on a
+// reel's letter are far shorter; the bound keeps a wrong file chosen as the key (a megabyte
+// line) from costing a key derivation over megabytes per round.
+inline constexpr std::size_t kMaxTransportKeySize = 256;
+
 struct InputFile {
   std::string name; // base name as the user sees it
   ByteView bytes;   // not owned; must outlive BundleReader::open()

@@ -29,6 +29,6 @@ LookupAnswer look_up_chip(const Report& report, std::string_view query);
 
 // One JSON line (no line break): {"query", "answer", "chip_id", "message"[, "chip": {...}]},
 // the chip object as in the report, with secret values only when asked for.
-std::string lookup_answer_to_json_line(const LookupAnswer& answer, bool include_secrets);
+SecureString lookup_answer_to_json_line(const LookupAnswer& answer, bool include_secrets);
 
 } // namespace reelcheck

@@ -76,12 +76,14 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
 // as trust anchors: those issuers, sorted. Empty otherwise. The CLI and the page both hint at it.
 std::vector<std::string> untrusted_issuers(const Report& report);
 
-std::string report_to_json(const Report& report);
-std::string report_to_csv(const Report& report);
+// The writers return SecureString: with secrets included, the text holds them in hex, and every
+// buffer it passes through is wiped when released.
+SecureString report_to_json(const Report& report);
+SecureString report_to_csv(const Report& report);
 // One chip as JSON (the same object as in the full report).
-std::string chip_to_json(const ChipRecord& chip, bool include_secrets);
+SecureString chip_to_json(const ChipRecord& chip, bool include_secrets);
 // The same object on one line, without a line break (for JSON-lines streams).
-std::string chip_to_json_line(const ChipRecord& chip, bool include_secrets);
+SecureString chip_to_json_line(const ChipRecord& chip, bool include_secrets);
 
 // The check at every hand-off: `returned[i]` must be the verdict for `sent[i]` (same archive,
 // file and slot) and there must be exactly one per certificate. Returns what is wrong, if anything.

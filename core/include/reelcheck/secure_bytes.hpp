@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <new>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace reelcheck {
@@ -32,6 +34,17 @@ template <class T> struct ZeroizingAllocator {
 };
 
 using SecureBytes = std::vector<std::uint8_t, ZeroizingAllocator<std::uint8_t>>;
+
+// Text that may hold secrets (a report or a lookup answer with PBS and authorization values):
+// every buffer it outgrows is wiped as it is released. The characters of a short string live
+// inside the object itself (small-string optimisation), out of the allocator's reach, so make
+// one with secure_text(), which reserves past that before anything is written.
+using SecureString = std::basic_string<char, std::char_traits<char>, ZeroizingAllocator<char>>;
+inline SecureString secure_text(std::size_t expected_size = 0) {
+  SecureString s;
+  s.reserve(expected_size < 256 ? 256 : expected_size);
+  return s;
+}
 using ByteView = std::span<const std::uint8_t>;
 
 inline ByteView as_bytes(const SecureBytes& b) {

@@ -103,22 +103,39 @@ const AesKeyCache::Entry* AesKeyCache::find(const AesParams& params) const {
   return nullptr;
 }
 
-Status AesKeyCache::check_rounds(std::uint64_t more) const {
-  // Each derivation costs at most 2^24 rounds and a header holds at most Limits::max_entries
-  // folders (of at most 4 coders), so these sums stay far below 2^64.
-  if (archive_spent_ + more > limits_.max_archive_key_rounds) {
-    return make_error(ErrorCode::kLimitExceeded,
-                      "deriving its keys would take " + std::to_string(archive_spent_ + more) +
-                          " SHA-256 rounds, more than the limit of " +
-                          std::to_string(limits_.max_archive_key_rounds) +
-                          " per archive (7-Zip uses 524288 per key)");
+std::uint64_t derivation_bytes(const AesParams& params, std::size_t password_utf16_size) {
+  // Rounds are at most 2^24, salt 16 bytes and a password at most a few MiB: no overflow.
+  return derivation_rounds(params) * (params.salt_size + password_utf16_size + 8);
+}
+
+AesKeyCache::AesKeyCache(ByteView password_utf8, const Limits& limits, ArchiveWork& spent)
+    : limits_(limits), bundle_spent_(spent), has_password_(!password_utf8.empty()) {
+  if (!has_password_) return;
+  auto utf16 = utf8_to_utf16le(password_utf8);
+  if (utf16) {
+    password_utf16_ = std::move(*utf16);
+  } else {
+    valid_utf8_ = false;
   }
-  if (bundle_spent_.key_rounds + more > limits_.max_bundle_key_rounds) {
+}
+
+Status AesKeyCache::check_bytes(std::uint64_t more) const {
+  // Each derivation is bounded (2^24 rounds of a bounded unit) and a header holds at most
+  // Limits::max_entries folders, so these sums stay far below 2^64.
+  if (archive_spent_ + more > limits_.max_archive_key_bytes) {
+    return make_error(ErrorCode::kLimitExceeded,
+                      "deriving its keys would hash " + std::to_string(archive_spent_ + more) +
+                          " bytes (SHA-256), more than the limit of " +
+                          std::to_string(limits_.max_archive_key_bytes) +
+                          " per archive (7-Zip's own settings hash about 20 MB for a "
+                          "16-character key)");
+  }
+  if (bundle_spent_.key_bytes + more > limits_.max_bundle_key_bytes) {
     return make_error(ErrorCode::kLimitExceeded,
                       "deriving its keys would take the bundle to " +
-                          std::to_string(bundle_spent_.key_rounds + more) +
-                          " SHA-256 rounds, more than the limit of " +
-                          std::to_string(limits_.max_bundle_key_rounds) + " per bundle");
+                          std::to_string(bundle_spent_.key_bytes + more) +
+                          " bytes hashed (SHA-256), more than the limit of " +
+                          std::to_string(limits_.max_bundle_key_bytes) + " per bundle");
   }
   return success();
 }
@@ -133,24 +150,19 @@ Status AesKeyCache::check_budget(std::span<const AesParams> needed) const {
       repeated = needed[j].cycles_power == needed[i].cycles_power &&
                  needed[j].salt_size == needed[i].salt_size && needed[j].salt == needed[i].salt;
     }
-    if (!repeated) more += derivation_rounds(needed[i]);
+    if (!repeated) more += derivation_bytes(needed[i], password_utf16_.size());
   }
-  return check_rounds(more);
+  return check_bytes(more);
 }
 
 Result<ByteView> AesKeyCache::key_for(const AesParams& params) {
   if (const Entry* cached = find(params)) return as_bytes(cached->key);
-  const std::uint64_t rounds = derivation_rounds(params);
-  if (auto ok = check_rounds(rounds); !ok) return ok.error();
-  if (!converted_) {
-    auto utf16 = utf8_to_utf16le(password_utf8_);
-    if (!utf16)
-      return make_error(ErrorCode::kBadInput, "the transport key is not valid UTF-8 text");
-    password_utf16_ = std::move(*utf16);
-    converted_ = true;
-  }
-  archive_spent_ += rounds;
-  bundle_spent_.key_rounds += rounds;
+  if (!valid_utf8_)
+    return make_error(ErrorCode::kBadInput, "the transport key is not valid UTF-8 text");
+  const std::uint64_t bytes = derivation_bytes(params, password_utf16_.size());
+  if (auto ok = check_bytes(bytes); !ok) return ok.error();
+  archive_spent_ += bytes;
+  bundle_spent_.key_bytes += bytes;
   const ByteView salt(params.salt.data(), params.salt_size);
   entries_.push_back(Entry{params.salt, params.salt_size, params.cycles_power,
                            derive_key(salt, as_bytes(password_utf16_), params.cycles_power)});

@@ -30,16 +30,19 @@ Result<AesParams> parse_aes_props(ByteView props);
 // SHA-256 rounds one derivation with these parameters costs (0 for the no-hash form).
 std::uint64_t derivation_rounds(const AesParams& params);
 
+// Bytes SHA-256 hashes in one derivation: every round hashes salt || password || counter, so
+// the cost grows with the password's length as much as with the round count.
+std::uint64_t derivation_bytes(const AesParams& params, std::size_t password_utf16_size);
+
 // Derived keys for one read(): the header and the data of an archive usually share salt and
-// cycle count, and each derivation costs half a million hashes. Every derivation is charged
-// against the archive's and the bundle's budget (Limits::max_archive_key_rounds,
-// max_bundle_key_rounds) before it runs. Everything is wiped on destruction.
+// cycle count, and each derivation costs half a million hashes. Every derivation is charged,
+// in bytes hashed, against the archive's and the bundle's budget (Limits::max_archive_key_bytes,
+// max_bundle_key_bytes) before it runs. Everything is wiped on destruction.
 class AesKeyCache {
 public:
-  AesKeyCache(ByteView password_utf8, const Limits& limits, ArchiveWork& spent)
-      : password_utf8_(password_utf8), limits_(limits), bundle_spent_(spent) {}
+  AesKeyCache(ByteView password_utf8, const Limits& limits, ArchiveWork& spent);
 
-  bool has_password() const { return !password_utf8_.empty(); }
+  bool has_password() const { return has_password_; }
 
   // Refuses (kLimitExceeded) when deriving the keys of every parameter set given, that is
   // not derived yet, would exceed a budget. Lets a reader refuse before any work.
@@ -57,14 +60,14 @@ private:
   };
 
   const Entry* find(const AesParams& params) const;
-  Status check_rounds(std::uint64_t more) const;
+  Status check_bytes(std::uint64_t more) const;
 
-  ByteView password_utf8_;
   const Limits& limits_;
   ArchiveWork& bundle_spent_;
-  std::uint64_t archive_spent_ = 0;
-  SecureBytes password_utf16_;
-  bool converted_ = false;
+  std::uint64_t archive_spent_ = 0; // bytes hashed
+  bool has_password_ = false;
+  bool valid_utf8_ = true;
+  SecureBytes password_utf16_; // converted up front: its size is part of every cost
   std::vector<Entry> entries_;
 };
 

@@ -257,6 +257,9 @@ private:
         offset += size;
         const auto& crc = si.substream_crcs[stream];
         if (crc && detail::seven_zip_crc(data) != *crc) return crc_error(plan, entry.name);
+        // plan_all refused an encrypted folder that no CRC covers, and decode() checked the
+        // folder's own CRC: encrypted data that gets here was decrypted with the right key.
+        entry.encrypted = plan.encrypted;
         if (count == 1) {
           entry.data = std::move(*out); // a folder of one file: hand over the buffer itself
         } else {

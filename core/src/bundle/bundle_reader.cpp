@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 
 #include "archive/entry_name.hpp"
 #include "bundle/inner_archive_name.hpp"
@@ -62,6 +63,54 @@ bool is_outer_bundle(const InputFile& input, const Limits& limits, ArchiveWork& 
   return entries.ok() && std::any_of(entries->begin(), entries->end(), [](const ArchiveEntry& e) {
            return detail::parse_inner_archive_name(e.name).has_value();
          });
+}
+
+// Only the transport key ties the secrets to Infineon: a key file is taken only when it was
+// decrypted with it (from an AES folder whose CRC matched). A plaintext PBS_keys.txt beside
+// the encrypted ones, or a keys archive that opens without the key, proves nothing, and a
+// second key file of one kind is refused rather than letting archive order pick a winner.
+std::optional<Error> read_key_files(const std::vector<ArchiveEntry>& entries,
+                                   const std::string& archive_name, Bundle& bundle) {
+  const ArchiveEntry* pbs = nullptr;
+  const ArchiveEntry* auth = nullptr;
+  for (const auto& entry : entries) {
+    const auto base = detail::base_name(entry.name);
+    const ArchiveEntry** slot = detail::iequals(base, "PBS_keys.txt")    ? &pbs
+                                : detail::iequals(base, "auto_keys.txt") ? &auth
+                                                                         : nullptr;
+    if (slot == nullptr) {
+      bundle.findings.push_back(Finding{Severity::kWarning, FindingCode::kUnexpectedFile,
+                                        entry.name, 0, "",
+                                        "unexpected file in " + archive_name + "; ignored"});
+      continue;
+    }
+    if (!entry.encrypted)
+      return make_error(ErrorCode::kKeysNotEncrypted,
+                        archive_name + ": " + detail::printable(entry.name) +
+                            " is not encrypted with the transport key, so nothing shows it "
+                            "came from Infineon; the keys archive may have been tampered with");
+    if (*slot != nullptr)
+      return make_error(ErrorCode::kDuplicateKeyFile,
+                        archive_name + " holds two " + std::string(base) + " files (" +
+                            detail::printable((*slot)->name) + " and " +
+                            detail::printable(entry.name) +
+                            "): which one is genuine cannot be told, so neither is used");
+    *slot = &entry;
+  }
+  const KeyFileParser parser;
+  if (pbs != nullptr) {
+    bundle.pbs = parser.parse(as_bytes(pbs->data), detail::base_name(pbs->name));
+  } else {
+    bundle.findings.push_back(error_finding(FindingCode::kMissingKeyFile, archive_name,
+                                            "PBS_keys.txt is missing from the keys archive"));
+  }
+  if (auth != nullptr) {
+    bundle.auth = parser.parse(as_bytes(auth->data), detail::base_name(auth->name));
+  } else {
+    bundle.findings.push_back(error_finding(FindingCode::kMissingKeyFile, archive_name,
+                                            "auto_keys.txt is missing from the keys archive"));
+  }
+  return std::nullopt;
 }
 
 } // namespace
@@ -278,6 +327,12 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
       return make_error(ErrorCode::kPasswordRequired,
                         archive.name +
                             " is encrypted: the transport key from the reel's letter is needed");
+    if (transport_key.size() > kMaxTransportKeySize)
+      return make_error(ErrorCode::kBadInput,
+                        "the transport key is longer than " + std::to_string(kMaxTransportKeySize) +
+                            " bytes (" + std::to_string(transport_key.size()) +
+                            "): that is not the key from a reel's letter; check that the key "
+                            "file or variable holds only the key");
     auto entries =
         SevenZipReader(remaining).read(archive.bytes, archive.name, transport_key, spent);
     if (!entries) return in_bundle(entries.error());
@@ -286,28 +341,7 @@ Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLo
     bundle.archives.push_back(InnerArchiveInfo{InnerArchiveKind::kKeys, archive.name,
                                                archive.parsed.reel_id, archive.parsed.batch_id,
                                                entries->size()});
-    const KeyFileParser parser;
-    bool have_pbs = false, have_auth = false;
-    for (const auto& entry : *entries) {
-      const auto base = detail::base_name(entry.name);
-      if (detail::iequals(base, "PBS_keys.txt") && !have_pbs) {
-        bundle.pbs = parser.parse(as_bytes(entry.data), base);
-        have_pbs = true;
-      } else if (detail::iequals(base, "auto_keys.txt") && !have_auth) {
-        bundle.auth = parser.parse(as_bytes(entry.data), base);
-        have_auth = true;
-      } else {
-        bundle.findings.push_back(Finding{Severity::kWarning, FindingCode::kUnexpectedFile,
-                                          entry.name, 0, "",
-                                          "unexpected file in " + archive.name + "; ignored"});
-      }
-    }
-    if (!have_pbs)
-      bundle.findings.push_back(error_finding(FindingCode::kMissingKeyFile, archive.name,
-                                              "PBS_keys.txt is missing from the keys archive"));
-    if (!have_auth)
-      bundle.findings.push_back(error_finding(FindingCode::kMissingKeyFile, archive.name,
-                                              "auto_keys.txt is missing from the keys archive"));
+    if (auto e = read_key_files(*entries, archive.name, bundle)) return *e;
     report(Phase::kDecrypting, 1, 1);
   }
   std::sort(bundle.archives.begin(), bundle.archives.end(),

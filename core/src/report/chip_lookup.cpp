@@ -48,13 +48,18 @@ LookupAnswer look_up_chip(const Report& report, std::string_view query) {
   return answer;
 }
 
-std::string lookup_answer_to_json_line(const LookupAnswer& answer, bool include_secrets) {
-  std::string line = "{\"query\":" + json_string(answer.query) + ",\"answer\":\"" +
-                     std::string(lookup_outcome_name(answer.outcome)) +
-                     "\",\"chip_id\":" + json_string(answer.chip_id) +
-                     ",\"message\":" + json_string(answer.message);
-  if (answer.chip != nullptr)
-    line += ",\"chip\":" + chip_to_json_line(*answer.chip, include_secrets);
+SecureString lookup_answer_to_json_line(const LookupAnswer& answer, bool include_secrets) {
+  SecureString chip =
+      answer.chip != nullptr ? chip_to_json_line(*answer.chip, include_secrets) : SecureString{};
+  SecureString line = secure_text(chip.size() + 512);
+  line += "{\"query\":" + json_string(answer.query) + ",\"answer\":\"" +
+          std::string(lookup_outcome_name(answer.outcome)) +
+          "\",\"chip_id\":" + json_string(answer.chip_id) +
+          ",\"message\":" + json_string(answer.message);
+  if (answer.chip != nullptr) {
+    line += ",\"chip\":";
+    line += chip;
+  }
   line += "}";
   return line;
 }

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reelcheck/hex.hpp"
+
 namespace reelcheck::detail {
 
 void JsonWriter::newline_and_indent(std::size_t depth) {
@@ -50,6 +52,13 @@ void JsonWriter::value(bool b) {
   out_ += b ? "true" : "false";
 }
 
+void JsonWriter::hex_value(std::span<const std::uint8_t> bytes) {
+  element();
+  out_ += '"';
+  append_hex(out_, bytes, /*upper=*/true);
+  out_ += '"';
+}
+
 void JsonWriter::null() {
   element();
   out_ += "null";
@@ -69,6 +78,7 @@ void JsonWriter::string(std::string_view s) {
     return;
   }
   // Escapes, multi-byte UTF-8 and invalid bytes (replaced by U+FFFD): exactly as dump() does.
+  // Only names and messages take this path, never a secret (those are hex_value).
   out_ +=
       nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -7,17 +7,21 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
+
+#include "reelcheck/secure_bytes.hpp"
 
 namespace reelcheck::detail {
 
 class JsonWriter {
 public:
   // indent < 0: compact (no spaces, no line breaks), as dump(-1).
-  JsonWriter(std::string& out, int indent) : out_(out), indent_(indent) {}
+  // `out` wipes every buffer it outgrows: a report may hold secrets.
+  JsonWriter(SecureString& out, int indent) : out_(out), indent_(indent) {}
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -36,6 +40,9 @@ public:
     out_ += std::to_string(n);
   }
   void null();
+  // A string of the bytes' uppercase hex digits, written straight into the output: secrets
+  // never pass through a temporary string.
+  void hex_value(std::span<const std::uint8_t> bytes);
 
   template <class T> void member(std::string_view name, const T& v) {
     key(name);
@@ -49,7 +56,7 @@ private:
   void newline_and_indent(std::size_t depth);
   void string(std::string_view s);
 
-  std::string& out_;
+  SecureString& out_;
   int indent_;
   std::vector<std::size_t> counts_; // elements written so far, per open container
   bool after_key_ = false;

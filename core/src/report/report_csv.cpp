@@ -10,8 +10,11 @@ using detail::csv_field;
 
 } // namespace
 
-std::string report_to_csv(const Report& r) {
-  std::string out = "chip_id,batch,wafer_x,wafer_y,status,reasons";
+SecureString report_to_csv(const Report& r) {
+  // About 600 bytes per chip with its secrets: reserved so the buffer seldom grows (and every
+  // buffer it outgrows is wiped).
+  SecureString out = secure_text(512 + r.chips.size() * 640);
+  out += "chip_id,batch,wafer_x,wafer_y,status,reasons";
   for (Slot s : kAllSlots) {
     const std::string slot(slot_name(s));
     out += "," + slot + "_verdict," + slot + "_fingerprint_sha256";
@@ -41,8 +44,10 @@ std::string report_to_csv(const Report& r) {
     field(chip.auth.present ? "yes" : "no");
     field(chip.auth.fingerprint);
     if (r.secrets_included) {
-      field(detail::to_hex(as_bytes(chip.pbs.value), true));
-      field(detail::to_hex(as_bytes(chip.auth.value), true));
+      out += ',';
+      append_hex(out, as_bytes(chip.pbs.value), /*upper=*/true);
+      out += ',';
+      append_hex(out, as_bytes(chip.auth.value), /*upper=*/true);
     }
     out += "\n";
   }

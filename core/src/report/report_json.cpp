@@ -13,6 +13,9 @@ using detail::JsonWriter;
 
 constexpr const char* kGenerator = "reelcheck " REELCHECK_VERSION;
 
+// A chip's object with its three certificates and both secrets is about 3.3 KB.
+constexpr std::size_t kChipJsonSize = 3400;
+
 void write_problems(JsonWriter& w, const std::vector<Problem>& problems) {
   w.begin_array();
   for (const auto& p : problems) {
@@ -55,7 +58,10 @@ void write_secret(JsonWriter& w, const SecretInfo& s, bool include_value) {
   w.member("present", s.present);
   w.member("size", s.size);
   w.member("fingerprint", s.fingerprint);
-  if (include_value && s.present) w.member("value", detail::to_hex(as_bytes(s.value), true));
+  if (include_value && s.present) {
+    w.key("value");
+    w.hex_value(as_bytes(s.value));
+  }
   w.end_object();
 }
 
@@ -87,25 +93,24 @@ void write_chip(JsonWriter& w, const ChipRecord& chip, bool include_secrets) {
 
 } // namespace
 
-std::string chip_to_json(const ChipRecord& chip, bool include_secrets) {
-  std::string out;
+SecureString chip_to_json(const ChipRecord& chip, bool include_secrets) {
+  SecureString out = secure_text(kChipJsonSize);
   JsonWriter w(out, 2);
   write_chip(w, chip, include_secrets);
   out += '\n';
   return out;
 }
 
-std::string chip_to_json_line(const ChipRecord& chip, bool include_secrets) {
-  std::string out;
+SecureString chip_to_json_line(const ChipRecord& chip, bool include_secrets) {
+  SecureString out = secure_text(kChipJsonSize);
   JsonWriter w(out, -1);
   write_chip(w, chip, include_secrets);
   return out;
 }
 
-std::string report_to_json(const Report& r) {
-  std::string out;
+SecureString report_to_json(const Report& r) {
   // About 3.3 KB per chip: one allocation for a reel instead of a dozen doublings.
-  out.reserve(4096 + r.chips.size() * 3400 + r.findings.size() * 200);
+  SecureString out = secure_text(4096 + r.chips.size() * kChipJsonSize + r.findings.size() * 200);
   JsonWriter w(out, 2);
   w.begin_object();
   w.member("schema", "reelcheck-report");

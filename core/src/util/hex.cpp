@@ -2,15 +2,26 @@
 
 namespace reelcheck {
 
-std::string to_hex(std::span<const std::uint8_t> bytes, bool upper) {
+namespace {
+template <class String>
+void append_digits(String& out, std::span<const std::uint8_t> bytes, bool upper) {
   const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  out.reserve(out.size() + bytes.size() * 2); // one growth at most: no stale copy left behind
   for (std::uint8_t b : bytes) {
     out.push_back(digits[b >> 4]);
     out.push_back(digits[b & 0x0F]);
   }
+}
+} // namespace
+
+std::string to_hex(std::span<const std::uint8_t> bytes, bool upper) {
+  std::string out;
+  append_digits(out, bytes, upper);
   return out;
+}
+
+void append_hex(SecureString& out, std::span<const std::uint8_t> bytes, bool upper) {
+  append_digits(out, bytes, upper);
 }
 
 } // namespace reelcheck
