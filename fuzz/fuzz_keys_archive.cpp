@@ -7,9 +7,13 @@
 // kFuzzTransportKey, which their key line holds. The archive's header CRCs are recomputed
 // first (fuzz_crc_fixup.hpp); its data CRCs, which detect a wrong key, never are.
 //
-// What must hold: every key file comes out of an encrypted folder whose CRC checked, so key
-// files depend on the key: when a bundle opens with key files, the same bundle opened with
-// any other key must not yield them (wrong_key, or an error, but never key files).
+// What must hold when the bundle opens with key files:
+// - they depend on the key: the same bundle opened with any other key does not yield them
+//   (wrong_key, or another error, but never key files). Checked from the outside, without
+//   the reader's `encrypted` flag;
+// - the keys archive, read alone with the key, holds exactly one entry of each kind taken,
+//   decrypted (encrypted = true), and no other key file.
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -50,6 +54,44 @@ bool has_key_files(const Bundle& b) {
   return !b.pbs.name.empty() || !b.auth.name.empty();
 }
 
+// The reader's trimming of the key (bundle_reader.cpp trim_key).
+ByteView trimmed(ByteView key) {
+  auto space = [](std::uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!key.empty() && space(key.front()))
+    key = key.subspan(1);
+  while (!key.empty() && space(key.back()))
+    key = key.first(key.size() - 1);
+  return key;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+// The keys archive alone: each key file the bundle took is its only entry of that name, and
+// was decrypted.
+void check_against_archive(const Bundle& bundle, ByteView archive, ByteView key) {
+  auto entries = SevenZipReader(fuzz::fuzz_limits()).read(archive, "keys.7z", trimmed(key));
+  if (!entries) std::abort(); // the bundle read it with this key
+  std::size_t pbs = 0, auth = 0;
+  for (const ArchiveEntry& e : *entries) {
+    const std::string_view name = e.name;
+    const std::string_view base = name.substr(name.find_last_of('/') + 1);
+    const bool is_pbs = iequals(base, "PBS_keys.txt"), is_auth = iequals(base, "auto_keys.txt");
+    if (!is_pbs && !is_auth) continue;
+    if (!e.encrypted) std::abort(); // a plaintext key file beside the taken ones
+    (is_pbs ? pbs : auth) += 1;
+  }
+  if (pbs > 1 || auth > 1) std::abort(); // one of two was picked
+  if ((pbs == 1) != !bundle.pbs.name.empty() || (auth == 1) != !bundle.auth.name.empty())
+    std::abort();
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -67,6 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (bundle->archives.size() + bundle->missing_archives.size() != 4) std::abort();
   if (!has_key_files(*bundle)) return 0;
+  check_against_archive(*bundle, ByteView(archive), ByteView(key));
 
   // Another key: its first byte that is not white space (the reader trims those) flipped.
   std::size_t first = 0;
