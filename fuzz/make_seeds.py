@@ -11,6 +11,7 @@ fuzz_seven_zip_password target holds). Seeds larger than --max-size are skipped 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 FUZZ_TRANSPORT_KEY = "Fuzz-Transport-Key-2026"  # = kFuzzTransportKey in fuzz_seven_zip_password.cpp
 SPLIT = b"\n#####\n"  # = kSplit in fuzz_certificate.cpp
 TARGETS = ("seven_zip", "seven_zip_password", "zip", "key_file", "certificate", "verdict_wire",
-           "certificate_wire", "bundle")
+           "certificate_wire", "bundle", "keys_archive")
 
 KEY_LINES = (
     "chipID,PBS\n"
@@ -47,7 +48,6 @@ def cheap_key_copy(archive: bytes, cycles: int = 4) -> bytes | None:
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
     except ImportError:
         return None
-    import hashlib
     import struct
     import zlib
 
@@ -75,6 +75,98 @@ def cheap_key_copy(archive: bytes, cycles: int = 4) -> bytes | None:
     struct.pack_into("<I", a, 28, zlib.crc32(a[32 + offset:32 + offset + size]))
     struct.pack_into("<I", a, 8, zlib.crc32(a[12:32]))
     return bytes(a)
+
+
+def cheap_key_copy_mhe(archive: bytes, cycles: int = 4) -> bytes | None:
+    """cheap_key_copy for a one-folder 7z with encrypted headers (-mhe=on), as 7zz writes it: an
+    encoded header of one AES + LZMA folder packed after the data. The header is decrypted and
+    unpacked, its AES coder re-keyed, packed again (Python's LZMA, same properties, with an end
+    mark, which 7z readers accept) and encrypted under the cheap key, like the data. None if the
+    archive is not of that exact shape."""
+    try:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    except ImportError:
+        return None
+    import lzma
+    import struct
+    import zlib
+
+    def key(rounds_power: int) -> bytes:
+        unit = FUZZ_TRANSPORT_KEY.encode("utf-16-le")
+        h = hashlib.sha256()
+        for i in range(1 << rounds_power):
+            h.update(unit + struct.pack("<Q", i))
+        return h.digest()
+
+    def number(value: int) -> bytes:  # 7z numbers below 2^14 are all this needs
+        if value >= 0x4000:
+            raise ValueError("number too large for a seed")
+        return bytes([value]) if value < 0x80 else bytes([0x80 | value >> 8, value & 0xFF])
+
+    def read_number(b: bytes, at: int) -> tuple[int, int]:
+        if b[at] < 0x80:
+            return b[at], at + 1
+        if b[at] < 0xC0:
+            return (b[at] & 0x3F) << 8 | b[at + 1], at + 2
+        raise ValueError("number too large for a seed")
+
+    def aes(k: bytes, iv: bytes, data: bytes, encrypt: bool) -> bytes:
+        c = Cipher(algorithms.AES(k), modes.CBC(iv))
+        return (c.encryptor() if encrypt else c.decryptor()).update(data)
+
+    try:
+        a = bytes(archive)
+        offset, size = struct.unpack_from("<QQ", a, 12)
+        e = a[32 + offset:32 + offset + size]
+        if e[:2] != b"\x17\x06":
+            return None
+        pack_pos, at = read_number(e, 2)
+        if e[at:at + 2] != b"\x01\x09":
+            return None
+        pack_size, at = read_number(e, at + 2)
+        # kEnd, kUnpackInfo, kFolder, 1 folder, not external, 2 coders: AES (18 bytes of
+        # properties: cycles, IV size, IV) then LZMA (5), bound AES -> LZMA.
+        head = b"\x00\x07\x0b\x01\x00\x02\x24\x06\xf1\x07\x01\x12"
+        if e[at:at + len(head)] != head or e[at + 12] & 0x3F != 19 or e[at + 13] != 0x0F:
+            return None
+        aes_props = e[at + 12:at + 30]
+        lzma_part = e[at + 30:at + 35]  # 23 03 01 01 05: LZMA with 5 bytes of properties
+        if lzma_part[:5] != b"\x23\x03\x01\x01\x05" or e[at + 40:at + 43] != b"\x01\x00\x0c":
+            return None
+        lzma_props = e[at + 35:at + 40]
+        aes_out, at2 = read_number(e, at + 43)
+        header_size, at2 = read_number(e, at2)
+        if e[at2:at2 + 2] != b"\x0a\x01" or e[at2 + 6:] != b"\x00\x00" or pack_pos + 32 > offset + 32:
+            return None
+        slow, cheap = key(19), key(cycles)
+        packed = aes(slow, aes_props[2:], a[32 + pack_pos:32 + pack_pos + pack_size], False)[:aes_out]
+        lc_lp_pb, dictionary = lzma_props[0], struct.unpack("<I", lzma_props[1:])[0]
+        filters = [{"id": lzma.FILTER_LZMA1, "lc": lc_lp_pb % 9, "lp": lc_lp_pb // 9 % 5,
+                    "pb": lc_lp_pb // 45, "dict_size": dictionary}]
+        header = bytearray(lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=filters)
+                           .decompress(packed, max_length=header_size))
+        if len(header) != header_size or header.count(b"\x06\xf1\x07\x01") != 1:
+            return None
+        props = header.find(b"\x06\xf1\x07\x01") + 5
+        if header[props - 1] != 18 or header[props] & 0x3F != 19:
+            return None
+        iv = bytes(header[props + 2:props + 18])
+        data = aes(cheap, iv, aes(slow, iv, a[32:32 + pack_pos], False), True)  # one folder
+        header[props] = (header[props] & 0xC0) | cycles
+        repacked = lzma.compress(bytes(header), format=lzma.FORMAT_RAW, filters=filters)
+        padded = repacked + bytes(-len(repacked) % 16)
+        new_pack = aes(cheap, aes_props[2:], padded, True)
+        new_props = bytes([(aes_props[0] & 0xC0) | cycles]) + aes_props[1:]
+        e2 = (b"\x17\x06" + number(pack_pos) + b"\x01\x09" + number(len(new_pack)) +
+              head + new_props + lzma_part + lzma_props + b"\x01\x00\x0c" +
+              number(len(repacked)) + number(header_size) + b"\x0a\x01" +
+              struct.pack("<I", zlib.crc32(header)) + b"\x00\x00")
+    except (ValueError, IndexError, lzma.LZMAError, struct.error):
+        return None
+    out = bytearray(a[:32]) + data + new_pack + e2
+    struct.pack_into("<QQI", out, 12, pack_pos + len(new_pack), len(e2), zlib.crc32(e2))
+    struct.pack_into("<I", out, 8, zlib.crc32(out[12:32]))
+    return bytes(out)
 
 
 def small_archives(out: Path, work: Path, max_size: int) -> None:
@@ -110,6 +202,46 @@ def small_archives(out: Path, work: Path, max_size: int) -> None:
         sevenzip("a", "-tzip", *switches, str(a), "keys", cwd=src)
         put(out, "zip", f"made_{name}.zip", a.read_bytes(), max_size)
 
+
+def keys_archives(out: Path, work: Path, max_size: int) -> None:
+    """Keys archives for fuzz_keys_archive ("<key>\\n<archive>"), each kind the keys rules tell
+    apart, made by 7zz: encrypted with and without encrypted headers (-mhe), unencrypted, a
+    plaintext key file added beside an encrypted pair (7-Zip adds it without the password), a
+    second encrypted pair. The encrypted ones are re-keyed under 2^4 rounds (cheap_key_copy*):
+    the target derives the key up to three times per input that opens, and at 7-Zip's 2^19 that
+    is seconds under ASan, for every mutation that keeps the header intact. The bundle and
+    seven_zip_password targets keep 2^19-round archives among their seeds."""
+    src = work / "keysrc"
+    for d in ("keys", "a", "b"):
+        (src / d).mkdir(parents=True)
+        (src / d / "PBS_keys.txt").write_text(KEY_LINES)
+        (src / d / "auto_keys.txt").write_text(KEY_LINES.replace("PBS", "AUTH"))
+    (src / "keys" / "readme.txt").write_text("not a key file\n")
+    password = f"-p{FUZZ_TRANSPORT_KEY}"
+    line = FUZZ_TRANSPORT_KEY.encode() + b"\n"
+
+    def make(name: str, switches: list[str], files: list[str]) -> bytes:
+        a = work / f"keys_{name}.7z"
+        sevenzip("a", "-t7z", *switches, str(a), *files, cwd=src)
+        return a.read_bytes()
+
+    def keep(name: str, data: bytes | None) -> None:
+        if data is not None:
+            put(out, "keys_archive", f"{name}.seed", line + data, max_size)
+
+    pair = ["keys/PBS_keys.txt", "keys/auto_keys.txt"]
+    second = ["b/PBS_keys.txt", "b/auto_keys.txt"]
+    plain = ["-mhc=off", "-mhe=off"]  # cheap_key_copy needs a plain header
+    keep("unencrypted", make("plain", plain, pair))
+    keep("encrypted_mhe", cheap_key_copy_mhe(make("mhe", [password, "-mhe=on"], pair)))
+    keep("encrypted", cheap_key_copy(make("nomhe", [password, *plain], [*pair, "keys/readme.txt"])))
+    keep("second_pair", cheap_key_copy(make("second", [password, *plain], [*pair, *second])))
+    cheap = cheap_key_copy(make("pair", [password, *plain], pair))
+    if cheap is not None:  # the plaintext file is added to the re-keyed archive, as 7-Zip would
+        mixed = work / "keys_mixed.7z"
+        mixed.write_bytes(cheap)
+        sevenzip("a", "-t7z", "-mhc=off", str(mixed), "a/PBS_keys.txt", cwd=src)
+        keep("mixed", mixed.read_bytes())
 
 def fixture_seeds(fixtures: Path, out: Path, work: Path, verdict_tool: Path, max_size: int) -> None:
     manifest = json.loads((fixtures / "manifest.json").read_text())
@@ -176,7 +308,9 @@ def main() -> int:
     if not (args.fixtures / "manifest.json").exists():
         raise SystemExit(f"make_seeds: no fixtures in {args.fixtures} (run make_fixtures.sh)")
     stamp = args.out / ".stamp"
-    source = (args.fixtures / "manifest.json").stat().st_mtime_ns
+    # The fixtures' version and this script's: new seed kinds (or targets) remake the corpora.
+    source = f"{(args.fixtures / 'manifest.json').stat().st_mtime_ns} " + \
+        hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == str(source):
         return 0  # seeds of these fixtures are already there
     shutil.rmtree(args.out, ignore_errors=True)
@@ -185,6 +319,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="reelcheck-seeds-") as tmp:
         work = Path(tmp)
         small_archives(args.out, work, args.max_size)
+        keys_archives(args.out, work, args.max_size)
         fixture_seeds(args.fixtures, args.out, work, args.verdict_tool, args.max_size)
     stamp.write_text(str(source))
     for t in TARGETS:

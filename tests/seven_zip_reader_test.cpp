@@ -378,6 +378,113 @@ TEST_F(SevenZipReaderTest, DamagedHeaderIsReported) {
   EXPECT_EQ(result.error().code, ErrorCode::kCrcMismatch) << result.error().message;
 }
 
+// --- every CRC is checked ----------------------------------------------------------------
+// The fuzz targets recompute the header CRCs of their inputs themselves (fuzz/fuzz_crc_fixup.hpp)
+// so that mutations reach the parsers; the library has no mode that skips a CRC. These tests
+// (with CorruptedDataByteIsCrcMismatch for the per-file CRCs and DamagedHeaderIsReported for the
+// next-header CRC) hold in every build: one flipped byte under each kind of CRC is caught.
+
+TEST_F(SevenZipReaderTest, StartHeaderCrcIsChecked) {
+  const Bytes original = make_archive(several_files(), "");
+  // Bytes 12..31 (where the header lies, and its CRC) are covered by the CRC at 8..11; so is a
+  // flip of that CRC itself.
+  for (std::size_t at : {8, 12, 19, 20, 27, 28, 31}) {
+    Bytes archive = original;
+    archive[at] ^= 0x01;
+    auto result = SevenZipReader().read(view(archive), "a.7z");
+    ASSERT_FALSE(result.ok()) << at;
+    EXPECT_EQ(result.error().code, ErrorCode::kCrcMismatch) << at << ": " << result.error().message;
+    EXPECT_NE(result.error().message.find("start header"), std::string::npos)
+        << result.error().message;
+  }
+}
+
+TEST_F(SevenZipReaderTest, NextHeaderCrcIsCheckedOnPlainHeaders) {
+  // DamagedHeaderIsReported flips a byte of an encoded header; here the header is the plain
+  // one, names and all, which nothing else would check.
+  Bytes archive = make_archive(several_files(), "-mhc=off");
+  const std::size_t at = find(archive, utf16le("three.bin"));
+  ASSERT_NE(at, std::string::npos);
+  archive[at] ^= 0x01; // "thref.bin": a harmless name, only the CRC can tell
+  auto result = SevenZipReader().read(view(archive), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kCrcMismatch) << result.error().message;
+  EXPECT_NE(result.error().message.find("the archive header is damaged"), std::string::npos)
+      << result.error().message;
+}
+
+// A 7z number (7zFormat.txt): the leading 1 bits of the first byte count the bytes that follow
+// (little-endian); the first byte's remaining bits are the top of the value.
+Bytes seven_zip_number(std::uint64_t v) {
+  int n = 0;
+  while (n < 8 && v >= (std::uint64_t{1} << (7 * (n + 1))))
+    ++n;
+  Bytes out{static_cast<std::uint8_t>(((0xFF00u >> n) & 0xFF) | (n < 8 ? v >> (8 * n) : 0))};
+  for (int i = 0; i < n; ++i)
+    out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  return out;
+}
+
+TEST_F(SevenZipReaderTest, FolderCrcIsChecked) {
+  // 7-Zip gives a folder an unpack CRC of its own only in an encoded header, always LZMA-packed,
+  // and our LZMA decoder already refuses any flipped bit there (the stream must end exactly).
+  // So the header of a -mhc=off archive is wrapped here in an encoded header of one Copy folder
+  // with its CRC: a flipped byte then decodes cleanly, and the folder CRC alone can catch it.
+  const Bytes plain = make_archive(several_files(), "-mx0 -mhc=off");
+  std::uint64_t offset = 0, size = 0;
+  for (int i = 7; i >= 0; --i) {
+    offset = (offset << 8) | plain[12 + static_cast<std::size_t>(i)];
+    size = (size << 8) | plain[20 + static_cast<std::size_t>(i)];
+  }
+  ASSERT_EQ(plain.at(32 + offset), 0x01); // kHeader
+  Bytes archive(plain.begin(), plain.begin() + static_cast<std::ptrdiff_t>(32 + offset + size));
+  const std::uint32_t crc = reelcheck::detail::seven_zip_crc(
+      ByteView(archive).subspan(static_cast<std::size_t>(32 + offset)));
+  Bytes encoded{0x17, 0x06}; // kEncodedHeader, kPackInfo: the header is the last pack stream
+  auto add = [&](const Bytes& b) { encoded.insert(encoded.end(), b.begin(), b.end()); };
+  add(seven_zip_number(offset));
+  add({0x01, 0x09}); // one pack stream, kSize
+  add(seven_zip_number(size));
+  add({0x00, 0x07, 0x0B, 0x01, 0x00, 0x01, 0x01, 0x00, 0x0C}); // kEnd, kUnpackInfo, kFolder,
+  add(seven_zip_number(size)); // one folder, not external, one coder: Copy (id 00); its size
+  add({0x0A, 0x01});           // kCRC, all defined
+  for (int i = 0; i < 4; ++i)
+    encoded.push_back(static_cast<std::uint8_t>(crc >> (8 * i)));
+  add({0x00, 0x00}); // kEnd of the unpack info and of the streams info
+  const std::uint64_t next_offset = offset + size, next_size = encoded.size();
+  for (int i = 0; i < 8; ++i) {
+    archive[12 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(next_offset >> (8 * i));
+    archive[20 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(next_size >> (8 * i));
+  }
+  archive.insert(archive.end(), encoded.begin(), encoded.end());
+  fix_header_crcs(archive);
+  expect_entries(SevenZipReader().read(view(archive), "a.7z"), several_files());
+
+  const std::size_t at = find(archive, utf16le("three.bin"));
+  ASSERT_GT(at, 32 + offset); // in the packed header, not in the data
+  archive[at] ^= 0x01;        // "thref.bin": a harmless name, only the CRC can tell
+  auto result = SevenZipReader().read(view(archive), "a.7z");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kCrcMismatch) << result.error().message;
+  EXPECT_NE(result.error().message.find("CRC mismatch in the archive header"), std::string::npos)
+      << result.error().message;
+}
+
+TEST_F(SevenZipReaderTest, CrcOfEncryptedDataDetectsTampering) {
+  // Copy + AES: no decompressor can notice anything, so a flipped byte of ciphertext (garbled
+  // plaintext, right key) is caught by the CRC alone, and reported as the key not fitting.
+  const std::string content = sample_text(3000, 12);
+  const Bytes original = make_archive({{"PBS_keys.txt", content}}, "-mx0 -mhc=off -pRight");
+  ASSERT_TRUE(SevenZipReader().read(view(original), "keys.7z", view("Right")).ok());
+  for (std::size_t at : {std::size_t{32}, std::size_t{32 + 1500}, std::size_t{32 + 2990}}) {
+    Bytes archive = original;
+    archive[at] ^= 0x01;
+    auto result = SevenZipReader().read(view(archive), "keys.7z", view("Right"));
+    ASSERT_FALSE(result.ok()) << at;
+    EXPECT_EQ(result.error().code, ErrorCode::kWrongKey) << at << ": " << result.error().message;
+  }
+}
+
 TEST_F(SevenZipReaderTest, TraversalNameIsRejected) {
   const fs::path src = dir_ / "src";
   write_bytes(src / "aa" / "x.txt", "escape attempt");

@@ -142,6 +142,69 @@ TEST_F(ZipReaderTest, DetectsCrcMismatch) {
   EXPECT_NE(r.error().message.find("crc.zip"), std::string::npos) << r.error().message;
 }
 
+// The CRC-32 is in two places: the local header and the central directory. Each copy is
+// checked against the other (a reader that trusts one can be shown another file), and the
+// data against both. The fuzz targets recompute them (fuzz/fuzz_crc_fixup.hpp); the library
+// never skips them.
+TEST_F(ZipReaderTest, LocalAndCentralCrcsAreChecked) {
+  const Bytes original = make_zip(kSample, "-mx0");
+  // The name follows each record: the local header (30 bytes) first, the central one (46) later.
+  const std::size_t local = find(original, "notes.txt") - 30;
+  const Bytes rest(original.begin() + static_cast<std::ptrdiff_t>(local + 31), original.end());
+  const std::size_t central = local + 31 + find(rest, "notes.txt") - 46;
+  auto signature = [&](std::size_t at) {
+    return std::string(original.begin() + static_cast<std::ptrdiff_t>(at),
+                       original.begin() + static_cast<std::ptrdiff_t>(at + 4));
+  };
+  ASSERT_EQ(signature(local), std::string("PK\x03\x04"));
+  ASSERT_EQ(signature(central), std::string("PK\x01\x02"));
+  struct Case {
+    const char* what;
+    std::vector<std::size_t> flips;
+    ErrorCode code;
+    const char* message;
+  };
+  for (const Case& c : {Case{"local CRC", {local + 14}, ErrorCode::kCorrupt, "disagrees"},
+                        Case{"central CRC", {central + 16}, ErrorCode::kCorrupt, "disagrees"},
+                        Case{"both CRCs alike",
+                             {local + 14, central + 16},
+                             ErrorCode::kCrcMismatch,
+                             "CRC mismatch in entry notes.txt"}}) {
+    Bytes zip = original;
+    for (std::size_t at : c.flips)
+      zip[at] ^= 0x04;
+    auto r = ZipReader().read(view(zip), "crc.zip");
+    ASSERT_FALSE(r.ok()) << c.what;
+    EXPECT_EQ(r.error().code, c.code) << c.what << ": " << r.error().message;
+    EXPECT_NE(r.error().message.find(c.message), std::string::npos) << r.error().message;
+  }
+}
+
+TEST_F(ZipReaderTest, DetectsCrcMismatchInDeflateData) {
+  // Many one-bit flips of Huffman-coded data still inflate, to other data of the same size:
+  // only the CRC-32 of the inflated data can tell. None may pass, and the CRC must catch some.
+  const std::string content = text_sample(3000, 7);
+  const Bytes original = make_zip({{"words.txt", content}}, "-mm=Deflate");
+  const std::size_t local = find(original, "words.txt") - 30;
+  auto le = [&](std::size_t at, int bytes) {
+    std::size_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i)
+      v = (v << 8) | original[at + static_cast<std::size_t>(i)];
+    return v;
+  };
+  const std::size_t start = local + 30 + le(local + 26, 2) + le(local + 28, 2);
+  const std::size_t end = start + le(local + 18, 4); // the deflate data, and only it
+  int crc_mismatches = 0;
+  for (std::size_t at = start; at < end; ++at) {
+    Bytes zip = original;
+    zip[at] ^= 0x01;
+    auto r = ZipReader().read(view(zip), "crc.zip");
+    ASSERT_FALSE(r.ok()) << "flip at " << at << " went unnoticed";
+    if (r.error().code == ErrorCode::kCrcMismatch) ++crc_mismatches;
+  }
+  EXPECT_GT(crc_mismatches, 0);
+}
+
 TEST_F(ZipReaderTest, DetectsDamagedDeflateData) {
   Bytes zip = make_zip({{"big.txt", text_sample(50000, 9)}}, "-mm=Deflate");
   zip[zip.size() / 3] ^= 0xFF; // inside the compressed stream
