@@ -54,16 +54,6 @@ bool has_key_files(const Bundle& b) {
   return !b.pbs.name.empty() || !b.auth.name.empty();
 }
 
-// The reader's trimming of the key (bundle_reader.cpp trim_key).
-ByteView trimmed(ByteView key) {
-  auto space = [](std::uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!key.empty() && space(key.front()))
-    key = key.subspan(1);
-  while (!key.empty() && space(key.back()))
-    key = key.first(key.size() - 1);
-  return key;
-}
-
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -76,7 +66,8 @@ bool iequals(std::string_view a, std::string_view b) {
 // The keys archive alone: each key file the bundle took is its only entry of that name, and
 // was decrypted.
 void check_against_archive(const Bundle& bundle, ByteView archive, ByteView key) {
-  auto entries = SevenZipReader(fuzz::fuzz_limits()).read(archive, "keys.7z", trimmed(key));
+  auto entries =
+      SevenZipReader(fuzz::fuzz_limits()).read(archive, "keys.7z", trim_transport_key(key));
   if (!entries) std::abort(); // the bundle read it with this key
   std::size_t pbs = 0, auth = 0;
   for (const ArchiveEntry& e : *entries) {

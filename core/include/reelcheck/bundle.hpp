@@ -20,6 +20,9 @@ namespace reelcheck {
 // reel's letter are far shorter; the bound keeps a wrong file chosen as the key (a megabyte
 // line) from costing a key derivation over megabytes per round.
 inline constexpr std::size_t kMaxTransportKeySize = 256;
+// The key as used: without the spaces, tabs and line ends around it (a key file's last line
+// end, a pasted key's blanks).
+ByteView trim_transport_key(ByteView key);
 
 struct InputFile {
   std::string name; // base name as the user sees it

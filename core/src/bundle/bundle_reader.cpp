@@ -35,15 +35,6 @@ Finding error_finding(FindingCode code, std::string file, std::string message) {
   return Finding{Severity::kError, code, std::move(file), 0, "", std::move(message)};
 }
 
-ByteView trim_key(ByteView key) {
-  auto space = [](std::uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!key.empty() && space(key.front()))
-    key = key.subspan(1);
-  while (!key.empty() && space(key.back()))
-    key = key.first(key.size() - 1);
-  return key;
-}
-
 // Reads one archive of either format.
 Result<std::vector<ArchiveEntry>> unpack(ByteView data, std::string_view name, ByteView key,
                                          const Limits& limits, ArchiveWork& spent) {
@@ -326,7 +317,7 @@ public:
     }
     report(Phase::kDecrypting, 0, 1);
     const SecureBytes key = *key_for_reel ? (*key_for_reel)(archive.parsed.reel_id) : SecureBytes{};
-    const ByteView transport_key = trim_key(as_bytes(key));
+    const ByteView transport_key = trim_transport_key(as_bytes(key));
     if (transport_key.empty())
       return make_error(ErrorCode::kPasswordRequired,
                         archive.name +
@@ -390,6 +381,15 @@ private:
 };
 
 } // namespace
+
+ByteView trim_transport_key(ByteView key) {
+  auto space = [](std::uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!key.empty() && space(key.front()))
+    key = key.subspan(1);
+  while (!key.empty() && space(key.back()))
+    key = key.first(key.size() - 1);
+  return key;
+}
 
 Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, ByteView transport_key,
                                   const ProgressFn& progress,
