@@ -5,7 +5,8 @@
 //   - what it returns is one DER SEQUENCE whose outer length spans exactly the bytes returned,
 //     in DER's shortest form;
 //   - the same bytes give the same answer in every spelling: hex, upper-case hex with "0X",
-//     base64, with white space around; the TLS identity header in front changes nothing.
+//     base64, with white space around; the TLS identity header in front changes nothing (but
+//     counts towards the 4,096 bytes a data object may be).
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
+constexpr std::size_t kMaxObjectBytes = 4096; // = chip_lookup.cpp's kMaxStationCertificateBytes
 using reelcheck::parse_station_certificate;
 
 // Written here rather than taken from the core, so the check does not share the code it checks.
@@ -109,7 +111,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const Answer der = parse(text)) {
     // What was accepted once is accepted in every spelling, with or without the header.
     if (answer_in_every_spelling(*der) != der) std::abort();
-    if (answer_in_every_spelling(with_tls_identity_header(*der)) != der) std::abort();
+    // The limit is on the whole data object, the header's 9 bytes included.
+    const Answer framed = der->size() + 9 <= kMaxObjectBytes ? der : std::nullopt;
+    if (answer_in_every_spelling(with_tls_identity_header(*der)) != framed) std::abort();
   }
 
   // As raw bytes, spelled here.
