@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Makes the seed corpora of the fuzz targets from the test fixtures (build/fixtures).
 
-    make_seeds.py --fixtures build/fixtures --out build/fuzz/seeds --verdict-tool PATH
+    make_seeds.py --fixtures build/fixtures --out build/fuzz/seeds --verdict-tool PATH \
+        [--reelcheck CLI]
 
 Nothing here is committed: every seed comes from the fixture generator's real 7zz/openssl
 output, or from 7zz run here on small text (the password seeds must use the key the
-fuzz_seven_zip_password target holds). Seeds larger than --max-size are skipped (libFuzzer's
+fuzz_seven_zip_password target holds). The report reader's seeds are reports the CLI writes of
+the fixture bundles (--reelcheck: the sanitizer build's own CLI, or a release build's for the
+fuzz build, which has none); without a CLI only a small report made here is a seed. Seeds larger than --max-size are skipped (libFuzzer's
 -max_len would cut them anyway, and small seeds mutate faster).
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import shutil
@@ -21,7 +25,8 @@ from pathlib import Path
 FUZZ_TRANSPORT_KEY = "Fuzz-Transport-Key-2026"  # = kFuzzTransportKey in fuzz_seven_zip_password.cpp
 SPLIT = b"\n#####\n"  # = kSplit in fuzz_certificate.cpp
 TARGETS = ("seven_zip", "seven_zip_password", "zip", "key_file", "certificate", "verdict_wire",
-           "certificate_wire", "bundle", "keys_archive")
+           "certificate_wire", "bundle", "keys_archive", "station_certificate", "seen_list",
+           "report_digest")
 
 KEY_LINES = (
     "chipID,PBS\n"
@@ -296,22 +301,145 @@ def fixture_seeds(fixtures: Path, out: Path, work: Path, verdict_tool: Path, max
                     str(out / "certificate_wire"), *map(str, mixed[:24])], check=True)
 
 
+def der_of_pem(pem: bytes) -> bytes:
+    body = pem.split(b"-----BEGIN CERTIFICATE-----")[1].split(b"-----END CERTIFICATE-----")[0]
+    return base64.b64decode(b"".join(body.split()))
+
+
+def tls_identity(der: bytes, list_extra: int = 0, total_extra: int = 0) -> bytes:
+    """The data object as the chip holds it: 0xC0, 2-byte length, 3-byte certificate list length,
+    3-byte certificate length, the DER (lookup.hpp). The extras make the lengths disagree."""
+    n = len(der)
+    return (bytes([0xC0]) + (n + 6 + total_extra).to_bytes(2, "big") +
+            (n + 3 + list_extra).to_bytes(3, "big") + n.to_bytes(3, "big") + der)
+
+
+def station_certificate_seeds(fixtures: Path, out: Path, max_size: int) -> None:
+    """Real device certificates as a station reads them (fuzz_station_certificate reads every
+    input as text and as raw bytes): hex, base64, with and without the TLS identity header, and
+    the lengths a truncated or padded read gets wrong."""
+    certs = sorted((fixtures / "bundles" / "mixed_certs").glob("*.pem"))
+    picked = [c for c in certs if c.name.endswith(("_E0E0.pem", "_E0E2.pem"))][:2]  # ECC, RSA
+    for pem in picked:
+        der = der_of_pem(pem.read_bytes())
+        stem = pem.stem
+        ident = tls_identity(der)
+        forms = {
+            "der.bin": der, "identity.bin": ident,
+            "der.hex": der.hex().encode(), "der_upper.hex": b"0X" + der.hex().upper().encode(),
+            "identity.hex": b"0x" + ident.hex().encode() + b"\r\n",
+            "der.b64": base64.b64encode(der), "identity.b64": b" " + base64.b64encode(ident) + b"\n",
+            # Broken: cut off, one byte too many, header lengths off by one, a BER length.
+            "cut.hex": der[:-1].hex().encode(), "padded.b64": base64.b64encode(der + b"\0"),
+            "identity_list.hex": tls_identity(der, list_extra=1).hex().encode(),
+            "identity_total.b64": base64.b64encode(tls_identity(der, total_extra=-1)),
+            "identity_cut.hex": ident[:-3].hex().encode(), "header_only.hex": ident[:9].hex().encode(),
+            "ber_length.hex": (bytes([0x30, 0x83, 0]) + der[2:]).hex().encode()
+            if der[1] == 0x82 else b"3080",
+        }
+        for name, data in forms.items():
+            put(out, "station_certificate", f"{stem}_{name}", data, max_size)
+    # The size limit (4,096 bytes, in any spelling): a SEQUENCE of real certificate bytes just
+    # within it and one byte over, in base64, which can spell more bytes than hex in as much text.
+    der = der_of_pem(picked[-1].read_bytes())
+    for total, name in ((4096, "largest.b64"), (4097, "too_large.b64")):
+        body = (der * (total // len(der) + 1))[:total - 4]
+        big = bytes([0x30, 0x82]) + len(body).to_bytes(2, "big") + body
+        put(out, "station_certificate", name, base64.b64encode(big), max_size)
+
+
+def seen_list_seeds(fixtures: Path, out: Path, max_size: int) -> None:
+    """Station lists of chip IDs and UIDs: the clean bundle's chips, in the spellings lookup
+    takes, with comments, blank lines, a BOM, CRLF, repeats and malformed lines."""
+    info = json.loads((fixtures / "manifest.json").read_text())["bundles"]["clean_7z"]
+    ids = sorted(info["expected"]["chips"])
+    uid = info["sample_uid"]["uid"]
+    plain = "".join(i + "\n" for i in ids[:6])
+    spelled = ("# shift 2, line 3\n\n" + ids[0].lower() + "\n0x" + ids[1] + "\n" +
+               ":".join(ids[2][k:k + 2] for k in range(0, 20, 2)) + "\n  " + uid + "  \n" +
+               " ".join(uid[k:k + 2] for k in range(0, 54, 2)) + "\n" + ids[0] + "\n" +
+               "0A1B2C3D4E\nnot a chip\n" + ids[3] + "\t\n")
+    seeds = {
+        "plain.txt": plain.encode(),
+        "spelled.txt": spelled.encode(),
+        "bom_crlf.txt": b"\xef\xbb\xbf" + spelled.replace("\n", "\r\n").encode(),
+        "no_final_newline.txt": (ids[4] + "\n# done\n" + ids[5]).encode(),
+        "comments_only.txt": b"# nothing provisioned\n\n   \n#\n",
+        "foreign.txt": ("1122334455AA00120034\n" + ids[0] + "\n1122334455aa00120034\n").encode(),
+    }
+    for name, data in seeds.items():
+        put(out, "seen_list", name, data, max_size)
+
+
+def small_report(report: dict, chips: int) -> dict:
+    """A real report cut down to its first chips, the counts made to agree again."""
+    r = dict(report)
+    r["chips"] = report["chips"][:chips]
+    r["unassigned_certificates"] = []
+    r["findings"] = [f for f in report["findings"]
+                     if f.get("chip_id") in {c["chip_id"] for c in r["chips"]}]
+    certs = [c for chip in r["chips"] for c in chip["certificates"].values() if c is not None]
+    r["counts"] = {"chips": len(r["chips"]),
+                   **{s: sum(c["status"] == s for c in r["chips"]) for s in ("ok", "failed", "extra")},
+                   "certificates": len(certs),
+                   "certificates_ok": sum(c["verdict"] == "ok" for c in certs)}
+    return r
+
+
+def report_digest_seeds(fixtures: Path, out: Path, work: Path, cli: Path | None,
+                        max_size: int) -> None:
+    """Reports `reelcheck verify --json` writes of fixture bundles (good, failed and extra chips,
+    certificates only), whole and cut down to a few chips."""
+    manifest = json.loads((fixtures / "manifest.json").read_text())
+    minimal = {"schema": "reelcheck-report", "schema_version": 1, "reel_id": "R1", "batch_id": "B1",
+               "check_time": manifest["check_time"], "verdict": "failed",
+               "counts": {"chips": 1, "ok": 0, "failed": 1, "extra": 0, "certificates": 1,
+                          "certificates_ok": 0},
+               "findings": [{"severity": "error", "code": "x"}],
+               "chips": [{"chip_id": "0A1B2C3D4E5F00120034", "status": "failed",
+                          "certificates": {"E0E0": {"fingerprint_sha256": "",
+                                                    "public_key_sha256": ""},
+                                           "E0E1": None, "E0E2": None},
+                          "pbs": {"present": True, "fingerprint": "6f5224d69eacb51b"},
+                          "auth": {"present": False}}]}
+    put(out, "report_digest", "made_minimal.json", json.dumps(minimal).encode(), max_size)
+    if cli is None:
+        return
+    runs = [("clean", "clean_7z", []), ("mixed", "mixed", []), ("extra", "extra", []),
+            ("quirky_keys", "quirky_keys", []), ("clean_certs_only", "clean_7z", ["--certs-only"])]
+    for name, entry, extra in runs:
+        info = manifest["bundles"][entry]
+        report = work / f"report_{name}.json"
+        key = [] if extra else ["--key-file", str(fixtures / info["key_file"])]
+        subprocess.run([str(cli), "verify", str(fixtures / info["files"][0]), *key, *extra,
+                        "--trust", str(fixtures / manifest["trust"]), "--no-default-trust",
+                        "--at", manifest["check_time"], "--json", str(report), "--jobs", "1",
+                        "-q"], check=False)  # a failed reel exits non-zero, its report is written
+        data = report.read_bytes()
+        put(out, "report_digest", f"{name}.json", data, max_size)
+        cut = small_report(json.loads(data), 2)
+        put(out, "report_digest", f"{name}_2_chips.json",
+            json.dumps(cut, separators=(",", ":")).encode(), max_size)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fixtures", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--verdict-tool", type=Path, required=True)
+    ap.add_argument("--reelcheck", type=Path, help="the CLI, for the report reader's seeds")
     ap.add_argument("--max-size", type=int, default=512 * 1024)
     args = ap.parse_args()
     args.fixtures, args.out = args.fixtures.resolve(), args.out.resolve()
     args.verdict_tool = args.verdict_tool.resolve()
+    cli = args.reelcheck.resolve() if args.reelcheck and args.reelcheck.is_file() else None
     if not (args.fixtures / "manifest.json").exists():
         raise SystemExit(f"make_seeds: no fixtures in {args.fixtures} (run make_fixtures.sh)")
     stamp = args.out / ".stamp"
-    # The fixtures' version and this script's: new seed kinds (or targets) remake the corpora.
-    source = f"{(args.fixtures / 'manifest.json').stat().st_mtime_ns} " + \
-        hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == str(source):
+    # The fixtures, this script and the CLI the seeds were made with: new seeds are made anew.
+    script = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    source = f"{(args.fixtures / 'manifest.json').stat().st_mtime_ns} {script} {cli}"
+    if stamp.exists() and stamp.read_text() == source:
         return 0  # seeds of these fixtures are already there
     shutil.rmtree(args.out, ignore_errors=True)
     for t in TARGETS:
@@ -321,7 +449,10 @@ def main() -> int:
         small_archives(args.out, work, args.max_size)
         keys_archives(args.out, work, args.max_size)
         fixture_seeds(args.fixtures, args.out, work, args.verdict_tool, args.max_size)
-    stamp.write_text(str(source))
+        station_certificate_seeds(args.fixtures, args.out, args.max_size)
+        seen_list_seeds(args.fixtures, args.out, args.max_size)
+        report_digest_seeds(args.fixtures, args.out, work, cli, args.max_size)
+    stamp.write_text(source)
     for t in TARGETS:
         print(f"make_seeds: {t}: {len(list((args.out / t).iterdir()))} seeds")
     return 0

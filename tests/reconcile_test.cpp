@@ -230,3 +230,49 @@ TEST(ReportDigest, ReportsLackingWhatReconcileNeedsAreErrorsNeverEmptyReels) {
   EXPECT_EQ(digest->chips[0].chip_id, chip(0));
   EXPECT_FALSE(reconcile("r.json", *digest, parse_seen_list(chip(0)), {}).foreign_alarm());
 }
+
+// Found by fuzz_report_digest: the reader checked counts.chips and nothing else, so a report whose
+// chips were out of order or listed twice, or whose counts or verdict disagreed with its chips,
+// was read; the merge summed the counts while the reconciliation went by the chips (a chip listed
+// twice was unused twice, its certificates on the deactivation list twice).
+TEST(ReportDigest, CountsOrderAndVerdictMustAgreeWithTheChips) {
+  const auto good = nlohmann::json::parse(clean_report_json());
+  const std::vector<std::pair<const char*, std::function<void(nlohmann::json&)>>> damage = {
+      {"listed twice", [](auto& j) { j["chips"][4]["chip_id"] = j["chips"][3]["chip_id"]; }},
+      {"listed twice", // the same chip in another spelling
+       [](auto& j) { j["chips"][4]["chip_id"] = "0a1b2c3d4e5f00120037"; }},
+      {"not sorted by chip ID", [](auto& j) { std::swap(j["chips"][3], j["chips"][4]); }},
+      {"counts.ok says 20 but the report lists 19",
+       [](auto& j) { j["chips"][3]["status"] = "failed"; }},
+      {"counts.ok says 19", [](auto& j) { j["counts"]["ok"] = 19; }},
+      {"counts.failed says 1", [](auto& j) { j["counts"]["failed"] = 1; }},
+      {"counts.extra says 2", [](auto& j) { j["counts"]["extra"] = 2; }},
+      {"counts.certificates says 59", [](auto& j) { j["counts"]["certificates"] = 59; }},
+      {"more than counts.certificates", [](auto& j) { j["counts"]["certificates_ok"] = 61; }},
+      {"the verdict is \"ok\"", // and yet a certificate is not
+       [](auto& j) { j["counts"]["certificates"] = 61; }},
+      {"the verdict is \"ok\"",
+       [](auto& j) {
+         j["findings"].push_back({{"severity", "error"}, {"code", "x"}});
+       }},
+  };
+  for (const auto& [expected, spoil] : damage) {
+    nlohmann::json j = good;
+    spoil(j);
+    const auto digest = read_report_digest(j.dump());
+    ASSERT_FALSE(digest.ok()) << expected;
+    EXPECT_NE(digest.error().message.find(expected), std::string::npos)
+        << expected << ": " << digest.error().message;
+    FleetMerger merger; // the merge reads reports the same way
+    EXPECT_TRUE(merger.add_report("r.json", j.dump()).has_value()) << expected;
+  }
+  // A failed reel's counts agree with its chips as the writer makes them: read as it is.
+  nlohmann::json failed = good;
+  failed["chips"][3]["status"] = "failed";
+  failed["counts"]["ok"] = 19;
+  failed["counts"]["failed"] = 1;
+  failed["verdict"] = "failed";
+  const auto digest = read_report_digest(failed.dump());
+  ASSERT_TRUE(digest.ok()) << digest.error().message;
+  EXPECT_EQ(digest->counts.failed, 1u);
+}

@@ -194,6 +194,27 @@ TEST(StationCertificate, MalformedFieldsSayWhatIsWrong) {
   }
 }
 
+// Found by fuzz_station_certificate: the limit was on the text alone, so base64 (4 symbols for
+// 3 bytes) carried up to 6,144 bytes where hex stopped at 4,096, and the same bytes were
+// accepted in one spelling and refused in the other.
+TEST(StationCertificate, TheSizeLimitIsOnTheBytesWhateverTheSpelling) {
+  const auto sequence = [](std::size_t total) {
+    Bytes der{0x30, 0x82, std::uint8_t((total - 4) >> 8), std::uint8_t(total - 4)};
+    der.resize(total, 0x05);
+    return der;
+  };
+  const Bytes largest = sequence(4096), too_large = sequence(4097), base64_sized = sequence(5000);
+  for (const std::string& text : {hex(largest), "0x" + hex(largest), base64(largest)}) {
+    const auto parsed = parse_station_certificate(text);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    EXPECT_EQ(*parsed, largest);
+  }
+  for (const Bytes& der : {too_large, base64_sized})
+    for (const std::string& text : {hex(der), base64(der), base64(tls_identity(der))})
+      EXPECT_NE(error_of(text).find("more than any data object holds"), std::string::npos)
+          << der.size() << ": " << error_of(text);
+}
+
 TEST(StationBinding, TheBundlesCertificateReleasesTheSecrets) {
   const Report& report = station_reel().report;
   const Bytes& der = der_of(kChip, Slot::kE0E0);

@@ -20,7 +20,10 @@ namespace reelcheck {
 // What the fleet merge and the reconciliation (reelcheck/reconcile.hpp) read from one report
 // (schema reelcheck-report, docs/report.md): the reel, its counts, and per chip its status,
 // certificate and public key digests and secret fingerprints. Read strictly: a report that
-// lacks any of it is an error, never an empty or smaller reel.
+// lacks any of it is an error, never an empty or smaller reel, and so is one that disagrees with
+// itself: each chip listed once, sorted by chip ID; counts.chips, ok, failed and extra those of
+// the chips listed; certificates no fewer than the chips hold and certificates_ok no more; an
+// "ok" verdict without failed chips, certificates that are not ok, or error findings.
 struct ReportDigestChip {
   std::string chip_id;
   ChipStatus status = ChipStatus::kFailed;

@@ -119,6 +119,11 @@ Result<std::vector<std::uint8_t>> parse_station_certificate(std::string_view tex
     bytes = std::move(*decoded);
   }
   if (bytes.empty()) return station_certificate_error("is empty");
+  // The limit is on the bytes, whatever the spelling: the text's limit lets base64 (4 symbols
+  // for 3 bytes) carry half as much again as hex, and the same bytes must get the same answer.
+  if (bytes.size() > kMaxStationCertificateBytes)
+    return station_certificate_error("is " + std::to_string(bytes.size()) +
+                                     " bytes long, more than any data object holds");
 
   std::span<const std::uint8_t> der(bytes);
   if (bytes[0] == kTlsIdentityTag) {

@@ -59,6 +59,40 @@ bool is_lower_hex_digest(std::string_view s) {
          });
 }
 
+// The counts and the verdict must be what the writer (report_builder.cpp) makes of the chips
+// listed: the merge sums the counts and takes the verdict, the reconciliation goes by the chips,
+// and the two must not tell different stories of one reel. What disagrees, or nullopt.
+std::optional<std::string> counts_problem(const ReportDigest& digest) {
+  const ReportCounts& c = digest.counts;
+  std::size_t ok = 0, failed = 0, extra = 0, certificates = 0;
+  for (const ReportDigestChip& chip : digest.chips) {
+    ok += chip.status == ChipStatus::kOk;
+    failed += chip.status == ChipStatus::kFailed;
+    extra += chip.status == ChipStatus::kExtra;
+    certificates += static_cast<std::size_t>(
+        std::count(chip.has_certificate.begin(), chip.has_certificate.end(), true));
+  }
+  const auto says = [](const char* name, std::size_t count, std::size_t listed) {
+    return std::string("counts.") + name + " says " + std::to_string(count) +
+           " but the report lists " + std::to_string(listed);
+  };
+  if (c.ok != ok) return says("ok", c.ok, ok) + " chips with status \"ok\"";
+  if (c.failed != failed) return says("failed", c.failed, failed) + " chips with status \"failed\"";
+  if (c.extra != extra) return says("extra", c.extra, extra) + " chips with status \"extra\"";
+  // Certificates of no chip (unassigned) are counted too: more, never fewer, than the chips hold.
+  if (c.certificates < certificates)
+    return says("certificates", c.certificates, certificates) + " certificates of its chips";
+  if (c.certificates_ok > c.certificates)
+    return "counts.certificates_ok (" + std::to_string(c.certificates_ok) +
+           ") is more than counts.certificates (" + std::to_string(c.certificates) + ")";
+  if (digest.ok &&
+      (c.failed != 0 || c.certificates_ok != c.certificates || digest.error_findings != 0))
+    return std::string(
+        "the verdict is \"ok\" but the report has failed chips, certificates that are "
+        "not ok, or error findings");
+  return std::nullopt;
+}
+
 Result<ReportDigest> read_report_digest_checked(std::string_view json_text) {
   ReportReader read;
   const Json j = Json::parse(json_text.begin(), json_text.end(), nullptr, false);
@@ -104,6 +138,14 @@ Result<ReportDigest> read_report_digest_checked(std::string_view json_text) {
     const auto id = parse_chip_id(chip.chip_id);
     if (!id) return make_error(ErrorCode::kBadInput, "\"" + chip.chip_id + "\" is not a chip ID");
     chip.chip_id = id->hex(); // the bundle's spelling, as chips seen on the line are compared
+    // The writer lists each chip once, sorted by chip ID; the reconciliation counts on it (a chip
+    // listed twice would be unused twice, its certificates deactivated twice).
+    if (!digest.chips.empty() && !(digest.chips.back().chip_id < chip.chip_id))
+      return make_error(ErrorCode::kBadInput, digest.chips.back().chip_id == chip.chip_id
+                                                  ? "chip " + chip.chip_id + " is listed twice"
+                                                  : "the chips are not sorted by chip ID (" +
+                                                        chip.chip_id + " after " +
+                                                        digest.chips.back().chip_id + ")");
     std::string status;
     if (!read.text(c, "status", status)) return *read.error;
     const auto parsed_status = parse_chip_status(status);
@@ -147,6 +189,7 @@ Result<ReportDigest> read_report_digest_checked(std::string_view json_text) {
     }
     digest.chips.push_back(std::move(chip));
   }
+  if (auto problem = counts_problem(digest)) return make_error(ErrorCode::kBadInput, *problem);
   return digest;
 }
 
