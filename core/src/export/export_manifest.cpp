@@ -2,6 +2,7 @@
 // which file, what was left out and why, and what it was verified against.
 #include "export/export_plan.hpp"
 #include "export/export_text.hpp"
+#include "report/trust_anchors_json.hpp"
 #include "util/hex.hpp"
 #include "util/sha256.hpp"
 
@@ -31,15 +32,7 @@ std::string export_manifest_json(const ExportPlan& plan, std::span<const Exporte
                        // secrets unseen.
                        w.member("secrets_checked", r.secrets_checked);
                        w.key("trust_anchors");
-                       w.begin_array();
-                       for (const auto& a : r.trust_anchors) {
-                         w.begin_object();
-                         w.member("subject", a.subject);
-                         w.member("source", a.source);
-                         w.member("fingerprint_sha256", a.fingerprint_sha256);
-                         w.end_object();
-                       }
-                       w.end_array();
+                       write_trust_anchors(w, r.trust_anchors);
                        w.key("counts");
                        w.begin_object();
                        w.member("chips", r.chips.size());

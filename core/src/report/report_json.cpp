@@ -4,6 +4,7 @@
 #include "reelcheck/project_version.hpp"
 #include "reelcheck/report.hpp"
 #include "report/json_writer.hpp"
+#include "report/trust_anchors_json.hpp"
 #include "util/hex.hpp"
 
 namespace reelcheck {
@@ -152,15 +153,7 @@ SecureString report_to_json(const Report& r) {
     w.value(inner_archive_kind_name(kind));
   w.end_array();
   w.key("trust_anchors");
-  w.begin_array();
-  for (const auto& a : r.trust_anchors) {
-    w.begin_object();
-    w.member("subject", a.subject);
-    w.member("source", a.source);
-    w.member("fingerprint_sha256", a.fingerprint_sha256);
-    w.end_object();
-  }
-  w.end_array();
+  detail::write_trust_anchors(w, r.trust_anchors);
   w.key("findings");
   w.begin_array();
   for (const auto& f : r.findings) {
