@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "certificate_wire.hpp"
-#include "pki/ecdsa_p384.hpp"
+#include "crypto/ecdsa_p384.hpp"
 #include "pki/parsed_certificate.hpp"
 #include "reelcheck/report.hpp"
 #include "verdict_wire.hpp"

@@ -7,9 +7,9 @@
 #include <mbedtls/pk.h>
 
 #include "fixture_manifest.hpp"
-#include "pki/ecdsa_p384.hpp"
+#include "crypto/ecdsa_p384.hpp"
 #include "pki/parsed_certificate.hpp"
-#include "pki/rsa_verifier.hpp"
+#include "crypto/rsa_verifier.hpp"
 #include "reelcheck/trust.hpp"
 
 #include <algorithm>

@@ -10,9 +10,9 @@
 #include <stdexcept>
 #include <utility>
 
-#include "pki/ecdsa_p384.hpp"
-#include "pki/p384_curve.hpp"
-#include "pki/p384_fixed_base_table.hpp"
+#include "crypto/ecdsa_p384.hpp"
+#include "crypto/p384_curve.hpp"
+#include "crypto/p384_fixed_base_table.hpp"
 #include "support/p384_reference.hpp"
 
 using namespace reelcheck;

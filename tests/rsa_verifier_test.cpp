@@ -1,4 +1,4 @@
-// The verify-only RSA-2048 engine (pki/rsa_verifier) against OpenSSL and mbedTLS: random valid
+// The verify-only RSA-2048 engine (crypto/rsa_verifier) against OpenSSL and mbedTLS: random valid
 // and damaged PKCS#1 v1.5 signatures, and crafted encodings that reach each rule (block type,
 // padding bytes, separator, DigestInfo, length), signature values at the edges of the modulus.
 // Every case also has an expected answer, so three implementations agreeing on a wrong verdict
@@ -17,7 +17,7 @@
 #include <random>
 #include <vector>
 
-#include "pki/rsa_verifier.hpp"
+#include "crypto/rsa_verifier.hpp"
 
 using reelcheck::detail::RsaVerifier;
 using Bytes = std::vector<std::uint8_t>;

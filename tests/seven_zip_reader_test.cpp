@@ -21,7 +21,7 @@
 #include "fixture_manifest.hpp"
 #include "reelcheck/archive.hpp"
 #include "reelcheck/hex.hpp"
-#include "util/sha256.hpp"
+#include "crypto/sha256.hpp"
 
 namespace {
 

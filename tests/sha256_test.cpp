@@ -7,7 +7,7 @@
 
 #include <random>
 
-#include "util/sha256.hpp"
+#include "crypto/sha256.hpp"
 
 using reelcheck::detail::Sha256;
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "pki/ecdsa_p384.hpp"
+#include "crypto/ecdsa_p384.hpp"
 
 using emscripten::val;
 

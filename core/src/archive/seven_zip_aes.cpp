@@ -7,7 +7,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "archive/seven_zip_utf.hpp"
-#include "util/sha256.hpp"
+#include "crypto/sha256.hpp"
 
 namespace reelcheck::detail::sz {
 namespace {
@@ -42,7 +42,7 @@ SecureBytes derive_key(ByteView salt, ByteView password, unsigned cycles_power) 
     std::copy(salt.begin(), salt.end(), u);
     std::copy(password.begin(), password.end(), u + salt.size());
   }
-  Sha256 sha; // wipes its state; SHA instructions where the CPU has them (util/sha256.hpp)
+  Sha256 sha; // wipes its state; SHA instructions where the CPU has them (crypto/sha256.hpp)
   for (std::uint64_t round = 0; round < rounds; round += batch) {
     for (std::size_t k = 0; k < batch; ++k) {
       std::uint8_t* counter = buffer.data() + k * unit + unit - 8;

@@ -4,7 +4,7 @@
 #include "export/export_text.hpp"
 #include "report/trust_anchors_json.hpp"
 #include "util/hex.hpp"
-#include "util/sha256.hpp"
+#include "crypto/sha256.hpp"
 
 namespace reelcheck::detail {
 

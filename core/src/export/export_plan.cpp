@@ -12,7 +12,7 @@
 #include "pki/pem_decoder.hpp"
 #include "reelcheck/project_version.hpp"
 #include "util/hex.hpp"
-#include "util/sha256.hpp"
+#include "crypto/sha256.hpp"
 
 namespace reelcheck::detail {
 namespace {

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "pki/ecdsa_p384.hpp"
+#include "crypto/ecdsa_p384.hpp"
 #include "pki/infineon_cas.hpp"
 #include "pki/parsed_certificate.hpp"
 #include "reelcheck/chip_id.hpp"

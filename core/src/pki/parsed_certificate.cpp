@@ -14,12 +14,12 @@
 #include <cstring>
 #include <string_view>
 
-#include "pki/ecdsa_p384.hpp"
+#include "crypto/ecdsa_p384.hpp"
 #include "pki/pem_decoder.hpp"
-#include "pki/rsa_verifier.hpp"
+#include "crypto/rsa_verifier.hpp"
 #include "util/civil_time.hpp"
 #include "util/hex.hpp"
-#include "util/sha256.hpp"
+#include "crypto/sha256.hpp"
 
 namespace reelcheck::detail {
 

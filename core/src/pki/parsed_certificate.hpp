@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "pki/ecdsa_p384_fwd.hpp"
+#include "crypto/ecdsa_p384_fwd.hpp"
 #include "reelcheck/result.hpp"
 #include "reelcheck/secure_bytes.hpp"
 
@@ -46,7 +46,7 @@ std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt);
 
 class RsaVerifier;
 
-// The verify-only engines for an issuer's key (pki/ecdsa_p384.hpp, pki/rsa_verifier.hpp): at
+// The verify-only engines for an issuer's key (crypto/ecdsa_p384.hpp, crypto/rsa_verifier.hpp): at
 // most one is set; with neither, signatures go through mbedTLS.
 struct FastIssuerKey {
   std::shared_ptr<const EcdsaP384Verifier> p384;

@@ -6,7 +6,7 @@
 #include "reelcheck/lookup.hpp"
 #include "util/base64.hpp"
 #include "util/hex.hpp"
-#include "util/sha256.hpp"
+#include "crypto/sha256.hpp"
 #include "util/text.hpp"
 
 namespace reelcheck {

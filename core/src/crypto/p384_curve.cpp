@@ -1,4 +1,4 @@
-#include "pki/p384_curve.hpp"
+#include "crypto/p384_curve.hpp"
 
 #include <vector>
 

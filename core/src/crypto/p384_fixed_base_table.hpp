@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "pki/p384_curve.hpp"
+#include "crypto/p384_curve.hpp"
 
 namespace reelcheck::detail::p384 {
 

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "pki/fixed_width.hpp"
+#include "crypto/fixed_width.hpp"
 
 namespace reelcheck::detail::p384 {
 

@@ -1,4 +1,4 @@
-#include "util/sha256.hpp"
+#include "crypto/sha256.hpp"
 
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>

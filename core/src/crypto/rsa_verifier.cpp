@@ -1,4 +1,4 @@
-#include "pki/rsa_verifier.hpp"
+#include "crypto/rsa_verifier.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 #include <map>
 #include <mutex>
 
-#include "pki/fixed_width.hpp"
+#include "crypto/fixed_width.hpp"
 
 namespace reelcheck::detail {
 namespace {

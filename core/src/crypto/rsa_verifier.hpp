@@ -2,7 +2,7 @@
 // 8.2.2), for the one RSA key met thousands of times: the issuing CA of every E0E2 device
 // certificate of a reel.
 //
-// s^e mod n with fixed-size Montgomery arithmetic (pki/fixed_width.hpp: no allocation, a
+// s^e mod n with fixed-size Montgomery arithmetic (crypto/fixed_width.hpp: no allocation, a
 // dedicated squaring, the modulus's constants computed once per key), then the encoded message
 // compared byte for byte with the one expected, as mbedTLS does. Everything is public data:
 // variable-time by design. Nothing here depends on mbedTLS; mbedTLS and OpenSSL are the

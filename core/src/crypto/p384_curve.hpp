@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <span>
 
-#include "pki/fixed_width.hpp"
-#include "pki/p384_field.hpp"
+#include "crypto/fixed_width.hpp"
+#include "crypto/p384_field.hpp"
 
 namespace reelcheck::detail::p384 {
 

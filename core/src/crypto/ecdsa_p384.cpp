@@ -1,11 +1,11 @@
-#include "pki/ecdsa_p384.hpp"
+#include "crypto/ecdsa_p384.hpp"
 
 #include <array>
 #include <atomic>
 #include <map>
 #include <string_view>
 
-#include "pki/p384_fixed_base_table.hpp"
+#include "crypto/p384_fixed_base_table.hpp"
 
 namespace reelcheck::detail {
 namespace {

@@ -1,4 +1,4 @@
-#include "pki/p384_fixed_base_table.hpp"
+#include "crypto/p384_fixed_base_table.hpp"
 
 namespace reelcheck::detail::p384 {
 

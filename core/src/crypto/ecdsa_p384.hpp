@@ -14,8 +14,8 @@
 #include <mutex>
 #include <span>
 
-#include "pki/ecdsa_p384_fwd.hpp"
-#include "pki/p384_curve.hpp"
+#include "crypto/ecdsa_p384_fwd.hpp"
+#include "crypto/p384_curve.hpp"
 
 namespace reelcheck::detail {
 
