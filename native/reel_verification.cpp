@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "parallel_verifier.hpp"
+#include "session_runner.hpp"
 #include "reelcheck/session.hpp"
 
 namespace reelcheck::cli {
@@ -58,30 +58,27 @@ Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, con
   const bool tty = isatty(STDERR_FILENO) && !o.quiet;
   const std::string bundle_name = fs::path(reel.name).filename().string();
 
-  VerificationSession session(trust);
+  VerificationSession session(trust, o.at, Limits{}, o.jobs);
   const ProgressFn progress = [&](Phase phase, std::uint64_t done, std::uint64_t total) {
     if (tty)
-      std::fprintf(stderr, "\r%-10s %llu/%llu   ", std::string(phase_name(phase)).c_str(),
+      std::fprintf(stderr, "\r%-13s %llu/%llu   ",
+                   (std::string(phase_name(phase)) +
+                    (phase == Phase::kDecompressing ? " archives" : ""))
+                       .c_str(),
                    static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
   };
-  const auto opened =
+  const auto begun =
       o.certs_only
-          ? session.open_certificates_only(files, progress)
-          : session.open(
+          ? session.begin_certificates_only(files, progress)
+          : session.begin(
                 files, [&](std::string_view reel_id) { return keys.key_for(reel_id, bundle_name); },
                 progress);
-  if (opened) return *opened;
-  whole.reset(); // the bundle's bytes are no longer needed: the session holds what it unpacked
-
-  auto verdicts = verify_in_parallel(session.bundle().certificates, trust, o.at, o.jobs,
-                                     tty ? VerifyProgress([](std::size_t done, std::size_t total) {
-                                       std::fprintf(stderr, "\rverifying  %zu/%zu certificates   ",
-                                                    done, total);
-                                     })
-                                         : VerifyProgress{});
+  if (begun) return *begun;
+  // Unpacking, the key derivation and verification, on every core at once.
+  const auto ran = run_session(session, o.jobs);
   if (tty) std::fputs("\r\033[K", stderr);
-  if (!verdicts) return verdicts.error();
-  if (auto error = session.add_verdicts(0, std::move(*verdicts))) return *error;
+  if (ran) return *ran;
+  whole.reset(); // the bundle's bytes are no longer needed: the session holds what it unpacked
   auto report = session.report(ReportOptions{o.at, o.include_secrets});
   if (!report) return report.error();
   for (const auto& f : reel.findings)

@@ -21,16 +21,7 @@ const std::string kTestPki = " --trust " +
                              " --no-default-trust --at 2026-06-01T00:00:00Z";
 
 Result<Report> certificates_only_report(const std::string& name) {
-  const FixtureInput in = load_fixture(name);
-  const auto inputs = in.inputs();
-  VerificationSession session(fixture_trust());
-  if (auto e = session.open_certificates_only(inputs)) return *e;
-  const ChainVerifier verifier(session.trust());
-  std::vector<CertificateVerdict> verdicts;
-  for (const auto& cert : session.bundle().certificates)
-    verdicts.push_back(verifier.verify(cert, fixture_check_time()));
-  if (auto e = session.add_verdicts(0, std::move(verdicts))) return *e;
-  return session.report({fixture_check_time(), false});
+  return verify_fixture_in_session(name, {}, /*certificates_only=*/true);
 }
 
 } // namespace

@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "reelcheck/report.hpp"
+#include "reelcheck/session.hpp"
 #include "test_util.hpp"
 
 namespace reelcheck::test {
@@ -105,6 +107,46 @@ inline Result<Report> verify_inputs(std::span<const InputFile> inputs, const Byt
   for (const auto& cert : bundle->certificates)
     verdicts.push_back(verifier.verify(cert, fixture_check_time()));
   return build_report(*bundle, std::move(verdicts), trust, {fixture_check_time(), include_secrets});
+}
+
+// Runs a begun session on this thread, as a front end with many idle cores would: every item
+// available at a time is taken first, then they are run and completed in reverse order (last
+// handed out, first back). `run` may tamper with an item's result.
+using WorkRunner = std::function<WorkResult(const WorkItem&, const ChainVerifier&, ByteView)>;
+inline std::optional<Error> run_session_backwards(VerificationSession& session,
+                                                  const WorkRunner& run = {}) {
+  const ChainVerifier verifier(session.trust());
+  while (!session.settled()) {
+    std::vector<WorkItem> taken;
+    while (auto item = session.next_work())
+      taken.push_back(std::move(*item));
+    if (taken.empty()) return make_error(ErrorCode::kBadInput, "the session handed out nothing");
+    for (auto it = taken.rbegin(); it != taken.rend(); ++it) {
+      SecureBytes key;
+      if (const auto* keys = std::get_if<KeysArchiveJob>(&*it)) key = session.key_for(*keys);
+      session.complete(run ? run(*it, verifier, as_bytes(key))
+                           : run_work(*it, verifier, as_bytes(key)));
+    }
+  }
+  return session.error();
+}
+
+// The fixture through a VerificationSession, run backwards (run_session_backwards).
+inline Result<Report> verify_fixture_in_session(const std::string& name,
+                                                const WorkRunner& run = {},
+                                                bool certificates_only = false) {
+  const FixtureInput in = load_fixture(name);
+  const auto inputs = in.inputs();
+  VerificationSession session(fixture_trust(), fixture_check_time(), Limits{}, 2);
+  const Bytes key = in.key;
+  const auto begun = certificates_only
+                         ? session.begin_certificates_only(inputs)
+                         : session.begin(inputs, [&](std::string_view) {
+                             return SecureBytes(key.begin(), key.end());
+                           });
+  if (begun) return *begun;
+  if (auto e = run_session_backwards(session, run)) return *e;
+  return session.report({fixture_check_time(), false});
 }
 
 inline Result<Report> verify_fixture(const std::string& name, bool include_secrets = false) {

@@ -1,10 +1,12 @@
-// The core's one pipeline (VerificationSession), as the CLI's threads and the page's workers
-// drive it: slices out, verdicts back in any order, a report only when every certificate has
-// exactly one verdict. Also the grouping of loose inputs by reel, and the fleet merger's
+// The core's one run (VerificationSession), as the CLI's threads and the page's workers drive
+// it: work out, results back in any order, under the session's terms, a report only when every
+// certificate has exactly one verdict. Also the grouping of loose inputs by reel, and the fleet merger's
 // refusal of reports it cannot read.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
+#include <map>
 
 #include "fixture_manifest.hpp"
 #include "reelcheck/fleet.hpp"
@@ -16,157 +18,216 @@ using namespace reelcheck::test;
 
 namespace {
 
-std::vector<CertificateVerdict> verify_slice(const VerificationSession& session,
-                                             CertificateSlice slice) {
-  const ChainVerifier verifier(session.trust());
-  std::vector<CertificateVerdict> out;
-  for (const auto& cert : session.certificates(slice))
-    out.push_back(verifier.verify(cert, fixture_check_time()));
-  return out;
-}
+struct OpenedFixture {
+  FixtureInput in;
+  std::vector<InputFile> inputs;
+};
 
-VerificationSession open_fixture(const std::string& name, FixtureInput& keep) {
-  keep = load_fixture(name);
-  VerificationSession session(fixture_trust());
-  const auto inputs = keep.inputs();
-  const auto error = session.open(inputs, view(keep.key));
+// A session begun on a fixture, its key held by the lookup as the CLI's key sources do.
+VerificationSession begin_fixture(const std::string& name, OpenedFixture& keep,
+                                  TrustStore trust = fixture_trust()) {
+  keep.in = load_fixture(name);
+  keep.inputs = keep.in.inputs();
+  VerificationSession session(std::move(trust), fixture_check_time(), Limits{}, 2);
+  const Bytes key = keep.in.key;
+  const auto error = session.begin(
+      keep.inputs, [key](std::string_view) { return SecureBytes(key.begin(), key.end()); });
   EXPECT_FALSE(error.has_value()) << (error ? error->message : "");
   return session;
 }
 
+std::string outcome(const Result<Report>& r) {
+  return r ? std::string(report_to_json(*r))
+           : "error " + std::string(error_code_name(r.error().code)) + ": " + r.error().message;
+}
+
+// Unpacks every archive and the keys, verifies nothing: the slices stay with the caller.
+std::vector<CertificateSlice> take_all_slices(VerificationSession& session,
+                                              const ChainVerifier& verifier) {
+  std::vector<CertificateSlice> slices;
+  for (int round = 0; round < 10 && !session.settled(); ++round) {
+    std::vector<WorkItem> items;
+    while (auto item = session.next_work())
+      items.push_back(std::move(*item));
+    for (auto& item : items) {
+      if (auto* slice = std::get_if<CertificateSlice>(&item)) {
+        slices.push_back(*slice);
+        continue;
+      }
+      SecureBytes key;
+      if (const auto* keys = std::get_if<KeysArchiveJob>(&item)) key = session.key_for(*keys);
+      EXPECT_FALSE(session.complete(run_work(item, verifier, as_bytes(key))));
+    }
+    if (items.empty()) break;
+  }
+  return slices;
+}
+
 } // namespace
 
-TEST(VerificationSession, SlicesReturnedInAnyOrderGiveTheSameReportAsOneThread) {
-  FixtureInput in;
-  VerificationSession session = open_fixture("mixed", in);
-  const auto plan = session.plan_slices(7);
-  ASSERT_EQ(plan.size(), (60u + 6) / 7);
-  EXPECT_EQ(plan.back().end, 60u);
-  for (auto it = plan.rbegin(); it != plan.rend(); ++it) // last slice first
-    ASSERT_FALSE(session.add_verdicts(it->begin, verify_slice(session, *it)));
-  const ReportOptions options{fixture_check_time(), false};
-  auto report = session.report(options);
-  ASSERT_TRUE(report.ok()) << report.error().message;
-  auto reference = verify_fixture("mixed");
-  ASSERT_TRUE(reference.ok());
-  EXPECT_EQ(report_to_json(*report), report_to_json(*reference));
-  expect_matches_manifest(*report, bundle_entry("mixed")["expected"]);
-}
-
-TEST(VerificationSession, RefusesOverlapsMisplacedVerdictsAndGaps) {
-  FixtureInput in;
-  VerificationSession session = open_fixture("clean_7z", in);
-  const auto plan = session.plan_slices(16);
-  ASSERT_GE(plan.size(), 3u);
-  ASSERT_FALSE(session.add_verdicts(plan[1].begin, verify_slice(session, plan[1])));
-  // The same slice again, or one overlapping it: two verdicts for one certificate.
-  EXPECT_TRUE(session.add_verdicts(plan[1].begin, verify_slice(session, plan[1])));
-  EXPECT_TRUE(session.add_verdicts(plan[1].begin - 1,
-                                   verify_slice(session, {plan[0].end - 1, plan[1].end - 1})));
-  // Verdicts for other certificates than the ones at that place.
-  auto shifted = verify_slice(session, plan[2]);
-  EXPECT_TRUE(
-      session.add_verdicts(plan[0].begin, std::vector(shifted.begin(), shifted.begin() + 4)));
-  // Past the end.
-  EXPECT_TRUE(session.add_verdicts(session.certificate_count(), verify_slice(session, plan[0])));
-  // A gap: slice 0 never came back.
-  for (std::size_t i = 2; i < plan.size(); ++i)
-    ASSERT_FALSE(session.add_verdicts(plan[i].begin, verify_slice(session, plan[i])));
-  auto incomplete = session.report({fixture_check_time(), false});
-  ASSERT_FALSE(incomplete.ok());
-  EXPECT_NE(incomplete.error().message.find("incomplete"), std::string::npos);
-  ASSERT_FALSE(session.add_verdicts(0, verify_slice(session, plan[0])));
-  auto report = session.report({fixture_check_time(), false});
-  ASSERT_TRUE(report.ok()) << report.error().message;
-  EXPECT_TRUE(report->all_ok());
-  EXPECT_EQ(report->counts.ok, 20u);
-}
-
-// The page starts verifying while the bundle is still being unpacked: each certificate archive
-// is handed out as soon as it is unpacked, and its certificates keep the places they are handed
-// out at. Verdicts made from those early copies give the same report as one thread.
-TEST(VerificationSession, CertificatesHandedOutArchiveByArchiveKeepTheirPlaces) {
-  for (const std::string name : {"mixed", "missing_archive", "clean_7z"}) {
+// Whatever order the work is done and comes back in, every fixture (good or broken) ends as
+// the one-thread BundleReader path ends: the same report byte for byte, or the same error.
+TEST(VerificationSession, EveryFixtureEndsAsOnOneThreadWhateverOrderTheWorkComesBackIn) {
+  for (const auto& [name, entry] : manifest().at("bundles").items()) {
     SCOPED_TRACE(name);
-    FixtureInput in = load_fixture(name);
-    VerificationSession session(fixture_trust());
-    const auto inputs = in.inputs();
-    struct HandedOut {
-      std::size_t begin;
-      std::vector<CertificateFile> certificates; // copies, as a worker would get them
-    };
-    std::vector<HandedOut> handed_out;
-    std::vector<std::string> phases_at_hand_out;
-    Phase last_phase = Phase::kReading;
-    const auto error = session.open(
-        inputs, view(in.key),
-        [&](Phase phase, std::uint64_t, std::uint64_t) { last_phase = phase; },
-        [&](std::size_t begin, std::span<const CertificateFile> added) {
-          handed_out.push_back({begin, {added.begin(), added.end()}});
-          phases_at_hand_out.emplace_back(phase_name(last_phase));
-        });
-    ASSERT_FALSE(error) << error->message;
-
-    // One hand-out per certificate archive, before the bundle is complete (the keys archive is
-    // decrypted later), covering every certificate once, in order.
-    std::size_t certificate_archives = 0;
-    for (const auto& a : session.bundle().archives)
-      certificate_archives += a.kind != InnerArchiveKind::kKeys;
-    ASSERT_EQ(handed_out.size(), certificate_archives);
-    for (const auto& phase : phases_at_hand_out)
-      EXPECT_EQ(phase, "decompressing");
-    std::size_t next = 0;
-    for (const auto& part : handed_out) {
-      EXPECT_EQ(part.begin, next);
-      ASSERT_FALSE(part.certificates.empty());
-      for (std::size_t i = 0; i < part.certificates.size(); ++i) {
-        const CertificateFile& kept = session.bundle().certificates.at(part.begin + i);
-        EXPECT_EQ(part.certificates[i].archive, kept.archive);
-        EXPECT_EQ(part.certificates[i].name, kept.name);
-        EXPECT_EQ(part.certificates[i].data, kept.data);
-      }
-      next += part.certificates.size();
-    }
-    EXPECT_EQ(next, session.certificate_count());
-    EXPECT_TRUE(std::is_sorted(session.bundle().certificates.begin(),
-                               session.bundle().certificates.end(),
-                               [](const CertificateFile& a, const CertificateFile& b) {
-                                 return std::tie(a.archive, a.name) < std::tie(b.archive, b.name);
-                               }));
-
-    // Verified from the copies, last archive first: the same report as the one-thread path.
-    const ChainVerifier verifier(session.trust());
-    for (auto it = handed_out.rbegin(); it != handed_out.rend(); ++it) {
-      std::vector<CertificateVerdict> verdicts;
-      for (const auto& cert : it->certificates)
-        verdicts.push_back(verifier.verify(cert, fixture_check_time()));
-      ASSERT_FALSE(session.add_verdicts(it->begin, std::move(verdicts)));
-    }
-    auto report = session.report({fixture_check_time(), false});
-    ASSERT_TRUE(report.ok()) << report.error().message;
-    auto reference = verify_fixture(name);
-    ASSERT_TRUE(reference.ok());
-    EXPECT_EQ(report_to_json(*report), report_to_json(*reference));
+    EXPECT_EQ(outcome(verify_fixture_in_session(name)), outcome(verify_fixture(name)));
   }
 }
 
-// A wrong key is found after the certificates were handed out: open() fails, and nothing of
-// the bundle is kept (no verdict can be added, no report made).
-TEST(VerificationSession, AWrongKeyFailsOpenEvenAfterCertificatesWereHandedOut) {
+// One slicing policy, for threads and workers alike: guided slices that cover each archive once,
+// in order, shrinking towards its end; each names the session's check time and anchors.
+TEST(VerificationSession, SlicesAreGuidedAndCarryTheTerms) {
+  OpenedFixture keep;
+  VerificationSession session = begin_fixture("big", keep);
+  const ChainVerifier verifier(session.trust());
+  const auto slices = take_all_slices(session, verifier);
+  ASSERT_FALSE(slices.empty());
+  std::map<std::size_t, std::vector<CertificateSlice>> by_archive;
+  for (const auto& slice : slices) {
+    EXPECT_EQ(slice.terms, session.terms());
+    EXPECT_EQ(slice.terms.anchors, fixture_trust().fingerprint());
+    EXPECT_EQ(slice.terms.anchors.size(), 64u);
+    by_archive[slice.archive].push_back(slice);
+  }
+  EXPECT_EQ(by_archive.size(), 3u);
+  for (const auto& [archive, parts] : by_archive) {
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      EXPECT_EQ(parts[i].begin, next);
+      next += parts[i].certificates.size();
+      EXPECT_LE(parts[i].certificates.size(), 1024u);
+      if (i > 0) EXPECT_LE(parts[i].certificates.size(), parts[i - 1].certificates.size());
+      if (i + 1 < parts.size()) EXPECT_GE(parts[i].certificates.size(), 128u);
+    }
+    EXPECT_GT(parts.size(), 6u) << "4,160 certificates for 2 verifiers: guided, not one slice";
+    EXPECT_EQ(next, 4160u);
+  }
+}
+
+// Verdicts reached at another check time, or under other anchors (a worker set up for another
+// run), are refused, and the run fails: never a report mixing two runs' terms.
+TEST(VerificationSession, VerdictsUnderOtherTermsAreRefusedAndFailTheRun) {
+  const TrustStore other = TrustStore::infineon_default();
+  ASSERT_NE(other.fingerprint(), fixture_trust().fingerprint());
+  for (const bool other_time : {false, true}) {
+    SCOPED_TRACE(other_time ? "other check time" : "other anchors");
+    OpenedFixture keep;
+    VerificationSession session = begin_fixture("clean_7z", keep);
+    const ChainVerifier verifier(session.trust());
+    const ChainVerifier stranger(other);
+    const auto slices = take_all_slices(session, verifier);
+    ASSERT_FALSE(slices.empty());
+    for (std::size_t i = 0; i < slices.size(); ++i) {
+      CertificateSlice slice = slices[i];
+      if (i == slices.size() - 1 && other_time) slice.terms.at += 86400;
+      const auto refused = session.complete(
+          verify_slice(i == slices.size() - 1 && !other_time ? stranger : verifier, slice));
+      if (i + 1 < slices.size()) ASSERT_FALSE(refused);
+      else {
+        ASSERT_TRUE(refused);
+        EXPECT_NE(refused->message.find(other_time ? "not at the check time" : "other trust anchors"),
+                  std::string::npos)
+            << refused->message;
+      }
+    }
+    EXPECT_TRUE(session.settled());
+    EXPECT_FALSE(session.is_open());
+    const auto report = session.report({fixture_check_time(), false});
+    ASSERT_FALSE(report.ok());
+  }
+}
+
+TEST(VerificationSession, RefusesOverlapsMisplacedVerdictsGapsAndUnaskedResults) {
+  OpenedFixture keep;
+  VerificationSession session = begin_fixture("clean_7z", keep);
+  const ChainVerifier verifier(session.trust());
+  auto slices = take_all_slices(session, verifier);
+  ASSERT_GE(slices.size(), 3u);
+  std::vector<VerdictSlice> answers;
+  for (const auto& slice : slices)
+    answers.push_back(verify_slice(verifier, slice));
+
+  // Each tampered answer is refused on a fresh session (a refusal ends the run).
+  auto refused = [&](const std::function<void(VerdictSlice&)>& tamper, const std::string& says) {
+    OpenedFixture k;
+    VerificationSession s = begin_fixture("clean_7z", k);
+    const ChainVerifier v(s.trust());
+    const auto ss = take_all_slices(s, v);
+    VerdictSlice answer = verify_slice(v, ss.at(1));
+    tamper(answer);
+    const auto error = s.complete(std::move(answer));
+    ASSERT_TRUE(error) << says;
+    EXPECT_NE(error->message.find(says), std::string::npos) << error->message;
+    EXPECT_FALSE(s.report({fixture_check_time(), false}).ok());
+  };
+  refused([](VerdictSlice& a) { a.begin += 1; }, "verdicts came back for"); // runs past the end
+  refused([](VerdictSlice& a) { std::swap(a.verdicts[0], a.verdicts[1]); }, "was");
+  refused([](VerdictSlice& a) { a.archive = 7; }, "not handed out");
+  refused([](VerdictSlice& a) { a.begin = 100000; }, "verdicts came back for");
+  refused([](VerdictSlice& a) { a.verdicts.pop_back(); a.verdicts.push_back(a.verdicts.front()); },
+          "was");
+
+  // The same slice twice: the second is refused.
+  ASSERT_FALSE(session.complete(answers[1]));
+  const auto twice = session.complete(answers[1]);
+  ASSERT_TRUE(twice);
+  EXPECT_NE(twice->message.find("two verdicts"), std::string::npos) << twice->message;
+}
+
+TEST(VerificationSession, AResultNobodyAskedForIsRefused) {
+  OpenedFixture keep;
+  VerificationSession session = begin_fixture("clean_7z", keep);
+  const ChainVerifier verifier(session.trust());
+  const auto slices = take_all_slices(session, verifier);
+  for (const auto& slice : slices)
+    ASSERT_FALSE(session.complete(verify_slice(verifier, slice)));
+  ASSERT_TRUE(session.is_open());
+  EXPECT_TRUE(session.complete(verify_slice(verifier, slices[0])));
+  EXPECT_TRUE(session.report({fixture_check_time(), false}).ok()); // the settled run stands
+}
+
+// A gap (a slice that never comes back) keeps the run open: no report.
+TEST(VerificationSession, NoReportUntilEveryCertificateHasItsVerdict) {
+  OpenedFixture keep;
+  VerificationSession session = begin_fixture("clean_7z", keep);
+  const ChainVerifier verifier(session.trust());
+  const auto slices = take_all_slices(session, verifier);
+  for (std::size_t i = 1; i < slices.size(); ++i)
+    ASSERT_FALSE(session.complete(verify_slice(verifier, slices[i])));
+  EXPECT_FALSE(session.settled());
+  const auto incomplete = session.report({fixture_check_time(), false});
+  ASSERT_FALSE(incomplete.ok());
+  EXPECT_NE(incomplete.error().message.find("incomplete"), std::string::npos);
+  ASSERT_FALSE(session.complete(verify_slice(verifier, slices[0])));
+  const auto report = session.report({fixture_check_time(), false});
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_TRUE(report->all_ok());
+  EXPECT_EQ(report->counts.ok, 20u);
+  // The report's check time is the run's.
+  EXPECT_FALSE(session.report({fixture_check_time() + 1, false}).ok());
+}
+
+// A wrong key is found while certificates are being verified: the run fails, and nothing of
+// the bundle is kept (no report).
+TEST(VerificationSession, AWrongKeyFailsTheRunEvenAfterCertificatesWereHandedOut) {
   FixtureInput in = load_fixture("clean_7z");
-  VerificationSession session(fixture_trust());
   const auto inputs = in.inputs();
-  std::size_t handed_out = 0;
-  const std::string wrong = "not the transport key";
-  const auto error = session.open(
-      inputs, view(wrong), {},
-      [&](std::size_t, std::span<const CertificateFile> added) { handed_out += added.size(); });
+  VerificationSession session(fixture_trust(), fixture_check_time());
+  ASSERT_FALSE(session.begin(inputs, [](std::string_view) {
+    const std::string wrong = "not the transport key";
+    return SecureBytes(wrong.begin(), wrong.end());
+  }));
+  std::size_t slices = 0;
+  const auto error = run_session_backwards(session, [&](const WorkItem& item,
+                                                        const ChainVerifier& v, ByteView key) {
+    slices += std::holds_alternative<CertificateSlice>(item);
+    return run_work(item, v, key);
+  });
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, ErrorCode::kWrongKey) << error->message;
-  EXPECT_GT(handed_out, 0u);
   EXPECT_FALSE(session.is_open());
-  EXPECT_TRUE(session.add_verdicts(0, {}));
   EXPECT_FALSE(session.report({fixture_check_time(), false}).ok());
+  (void)slices; // the keys archive is handed out before slices: a wrong key stops them
 }
 
 TEST(ReelGrouping, LooseArchivesOfOneReelBecomeOneReelBesideWholeBundles) {

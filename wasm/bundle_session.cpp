@@ -1,7 +1,7 @@
 // BundleSession: the coordinator worker's handle on the core's VerificationSession. Marshalling
-// only: files and the key in, certificate slices out to the verifier workers, their verdicts
-// back in (the session checks them), the page's view of the report out (report_view.hpp) and the
-// core's own JSON and CSV on export.
+// only: files and the key in; the session's work items out to the verifier workers (archives to
+// unpack, certificate slices to verify) and their results back in (the session checks them);
+// the page's view of the report out (report_view.hpp) and the core's own JSON and CSV on export.
 #include <emscripten/bind.h>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "certificate_wire.hpp"
@@ -23,23 +24,6 @@
 
 namespace reelcheck::wasm {
 namespace {
-
-// (offset, count) slices of `n` certificates for `workers` verifiers: a share of what is left
-// each, large while much is left (a few ms of messaging against ~100 ms of verification), down
-// to kMinSlice at the end.
-std::vector<std::pair<std::size_t, std::size_t>> guided_slices(std::size_t n, unsigned workers) {
-  constexpr std::size_t kMinSlice = 128, kMaxSlice = 1024;
-  const std::size_t share = 3 * std::max(1u, workers);
-  std::vector<std::pair<std::size_t, std::size_t>> out;
-  for (std::size_t at = 0; at < n;) {
-    const std::size_t left = n - at;
-    const std::size_t size =
-        std::min(left, std::clamp((left + share - 1) / share, kMinSlice, kMaxSlice));
-    out.emplace_back(at, size);
-    at += size;
-  }
-  return out;
-}
 
 class BundleSession {
 public:
@@ -70,99 +54,117 @@ public:
     });
   }
 
-  // progress(phase: "reading"|"decrypting"|..., done, total) is called as the core goes.
-  // slice(begin, count, bytes) gets the certificates for the verifier workers while open() still
-  // unpacks: each certificate archive as soon as it is done, cut into slices for `verifiers`
-  // workers (certificate wire format, one transferable Uint8Array each). Slices shrink towards
-  // an archive's end, so that after the last one the workers finish together.
-  // -> {ok:true, certificates, reelId, batchId} or {ok:false, error}. Verdicts for the slices
-  // are only taken (buildReport) once open() has succeeded. certs_only: the certificates
-  // without a transport key (the keys archive is listed, not opened; setKey is not needed).
-  val open(const val& progress, const val& slice, unsigned verifiers, bool certs_only) {
+  // Starts the run: the core's session, under the check time and this session's anchors. The
+  // outer layers are read here; then every work item the session releases goes to post(item)
+  // for the verifier workers, each as one transferable Uint8Array:
+  //   {type: "unpack", archive, name, slot, bytes, maxTotalSize}  -> Verifier.unpackArchive
+  //   {type: "slice", archive, begin, count, bytes}                -> Verifier.verifySlice
+  // The keys archive is decrypted here, where the key is, while the workers unpack and verify;
+  // the key is wiped when open() ends, however it ends. progress(phase, done, total) as the
+  // core goes. -> {ok:true, archives} or {ok:false, error}. certs_only: no key, and the keys
+  // archive is listed, never opened.
+  val open(const val& progress, const val& post, unsigned verifiers, bool certs_only,
+           const std::string& check_time_iso) {
     return guarded([&] {
+      const auto at = parse_check_time(check_time_iso);
+      if (!at) return bad_check_time(check_time_iso);
       std::vector<InputFile> files;
       files.reserve(inputs_.size());
       for (const auto& [name, bytes] : inputs_)
         files.push_back(InputFile{name, ByteView(bytes.data(), bytes.size())});
-      ProgressFn fn;
       if (progress.typeOf().as<std::string>() == "function") {
-        fn = [&progress](Phase p, std::uint64_t done, std::uint64_t total) {
+        progress_ = [progress](Phase p, std::uint64_t done, std::uint64_t total) {
           progress(std::string(phase_name(p)), static_cast<double>(done),
                    static_cast<double>(total));
         };
+      } else {
+        progress_ = {};
       }
-      CertificatesReadyFn ready;
-      if (slice.typeOf().as<std::string>() == "function") {
-        ready = [&slice, verifiers](std::size_t begin, std::span<const CertificateFile> added) {
-          for (const auto& [offset, count] : guided_slices(added.size(), verifiers)) {
-            const auto bytes = wire::encode_certificates(added.subspan(offset, count));
-            slice(static_cast<double>(begin + offset), static_cast<double>(count),
-                  copy_to_js(bytes.data(), bytes.size()));
-          }
-        };
-      }
-      // However open() ends, the key and the inputs go, and unless it succeeded the half-open
-      // session too. "However" includes exceptions: a C++ one (out of memory), and a JavaScript
-      // one thrown by the progress or slice callback, which passes through guarded() to the
-      // worker. The wasm build's native exceptions (-fwasm-exceptions) run this destructor, and
-      // the core's (the key's copies, the decrypted entries, the parsed secrets), on that path
-      // too; JavaScript-emulated exceptions ran none of them.
+      post_ = post;
+      // However open() ends, the key goes, and unless it succeeded the half-open session too.
+      // "However" includes exceptions: a C++ one (out of memory), and a JavaScript one thrown by
+      // the progress or post callback, which passes through guarded() to the worker. The wasm
+      // build's native exceptions (-fwasm-exceptions) run this destructor, and the core's (the
+      // key's copies, the decrypted entries, the parsed secrets), on that path too.
       struct Cleanup {
         BundleSession& session;
         bool opened = false;
         ~Cleanup() {
           session.wipe_key();
+          // Every archive's job has been posted (with a copy of its bytes) by now.
           session.release_inputs();
           if (!opened) session.session_.reset();
         }
       } cleanup{*this};
-      session_.emplace(store_);
-      auto error = certs_only ? session_->open_certificates_only(files, fn, ready)
-                              : session_->open(files, ByteView(key_.data(), key_.size()), fn, ready);
+      report_.reset();
+      archives_posted_ = 0;
+      session_.emplace(store_, *at, Limits{}, std::max(1u, verifiers));
+      const SecureBytes* key = &key_;
+      auto error = certs_only ? session_->begin_certificates_only(files, progress_)
+                              : session_->begin(
+                                    files,
+                                    [key](std::string_view) {
+                                      return SecureBytes(key->begin(), key->end());
+                                    },
+                                    progress_);
       if (error) return error_value(*error);
+      post_work();
+      if (auto keys = session_->keys_job()) {
+        const SecureBytes transport_key = session_->key_for(*keys);
+        session_->complete(read_keys_archive(*keys, as_bytes(transport_key)));
+      }
+      if (auto e = session_->error()) return error_value(*e);
+      post_work();
       cleanup.opened = true;
-      const Bundle& bundle = session_->bundle();
       val out = ok_value();
-      out.set("certificates", static_cast<double>(bundle.certificates.size()));
-      out.set("reelId", bundle.reel_id);
-      out.set("batchId", bundle.batch_id);
+      out.set("archives", static_cast<double>(archives_posted_));
       return out;
     });
   }
 
-  // batches: [{begin, verdicts: Uint8Array from Verifier.verifySlice}, ...] in any order, where
-  // `begin` is the index of the slice's first certificate (as open() handed it out).
-  // Fails closed (the session's rules): every certificate answered exactly once, in its place.
-  // -> {ok:true, view: <report_view_json>}; the full report is kept for chipJson and exports.
-  val buildReport(const val& batches, const std::string& check_time_iso) {
+  // A worker's outcome of an "unpack" item (Verifier.unpackArchive). The archive's slices go to
+  // post() at once. -> {ok:true} or {ok:false, error}: the run's error (the first in the
+  // archives' order once every archive before it is in), or a malformed outcome.
+  val addUnpacked(const val& outcome) {
     return guarded([&] {
       if (!session_) return bad_input("No bundle is open.");
-      const auto at = parse_check_time(check_time_iso);
-      if (!at) return bad_check_time(check_time_iso);
-      session_->clear_verdicts();
+      std::vector<std::uint8_t> bytes;
+      copy_from_js(outcome, bytes);
+      auto decoded = wire::decode_unpack_outcome(bytes);
+      if (!decoded) return refuse(decoded.error());
+      if (auto refused = session_->complete(std::move(decoded).value())) return refuse(*refused);
+      if (session_->settled())
+        if (auto e = session_->error()) return refuse(*e);
+      post_work();
+      return ok_value();
+    });
+  }
+
+  // batches: [Uint8Array from Verifier.verifySlice, ...] in any order: every slice's verdicts,
+  // with where they belong and the terms they were reached under. Fails closed (the session's
+  // rules): every certificate answered exactly once, in its place, at the run's check time,
+  // under its anchors. -> {ok:true, view: <report_view_json>}; the full report is kept for
+  // chipJson and the exports.
+  val buildReport(const val& batches) {
+    return guarded([&] {
+      if (!session_) return bad_input("No bundle is open.");
       report_.reset();
       const val uint8_array = val::global("Uint8Array");
       const auto n = batches["length"].as<std::size_t>();
       std::vector<std::uint8_t> bytes;
       for (std::size_t i = 0; i < n; ++i) {
         const val batch = batches[i];
-        if (batch["begin"].typeOf().as<std::string>() != "number" || !batch["verdicts"].instanceof
-            (uint8_array))
+        if (!batch.instanceof(uint8_array))
           return refuse("A verdict batch from a verifier is malformed.");
-        const double begin = batch["begin"].as<double>();
-        if (!(begin >= 0) || std::floor(begin) != begin ||
-            begin > static_cast<double>(session_->certificate_count()))
-          return refuse("A verdict batch from a verifier starts at no certificate.");
-        copy_from_js(batch["verdicts"], bytes);
-        auto part = wire::decode_verdicts(bytes);
+        copy_from_js(batch, bytes);
+        auto part = wire::decode_verdict_slice(bytes);
         if (!part) return refuse(part.error());
-        if (auto error =
-                session_->add_verdicts(static_cast<std::size_t>(begin), std::move(part).value()))
-          return refuse(*error);
+        if (auto error = session_->complete(std::move(part).value())) return refuse(*error);
       }
-      auto report = session_->report(ReportOptions{*at, false});
+      if (auto e = session_->error()) return refuse(*e);
+      auto report = session_->report(ReportOptions{session_->terms().at, false});
       if (!report) return refuse(report.error());
-      check_time_ = *at;
+      release_inputs();
       report_.emplace(std::move(report).value());
       val out = ok_value();
       out.set("view", report_view_json(*report_));
@@ -204,7 +206,7 @@ public:
       const ExportOptions options{*f, *s, include_extra};
       auto files = export_registration(*report_, session_->bundle().certificates, options);
       if (!files) return error_value(files.error());
-      auto zip = write_zip(files->files, check_time_);
+      auto zip = write_zip(files->files, session_->terms().at);
       if (!zip) return error_value(zip.error());
       val out = ok_value();
       out.set("zip", copy_to_js(zip->data(), zip->size()));
@@ -237,19 +239,45 @@ public:
     release_inputs();
     session_.reset();
     report_.reset();
+    progress_ = {};
+    post_ = val::undefined();
   }
 
 private:
-  // Nothing of a refused round is kept: no report can be exported from it.
+  // Nothing of a refused run is kept: no report can be made or exported from it.
   val refuse(const Error& error) {
-    session_->clear_verdicts();
+    session_.reset();
     report_.reset();
+    release_inputs();
     return error_value(error);
   }
-  val refuse(const std::string& message) {
-    session_->clear_verdicts();
-    report_.reset();
-    return bad_input(message);
+  val refuse(const std::string& message) { return refuse(make_error(ErrorCode::kBadInput, message)); }
+
+  // Hands every item the session releases now to the page, for the verifier workers.
+  void post_work() {
+    if (post_.typeOf().as<std::string>() != "function") return;
+    while (auto item = session_->next_work(/*with_keys=*/false)) {
+      val message = val::object();
+      if (const auto* job = std::get_if<CertificateArchiveJob>(&*item)) {
+        message.set("type", std::string("unpack"));
+        message.set("archive", static_cast<double>(job->archive));
+        message.set("name", job->name);
+        message.set("slot", std::string(slot_name(job->slot)));
+        message.set("bytes", copy_to_js(job->bytes.data(), job->bytes.size()));
+        message.set("maxTotalSize", static_cast<double>(job->limits.max_total_size));
+        ++archives_posted_;
+      } else if (const auto* slice = std::get_if<CertificateSlice>(&*item)) {
+        const auto bytes = wire::encode_slice(*slice);
+        message.set("type", std::string("slice"));
+        message.set("archive", static_cast<double>(slice->archive));
+        message.set("begin", static_cast<double>(slice->begin));
+        message.set("count", static_cast<double>(slice->certificates.size()));
+        message.set("bytes", copy_to_js(bytes.data(), bytes.size()));
+      } else {
+        continue; // the keys archive is never handed out (with_keys is false)
+      }
+      post_(message);
+    }
   }
 
   val exported(bool include_secrets, bool csv) const {
@@ -257,7 +285,7 @@ private:
     // The kept report has no secret values; one with them is built for this export only.
     std::optional<Report> with_secrets;
     if (include_secrets) {
-      auto report = session_->report(ReportOptions{check_time_, true});
+      auto report = session_->report(ReportOptions{session_->terms().at, true});
       if (!report) return error_value(report.error());
       with_secrets.emplace(std::move(report).value());
     }
@@ -295,7 +323,9 @@ private:
   std::vector<std::pair<std::string, std::vector<std::uint8_t>>> inputs_;
   SecureBytes key_;
   std::optional<VerificationSession> session_;
-  CheckTime check_time_ = 0;
+  ProgressFn progress_; // the session calls it while it runs (addUnpacked, buildReport too)
+  val post_ = val::undefined();
+  std::size_t archives_posted_ = 0;
   std::optional<Report> report_; // without secret values; none after a refused round
 };
 
@@ -311,6 +341,7 @@ EMSCRIPTEN_BINDINGS(reelcheck_bundle_session) {
       .function("addInput", &BundleSession::addInput)
       .function("setKey", &BundleSession::setKey)
       .function("open", &BundleSession::open)
+      .function("addUnpacked", &BundleSession::addUnpacked)
       .function("buildReport", &BundleSession::buildReport)
       .function("chipJson", &BundleSession::chipJson)
       .function("exportJson", &BundleSession::exportJson)

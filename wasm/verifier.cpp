@@ -1,13 +1,16 @@
-// Verifier: one per verifier worker. A certificate slice in, its verdicts out, both in the
-// workers' wire formats (wire/), read strictly on either side.
+// Verifier: one per verifier worker. It runs the session's work items the coordinator hands
+// out: a certificate archive to unpack (the outcome back), a certificate slice to verify (its
+// verdicts back), all in the workers' wire formats (wire/), read strictly on either side.
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "certificate_wire.hpp"
 #include "js_values.hpp"
+#include "reelcheck/session.hpp"
 #include "reelcheck/trust.hpp"
 #include "verdict_wire.hpp"
 
@@ -34,25 +37,49 @@ public:
     });
   }
 
-  // slice: the coordinator's certificate slice (wire/certificate_wire.hpp), a Uint8Array.
-  // -> {ok:true, verdicts: Uint8Array (wire/verdict_wire.hpp), count}
-  val verifySlice(const val& slice, const std::string& check_time_iso) {
+  // slice: a certificate slice from the coordinator (wire/certificate_wire.hpp: where its
+  // certificates are, the check time, the anchors' fingerprint), a Uint8Array.
+  // -> {ok:true, verdicts: Uint8Array (wire/verdict_wire.hpp), count}. The verdicts carry this
+  // verifier's own anchors' fingerprint: the coordinator refuses them if they are not the run's.
+  val verifySlice(const val& slice) {
     return guarded([&] {
-      const auto at = parse_check_time(check_time_iso);
-      if (!at) return bad_check_time(check_time_iso);
       std::vector<std::uint8_t> bytes;
       copy_from_js(slice, bytes);
-      auto certificates = wire::decode_certificates(bytes);
-      if (!certificates) return error_value(certificates.error());
+      auto decoded = wire::decode_slice(bytes);
+      if (!decoded) return error_value(decoded.error());
       if (!verifier_) verifier_ = std::make_unique<ChainVerifier>(store_);
-      std::vector<CertificateVerdict> verdicts;
-      verdicts.reserve(certificates->size());
-      for (const auto& file : *certificates)
-        verdicts.push_back(verifier_->verify(file, *at));
-      const auto answer = wire::encode_verdicts(verdicts);
+      const VerdictSlice verdicts = verify_slice(*verifier_, decoded->view());
+      const auto answer = wire::encode_verdict_slice(verdicts);
       val out = ok_value();
       out.set("verdicts", copy_to_js(answer.data(), answer.size()));
-      out.set("count", static_cast<double>(verdicts.size()));
+      out.set("count", static_cast<double>(verdicts.verdicts.size()));
+      return out;
+    });
+  }
+
+  // One certificate archive's job from the coordinator's session: unpacks it here, so that the
+  // archives are unpacked on every core at once. max_total_size: what is left of the bundle's
+  // limit (the session charges the sum). -> {ok:true, outcome: Uint8Array} where the outcome
+  // (wire/certificate_wire.hpp) holds the certificates or why the archive could not be read.
+  val unpackArchive(double archive, const std::string& name, const std::string& slot,
+                    const val& bytes, double max_total_size) {
+    return guarded([&] {
+      const auto s = parse_slot(slot);
+      if (!s || !(archive >= 0 && archive < 1e6) || !(max_total_size >= 0))
+        return bad_input("An archive handed to a worker is malformed.");
+      std::vector<std::uint8_t> data;
+      copy_from_js(bytes, data);
+      CertificateArchiveJob job;
+      job.archive = static_cast<std::size_t>(archive);
+      job.name = name;
+      job.slot = *s;
+      job.bytes = ByteView(data.data(), data.size());
+      job.limits.max_total_size =
+          std::min(job.limits.max_total_size, static_cast<std::uint64_t>(max_total_size));
+      const auto outcome =
+          wire::encode_unpack_outcome(UnpackOutcome{job.archive, unpack_certificate_archive(job)});
+      val out = ok_value();
+      out.set("outcome", copy_to_js(outcome.data(), outcome.size()));
       return out;
     });
   }
@@ -72,5 +99,6 @@ EMSCRIPTEN_BINDINGS(reelcheck_verifier) {
       .function("addTrustAnchor", &Verifier::addTrustAnchor)
       .function("anchorCount", &Verifier::anchorCount)
       .function("prepare", &Verifier::prepare)
-      .function("verifySlice", &Verifier::verifySlice);
+      .function("verifySlice", &Verifier::verifySlice)
+      .function("unpackArchive", &Verifier::unpackArchive);
 }

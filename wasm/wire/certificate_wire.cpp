@@ -1,6 +1,10 @@
 // Layout: "RCC1", u32 count, then per certificate: archive, name (length + bytes), slot (u8),
-// data (length + bytes). See wire_io.hpp.
+// data (length + bytes). Around it, a slice: "RCS1", u32 archive, u32 begin, i64 check time,
+// anchors (string), then the RCC1 message; an unpacked archive: "RCU1", u32 archive, u32
+// entries, then the RCC1 message. See wire_io.hpp.
 #include "certificate_wire.hpp"
+
+#include <algorithm>
 
 #include "wire_io.hpp"
 
@@ -8,6 +12,12 @@ namespace reelcheck::wasm::wire {
 namespace {
 
 constexpr std::string_view kTag = "RCC1";
+constexpr std::string_view kSliceTag = "RCS1";
+constexpr std::string_view kUnpackedTag = "RCU1";
+
+void put_tag(WireWriter& w, std::string_view tag) {
+  w.bytes(std::span(reinterpret_cast<const std::uint8_t*>(tag.data()), tag.size()));
+}
 constexpr std::size_t kMinRecord = 4 + 4 + 1 + 4; // three empty strings and a slot
 
 } // namespace
@@ -50,6 +60,87 @@ Result<std::vector<CertificateFile>> decode_certificates(std::span<const std::ui
     return make_error(ErrorCode::kBadInput,
                       "a certificate slice handed to a verifier is malformed");
   return out;
+}
+
+bool is_anchors_fingerprint(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+std::vector<std::uint8_t> encode_slice(const CertificateSlice& slice) {
+  WireWriter w;
+  put_tag(w, kSliceTag);
+  w.u32(static_cast<std::uint32_t>(slice.archive));
+  w.u32(static_cast<std::uint32_t>(slice.begin));
+  w.i64(slice.terms.at);
+  w.str(slice.terms.anchors);
+  w.bytes(encode_certificates(slice.certificates));
+  return std::move(w).take();
+}
+
+Result<DecodedSlice> decode_slice(std::span<const std::uint8_t> bytes) {
+  WireReader r(bytes);
+  DecodedSlice out;
+  if (r.tag(kSliceTag)) {
+    out.archive = r.u32();
+    out.begin = r.u32();
+    out.terms.at = r.i64();
+    out.terms.anchors = r.str();
+    if (!is_anchors_fingerprint(out.terms.anchors)) r.fail();
+  }
+  if (r.good()) {
+    auto certificates = decode_certificates(r.rest());
+    if (certificates) {
+      out.certificates = std::move(certificates).value();
+      return out;
+    }
+  }
+  return make_error(ErrorCode::kBadInput, "a certificate slice handed to a verifier is malformed");
+}
+
+std::vector<std::uint8_t> encode_unpack_outcome(const UnpackOutcome& outcome) {
+  WireWriter w;
+  put_tag(w, kUnpackedTag);
+  w.u32(static_cast<std::uint32_t>(outcome.archive));
+  w.u8(outcome.result.ok() ? 1 : 0);
+  if (outcome.result.ok()) {
+    w.u32(static_cast<std::uint32_t>(outcome.result->entries));
+    w.bytes(encode_certificates(outcome.result->certificates));
+  } else {
+    w.str(error_code_name(outcome.result.error().code));
+    w.str(outcome.result.error().message);
+  }
+  return std::move(w).take();
+}
+
+Result<UnpackOutcome> decode_unpack_outcome(std::span<const std::uint8_t> bytes) {
+  const Error malformed =
+      make_error(ErrorCode::kBadInput, "the certificates a worker unpacked came back malformed");
+  WireReader r(bytes);
+  if (!r.tag(kUnpackedTag)) return malformed;
+  const std::size_t archive = r.u32();
+  const std::uint8_t ok = r.u8();
+  if (!r.good() || ok > 1) return malformed;
+  if (ok == 0) {
+    const std::string code = r.str();
+    std::string message = r.str();
+    if (!r.at_end() || message.empty()) return malformed;
+    for (int i = 0; i < 64; ++i) {
+      const auto candidate = static_cast<ErrorCode>(i);
+      if (error_code_name(candidate) == code)
+        return UnpackOutcome{archive, make_error(candidate, std::move(message))};
+    }
+    return malformed;
+  }
+  UnpackedCertificates unpacked;
+  unpacked.archive = archive;
+  unpacked.entries = r.u32();
+  if (!r.good()) return malformed;
+  auto certificates = decode_certificates(r.rest());
+  if (!certificates || certificates->size() != unpacked.entries) return malformed;
+  unpacked.certificates = std::move(certificates).value();
+  return UnpackOutcome{archive, std::move(unpacked)};
 }
 
 } // namespace reelcheck::wasm::wire

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "reelcheck/codes.hpp"
+#include "certificate_wire.hpp"
 #include "wire_io.hpp"
 
 namespace reelcheck::wasm::wire {
@@ -112,6 +113,36 @@ Result<std::vector<CertificateVerdict>> decode_verdicts(std::span<const std::uin
   }
   if (!r.at_end())
     return make_error(ErrorCode::kBadInput, "a verdict batch from a verifier " + what);
+  return out;
+}
+
+std::vector<std::uint8_t> encode_verdict_slice(const VerdictSlice& slice) {
+  WireWriter w;
+  constexpr std::string_view tag = "RCW1";
+  w.bytes(std::span(reinterpret_cast<const std::uint8_t*>(tag.data()), tag.size()));
+  w.u32(static_cast<std::uint32_t>(slice.archive));
+  w.u32(static_cast<std::uint32_t>(slice.begin));
+  w.i64(slice.terms.at);
+  w.str(slice.terms.anchors);
+  w.bytes(encode_verdicts(slice.verdicts));
+  return std::move(w).take();
+}
+
+Result<VerdictSlice> decode_verdict_slice(std::span<const std::uint8_t> bytes) {
+  WireReader r(bytes);
+  VerdictSlice out;
+  if (r.tag("RCW1")) {
+    out.archive = r.u32();
+    out.begin = r.u32();
+    out.terms.at = r.i64();
+    out.terms.anchors = r.str();
+    if (!is_anchors_fingerprint(out.terms.anchors)) r.fail();
+  }
+  if (!r.good())
+    return make_error(ErrorCode::kBadInput, "a verdict batch from a verifier is malformed");
+  auto verdicts = decode_verdicts(r.rest());
+  if (!verdicts) return verdicts.error();
+  out.verdicts = std::move(verdicts).value();
   return out;
 }
 

@@ -11,10 +11,16 @@
 
 #include "reelcheck/certificate.hpp"
 #include "reelcheck/result.hpp"
+#include "reelcheck/session.hpp"
 
 namespace reelcheck::wasm::wire {
 
 std::vector<std::uint8_t> encode_verdicts(std::span<const CertificateVerdict> verdicts);
 Result<std::vector<CertificateVerdict>> decode_verdicts(std::span<const std::uint8_t> bytes);
+
+// A slice's verdicts with where they belong and the terms they were reached under: "RCW1",
+// u32 archive, u32 begin, i64 check time, anchors (string), then the RCV1 message.
+std::vector<std::uint8_t> encode_verdict_slice(const VerdictSlice& slice);
+Result<VerdictSlice> decode_verdict_slice(std::span<const std::uint8_t> bytes);
 
 } // namespace reelcheck::wasm::wire

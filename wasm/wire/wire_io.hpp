@@ -29,6 +29,11 @@ public:
     u32(static_cast<std::uint32_t>(b.size()));
     bytes(b);
   }
+  void i64(std::int64_t v) {
+    const auto u = static_cast<std::uint64_t>(v);
+    u32(static_cast<std::uint32_t>(u));
+    u32(static_cast<std::uint32_t>(u >> 32));
+  }
   void reserve(std::size_t n) { out_.reserve(n); }
   std::vector<std::uint8_t> take() && { return std::move(out_); }
 
@@ -71,6 +76,18 @@ public:
     const std::uint32_t n = u32();
     if (!take(n)) return {};
     return in_.subspan(pos_ - n, n);
+  }
+  std::int64_t i64() {
+    const std::uint64_t low = u32();
+    const std::uint64_t high = u32();
+    return static_cast<std::int64_t>(low | high << 32);
+  }
+  // Everything not read yet (a message nested in this one); the reader is at its end after.
+  std::span<const std::uint8_t> rest() {
+    if (!good_) return {};
+    const auto out = in_.subspan(pos_);
+    pos_ = in_.size();
+    return out;
   }
   // The 4-byte tag that opens every message (format and version).
   bool tag(std::string_view expected) {

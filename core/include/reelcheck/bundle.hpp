@@ -75,12 +75,45 @@ constexpr std::string_view phase_name(Phase p) {
   return "reading";
 }
 using ProgressFn = std::function<void(Phase, std::uint64_t done, std::uint64_t total)>;
-// Hears of each certificate archive as soon as it is unpacked: `added` are its certificates,
-// which keep their place (indices begin .. begin + added.size()) in Bundle::certificates, so
-// verification can start while the rest of the bundle is still being read. The span is valid
-// during the call only.
-using CertificatesReadyFn =
-    std::function<void(std::size_t begin, std::span<const CertificateFile> added)>;
+
+// Reading a bundle splits into jobs that depend on nothing but their own bytes, so a front end
+// may run them at the same time, on other threads or in other Web Workers: one per certificate
+// archive, and the keys archive. Each runs against the limits left after the outer layers were
+// unpacked; what they unpacked in sum is charged against the bundle's limits when they are put
+// together (VerificationSession, BundleReader), in the archives' order, so the outcome does not
+// depend on which job finished first.
+struct CertificateArchiveJob {
+  std::size_t archive = 0; // its place among the bundle's certificate archives (by name)
+  std::string name;        // e.g. R2400017_B7F3C1_E0E0_Certs.7z
+  Slot slot = Slot::kE0E0;
+  ByteView bytes; // not owned: points into the inputs (or an outer archive) of the session
+  Limits limits;
+};
+struct UnpackedCertificates {
+  std::size_t archive = 0;
+  std::size_t entries = 0;                   // entries of the archive (= certificates)
+  std::vector<CertificateFile> certificates; // sorted by entry name
+};
+// Errors: unusable input (not a 7z, corrupt, encrypted, over a limit), naming the archive.
+Result<UnpackedCertificates> unpack_certificate_archive(const CertificateArchiveJob& job);
+
+struct KeysArchiveJob {
+  std::string name;
+  std::string reel_id; // whose transport key opens it
+  ByteView bytes;      // not owned, as above
+  Limits limits;
+};
+struct KeyFiles {
+  std::size_t entries = 0;
+  std::uint64_t unpacked_bytes = 0;
+  KeyFile pbs;                   // PBS_keys.txt
+  KeyFile auth;                  // auto_keys.txt
+  std::vector<Finding> findings; // unexpected or missing files
+};
+// transport_key: as given (white space around it is trimmed here). Errors: no key, a key
+// longer than kMaxTransportKeySize, the wrong key, a key file that is not encrypted with it or
+// comes twice, and unusable archives.
+Result<KeyFiles> read_keys_archive(const KeysArchiveJob& job, ByteView transport_key);
 
 class BundleReader {
 public:
@@ -88,28 +121,24 @@ public:
   // transport_key: UTF-8 bytes as printed on the letter. Errors are for unusable input only
   // (wrong key, not a bundle, corrupt or over-limit archives); everything else is a finding.
   Result<Bundle> open(std::span<const InputFile> inputs, ByteView transport_key,
-                      const ProgressFn& progress = {},
-                      const CertificatesReadyFn& certificates_ready = {}) const;
+                      const ProgressFn& progress = {}) const;
 
   // Batch jobs hold one key per reel: the key is asked for once the reel ID is known (from
   // the inner archives' names). An empty result means "no key for this reel".
   using KeyLookup = std::function<SecureBytes(std::string_view reel_id)>;
   Result<Bundle> open(std::span<const InputFile> inputs, const KeyLookup& key_for_reel,
-                      const ProgressFn& progress = {},
-                      const CertificatesReadyFn& certificates_ready = {}) const;
+                      const ProgressFn& progress = {}) const;
 
   // For whoever registers the certificates but does not hold the reel's letter: the
   // certificate archives only. The keys archive is listed, never opened, and no key is asked
   // for; a missing keys archive is a warning, since nothing here needs it.
   Result<Bundle> open_certificates_only(std::span<const InputFile> inputs,
-                                        const ProgressFn& progress = {},
-                                        const CertificatesReadyFn& certificates_ready = {}) const;
+                                        const ProgressFn& progress = {}) const;
 
 private:
   // key_for_reel == nullptr: certificates only.
   Result<Bundle> read(std::span<const InputFile> inputs, const KeyLookup* key_for_reel,
-                      const ProgressFn& progress,
-                      const CertificatesReadyFn& certificates_ready) const;
+                      const ProgressFn& progress) const;
 
   Limits limits_;
 };

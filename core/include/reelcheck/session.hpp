@@ -1,17 +1,29 @@
-// One verification, the same for every front end (the CLI's threads, the page's Web Workers):
+// One verification run, owned by the core and the same for every front end. The front ends
+// (the CLI's threads, the page's Web Workers) only carry work items to wherever there is an idle
+// core, and their results back; what the work is, in what order, how it is cut, and whether
+// what came back answers it, is decided here.
 //
-//   open(inputs, key)        unpack the bundle and decrypt its key files
-//   plan_slices(n)           cut the certificate list into slices for parallel verifiers
-//   certificates(slice)      what one verifier gets
-//   add_verdicts(begin, vs)  what it sent back: checked at once against what it was given
-//   report(options)          every certificate answered exactly once, or an error
+//   VerificationSession session(trust, check_time);   the terms every verdict must echo
+//   session.begin(inputs, key_for_reel)               outer layers read; the jobs are known
+//   while (!session.settled())
+//     item = session.next_work()                      nothing now: wait for results in flight
+//     result = run_work(item, verifier, key)          anywhere: another thread or worker
+//     session.complete(result)                        checked at once; may release more work
+//   session.report(options)                           every certificate answered exactly once
 //
-// The front ends only move bytes and verdicts around; the rules of the pipeline live here.
+// The work: one job per certificate archive (unpack), the keys archive (key derivation and
+// decryption: where the key is), and slices of certificates to verify, cut as each archive is
+// unpacked (guided: large while much is left, smaller towards the end, so every verifier
+// finishes at about the same time). A slice names the check time and a fingerprint of the trust
+// anchors; its verdicts must come back under the same ones, or they are refused.
 #pragma once
 
-#include <map>
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include "reelcheck/bundle.hpp"
@@ -20,63 +32,100 @@
 
 namespace reelcheck {
 
-// Certificates [begin, end) of the session's bundle.
-struct CertificateSlice {
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  std::size_t size() const { return end - begin; }
+// What verdicts were reached under: the check time and the anchors (TrustStore::fingerprint()).
+struct VerificationTerms {
+  CheckTime at = 0;
+  std::string anchors; // 64 hex digits
+  friend bool operator==(const VerificationTerms&, const VerificationTerms&) = default;
 };
+
+// Certificates [begin, begin + certificates.size()) of certificate archive `archive` (its
+// place among the bundle's certificate archives, by name).
+struct CertificateSlice {
+  std::size_t archive = 0;
+  std::size_t begin = 0;
+  std::span<const CertificateFile> certificates; // valid while the session is open
+  VerificationTerms terms;
+};
+struct VerdictSlice {
+  std::size_t archive = 0;
+  std::size_t begin = 0;
+  VerificationTerms terms; // what the verifier used: its own anchors, the slice's time
+  std::vector<CertificateVerdict> verdicts;
+};
+// The one way a slice is verified, in every front end.
+VerdictSlice verify_slice(const ChainVerifier& verifier, const CertificateSlice& slice);
+
+// A certificate archive's job came back: its certificates, or why not.
+struct UnpackOutcome {
+  std::size_t archive = 0;
+  Result<UnpackedCertificates> result;
+};
+
+using WorkItem = std::variant<CertificateArchiveJob, KeysArchiveJob, CertificateSlice>;
+using WorkResult = std::variant<UnpackOutcome, Result<KeyFiles>, VerdictSlice>;
+// Runs one item. `transport_key` is only read for the keys archive.
+WorkResult run_work(const WorkItem& item, const ChainVerifier& verifier, ByteView transport_key);
 
 class VerificationSession {
 public:
-  explicit VerificationSession(TrustStore trust, Limits limits = {});
+  // verifiers: how many threads or workers take slices; it only shapes the slices.
+  VerificationSession(TrustStore trust, CheckTime at, Limits limits = {}, unsigned verifiers = 1);
+  ~VerificationSession();
+  VerificationSession(VerificationSession&&) noexcept;
+  VerificationSession& operator=(VerificationSession&&) noexcept;
 
-  // Unpacks and decrypts; nullopt on success. Errors are for unusable input only (wrong key,
-  // not a bundle, corrupt or over-limit archives); everything else becomes a finding.
-  // `certificates_ready` hands out each certificate archive as soon as it is unpacked (see
-  // CertificatesReadyFn): verdicts for them are taken once open() has succeeded.
-  std::optional<Error> open(std::span<const InputFile> inputs,
-                            const BundleReader::KeyLookup& key_for_reel,
-                            const ProgressFn& progress = {},
-                            const CertificatesReadyFn& certificates_ready = {});
-  std::optional<Error> open(std::span<const InputFile> inputs, ByteView transport_key,
-                            const ProgressFn& progress = {},
-                            const CertificatesReadyFn& certificates_ready = {});
-  // Certificates only, without a transport key (BundleReader::open_certificates_only).
-  std::optional<Error> open_certificates_only(std::span<const InputFile> inputs,
-                                              const ProgressFn& progress = {},
-                                              const CertificatesReadyFn& certificates_ready = {});
+  const TrustStore& trust() const;
+  const VerificationTerms& terms() const;
 
-  bool is_open() const { return bundle_.has_value(); }
-  const Bundle& bundle() const { return *bundle_; } // only when is_open()
-  const TrustStore& trust() const { return trust_; }
+  // Reads what was handed over down to the bundle's inner archives (outer .7z/.zip layers are
+  // unpacked here, on the caller's thread) and plans the jobs. Errors are for unusable input
+  // only. `inputs` must outlive the session's work. key_for_reel is asked once, by
+  // key_for(), for the reel the archives name.
+  std::optional<Error> begin(std::span<const InputFile> inputs,
+                             BundleReader::KeyLookup key_for_reel,
+                             const ProgressFn& progress = {});
+  // The certificates only (BundleReader::open_certificates_only): no keys job.
+  std::optional<Error> begin_certificates_only(std::span<const InputFile> inputs,
+                                               const ProgressFn& progress = {});
+
+  // The next item to run, or nullopt when there is none now (results in flight may release
+  // more; settled() says when there never will be). Archives first, then the keys archive
+  // (unless with_keys is false: a front end that runs it itself, where the key is, takes it
+  // with keys_job()), then slices in order.
+  std::optional<WorkItem> next_work(bool with_keys = true);
+  // The keys archive's job, once (nullopt when there is none, or it was handed out).
+  std::optional<KeysArchiveJob> keys_job();
+  // The transport key for the keys archive, from key_for_reel (empty: none).
+  SecureBytes key_for(const KeysArchiveJob& job) const;
+
+  // A result. An error of a job is the run's outcome (the first one in the archives' order);
+  // verdicts that do not answer their slice, or came back under other terms, are refused, and
+  // the run fails with that.
+  std::optional<Error> complete(WorkResult result);
+
+  // Nothing left to hand out and nothing in flight.
+  bool settled() const;
+  // The run's error, once one is known.
+  std::optional<Error> error() const;
+
+  // Once settled without an error: the bundle, and the report. Fails closed: every
+  // certificate must have exactly one verdict, for itself, under the session's terms.
+  bool is_open() const;
+  const Bundle& bundle() const; // only when is_open()
   std::size_t certificate_count() const;
-
-  // Consecutive slices of at most `slice_size` certificates covering the whole bundle.
-  std::vector<CertificateSlice> plan_slices(std::size_t slice_size) const;
-  // The certificates of a slice (clamped to the bundle).
-  std::span<const CertificateFile> certificates(CertificateSlice slice) const;
-
-  // The verdicts for certificates [begin, begin + verdicts.size()), in that order. Slices may
-  // come back in any order; a slice that overlaps one already returned, runs past the end, or
-  // whose verdicts do not answer its certificates is refused (and nothing of it is kept).
-  std::optional<Error> add_verdicts(std::size_t begin, std::vector<CertificateVerdict> verdicts);
-  std::size_t verdict_count() const { return verdict_count_; }
-  // Forgets every verdict (a new round of verification over the same bundle).
-  void clear_verdicts();
-
-  // The report. Fails closed: an error unless every certificate has exactly one verdict.
   Result<Report> report(const ReportOptions& options) const;
 
-  // Drops the bundle (secrets live in wiping buffers) and every verdict.
+  // Drops the bundle (secrets live in wiping buffers), the inputs' views and every verdict.
   void wipe();
 
 private:
+  struct Run;
   TrustStore trust_;
+  VerificationTerms terms_;
   Limits limits_;
-  std::optional<Bundle> bundle_;
-  std::map<std::size_t, std::vector<CertificateVerdict>> returned_; // by first certificate
-  std::size_t verdict_count_ = 0;
+  unsigned verifiers_;
+  std::unique_ptr<Run> run_;
 };
 
 } // namespace reelcheck

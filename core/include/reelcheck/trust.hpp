@@ -61,6 +61,9 @@ public:
   Result<std::size_t> add(ByteView pem_or_der, std::string_view source,
                           DeviceProfile profile = DeviceProfile::kBasic);
   const std::vector<TrustAnchor>& anchors() const { return anchors_; }
+  // SHA-256 (hex) over every anchor's DER and device profile, in order: two stores with the
+  // same fingerprint reach the same verdicts. Verdicts carry it across threads and workers.
+  std::string fingerprint() const;
 
 private:
   TrustLimits limits_;
@@ -88,6 +91,9 @@ public:
   // its key first signs a certificate. For a front end with idle time before the certificates
   // arrive (the page's verifier workers, while the coordinator unpacks). Verdicts are the same.
   void prepare() const;
+
+  // TrustStore::fingerprint() of the store it was built from.
+  const std::string& anchors_fingerprint() const;
 
 private:
   struct Impl;

@@ -131,6 +131,7 @@ NameParts parse_certificate_name(std::string_view file) {
 
 struct ChainVerifier::Impl {
   std::vector<Anchor> anchors;
+  std::string fingerprint; // of the store
 
   void link_anchors() {
     for (std::size_t i = 0; i < anchors.size(); ++i) {
@@ -365,6 +366,7 @@ struct ChainVerifier::Impl {
 };
 
 ChainVerifier::ChainVerifier(const TrustStore& store) : impl_(std::make_unique<Impl>()) {
+  impl_->fingerprint = store.fingerprint();
   for (const auto& anchor : store.anchors()) {
     auto parsed = detail::parse_certificates(anchor.der, anchor.source);
     if (!parsed) continue; // TrustStore::add only keeps certificates that parsed
@@ -378,6 +380,8 @@ ChainVerifier::ChainVerifier(const TrustStore& store) : impl_(std::make_unique<I
 }
 
 ChainVerifier::~ChainVerifier() = default;
+
+const std::string& ChainVerifier::anchors_fingerprint() const { return impl_->fingerprint; }
 
 void ChainVerifier::prepare() const {
   for (const Anchor& a : impl_->anchors)

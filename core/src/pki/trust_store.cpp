@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <functional>
 
+#include "crypto/sha256.hpp"
 #include "pki/infineon_cas.hpp"
+#include "reelcheck/hex.hpp"
 #include "pki/parsed_certificate.hpp"
 #include "reelcheck/trust.hpp"
 
@@ -148,6 +150,22 @@ Result<std::size_t> TrustStore::add(ByteView pem_or_der, std::string_view source
   for (auto& a : added)
     anchors_.push_back(std::move(a));
   return count;
+}
+
+std::string TrustStore::fingerprint() const {
+  detail::Sha256 hash;
+  for (const TrustAnchor& anchor : anchors_) {
+    const auto size = static_cast<std::uint32_t>(anchor.der.size());
+    const std::uint8_t head[5] = {static_cast<std::uint8_t>(anchor.device_profile),
+                                  static_cast<std::uint8_t>(size >> 24),
+                                  static_cast<std::uint8_t>(size >> 16),
+                                  static_cast<std::uint8_t>(size >> 8),
+                                  static_cast<std::uint8_t>(size)};
+    hash.update(ByteView(head, sizeof head));
+    hash.update(anchor.der);
+  }
+  const auto digest = hash.finish();
+  return to_hex(digest);
 }
 
 } // namespace reelcheck

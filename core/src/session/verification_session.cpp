@@ -1,119 +1,296 @@
 #include <algorithm>
+#include <deque>
+#include <map>
 #include <string>
 
+#include "bundle/bundle_assembly.hpp"
 #include "reelcheck/session.hpp"
 
 namespace reelcheck {
+namespace {
 
-VerificationSession::VerificationSession(TrustStore trust, Limits limits)
-    : trust_(std::move(trust)), limits_(limits) {}
-
-std::optional<Error> VerificationSession::open(std::span<const InputFile> inputs,
-                                               const BundleReader::KeyLookup& key_for_reel,
-                                               const ProgressFn& progress,
-                                               const CertificatesReadyFn& certificates_ready) {
-  wipe();
-  auto opened = BundleReader(limits_).open(inputs, key_for_reel, progress, certificates_ready);
-  if (!opened) return opened.error();
-  bundle_.emplace(std::move(opened).value());
-  return std::nullopt;
+// Slices of one archive's `n` certificates for `verifiers`: a share of what is left each, large
+// while much is left (a worker's message costs a few ms against ~100 ms of verification), down
+// to kMinSlice at the end, so that after an archive's last slice the verifiers finish together.
+std::vector<std::pair<std::size_t, std::size_t>> guided_slices(std::size_t n, unsigned verifiers) {
+  constexpr std::size_t kMinSlice = 128, kMaxSlice = 1024;
+  const std::size_t share = 3 * std::max(1u, verifiers);
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t at = 0; at < n;) {
+    const std::size_t left = n - at;
+    const std::size_t size =
+        std::min(left, std::clamp((left + share - 1) / share, kMinSlice, kMaxSlice));
+    out.emplace_back(at, size);
+    at += size;
+  }
+  return out;
 }
 
-std::optional<Error> VerificationSession::open(std::span<const InputFile> inputs,
-                                               ByteView transport_key, const ProgressFn& progress,
-                                               const CertificatesReadyFn& certificates_ready) {
-  return open(
-      inputs,
-      [&](std::string_view) { return SecureBytes(transport_key.begin(), transport_key.end()); },
-      progress, certificates_ready);
+std::string certificate_range(std::size_t archive, std::size_t begin, std::size_t end) {
+  return "certificates " + std::to_string(begin + 1) + " to " + std::to_string(end) +
+         " of certificate archive " + std::to_string(archive + 1);
+}
+
+Error inconsistent(std::string what) {
+  return make_error(ErrorCode::kBadInput, "verification is inconsistent: " + std::move(what));
+}
+
+} // namespace
+
+VerdictSlice verify_slice(const ChainVerifier& verifier, const CertificateSlice& slice) {
+  VerdictSlice out{slice.archive, slice.begin, {slice.terms.at, verifier.anchors_fingerprint()},
+                   {}};
+  out.verdicts.reserve(slice.certificates.size());
+  for (const CertificateFile& file : slice.certificates)
+    out.verdicts.push_back(verifier.verify(file, slice.terms.at));
+  return out;
+}
+
+WorkResult run_work(const WorkItem& item, const ChainVerifier& verifier, ByteView transport_key) {
+  if (const auto* job = std::get_if<CertificateArchiveJob>(&item))
+    return UnpackOutcome{job->archive, unpack_certificate_archive(*job)};
+  if (const auto* job = std::get_if<KeysArchiveJob>(&item))
+    return read_keys_archive(*job, transport_key);
+  return verify_slice(verifier, std::get<CertificateSlice>(item));
+}
+
+struct VerificationSession::Run {
+  Run(const Limits& limits, ProgressFn on_progress, bool secrets_checked,
+      BundleReader::KeyLookup lookup)
+      : progress(std::move(on_progress)), key_for_reel(std::move(lookup)),
+        assembly(limits, progress, secrets_checked) {}
+
+  ProgressFn progress;
+  BundleReader::KeyLookup key_for_reel;
+  detail::BundleAssembly assembly;
+  std::size_t next_archive = 0; // the next certificate archive job to hand out
+  bool keys_handed_out = false;
+  std::deque<CertificateSlice> slices; // cut, not yet handed out
+  std::size_t in_flight = 0;
+  std::optional<Error> error;
+  // Verdicts by archive, then by the slice's first certificate.
+  std::vector<std::map<std::size_t, std::vector<CertificateVerdict>>> verdicts;
+  std::size_t certificates_known = 0; // in the archives unpacked so far
+  std::size_t verdicts_in = 0;
+  // Once settled without an error.
+  std::optional<Bundle> bundle;
+  std::vector<CertificateVerdict> all_verdicts; // in the bundle's order
+
+  void fail(Error e) {
+    if (!error) error = std::move(e);
+  }
+};
+
+VerificationSession::VerificationSession(TrustStore trust, CheckTime at, Limits limits,
+                                         unsigned verifiers)
+    : trust_(std::move(trust)), terms_{at, trust_.fingerprint()}, limits_(limits),
+      verifiers_(std::max(1u, verifiers)) {}
+VerificationSession::~VerificationSession() = default;
+VerificationSession::VerificationSession(VerificationSession&&) noexcept = default;
+VerificationSession& VerificationSession::operator=(VerificationSession&&) noexcept = default;
+
+const TrustStore& VerificationSession::trust() const { return trust_; }
+const VerificationTerms& VerificationSession::terms() const { return terms_; }
+
+std::optional<Error> VerificationSession::begin(std::span<const InputFile> inputs,
+                                                BundleReader::KeyLookup key_for_reel,
+                                                const ProgressFn& progress) {
+  wipe();
+  if (inputs.empty()) return make_error(ErrorCode::kBadInput, "no input: nothing to verify");
+  const bool secrets = static_cast<bool>(key_for_reel);
+  run_ = std::make_unique<Run>(limits_, progress, secrets, std::move(key_for_reel));
+  if (auto e = run_->assembly.find_inner_archives(inputs)) {
+    run_.reset();
+    return e;
+  }
+  run_->verdicts.resize(run_->assembly.certificate_jobs().size());
+  return std::nullopt;
 }
 
 std::optional<Error>
-VerificationSession::open_certificates_only(std::span<const InputFile> inputs,
-                                            const ProgressFn& progress,
-                                            const CertificatesReadyFn& certificates_ready) {
-  wipe();
-  auto opened = BundleReader(limits_).open_certificates_only(inputs, progress, certificates_ready);
-  if (!opened) return opened.error();
-  bundle_.emplace(std::move(opened).value());
-  return std::nullopt;
+VerificationSession::begin_certificates_only(std::span<const InputFile> inputs,
+                                             const ProgressFn& progress) {
+  return begin(inputs, BundleReader::KeyLookup{}, progress);
 }
 
-std::size_t VerificationSession::certificate_count() const {
-  return bundle_ ? bundle_->certificates.size() : 0;
-}
-
-std::vector<CertificateSlice> VerificationSession::plan_slices(std::size_t slice_size) const {
-  slice_size = std::max<std::size_t>(1, slice_size);
-  std::vector<CertificateSlice> plan;
-  const std::size_t total = certificate_count();
-  for (std::size_t begin = 0; begin < total; begin += slice_size)
-    plan.push_back(CertificateSlice{begin, std::min(total, begin + slice_size)});
-  return plan;
-}
-
-std::span<const CertificateFile> VerificationSession::certificates(CertificateSlice slice) const {
-  if (!bundle_) return {};
-  const std::span<const CertificateFile> all(bundle_->certificates);
-  const std::size_t begin = std::min(slice.begin, all.size());
-  const std::size_t end = std::clamp(slice.end, begin, all.size());
-  return all.subspan(begin, end - begin);
-}
-
-std::optional<Error> VerificationSession::add_verdicts(std::size_t begin,
-                                                       std::vector<CertificateVerdict> verdicts) {
-  if (!bundle_) return make_error(ErrorCode::kBadInput, "no bundle is open");
-  const std::size_t total = bundle_->certificates.size();
-  const std::size_t end = begin + verdicts.size();
-  if (begin > total || end > total || end < begin)
-    return make_error(ErrorCode::kBadInput,
-                      "verification is inconsistent: verdicts came back for certificates " +
-                          std::to_string(begin + 1) + " to " + std::to_string(end) + " of " +
-                          std::to_string(total));
-  if (verdicts.empty()) return std::nullopt;
-  // Overlap with the neighbours on either side: two verdicts for one certificate.
-  auto next = returned_.lower_bound(begin);
-  const bool overlaps_next = next != returned_.end() && next->first < end;
-  const bool overlaps_previous =
-      next != returned_.begin() && std::prev(next)->first + std::prev(next)->second.size() > begin;
-  if (overlaps_next || overlaps_previous)
-    return make_error(ErrorCode::kBadInput,
-                      "verification is inconsistent: two verdicts came back for certificates " +
-                          std::to_string(begin + 1) + " to " + std::to_string(end));
-  if (auto mismatch = check_verdicts_answer(certificates({begin, end}), verdicts)) {
-    mismatch->message +=
-        " (in the slice starting at certificate " + std::to_string(begin + 1) + ")";
-    return mismatch;
+std::optional<WorkItem> VerificationSession::next_work(bool with_keys) {
+  if (!run_ || run_->bundle) return std::nullopt;
+  Run& r = *run_;
+  const auto& jobs = r.assembly.certificate_jobs();
+  // After an error only the archives before it still count: one of them may fail first.
+  while (r.next_archive < jobs.size()) {
+    const std::size_t archive = r.next_archive++;
+    if (r.assembly.error_before(archive)) continue;
+    ++r.in_flight;
+    return jobs[archive];
   }
-  verdict_count_ += verdicts.size();
-  returned_.emplace(begin, std::move(verdicts));
+  if (error()) return std::nullopt;
+  if (with_keys) {
+    if (auto job = keys_job()) return *job;
+  }
+  if (r.slices.empty()) return std::nullopt;
+  CertificateSlice slice = r.slices.front();
+  r.slices.pop_front();
+  ++r.in_flight;
+  return slice;
+}
+
+std::optional<KeysArchiveJob> VerificationSession::keys_job() {
+  if (!run_ || error() || run_->keys_handed_out || !run_->assembly.keys_job())
+    return std::nullopt;
+  run_->keys_handed_out = true;
+  ++run_->in_flight;
+  if (run_->progress) run_->progress(Phase::kDecrypting, 0, 1);
+  return *run_->assembly.keys_job();
+}
+
+SecureBytes VerificationSession::key_for(const KeysArchiveJob& job) const {
+  if (!run_ || !run_->key_for_reel) return {};
+  return run_->key_for_reel(job.reel_id);
+}
+
+std::optional<Error> VerificationSession::complete(WorkResult result) {
+  if (!run_ || run_->bundle) return make_error(ErrorCode::kBadInput, "no verification is running");
+  Run& r = *run_;
+  if (r.in_flight == 0) return r.error = inconsistent("a result came back that was never asked for");
+  --r.in_flight;
+  std::optional<Error> refused;
+  if (auto* unpacked = std::get_if<UnpackOutcome>(&result)) {
+    const std::size_t archive = unpacked->archive;
+    if (archive >= r.verdicts.size() || archive >= r.next_archive ||
+        r.assembly.has_result(archive)) {
+      refused = inconsistent("an archive came back twice, or was never handed out");
+    } else if (!unpacked->result) {
+      r.assembly.add_certificates(archive, std::move(unpacked->result));
+    } else {
+      const auto& job = r.assembly.certificate_jobs()[archive];
+      const auto& certificates = unpacked->result->certificates;
+      if (unpacked->result->archive != archive ||
+          std::any_of(certificates.begin(), certificates.end(), [&](const CertificateFile& c) {
+            return c.archive != job.name || c.slot != job.slot;
+          })) {
+        refused = inconsistent("certificates came back under another archive than " + job.name);
+      } else {
+        r.assembly.add_certificates(archive, std::move(unpacked->result));
+        const auto added = r.assembly.certificates(archive);
+        r.certificates_known += added.size();
+        if (!error())
+          for (const auto& [offset, count] : guided_slices(added.size(), verifiers_))
+            r.slices.push_back(
+                CertificateSlice{archive, offset, added.subspan(offset, count), terms_});
+      }
+    }
+  } else if (auto* keys = std::get_if<Result<KeyFiles>>(&result)) {
+    if (!r.keys_handed_out || !r.assembly.keys_job() || r.assembly.has_keys()) {
+      refused = inconsistent("a keys archive came back that was never handed out");
+    } else {
+      r.assembly.add_keys(std::move(*keys));
+    }
+  } else {
+    auto& slice = std::get<VerdictSlice>(result);
+    const std::size_t end = slice.begin + slice.verdicts.size();
+    if (slice.archive >= r.verdicts.size() || !r.assembly.has_certificates(slice.archive)) {
+      refused = inconsistent("verdicts came back for a certificate archive that was not handed out");
+    } else if (slice.terms.at != terms_.at) {
+      refused = inconsistent("verdicts for " + certificate_range(slice.archive, slice.begin, end) +
+                             " were reached at " + format_check_time(slice.terms.at) +
+                             ", not at the check time " + format_check_time(terms_.at));
+    } else if (slice.terms.anchors != terms_.anchors) {
+      refused = inconsistent("verdicts for " + certificate_range(slice.archive, slice.begin, end) +
+                             " were reached under other trust anchors than this run's");
+    } else {
+      const auto sent = r.assembly.certificates(slice.archive);
+      auto& returned = r.verdicts[slice.archive];
+      auto next = returned.lower_bound(slice.begin);
+      const bool overlaps_next = next != returned.end() && next->first < end;
+      const bool overlaps_previous =
+          next != returned.begin() &&
+          std::prev(next)->first + std::prev(next)->second.size() > slice.begin;
+      if (slice.begin > sent.size() || end > sent.size() || end < slice.begin) {
+        refused = inconsistent("verdicts came back for " +
+                               certificate_range(slice.archive, slice.begin, end) + ", of " +
+                               std::to_string(sent.size()));
+      } else if (overlaps_next || overlaps_previous) {
+        refused = inconsistent("two verdicts came back for " +
+                               certificate_range(slice.archive, slice.begin, end));
+      } else if (auto mismatch = check_verdicts_answer(sent.subspan(slice.begin, end - slice.begin),
+                                                       slice.verdicts)) {
+        mismatch->message += " (" + certificate_range(slice.archive, slice.begin, end) + ")";
+        refused = *mismatch;
+      } else if (!slice.verdicts.empty()) {
+        r.verdicts_in += slice.verdicts.size();
+        returned.emplace(slice.begin, std::move(slice.verdicts));
+        if (r.progress) r.progress(Phase::kVerifying, r.verdicts_in, r.certificates_known);
+      }
+    }
+  }
+  if (refused) r.fail(*refused);
+  if (error() || !settled()) return refused;
+
+  // Settled without an error: the bundle is whole, and every certificate must have its verdict.
+  auto bundle = std::move(r.assembly).finish();
+  if (!bundle) {
+    r.fail(bundle.error());
+    return std::nullopt;
+  }
+  std::vector<CertificateVerdict> all;
+  all.reserve(bundle->certificates.size());
+  for (auto& by_begin : r.verdicts) {
+    std::size_t archive_start = all.size();
+    for (auto& [begin, part] : by_begin) {
+      if (begin != all.size() - archive_start) break; // a gap: check_verdicts_answer says so
+      std::move(part.begin(), part.end(), std::back_inserter(all));
+    }
+  }
+  r.verdicts.clear();
+  if (auto mismatch = check_verdicts_answer(bundle->certificates, all)) {
+    r.fail(*mismatch);
+    return std::nullopt;
+  }
+  r.all_verdicts = std::move(all);
+  r.bundle.emplace(std::move(bundle).value());
   return std::nullopt;
+}
+
+bool VerificationSession::settled() const {
+  if (!run_) return true;
+  if (run_->bundle) return true;
+  const Run& r = *run_;
+  if (r.in_flight != 0) return false;
+  const auto& jobs = r.assembly.certificate_jobs();
+  for (std::size_t i = r.next_archive; i < jobs.size(); ++i)
+    if (!r.assembly.error_before(i)) return false;
+  if (error()) return true;
+  if (r.assembly.keys_job() && !r.keys_handed_out) return false;
+  return r.slices.empty();
+}
+
+std::optional<Error> VerificationSession::error() const {
+  if (!run_) return std::nullopt;
+  // The first failed job in the archives' order; then anything refused on the way.
+  if (auto e = run_->assembly.first_error()) return e;
+  return run_->error;
+}
+
+bool VerificationSession::is_open() const { return run_ && run_->bundle.has_value(); }
+const Bundle& VerificationSession::bundle() const { return *run_->bundle; }
+std::size_t VerificationSession::certificate_count() const {
+  return is_open() ? run_->bundle->certificates.size() : 0;
 }
 
 Result<Report> VerificationSession::report(const ReportOptions& options) const {
-  if (!bundle_) return make_error(ErrorCode::kBadInput, "no bundle is open");
-  std::vector<CertificateVerdict> all;
-  all.reserve(bundle_->certificates.size());
-  for (const auto& [begin, part] : returned_) {
-    if (begin != all.size())
-      return make_error(ErrorCode::kBadInput,
-                        "verification is incomplete: no verdicts came back for certificates " +
-                            std::to_string(all.size() + 1) + " to " + std::to_string(begin));
-    all.insert(all.end(), part.begin(), part.end());
-  }
-  // Fail closed: exactly one verdict per certificate, each for its own certificate.
-  if (auto mismatch = check_verdicts_answer(bundle_->certificates, all)) return *mismatch;
-  return build_report(*bundle_, std::move(all), trust_, options);
+  if (auto e = error()) return *e;
+  if (!is_open())
+    return make_error(ErrorCode::kBadInput,
+                      "verification is incomplete: not every certificate has its verdict yet");
+  if (options.check_time != terms_.at)
+    return make_error(ErrorCode::kBadInput,
+                      "the report's check time " + format_check_time(options.check_time) +
+                          " is not the one the certificates were verified at (" +
+                          format_check_time(terms_.at) + ")");
+  return build_report(*run_->bundle, run_->all_verdicts, trust_, options);
 }
 
-void VerificationSession::clear_verdicts() {
-  returned_.clear();
-  verdict_count_ = 0;
-}
-
-void VerificationSession::wipe() {
-  bundle_.reset();
-  clear_verdicts();
-}
+void VerificationSession::wipe() { run_.reset(); }
 
 } // namespace reelcheck
