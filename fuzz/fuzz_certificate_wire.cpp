@@ -1,20 +1,35 @@
-// Certificate slices as they cross from the coordinator to a verifier worker (wasm/wire). The
-// reader must refuse what it cannot read and accept only canonical slices.
+// Certificates as they cross between the workers (wasm/wire): slices from the coordinator to a
+// verifier, unpacked archives back from a worker. The readers must refuse what they cannot read
+// and accept only canonical messages: whatever they accept survives a round trip unchanged.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <span>
+#include <vector>
 
 #include "certificate_wire.hpp"
 
+namespace {
+
+void expect_canonical(const std::vector<std::uint8_t>& again, std::span<const std::uint8_t> in) {
+  if (again.size() != in.size() || !std::equal(again.begin(), again.end(), in.begin()))
+    std::abort();
+}
+
+} // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace reelcheck::wasm::wire;
-  auto certificates = decode_certificates(std::span<const std::uint8_t>(data, size));
-  if (!certificates) {
-    if (certificates.error().message.empty()) std::abort();
-    return 0;
+  const std::span<const std::uint8_t> in(data, size);
+  if (auto certificates = decode_certificates(in)) expect_canonical(encode_certificates(*certificates), in);
+  else if (certificates.error().message.empty()) std::abort();
+  if (auto slice = decode_slice(in)) expect_canonical(encode_slice(slice->view()), in);
+  else if (slice.error().message.empty()) std::abort();
+  if (auto outcome = decode_unpack_outcome(in)) {
+    if (!outcome->result && outcome->result.error().message.empty()) std::abort();
+    expect_canonical(encode_unpack_outcome(*outcome), in);
+  } else if (outcome.error().message.empty()) {
+    std::abort();
   }
-  const auto again = encode_certificates(*certificates);
-  if (again.size() != size || !std::equal(again.begin(), again.end(), data)) std::abort();
   return 0;
 }

@@ -52,6 +52,21 @@ int main(int argc, char** argv) {
         .write(reinterpret_cast<const char*>(batch.data()), static_cast<std::streamsize>(batch.size()));
     std::ofstream(std::string(argv[3]) + "/slice_" + std::to_string(n) + ".bin", std::ios::binary)
         .write(reinterpret_cast<const char*>(slice.data()), static_cast<std::streamsize>(slice.size()));
+    // The framed messages the workers exchange: a slice with its terms, its verdicts echoing
+    // them, and an archive's unpack outcome.
+    const VerificationTerms terms{1780272000, store.fingerprint()};
+    const std::span<const CertificateFile> some(files.data(), n);
+    const auto framed_slice = wasm::wire::encode_slice(CertificateSlice{1, 128, some, terms});
+    const auto framed_verdicts = wasm::wire::encode_verdict_slice(
+        VerdictSlice{1, 128, terms, {verdicts.begin(), verdicts.begin() + static_cast<long>(n)}});
+    const auto outcome = wasm::wire::encode_unpack_outcome(
+        UnpackOutcome{1, UnpackedCertificates{1, n, {some.begin(), some.end()}}});
+    std::ofstream(std::string(argv[3]) + "/framed_slice_" + std::to_string(n) + ".bin", std::ios::binary)
+        .write(reinterpret_cast<const char*>(framed_slice.data()), static_cast<std::streamsize>(framed_slice.size()));
+    std::ofstream(std::string(argv[3]) + "/outcome_" + std::to_string(n) + ".bin", std::ios::binary)
+        .write(reinterpret_cast<const char*>(outcome.data()), static_cast<std::streamsize>(outcome.size()));
+    std::ofstream(std::string(argv[2]) + "/framed_verdicts_" + std::to_string(n) + ".bin", std::ios::binary)
+        .write(reinterpret_cast<const char*>(framed_verdicts.data()), static_cast<std::streamsize>(framed_verdicts.size()));
   }
   return 0;
 }

@@ -211,5 +211,68 @@ TEST(CertificateWire, RefusesTruncationTrailingBytesAndUnknownSlots) {
   EXPECT_NE(read.error().message.find("certificate slice"), std::string::npos);
 }
 
+const std::string kAnchors(64, 'a');
+
+// The messages around them: a slice names its place and terms, a verdict slice echoes them, an
+// unpacked archive carries its certificates or its error. Each round-trips exactly and refuses
+// any truncation, trailing byte or malformed fingerprint.
+TEST(WorkWire, SlicesVerdictSlicesAndUnpackOutcomesRoundTripAndRefuseDamage) {
+  const auto certs = sample_certificates();
+  const CertificateSlice slice{2, 640, certs, {1780272000, kAnchors}};
+  const auto slice_bytes = encode_slice(slice);
+  const auto back = decode_slice(slice_bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->archive, 2u);
+  EXPECT_EQ(back->begin, 640u);
+  EXPECT_EQ(back->terms, slice.terms);
+  EXPECT_EQ(encode_slice(back->view()), slice_bytes);
+
+  VerdictSlice verdicts{1, 128, {-5, kAnchors}, sample_verdicts()};
+  const auto verdict_bytes = encode_verdict_slice(verdicts);
+  const auto verdicts_back = decode_verdict_slice(verdict_bytes);
+  ASSERT_TRUE(verdicts_back.ok()) << verdicts_back.error().message;
+  EXPECT_EQ(verdicts_back->terms.at, -5);
+  EXPECT_EQ(encode_verdict_slice(*verdicts_back), verdict_bytes);
+
+  const auto unpacked_bytes =
+      encode_unpack_outcome(UnpackOutcome{1, UnpackedCertificates{1, certs.size(), certs}});
+  const auto unpacked = decode_unpack_outcome(unpacked_bytes);
+  ASSERT_TRUE(unpacked.ok() && unpacked->result.ok());
+  EXPECT_EQ(unpacked->result->certificates.size(), certs.size());
+  const auto failed_bytes = encode_unpack_outcome(
+      UnpackOutcome{2, make_error(ErrorCode::kCrcMismatch, "CRC mismatch in x.7z")});
+  const auto failed = decode_unpack_outcome(failed_bytes);
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(failed->archive, 2u);
+  ASSERT_FALSE(failed->result.ok());
+  EXPECT_EQ(failed->result.error().code, ErrorCode::kCrcMismatch);
+  EXPECT_EQ(failed->result.error().message, "CRC mismatch in x.7z");
+
+  for (const auto* bytes : {&slice_bytes, &verdict_bytes, &unpacked_bytes, &failed_bytes}) {
+    const auto decodes = [&](std::span<const std::uint8_t> b) {
+      return bytes == &slice_bytes     ? decode_slice(b).ok()
+             : bytes == &verdict_bytes ? decode_verdict_slice(b).ok()
+                                       : decode_unpack_outcome(b).ok();
+    };
+    for (std::size_t n = 0; n < bytes->size(); ++n)
+      ASSERT_FALSE(decodes(std::span(*bytes).first(n))) << n;
+    auto longer = *bytes;
+    longer.push_back(0);
+    EXPECT_FALSE(decodes(longer));
+  }
+  // The fingerprint is 64 lower-case hex digits, nothing else.
+  auto upper = slice_bytes;
+  upper.at(4 + 4 + 4 + 8 + 4) = 'A';
+  EXPECT_FALSE(decode_slice(upper).ok());
+  // An error code the reader does not know is no outcome.
+  auto renamed = failed_bytes;
+  renamed.at(4 + 4 + 1 + 4) = 'X';
+  EXPECT_FALSE(decode_unpack_outcome(renamed).ok());
+  // An unpacked archive whose entry count disagrees with its certificates is refused.
+  auto count = unpacked_bytes;
+  count.at(4 + 4 + 1) ^= 1;
+  EXPECT_FALSE(decode_unpack_outcome(count).ok());
+}
+
 } // namespace
 } // namespace reelcheck::wasm::wire

@@ -128,7 +128,7 @@ Result<UnpackOutcome> decode_unpack_outcome(std::span<const std::uint8_t> bytes)
     if (!r.at_end() || message.empty()) return malformed;
     for (int i = 0; i < 64; ++i) {
       const auto candidate = static_cast<ErrorCode>(i);
-      if (error_code_name(candidate) == code)
+      if (code != "unknown" && error_code_name(candidate) == code)
         return UnpackOutcome{archive, make_error(candidate, std::move(message))};
     }
     return malformed;
