@@ -106,7 +106,9 @@ public:
 
   // Nothing left to hand out and nothing in flight.
   bool settled() const;
-  // The run's error, once one is known.
+  // The run's error, as soon as it is decided: a refused result at once; a job's error once
+  // every job before it in the archives' order is in (the first of them is the run's error,
+  // whichever finished first).
   std::optional<Error> error() const;
 
   // Once settled without an error: the bundle, and the report. Fails closed: every
@@ -120,6 +122,7 @@ public:
   void wipe();
 
 private:
+  bool failed() const; // an error is known, decided or not: no more work starts
   struct Run;
   TrustStore trust_;
   VerificationTerms terms_;

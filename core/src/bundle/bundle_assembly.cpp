@@ -323,10 +323,19 @@ std::span<const CertificateFile> BundleAssembly::certificates(std::size_t archiv
 }
 
 std::optional<Error> BundleAssembly::first_error() const {
-  for (const auto& result : certificate_results_)
-    if (result && !result->ok()) return result->error();
+  // Decided only once no job before the failed one can still fail first.
+  for (const auto& result : certificate_results_) {
+    if (!result) return std::nullopt;
+    if (!result->ok()) return result->error();
+  }
   if (keys_result_ && !keys_result_->ok()) return keys_result_->error();
   return std::nullopt;
+}
+
+bool BundleAssembly::any_failure() const {
+  return std::any_of(certificate_results_.begin(), certificate_results_.end(),
+                     [](const auto& r) { return r && !r->ok(); }) ||
+         (keys_result_ && !keys_result_->ok());
 }
 
 bool BundleAssembly::error_before(std::size_t archive) const {
@@ -339,6 +348,7 @@ bool BundleAssembly::error_before(std::size_t archive) const {
 //    then the Bundle is whole.
 Result<Bundle> BundleAssembly::finish() && {
   if (auto e = first_error()) return *e;
+  if (any_failure()) return make_error(ErrorCode::kBadInput, "the bundle's archives were not all read");
   for (std::size_t i = 0; i < certificate_jobs_.size(); ++i) {
     if (!certificate_results_[i])
       return make_error(ErrorCode::kBadInput, certificate_jobs_[i].name + " was never unpacked");

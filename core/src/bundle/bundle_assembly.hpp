@@ -40,8 +40,10 @@ public:
   bool has_result(std::size_t archive) const;       // either way
   bool has_keys() const { return keys_result_.has_value(); }
   std::span<const CertificateFile> certificates(std::size_t archive) const;
-  // The first error in the archives' order among the results in so far.
+  // The first error in the archives' order, once it is decided: every archive before it is in.
   std::optional<Error> first_error() const;
+  // Whether any job failed (decided or not): no more work should start.
+  bool any_failure() const;
   // Whether a failed job sorts before `archive` (the keys archive sorts last): only jobs that
   // could change which error is first still need to run.
   bool error_before(std::size_t archive) const;

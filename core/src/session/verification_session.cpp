@@ -124,7 +124,7 @@ std::optional<WorkItem> VerificationSession::next_work(bool with_keys) {
     ++r.in_flight;
     return jobs[archive];
   }
-  if (error()) return std::nullopt;
+  if (failed()) return std::nullopt;
   if (with_keys) {
     if (auto job = keys_job()) return *job;
   }
@@ -136,7 +136,7 @@ std::optional<WorkItem> VerificationSession::next_work(bool with_keys) {
 }
 
 std::optional<KeysArchiveJob> VerificationSession::keys_job() {
-  if (!run_ || error() || run_->keys_handed_out || !run_->assembly.keys_job())
+  if (!run_ || failed() || run_->keys_handed_out || !run_->assembly.keys_job())
     return std::nullopt;
   run_->keys_handed_out = true;
   ++run_->in_flight;
@@ -174,7 +174,7 @@ std::optional<Error> VerificationSession::complete(WorkResult result) {
         r.assembly.add_certificates(archive, std::move(unpacked->result));
         const auto added = r.assembly.certificates(archive);
         r.certificates_known += added.size();
-        if (!error())
+        if (!failed())
           for (const auto& [offset, count] : guided_slices(added.size(), verifiers_))
             r.slices.push_back(
                 CertificateSlice{archive, offset, added.subspan(offset, count), terms_});
@@ -225,7 +225,7 @@ std::optional<Error> VerificationSession::complete(WorkResult result) {
     }
   }
   if (refused) r.fail(*refused);
-  if (error() || !settled()) return refused;
+  if (failed() || !settled()) return refused;
 
   // Settled without an error: the bundle is whole, and every certificate must have its verdict.
   auto bundle = std::move(r.assembly).finish();
@@ -260,16 +260,20 @@ bool VerificationSession::settled() const {
   const auto& jobs = r.assembly.certificate_jobs();
   for (std::size_t i = r.next_archive; i < jobs.size(); ++i)
     if (!r.assembly.error_before(i)) return false;
-  if (error()) return true;
+  if (failed()) return true;
   if (r.assembly.keys_job() && !r.keys_handed_out) return false;
   return r.slices.empty();
 }
 
 std::optional<Error> VerificationSession::error() const {
   if (!run_) return std::nullopt;
-  // The first failed job in the archives' order; then anything refused on the way.
+  // The first failed job in the archives' order, once decided; else anything refused on the way.
   if (auto e = run_->assembly.first_error()) return e;
   return run_->error;
+}
+
+bool VerificationSession::failed() const {
+  return run_ && (run_->error || run_->assembly.any_failure());
 }
 
 bool VerificationSession::is_open() const { return run_ && run_->bundle.has_value(); }
