@@ -14,7 +14,7 @@
 
 (function (global) {
   const parts = global.RCEngine;
-  const { engineError, check, WorkerClient, VerifierPool, runVerification, readView, keyTooLong, poolSize,
+  const { engineError, check, WorkerClient, workerUrl, VerifierPool, runVerification, readView, keyTooLong, poolSize,
     PHASES, MAX_VERIFIERS, MAX_KEY_BYTES } = parts;
   const { MESSAGE, REQUEST } = global.ReelcheckProtocol;
 
@@ -29,6 +29,13 @@
 
     get verifierCount() { return poolSize(); }
     get verifiers() { return this.pool.workers; }
+
+    // Makes the workers' Blob URL (the 1 MiB worker source encoded once, tens of milliseconds)
+    // without starting a worker. The page calls it when idle after loading, so that choosing a
+    // bundle or pressing Verify does not pay for it on the UI thread.
+    prepare() {
+      workerUrl();
+    }
 
     // Starts the workers (and their WebAssembly) before they are needed, e.g. when the user
     // picks the bundle: by the time Verify is pressed they are ready. With the trust settings

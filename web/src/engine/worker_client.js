@@ -98,5 +98,5 @@
     }
   }
 
-  Object.assign(parts, { WorkerClient });
+  Object.assign(parts, { WorkerClient, workerUrl });
 })(typeof window !== 'undefined' ? window : self);
