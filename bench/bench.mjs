@@ -234,6 +234,7 @@ function phaseMedianLine(list) {
   return Object.entries(m).map(([k, v]) => `${k} ${(median(v) / 1000).toFixed(2)} s`).join(', ') || 'n/a';
 }
 // The worst of all page runs: the targets are "never" and "within".
+const over50 = (t) => (t > 0 ? t.toFixed(0) + ' ms' : 'none over 50 ms');
 function uiSummary(pageRunList) {
   const seen = pageRunList.map((r) => r.ui).filter((u) => u && u.clickAt);
   if (!seen.length) return 'n/a';
@@ -243,7 +244,7 @@ function uiSummary(pageRunList) {
   const longest = Math.max(...longests); // 0: no task over 50 ms (the API reports no shorter ones)
   // The median too: on a shared machine one round's worst is mostly the neighbours' load.
   return `first progress median ${median(firsts).toFixed(0)} ms, at most ${first.toFixed(0)} ms after Verify; ` +
-    `longest UI-thread task median ${longest < 0 ? 'n/a' : median(longests).toFixed(0) + ' ms'}, at most ${longest < 0 ? 'n/a' : longest.toFixed(0) + ' ms'} (${seen.length} runs)`;
+    `longest UI-thread task median ${longest < 0 ? 'n/a' : over50(median(longests))}, at most ${longest < 0 ? 'n/a' : over50(longest)} (${seen.length} runs)`;
 }
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2) : 'n/a');
 const sec = (x) => (Number.isFinite(x) ? (x / 1000).toFixed(2) + ' s' : 'n/a');
