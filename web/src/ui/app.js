@@ -93,30 +93,31 @@
     e.preventDefault();
     if (state.busy) return;
     const run = ++runSeq;
+    const certsOnly = $('certs-only').checked;
+    const keyText = certsOnly ? '' : $('key-input').value;
+    // A key given to Verify leaves the field now, whatever follows (a run, or a key over the
+    // core's bound): the run holds the only copy (wiped when it ends), and the field stays empty
+    // whether the run succeeds or fails. Only a Verify refused for want of files or of a key
+    // leaves the field as it was. Emptying a field makes the browser lay the page out, so it
+    // comes before any other change of the page: now, that layout costs next to nothing.
+    if (state.files.length && (keyText || certsOnly)) {
+      $('key-input').value = '';
+      inputs.showKey(false);
+    }
     $('cancel-note').textContent = '';
     hideError();
     hideResults();
     if (!state.files.length) { showError('no_files'); $('file-input').focus(); return; }
-    const certsOnly = $('certs-only').checked;
-    const keyText = certsOnly ? '' : $('key-input').value;
     if (!keyText && !certsOnly) { showError('no_key'); $('key-input').focus(); return; }
-    // A key over the core's bound (a file's content pasted, a megabyte) never reaches a worker;
-    // it leaves the field like any key given to Verify.
+    // A key over the core's bound (a file's content pasted, a megabyte) never reaches a worker.
     const keyBytes = new TextEncoder().encode(keyText);
     const tooLong = global.ReelcheckEngine.keyTooLong(keyBytes);
     keyBytes.fill(0);
     if (tooLong) {
-      $('key-input').value = '';
-      inputs.showKey(false);
       showError(tooLong.code, tooLong.message);
       $('key-input').focus();
       return;
     }
-    // The key leaves the field now: the run holds the only copy (wiped when it ends), and the
-    // field stays empty whether the run succeeds or fails. Done before the page changes below,
-    // because emptying a field makes the browser lay the page out: now, that costs nothing.
-    $('key-input').value = '';
-    inputs.showKey(false);
     setBusy(true);
     $('idle-note').hidden = true;
     progress.reset();
