@@ -1,10 +1,13 @@
-// Runs inside a Web Worker, after the Emscripten glue (createReelcheckModule) in the same Blob.
-// One script, two roles, chosen by the first message:
+// Runs inside a Web Worker, after the Emscripten glue (createReelcheckModule) and protocol.js
+// (ReelcheckProtocol) in the same Blob. One script, two roles, chosen by the first message:
 //   coordinator: holds the BundleSession (inputs, transport key, decrypted bundle, report);
 //   verifier:    holds one Verifier and checks certificate slices.
-// Every request carries an id; every answer is {id, result} where result is the core's own
-// {ok, ...} value. Nothing is logged: the Emscripten print hooks are silenced.
+// The messages are protocol.js's: every request carries an id and is checked against the
+// protocol before a handler sees it; every answer is {type: 'result', id, result} where result
+// is the core's own {ok, ...} value. Nothing is logged: the Emscripten print hooks are silenced.
 'use strict';
+
+const { MESSAGE, REQUESTS, checkRequest } = self.ReelcheckProtocol;
 
 let modulePromise = null;
 function loadModule() {
@@ -13,7 +16,7 @@ function loadModule() {
       print() {},
       printErr() {},
       onAbort(what) {
-        self.postMessage({ type: 'fatal', message: 'The verifier stopped unexpectedly (' + String(what) + ').' });
+        self.postMessage({ type: MESSAGE.FATAL, message: 'The verifier stopped unexpectedly (' + String(what) + ').' });
       },
     });
   }
@@ -45,7 +48,7 @@ const handlers = {
     try {
       const M = await loadModule();
       if (session) { session.wipe(); session.delete(); session = null; }
-      session = new M.BundleSession(msg.useDefaults !== false);
+      session = new M.BundleSession(msg.useDefaults);
       const anchors = addAnchors(session, msg.anchors);
       if (!anchors.ok) return anchors;
       for (const input of msg.inputs) {
@@ -68,11 +71,11 @@ const handlers = {
         if (done === total || phase !== lastPhase || now - last > 50) {
           last = now;
           lastPhase = phase;
-          self.postMessage({ type: 'progress', phase, done, total });
+          self.postMessage({ type: MESSAGE.PROGRESS, phase, done, total });
         }
       }, (begin, count, bytes) => {
-        self.postMessage({ type: 'slice', begin, count, bytes }, [bytes.buffer]);
-      }, Math.max(1, msg.verifiers | 0), certsOnly);
+        self.postMessage({ type: MESSAGE.SLICE, begin, count, bytes }, [bytes.buffer]);
+      }, msg.verifiers, certsOnly);
     } catch (e) {
       // A JavaScript exception ended open() (a callback threw, or the glue did). The core's
       // cleanups ran as it passed through (native wasm exceptions: the key's copies and the
@@ -130,7 +133,7 @@ const handlers = {
   async initVerifier(msg) {
     const M = await loadModule();
     if (verifier) { verifier.delete(); verifier = null; }
-    verifier = new M.Verifier(msg.useDefaults !== false);
+    verifier = new M.Verifier(msg.useDefaults);
     const added = addAnchors(verifier, msg.anchors);
     if (!added.ok) return added;
     // Tables now, while the coordinator unpacks: the first slice then verifies at full speed.
@@ -138,7 +141,6 @@ const handlers = {
   },
   async verify(msg) {
     if (!verifier) return failure('internal', 'Verifier not initialised.');
-    if (!(msg.bytes instanceof Uint8Array)) return failure('internal', 'A certificate slice is malformed.');
     const started = performance.now();
     const result = verifier.verifySlice(msg.bytes, msg.checkTime);
     if (result && result.ok) {
@@ -158,16 +160,31 @@ const handlers = {
   },
 };
 
+// One handler per request of the protocol, no more and no fewer: a mismatch is a build error
+// that must not reach a user as a worker that ignores some requests.
+for (const type of new Set([...Object.keys(REQUESTS), ...Object.keys(handlers)])) {
+  if (!(type in REQUESTS) || typeof handlers[type] !== 'function') throw new Error('worker.js and protocol.js disagree on the request ' + type);
+}
+
 self.onmessage = async (event) => {
   const msg = event.data;
-  const handler = handlers[msg && msg.type];
+  const wrong = checkRequest(msg);
+  if (wrong) {
+    // Fail closed: a request that is not the protocol's is refused whole, never half-served. A
+    // key it carried is wiped all the same. Without a usable id the answer carries none, and
+    // the page then gives up on this worker (it cannot tell which request failed).
+    if (msg && msg.key instanceof Uint8Array) msg.key.fill(0);
+    const id = msg && Number.isInteger(msg.id) && msg.id > 0 ? msg.id : null;
+    self.postMessage({ type: MESSAGE.RESULT, id, result: failure('internal', 'A malformed request reached a worker (' + wrong + ').') });
+    return;
+  }
   let result;
   try {
-    result = handler ? await handler(msg) : failure('internal', 'Unknown request ' + (msg && msg.type));
+    result = await handlers[msg.type](msg);
   } catch (e) {
     result = failure('internal', 'Internal error: ' + (e && e.message ? e.message : String(e)));
   }
   const transfer = result && result.transfer ? result.transfer : [];
   if (result && result.transfer) delete result.transfer;
-  self.postMessage({ type: 'result', id: msg && msg.id, result }, transfer);
+  self.postMessage({ type: MESSAGE.RESULT, id: msg.id, result }, transfer);
 };

@@ -7,6 +7,16 @@
   const { $, describeError, ChipGrid, ChipDetail, ProgressView } = global.RC;
   const engine = new global.ReelcheckEngine.Engine();
 
+  // Resolves in a task of its own (a message to ourselves, not setTimeout, so no 4 ms clamp):
+  // work after it lets the browser handle input and paint in between.
+  function nextTask() {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+      channel.port2.postMessage(null);
+    });
+  }
+
   const state = {
     files: [],      // File objects (with .relPath when from a folder)
     anchors: [],    // File objects
@@ -83,21 +93,27 @@
     e.preventDefault();
     if (state.busy) return;
     const run = ++runSeq;
+    const certsOnly = $('certs-only').checked;
+    const keyText = certsOnly ? '' : $('key-input').value;
+    // A key given to Verify leaves the field now, whatever follows (a run, or a key over the
+    // core's bound): the run holds the only copy (wiped when it ends), and the field stays empty
+    // whether the run succeeds or fails. Only a Verify refused for want of files or of a key
+    // leaves the field as it was. Emptying a field makes the browser lay the page out, so it
+    // comes before any other change of the page: now, that layout costs next to nothing.
+    if (state.files.length && (keyText || certsOnly)) {
+      $('key-input').value = '';
+      inputs.showKey(false);
+    }
     $('cancel-note').textContent = '';
     hideError();
     hideResults();
     if (!state.files.length) { showError('no_files'); $('file-input').focus(); return; }
-    const certsOnly = $('certs-only').checked;
-    const keyText = certsOnly ? '' : $('key-input').value;
     if (!keyText && !certsOnly) { showError('no_key'); $('key-input').focus(); return; }
-    // A key over the core's bound (a file's content pasted, a megabyte) never reaches a worker;
-    // it leaves the field like any key given to Verify.
+    // A key over the core's bound (a file's content pasted, a megabyte) never reaches a worker.
     const keyBytes = new TextEncoder().encode(keyText);
     const tooLong = global.ReelcheckEngine.keyTooLong(keyBytes);
     keyBytes.fill(0);
     if (tooLong) {
-      $('key-input').value = '';
-      inputs.showKey(false);
       showError(tooLong.code, tooLong.message);
       $('key-input').focus();
       return;
@@ -107,23 +123,32 @@
     progress.reset();
     $('progress-box').classList.remove('complete');
     $('progress-box').hidden = false;
+    // The run shows that it started in this click's own task, before the check time's round trip
+    // to the coordinator (which may still be loading its WebAssembly) and before any file is
+    // read: the first progress the user sees does not wait for either.
+    progress.update({ phase: 'reading', done: 0, total: state.files.length });
     $('pool-note').textContent = 'Using ' + engine.verifierCount + ' verifier worker' + (engine.verifierCount === 1 ? '' : 's') + ' and one coordinator, all in this tab.';
     const started = performance.now();
     inputs.refreshTime();
-    // The key leaves the field now: the run holds the only copy (wiped when it ends), and the
-    // field stays empty whether the run succeeds or fails.
-    $('key-input').value = '';
-    inputs.showKey(false);
     let key = null;
     try {
+      // The files are read (off this thread, by the browser) while the coordinator checks the
+      // check time; a check time it refuses is still the error shown, as before any reading.
+      const read = (list) => Promise.all(list.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      const reading = Promise.all([read(state.files), read(state.anchors)]);
+      reading.catch(() => {}); // awaited below, unless the check time fails first
       const checkTime = await engine.checkTime($('time-input').value.trim());
       $('time-input').removeAttribute('aria-invalid');
-      const files = await Promise.all(state.files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-      const anchors = await Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      const [files, anchors] = await reading;
       key = certsOnly ? null : new TextEncoder().encode(keyText);
       const handedOver = performance.now();
-      state.report = await engine.run({ files, key, certsOnly, anchors, useDefaults: !$('anchors-only').checked, checkTime, onProgress: (p) => progress.update(p) });
+      const report = await engine.run({ files, key, certsOnly, anchors, useDefaults: !$('anchors-only').checked, checkTime, onProgress: (p) => progress.update(p) });
       const reported = performance.now();
+      // Reading the report view (its JSON, one row per chip) and showing it are two tasks of
+      // their own: together, on a 4,000-chip reel, they would hold the UI thread too long.
+      await nextTask();
+      if (run !== runSeq) return; // Cancel or Clear meanwhile: the page is already reset
+      state.report = report;
       state.elapsed = performance.now() - started;
       results.renderReport(state.report, state.elapsed);
       if (certsOnly) $('ph-decrypting-text').textContent = 'not opened: certificates only';
@@ -198,6 +223,12 @@
     showError('internal', 'This browser lacks WebAssembly or Web Workers; use a current Chromium, Firefox or Safari.');
     $('verify-button').disabled = true;
   }
+
+  // The workers' source is made into a Blob URL while the page is idle after loading (a long
+  // task otherwise paid when a bundle is chosen, or at Verify). No worker starts here. An
+  // incomplete page is reported when a worker is needed.
+  const whenIdle = global.requestIdleCallback || ((f) => setTimeout(f, 200));
+  whenIdle(() => { try { engine.prepare(); } catch (e) { /* reported at first use */ } });
 
   global.RC.app = { state, engine };
 })(window);

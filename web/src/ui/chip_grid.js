@@ -29,8 +29,13 @@
       this.selectedId = null;
       this.rendered = new Map(); // index -> element
       this.raf = 0;
+      // The viewport's scroll position and height as last seen by the browser's own events, so
+      // that drawing rows never asks for them: asking forces a layout in the middle of the task
+      // (on a 4,000-chip reel, the task that shows the report), which then runs again per frame.
+      this.top = 0;
+      this.height = 0;
       this.empty = h('div', { class: 'grid-empty', role: 'row' }, h('span', { role: 'gridcell', text: 'No chips match.' }));
-      viewport.addEventListener('scroll', () => this.schedule(), { passive: true });
+      viewport.addEventListener('scroll', () => { this.top = viewport.scrollTop; this.schedule(); }, { passive: true });
       grid.addEventListener('keydown', (e) => this.onKey(e));
       grid.addEventListener('focus', () => { if (this.active < 0 && this.rows.length) this.setActive(0, false); });
       viewport.addEventListener('click', (e) => {
@@ -40,7 +45,8 @@
         this.setActive(i, false);
         this.open(i);
       });
-      if (global.ResizeObserver) new ResizeObserver(() => this.schedule()).observe(viewport);
+      // Read in the observer's callback, where layout is already done (no forced layout).
+      if (global.ResizeObserver) new ResizeObserver(() => { this.height = viewport.clientHeight; this.schedule(); }).observe(viewport);
     }
 
     setRows(rows) {
@@ -87,8 +93,11 @@
     }
 
     render() {
-      const top = this.viewport.scrollTop;
-      const height = this.viewport.clientHeight || 400;
+      // Nothing shown and nothing to show (the table emptied at Verify): reading the scroll
+      // position below would make the browser lay out the page in the middle of the click.
+      if (!this.rows.length && !this.rendered.size) { this.grid.removeAttribute('aria-activedescendant'); return; }
+      const top = this.top;
+      const height = this.height || 400;
       const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
       const last = Math.min(this.rows.length - 1, Math.ceil((top + height) / ROW_H) + OVERSCAN);
       for (const [i, el] of this.rendered) {
@@ -123,6 +132,7 @@
       const vp = this.viewport;
       if (top < vp.scrollTop) vp.scrollTop = top;
       else if (top + ROW_H > vp.scrollTop + vp.clientHeight) vp.scrollTop = top + ROW_H - vp.clientHeight;
+      this.top = vp.scrollTop; // as the browser clamped it (a key press: the layout is worth it)
     }
 
     setActive(i, scroll = true) {

@@ -1,0 +1,148 @@
+// The worker protocol (web/src/engine/protocol.js) is checked on both sides, fail closed:
+//   - the page refuses any message from a worker that is not the protocol's (a field missing or
+//     of the wrong kind, an unknown type, an answer to no request): the worker is ended and the
+//     run stops with an error, never a report;
+//   - a worker refuses any request that is not the protocol's, whole, with an error answer.
+// The page side is tested with a hook appended to the worker source as the page loads it (as in
+// fail_closed.spec.mjs), which damages what the worker posts; on a clean reel, so that a check
+// that let the damage through would show "Bundle verified".
+import { test, expect } from '@playwright/test';
+import { verify } from './helpers.mjs';
+
+// Runs inside each worker after worker.js; `MODE` is replaced before injection.
+function breakProtocol() {
+  const post = self.postMessage.bind(self);
+  let done = false;
+  self.postMessage = (m, transfer) => {
+    if (!done && m && m.type === 'progress') {
+      if ('MODE' === 'progress-without-total') { done = true; const { total, ...rest } = m; return post(rest, transfer); }
+      if ('MODE' === 'progress-past-total') { done = true; return post({ ...m, done: m.total + 1 }, transfer); }
+      if ('MODE' === 'unknown-message') { done = true; post({ type: 'verdicts', bytes: new Uint8Array(4) }); }
+      if ('MODE' === 'answer-to-no-request') { done = true; post({ type: 'result', id: 424242, result: { ok: true } }); }
+    }
+    if (!done && m && m.type === 'slice' && 'MODE' === 'empty-slice') { done = true; return post({ ...m, count: 0 }, transfer); }
+    return post(m, transfer);
+  };
+  const verify = handlers.verify;
+  handlers.verify = async (msg) => {
+    const answer = await verify(msg);
+    if ('MODE' === 'verify-answer-without-count') delete answer.count;
+    if ('MODE' === 'verify-answer-extra-field') answer.trusted = true;
+    return answer;
+  };
+  const open = handlers.open;
+  handlers.open = async (msg) => {
+    const answer = await open(msg);
+    if ('MODE' === 'open-answer-without-ok') delete answer.ok;
+    if ('MODE' === 'open-answer-certificates-text') answer.certificates = String(answer.certificates);
+    return answer;
+  };
+}
+
+async function injectBreak(page, mode) {
+  const hook = `;(${breakProtocol.toString().replaceAll('MODE', mode)})();`;
+  await page.route('**/worker-source.js', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
+    await route.fulfill({ response, body });
+  });
+}
+
+const cases = [
+  ['progress-without-total', 'a progress event without its total', /reelcheck-coordinator\) sent a malformed message \(progress: total\)/],
+  ['progress-past-total', 'a progress event past its total', /reelcheck-coordinator\) sent a malformed message \(progress: done > total\)/],
+  ['unknown-message', 'a message type the protocol does not have', /reelcheck-coordinator\) sent a malformed message \(unexpected message "verdicts"\)/],
+  ['answer-to-no-request', 'an answer to a request never made', /reelcheck-coordinator\) sent a malformed message \(an answer to no request\)/],
+  ['empty-slice', 'a certificate slice of no certificates', /reelcheck-coordinator\) sent a malformed message \(slice: count\)/],
+  ['verify-answer-without-count', 'a verifier\'s answer without its count', /reelcheck-verifier-\d+\) sent a malformed message \(the answer to verify: count\)/],
+  ['verify-answer-extra-field', 'a verifier\'s answer with a field the protocol does not have', /sent a malformed message \(the answer to verify: unexpected field trusted\)/],
+  ['open-answer-without-ok', 'an answer without ok', /reelcheck-coordinator\) sent a malformed message \(the answer to open: ok\)/],
+  ['open-answer-certificates-text', 'an answer with a field of the wrong kind', /sent a malformed message \(the answer to open: certificates\)/],
+];
+
+for (const [mode, title, message] of cases) {
+  test(`protocol, page side: ${title} stops the run with an error`, async ({ page }) => {
+    await injectBreak(page, mode);
+    await page.goto('index.html');
+    await verify(page, 'clean_7z', { waitFor: 'error' });
+    await expect(page.locator('#error-detail')).toContainText(message);
+    await expect(page.locator('#summary')).toBeHidden();
+    await expect(page.locator('#chips-panel')).toBeHidden();
+    await expect(page.locator('#verdict-title')).not.toHaveText('Bundle verified');
+  });
+}
+
+test('protocol, page side: the same hook without damage lets the clean reel verify', async ({ page }) => {
+  await injectBreak(page, 'none');
+  await page.goto('index.html');
+  await verify(page, 'clean_7z');
+  await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
+});
+
+test('protocol, page side: the page never posts a request the protocol does not have', async ({ page }) => {
+  await page.goto('index.html');
+  const errors = await page.evaluate(async () => {
+    const c = window.RC.app.engine.ensureCoordinator();
+    const tries = [c.call('nonsense'), c.call('checkTime', {}), c.call('checkTime', { text: 'x', extra: 1 }), c.call('exportReport', { format: 'pdf', secrets: false })];
+    return Promise.all(tries.map((p) => p.then(() => 'answered', (e) => e.message)));
+  });
+  expect(errors).toEqual([
+    'The page built a malformed nonsense request (unknown request "nonsense").',
+    'The page built a malformed checkTime request (text).',
+    'The page built a malformed checkTime request (unexpected field extra).',
+    'The page built a malformed exportReport request (format).',
+  ]);
+});
+
+// Posts requests straight to a fresh worker (past the page's own check) and collects the answers.
+async function askWorker(page, requests) {
+  return page.evaluate(async (list) => {
+    const url = URL.createObjectURL(new Blob([self.ReelcheckWorkerSource], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    try {
+      const answers = [];
+      for (const r of list) {
+        const message = { ...r };
+        if (r.keyText) { message.key = new TextEncoder().encode(r.keyText); delete message.keyText; }
+        if (r.bytesBuffer) { message.bytes = new ArrayBuffer(8); delete message.bytesBuffer; }
+        answers.push(await new Promise((resolve, reject) => {
+          worker.onmessage = (ev) => { if (ev.data.type === 'result') resolve(ev.data); };
+          worker.onerror = (ev) => reject(new Error(ev.message));
+          worker.postMessage(message);
+        }));
+      }
+      return answers;
+    } finally {
+      worker.terminate();
+    }
+  }, requests);
+}
+
+test('protocol, worker side: a request that is not the protocol\'s is refused whole', async ({ page }) => {
+  await page.goto('index.html');
+  const answers = await askWorker(page, [
+    { type: 'ping', id: 1 },
+    { type: 'nonsense', id: 2 },
+    { type: 'checkTime', id: 3, text: 12 },
+    { type: 'checkTime', id: 4 },
+    { type: 'ping' },
+    { type: 'verify', id: 5, bytesBuffer: true, checkTime: '2026-06-01T00:00:00Z' },
+    // certsOnly with a key: the key is never taken (and the worker wipes its copy).
+    { type: 'open', id: 6, verifiers: 1, anchors: [], useDefaults: true, inputs: [], certsOnly: true, keyText: 'K' },
+    // useDefaults missing: no default stands in for it.
+    { type: 'open', id: 7, verifiers: 1, anchors: [], inputs: [], keyText: 'K' },
+    { type: 'initVerifier', id: 8, anchors: [{ name: 'a.pem', bytes: 'not bytes' }], useDefaults: true },
+  ]);
+  expect(answers[0]).toEqual({ type: 'result', id: 1, result: { ok: true } });
+  const refused = (id, what) => ({ type: 'result', id, result: { ok: false, error: { code: 'internal', message: `A malformed request reached a worker (${what}).` } } });
+  expect(answers.slice(1)).toEqual([
+    refused(2, 'unknown request "nonsense"'),
+    refused(3, 'text'),
+    refused(4, 'text'),
+    refused(null, 'id'),
+    refused(5, 'bytes'),
+    refused(6, 'key'),
+    refused(7, 'useDefaults'),
+    refused(8, 'anchors'),
+  ]);
+});

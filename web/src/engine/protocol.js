@@ -1,0 +1,156 @@
+// The worker protocol, written once: every message between the page and its workers, with the
+// shape of each field. Loaded by both sides: into the page's script (before the engine) and into
+// the workers' Blob (after the Emscripten glue, before worker.js; see scripts/build_web.sh). No
+// DOM and no wasm here, only plain values.
+//
+// Page -> worker: a request {type, id, ...fields of REQUESTS[type].fields}.
+// Worker -> page:
+//   {type: 'result', id, result}   the answer to request `id`; result is the core's own value:
+//                                  {ok: true, ...fields of REQUESTS[type].answer} or
+//                                  {ok: false, error: {code, message}}
+//   {type: 'progress', phase, done, total}   coordinator, during open
+//   {type: 'slice', begin, count, bytes}     coordinator, during open: certificates
+//                                  begin .. begin+count-1 in the wire format (wasm/wire/), one
+//                                  transferred buffer; every slice is posted before open's answer
+//   {type: 'fatal', message}       the worker's WebAssembly aborted; the worker is lost
+//
+// Each side checks what it receives against these tables (checkRequest in the worker,
+// checkEvent / checkAnswer in the page). Fail closed: a message with a field missing, of the
+// wrong kind or not in the table is refused as a whole. It is never repaired or half-read, and
+// no default stands in for a missing field.
+'use strict';
+
+(function (global) {
+  // The run's phases, in order: the core's Phase names (core/include/reelcheck/bundle.hpp), as
+  // the coordinator reports them and the page shows them.
+  const PHASES = ['reading', 'decompressing', 'decrypting', 'verifying', 'reporting'];
+
+  // Field kinds. A kind ending in '?' may be absent (undefined); null is never "absent".
+  const isFile = (f) => f !== null && typeof f === 'object' && typeof f.name === 'string' && f.bytes instanceof ArrayBuffer &&
+    Object.keys(f).length === 2;
+  const KINDS = {
+    string: (x) => typeof x === 'string',
+    bool: (x) => typeof x === 'boolean',
+    count: (x) => Number.isInteger(x) && x >= 0,        // 0, 1, 2, ...
+    positive: (x) => Number.isInteger(x) && x > 0,      // 1, 2, ...
+    ms: (x) => typeof x === 'number' && Number.isFinite(x) && x >= 0,
+    bytes: (x) => x instanceof Uint8Array,
+    bytesOrNull: (x) => x === null || x instanceof Uint8Array,
+    stringOrNull: (x) => x === null || typeof x === 'string',
+    phase: (x) => PHASES.includes(x),
+    files: (x) => Array.isArray(x) && x.every(isFile),  // [{name, bytes: ArrayBuffer}], transferred
+    // Every slice's verdicts, tagged with the slice's first certificate (the core checks that
+    // each certificate sent out got its own verdict back).
+    batches: (x) => Array.isArray(x) && x.every((b) => b !== null && typeof b === 'object' &&
+      Number.isInteger(b.begin) && b.begin >= 0 && b.verdicts instanceof Uint8Array && Object.keys(b).length === 2),
+    exportFormat: (x) => x === 'json' || x === 'csv',
+  };
+
+  // Every request: its fields (besides type and id) and the fields of its answer when ok.
+  // `role` says which worker serves it; the worker does not care, the page's clients do.
+  const REQUESTS = {
+    // Either role: load the WebAssembly now (warm-up), or report the heap's size.
+    ping: { role: 'any', fields: {}, answer: {} },
+    memory: { role: 'any', fields: {}, answer: { bytes: 'count' } },
+    // Coordinator.
+    checkTime: { role: 'coordinator', fields: { text: 'string' }, answer: { checkTime: 'string' } },
+    lookup: { role: 'coordinator', fields: { text: 'string' }, answer: { chipId: 'stringOrNull' } },
+    // key: the transport key's bytes (a copy owned by the worker, wiped there); absent or null
+    // only with certsOnly: true (then the keys archive is never opened). verifiers: how many
+    // verifier workers the slices are cut for.
+    open: {
+      role: 'coordinator',
+      fields: { inputs: 'files', key: 'bytesOrNull?', certsOnly: 'bool?', anchors: 'files', useDefaults: 'bool', verifiers: 'positive' },
+      answer: { certificates: 'count', reelId: 'string', batchId: 'string' },
+      check: (m) => (m.certsOnly === true ? (m.key == null ? null : 'key') : (m.key instanceof Uint8Array ? null : 'key')),
+    },
+    report: { role: 'coordinator', fields: { verdicts: 'batches', checkTime: 'string' }, answer: { view: 'string' } },
+    chip: { role: 'coordinator', fields: { chipId: 'string' }, answer: { json: 'string' } },
+    exportReport: {
+      role: 'coordinator', fields: { format: 'exportFormat', secrets: 'bool' }, answer: { json: 'string?', csv: 'string?' },
+      checkAnswer: (r, m) => (typeof r[m.format] === 'string' && Object.keys(r).length === 2 ? null : m.format),
+    },
+    registration: {
+      role: 'coordinator', fields: { format: 'string', slot: 'string', includeExtra: 'bool' },
+      answer: { zip: 'bytes', exported: 'count', leftOut: 'count', withheld: 'count' },
+    },
+    secrets: { role: 'coordinator', fields: { chipId: 'string' }, answer: { chipId: 'string', pbs: 'stringOrNull', auth: 'stringOrNull' } },
+    wipe: { role: 'coordinator', fields: {}, answer: {} },
+    // Verifier.
+    initVerifier: { role: 'verifier', fields: { anchors: 'files', useDefaults: 'bool' }, answer: {} },
+    // bytes: one certificate slice as the coordinator posted it (transferred on). Answer: the
+    // verdicts in the wire format (transferred back), how many, and the worker's time on it.
+    verify: { role: 'verifier', fields: { bytes: 'bytes', checkTime: 'string' }, answer: { verdicts: 'bytes', count: 'count', ms: 'ms' } },
+  };
+
+  // Messages a worker posts on its own (no request id).
+  const EVENTS = {
+    progress: { phase: 'phase', done: 'count', total: 'count' },
+    slice: { begin: 'count', count: 'positive', bytes: 'bytes' },
+    fatal: { message: 'string' },
+  };
+  // The type names, for code to use instead of bare strings (a typo is then undefined, which
+  // both sides refuse, instead of a new message type).
+  const MESSAGE = Object.freeze({ RESULT: 'result', PROGRESS: 'progress', SLICE: 'slice', FATAL: 'fatal' });
+  const RESULT = MESSAGE.RESULT;
+  // REQUEST.OPEN === 'open', REQUEST.CHECK_TIME === 'checkTime', ...
+  const REQUEST = Object.freeze(Object.fromEntries(Object.keys(REQUESTS).map((t) => [t.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase(), t])));
+
+  // null when `obj` has exactly `spec`'s fields (plus `extra` names) of the right kinds,
+  // otherwise the first field that is wrong.
+  function checkFields(obj, spec, extra) {
+    if (obj === null || typeof obj !== 'object') return 'not an object';
+    for (const [name, kind] of Object.entries(spec)) {
+      const optional = kind.endsWith('?');
+      const value = obj[name];
+      if (value === undefined && optional) continue;
+      if (!KINDS[optional ? kind.slice(0, -1) : kind](value)) return name;
+    }
+    for (const name of Object.keys(obj)) {
+      if (!(name in spec) && !extra.includes(name)) return 'unexpected field ' + name;
+    }
+    return null;
+  }
+
+  // Worker side: a request from the page. -> null, or what is wrong with it.
+  function checkRequest(msg) {
+    if (msg === null || typeof msg !== 'object') return 'not an object';
+    const def = Object.prototype.hasOwnProperty.call(REQUESTS, msg.type) ? REQUESTS[msg.type] : null;
+    if (!def) return 'unknown request ' + JSON.stringify(String(msg.type));
+    if (!KINDS.positive(msg.id)) return 'id';
+    return checkFields(msg, def.fields, ['type', 'id']) || (def.check ? def.check(msg) : null);
+  }
+
+  // Page side: a message from a worker. `accepts`: the event types this worker may post besides
+  // results and fatal. -> null, or what is wrong with it.
+  function checkEvent(msg, accepts) {
+    if (msg === null || typeof msg !== 'object') return 'not an object';
+    if (msg.type === RESULT) {
+      if (!KINDS.positive(msg.id)) return 'result without a request id';
+      if (msg.result === null || typeof msg.result !== 'object') return 'result without an answer';
+      return checkFields(msg, {}, ['type', 'id', 'result']);
+    }
+    const spec = Object.prototype.hasOwnProperty.call(EVENTS, msg.type) ? EVENTS[msg.type] : null;
+    if (!spec || (msg.type !== 'fatal' && !accepts.includes(msg.type))) return 'unexpected message ' + JSON.stringify(String(msg.type));
+    const wrong = checkFields(msg, spec, ['type']);
+    if (wrong) return msg.type + ': ' + wrong;
+    if (msg.type === 'progress' && msg.done > msg.total) return 'progress: done > total';
+    return null;
+  }
+
+  // Page side: the answer to `request` ({type, ...fields}). {ok: false} must carry the core's
+  // error {code, message}; {ok: true} exactly the fields of REQUESTS[type].answer.
+  // -> null, or what is wrong with it.
+  function checkAnswer(request, result) {
+    if (result === null || typeof result !== 'object' || typeof result.ok !== 'boolean') return 'ok';
+    if (!result.ok) {
+      const e = result.error;
+      if (e === null || typeof e !== 'object' || typeof e.code !== 'string' || !e.code || typeof e.message !== 'string') return 'error';
+      return checkFields(result, {}, ['ok', 'error']);
+    }
+    const def = REQUESTS[request.type];
+    return checkFields(result, def.answer, ['ok']) || (def.checkAnswer ? def.checkAnswer(result, request) : null);
+  }
+
+  global.ReelcheckProtocol = Object.freeze({ PHASES, REQUESTS, EVENTS, MESSAGE, REQUEST, checkRequest, checkEvent, checkAnswer });
+})(typeof globalThis !== 'undefined' ? globalThis : self);
