@@ -89,7 +89,7 @@ for (const [title, name, options, outcome] of [
   });
 }
 
-// A JavaScript exception thrown by a callback the core calls (progress, certificate slices)
+// A JavaScript exception thrown by a callback the core calls (progress, work items)
 // unwinds through BundleSession::open and the core. The wasm build uses native WebAssembly
 // exceptions, so the C++ destructors on that path run: the session's key, the core's own copy
 // of it, the decrypted key files and the parsed secrets are all wiped. The hook (run after
@@ -101,8 +101,8 @@ function throwFromCallback() {
   const post = self.postMessage.bind(self);
   let thrown = false;
   self.postMessage = (m, transfer) => {
-    const at = 'MODE' === 'slice'
-      ? m && m.type === 'slice'
+    const at = 'MODE' === 'unpack'
+      ? m && m.type === 'unpack'
       // The last decrypting event: the keys archive is decrypted and its files parsed.
       : m && m.type === 'progress' && m.phase === 'decrypting' && m.done === m.total;
     if (at && !thrown) {
@@ -150,7 +150,7 @@ function throwFromCallback() {
   };
 }
 
-for (const [mode, title] of [['progress', 'a progress callback'], ['slice', 'a certificate slice callback']]) {
+for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'the work item callback']]) {
   test(`the key and the decrypted secrets are wiped when ${title} throws inside open()`, async ({ page }) => {
     const [first] = expectedSecrets('clean_7z').values();
     const hook = `;(${throwFromCallback.toString().replaceAll('MODE', mode).replace('NEEDLES', JSON.stringify(first))})();`;

@@ -10,15 +10,17 @@ import { verify } from './helpers.mjs';
 // verdict wire format (wasm/wire/verdict_wire.cpp) on its own, to damage the answer the way a
 // broken or tampered verifier would: whole records, not just random bytes.
 function tamperVerdicts() {
-  // Record boundaries: "RCV1", u32 count, then per verdict archive, file (strings), slot (u8),
-  // chip_id, verdict and parsed (u8 each), 8 strings, chain (count + strings), problems (count +
-  // code and message strings).
+  // A verdict slice: "RCW1", u32 archive, u32 begin, i64 check time, the anchors' fingerprint
+  // (u32 length + 64 hex digits), then the verdicts: "RCV1", u32 count, then per verdict
+  // archive, file (strings), slot (u8), chip_id, verdict and parsed (u8 each), 8 strings, chain
+  // (count + strings), problems (count + code and message strings).
+  const BASE = 4 + 4 + 4 + 8 + 4 + 64;
   function records(bytes) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let at = 8;
+    let at = BASE + 8;
     const str = () => { at += 4 + view.getUint32(at, true); };
     const out = [];
-    const count = view.getUint32(4, true);
+    const count = view.getUint32(BASE + 4, true);
     for (let i = 0; i < count; i++) {
       const start = at;
       str(); str(); at += 1; str(); const verdictAt = at; at += 2;
@@ -33,11 +35,11 @@ function tamperVerdicts() {
     return out;
   }
   function join(header, parts) {
-    const size = 8 + parts.reduce((n, p) => n + p.length, 0);
+    const size = BASE + 8 + parts.reduce((n, p) => n + p.length, 0);
     const out = new Uint8Array(size);
-    out.set(header.subarray(0, 8));
-    new DataView(out.buffer).setUint32(4, parts.length, true);
-    let at = 8;
+    out.set(header.subarray(0, BASE + 8));
+    new DataView(out.buffer).setUint32(BASE + 4, parts.length, true);
+    let at = BASE + 8;
     for (const p of parts) { out.set(p, at); at += p.length; }
     return out;
   }

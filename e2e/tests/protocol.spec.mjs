@@ -34,7 +34,7 @@ function breakProtocol() {
   handlers.open = async (msg) => {
     const answer = await open(msg);
     if ('MODE' === 'open-answer-without-ok') delete answer.ok;
-    if ('MODE' === 'open-answer-certificates-text') answer.certificates = String(answer.certificates);
+    if ('MODE' === 'open-answer-archives-text') answer.archives = String(answer.archives);
     return answer;
   };
 }
@@ -57,7 +57,7 @@ const cases = [
   ['verify-answer-without-count', 'a verifier\'s answer without its count', /reelcheck-verifier-\d+\) sent a malformed message \(the answer to verify: count\)/],
   ['verify-answer-extra-field', 'a verifier\'s answer with a field the protocol does not have', /sent a malformed message \(the answer to verify: unexpected field trusted\)/],
   ['open-answer-without-ok', 'an answer without ok', /reelcheck-coordinator\) sent a malformed message \(the answer to open: ok\)/],
-  ['open-answer-certificates-text', 'an answer with a field of the wrong kind', /sent a malformed message \(the answer to open: certificates\)/],
+  ['open-answer-archives-text', 'an answer with a field of the wrong kind', /sent a malformed message \(the answer to open: archives\)/],
 ];
 
 for (const [mode, title, message] of cases) {

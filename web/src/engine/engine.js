@@ -58,7 +58,7 @@
     ensureCoordinator(onEvent) {
       if (!this.coordinator || this.coordinator.dead) {
         if (this.coordinator) this.coordinator.terminate();
-        this.coordinator = new WorkerClient('reelcheck-coordinator', { accepts: [MESSAGE.PROGRESS, MESSAGE.SLICE], onEvent: onEvent || null });
+        this.coordinator = new WorkerClient('reelcheck-coordinator', { accepts: [MESSAGE.PROGRESS, MESSAGE.UNPACK, MESSAGE.SLICE], onEvent: onEvent || null });
       } else if (onEvent) {
         this.coordinator.onEvent = onEvent;
       }

@@ -8,10 +8,15 @@
 //   {type: 'result', id, result}   the answer to request `id`; result is the core's own value:
 //                                  {ok: true, ...fields of REQUESTS[type].answer} or
 //                                  {ok: false, error: {code, message}}
-//   {type: 'progress', phase, done, total}   coordinator, during open
-//   {type: 'slice', begin, count, bytes}     coordinator, during open: certificates
-//                                  begin .. begin+count-1 in the wire format (wasm/wire/), one
-//                                  transferred buffer; every slice is posted before open's answer
+//   {type: 'progress', phase, done, total}   coordinator, as the core's session goes
+//   The session's work items, posted by the coordinator for the verifier workers (during open
+//   and addUnpacked, before their answers), each one transferred buffer:
+//   {type: 'unpack', archive, name, slot, bytes, maxTotalSize}   a certificate archive to
+//                                  unpack (Verifier.unpackArchive); every one is posted before
+//                                  open's answer, which says how many
+//   {type: 'slice', archive, begin, count, bytes}   certificates begin .. begin+count-1 of an
+//                                  unpacked archive to verify, with the run's check time and
+//                                  anchors' fingerprint inside (wasm/wire/)
 //   {type: 'fatal', message}       the worker's WebAssembly aborted; the worker is lost
 //
 // Each side checks what it receives against these tables (checkRequest in the worker,
@@ -41,8 +46,10 @@
     files: (x) => Array.isArray(x) && x.every(isFile),  // [{name, bytes: ArrayBuffer}], transferred
     // Every slice's verdicts, tagged with the slice's first certificate (the core checks that
     // each certificate sent out got its own verdict back).
-    batches: (x) => Array.isArray(x) && x.every((b) => b !== null && typeof b === 'object' &&
-      Number.isInteger(b.begin) && b.begin >= 0 && b.verdicts instanceof Uint8Array && Object.keys(b).length === 2),
+    // Every slice's verdicts as the verifiers sent them (each names its place and terms inside;
+    // the core checks that every certificate handed out got its own verdict back).
+    batches: (x) => Array.isArray(x) && x.every((b) => b instanceof Uint8Array),
+    slot: (x) => x === 'E0E0' || x === 'E0E1' || x === 'E0E2',
     exportFormat: (x) => x === 'json' || x === 'csv',
   };
 
@@ -57,14 +64,17 @@
     lookup: { role: 'coordinator', fields: { text: 'string' }, answer: { chipId: 'stringOrNull' } },
     // key: the transport key's bytes (a copy owned by the worker, wiped there); absent or null
     // only with certsOnly: true (then the keys archive is never opened). verifiers: how many
-    // verifier workers the slices are cut for.
+    // verifier workers the slices are cut for; checkTime: the run's (every verdict must be
+    // reached at it). The answer: how many archives were posted to unpack.
     open: {
       role: 'coordinator',
-      fields: { inputs: 'files', key: 'bytesOrNull?', certsOnly: 'bool?', anchors: 'files', useDefaults: 'bool', verifiers: 'positive' },
-      answer: { certificates: 'count', reelId: 'string', batchId: 'string' },
+      fields: { inputs: 'files', key: 'bytesOrNull?', certsOnly: 'bool?', anchors: 'files', useDefaults: 'bool', verifiers: 'positive', checkTime: 'string' },
+      answer: { archives: 'count' },
       check: (m) => (m.certsOnly === true ? (m.key == null ? null : 'key') : (m.key instanceof Uint8Array ? null : 'key')),
     },
-    report: { role: 'coordinator', fields: { verdicts: 'batches', checkTime: 'string' }, answer: { view: 'string' } },
+    // A verifier's outcome of an unpack item; the archive's slices are posted before the answer.
+    addUnpacked: { role: 'coordinator', fields: { outcome: 'bytes' }, answer: {} },
+    report: { role: 'coordinator', fields: { verdicts: 'batches' }, answer: { view: 'string' } },
     chip: { role: 'coordinator', fields: { chipId: 'string' }, answer: { json: 'string' } },
     exportReport: {
       role: 'coordinator', fields: { format: 'exportFormat', secrets: 'bool' }, answer: { json: 'string?', csv: 'string?' },
@@ -78,20 +88,28 @@
     wipe: { role: 'coordinator', fields: {}, answer: {} },
     // Verifier.
     initVerifier: { role: 'verifier', fields: { anchors: 'files', useDefaults: 'bool' }, answer: {} },
+    // An unpack item as the coordinator posted it (bytes transferred on). Answer: the outcome in
+    // the wire format (the certificates, or why the archive could not be read) and the time.
+    unpack: {
+      role: 'verifier',
+      fields: { archive: 'count', name: 'string', slot: 'slot', bytes: 'bytes', maxTotalSize: 'count' },
+      answer: { outcome: 'bytes', ms: 'ms' },
+    },
     // bytes: one certificate slice as the coordinator posted it (transferred on). Answer: the
     // verdicts in the wire format (transferred back), how many, and the worker's time on it.
-    verify: { role: 'verifier', fields: { bytes: 'bytes', checkTime: 'string' }, answer: { verdicts: 'bytes', count: 'count', ms: 'ms' } },
+    verify: { role: 'verifier', fields: { bytes: 'bytes' }, answer: { verdicts: 'bytes', count: 'count', ms: 'ms' } },
   };
 
   // Messages a worker posts on its own (no request id).
   const EVENTS = {
     progress: { phase: 'phase', done: 'count', total: 'count' },
-    slice: { begin: 'count', count: 'positive', bytes: 'bytes' },
+    unpack: { archive: 'count', name: 'string', slot: 'slot', bytes: 'bytes', maxTotalSize: 'count' },
+    slice: { archive: 'count', begin: 'count', count: 'positive', bytes: 'bytes' },
     fatal: { message: 'string' },
   };
   // The type names, for code to use instead of bare strings (a typo is then undefined, which
   // both sides refuse, instead of a new message type).
-  const MESSAGE = Object.freeze({ RESULT: 'result', PROGRESS: 'progress', SLICE: 'slice', FATAL: 'fatal' });
+  const MESSAGE = Object.freeze({ RESULT: 'result', PROGRESS: 'progress', UNPACK: 'unpack', SLICE: 'slice', FATAL: 'fatal' });
   const RESULT = MESSAGE.RESULT;
   // REQUEST.OPEN === 'open', REQUEST.CHECK_TIME === 'checkTime', ...
   const REQUEST = Object.freeze(Object.fromEntries(Object.keys(REQUESTS).map((t) => [t.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase(), t])));

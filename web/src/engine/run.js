@@ -1,12 +1,16 @@
-// One verification run, driven from the main thread (the hub between the workers):
-//   1. the coordinator opens the bundle (unpack, decrypt) and posts certificate slices as each
-//      archive is unpacked, all before it answers `open` with how many certificates there are;
-//   2. the scheduler hands the slices to the verifier workers as they come (verification
-//      overlaps unpacking) and brings their verdicts back;
-//   3. the coordinator checks every verdict against what was sent and builds the report, whose
-//      view is read strictly (report_view.js) before anything is shown.
-// Slices and verdicts travel as one wire-format buffer each (wasm/wire), transferred, never
-// copied, on every hop.
+// One verification run, driven from the main thread (the hub between the workers). The core's
+// session (in the coordinator) decides the work; this file only carries it:
+//   1. the coordinator reads the outer layers and posts one "unpack" item per certificate
+//      archive, then decrypts the keys archive itself (the key stays there) while the verifiers
+//      unpack; `open` answers with how many archives it posted;
+//   2. the scheduler hands each item to a free verifier: an archive's outcome goes back to the
+//      coordinator (addUnpacked), which posts that archive's slices at once; slices come back
+//      as verdicts (verification overlaps unpacking and the key derivation);
+//   3. the coordinator checks every verdict against what was handed out, at the run's check
+//      time and under its anchors, and builds the report, whose view is read strictly
+//      (report_view.js) before anything is shown.
+// Items, outcomes and verdicts travel as one wire-format buffer each (wasm/wire), transferred,
+// never copied, on every hop.
 'use strict';
 
 (function (global) {
@@ -35,24 +39,30 @@
       if (onProgress) onProgress(p);
     };
 
-    // The coordinator's certificate slices wait here for a verifier. The total is known once
-    // open() answers; every slice was posted before that answer.
+    // The coordinator's work items wait here for a verifier. The queue closes once `open` has
+    // answered and every archive's outcome has been taken (its slices are posted before that).
     const queue = new WorkQueue();
+    let archivesPosted = 0;
+    let archivesTaken = 0;
+    let archives = null;
     let streamed = 0;
-    let total = null;
+    const closeWhenComplete = () => { if (archives !== null && archivesTaken === archives) queue.close(); };
     // The protocol has checked each event's shape (worker_client.js) before it gets here.
     const coordinator = engine.ensureCoordinator((m) => {
       if (!current()) return;
       if (m.type === MESSAGE.PROGRESS) {
         progress({ phase: m.phase, done: m.done, total: m.total });
+      } else if (m.type === MESSAGE.UNPACK) {
+        queue.push({ kind: 'unpack', archive: m.archive, name: m.name, slot: m.slot, bytes: m.bytes, maxTotalSize: m.maxTotalSize });
+        archivesPosted++;
       } else if (m.type === MESSAGE.SLICE) {
-        queue.push({ begin: m.begin, count: m.count, bytes: m.bytes });
+        queue.push({ kind: 'slice', count: m.count, bytes: m.bytes });
         streamed += m.count;
       }
     });
 
     // The verifiers (kept from an earlier run, or started now) get the trust anchors while the
-    // coordinator unpacks and decrypts; they rebuild their ChainVerifier only when these change.
+    // coordinator reads the bundle; they rebuild their ChainVerifier only when these change.
     const verifiers = engine.pool.ensure();
     const verifiersReady = engine.pool.init(anchors, useDefaults);
     verifiersReady.catch(() => {}); // when opening fails first, that error is the one shown
@@ -60,44 +70,59 @@
     progress({ phase: 'reading', done: 0, total: 1 });
     let opening;
     try {
-      opening = coordinator.call(REQUEST.OPEN, { inputs: files, key, certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length },
+      opening = coordinator.call(REQUEST.OPEN, { inputs: files, key, certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length, checkTime },
                                  files.map((f) => f.bytes));
     } finally {
       if (key) key.fill(0); // the worker has its own copy now; this one is no longer needed
     }
     const opened = opening.then(check).then((summary) => {
-      if (summary.certificates !== streamed) {
-        // Fail closed: the verifiers must have been given every certificate, once.
-        throw engineError('internal', 'The coordinator handed out ' + streamed + ' of ' + summary.certificates + ' certificates.');
+      if (summary.archives !== archivesPosted) {
+        // Fail closed: every archive the session planned must reach a verifier, once.
+        throw engineError('internal', 'The coordinator posted ' + archivesPosted + ' of ' + summary.archives + ' archives to unpack.');
       }
-      total = summary.certificates;
-      queue.close();
+      archives = summary.archives;
+      closeWhenComplete();
       return summary;
     }).catch((err) => {
       queue.fail(err);
       throw err;
     });
 
-    // Tagged with the slice's place: the core checks that every certificate sent out got its
-    // own verdict back (fail closed), so a lost or shuffled batch stops the run.
+    // Every slice's verdicts, as the verifiers sent them: each names its place and terms, and
+    // the core checks that every certificate handed out got its own verdict back (fail closed),
+    // so a lost, shuffled or foreign batch stops the run.
     const verdicts = [];
     let done = 0;
     let slices = 0;
     let busyMs = 0;
-    const verifyProgress = () => progress({ phase: 'verifying', done, total: total !== null ? total : streamed, final: total !== null });
+    const verifyProgress = () => progress({ phase: 'verifying', done, total: streamed, final: queue.closed });
     const verifying = dispatch({
       queue,
       workers: verifiers,
       ready: verifiersReady,
       stillCurrent,
-      send: (v, slice) => {
+      send: (v, item) => {
+        if (item.kind === 'unpack') {
+          const { archive, name, slot, bytes, maxTotalSize } = item;
+          return v.call(REQUEST.UNPACK, { archive, name, slot, bytes, maxTotalSize }, [bytes.buffer]).then(check);
+        }
         if (!slices++) verifyProgress(); // the verifying phase starts with the first slice
-        return v.call(REQUEST.VERIFY, { bytes: slice.bytes, checkTime }, [slice.bytes.buffer]).then(check);
+        return v.call(REQUEST.VERIFY, { bytes: item.bytes }, [item.bytes.buffer]).then(check);
       },
-      receive: (slice, answer) => {
-        verdicts.push({ begin: slice.begin, verdicts: answer.verdicts });
-        done += answer.count;
+      receive: (item, answer) => {
         busyMs += answer.ms;
+        if (item.kind === 'unpack') {
+          // The outcome goes to the session, which posts the archive's slices (or decides the
+          // run's error); the queue stays open until every outcome is taken.
+          coordinator.call(REQUEST.ADD_UNPACKED, { outcome: answer.outcome }, [answer.outcome.buffer]).then(check).then(() => {
+            if (!current()) return;
+            archivesTaken++;
+            closeWhenComplete();
+          }).catch((err) => queue.fail(err));
+          return;
+        }
+        verdicts.push(answer.verdicts);
+        done += answer.count;
         verifyProgress();
       },
     });
@@ -117,14 +142,14 @@
       throw err;
     }
     stillCurrent();
-    if (done !== total) throw engineError('internal', 'Verification is incomplete: ' + done + ' of ' + total + ' certificates came back.');
+    if (done !== streamed) throw engineError('internal', 'Verification is incomplete: ' + done + ' of ' + streamed + ' certificates came back.');
     if (!slices) verifyProgress(); // a bundle without certificates still shows the phase
 
     progress({ phase: 'reporting', done: 0, total: 1 });
-    const report = check(await coordinator.call(REQUEST.REPORT, { verdicts, checkTime }, verdicts.map((b) => b.verdicts.buffer)));
+    const report = check(await coordinator.call(REQUEST.REPORT, { verdicts }, verdicts.map((b) => b.buffer)));
     progress({ phase: 'reporting', done: 1, total: 1 });
     const { phases, offsets, total: totalMs } = clock.finish();
-    engine.lastTimings = { phases, offsets, total: totalMs, verifiers: verifiers.length, slices, verifierBusy: busyMs, certificates: total };
+    engine.lastTimings = { phases, offsets, total: totalMs, verifiers: verifiers.length, slices, verifierBusy: busyMs, certificates: streamed };
     return readView(report.view);
   }
 

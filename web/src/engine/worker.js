@@ -1,7 +1,7 @@
 // Runs inside a Web Worker, after the Emscripten glue (createReelcheckModule) and protocol.js
 // (ReelcheckProtocol) in the same Blob. One script, two roles, chosen by the first message:
 //   coordinator: holds the BundleSession (inputs, transport key, decrypted bundle, report);
-//   verifier:    holds one Verifier and checks certificate slices.
+//   verifier:    holds one Verifier: unpacks certificate archives, checks certificate slices.
 // The messages are protocol.js's: every request carries an id and is checked against the
 // protocol before a handler sees it; every answer is {type: 'result', id, result} where result
 // is the core's own {ok, ...} value. Nothing is logged: the Emscripten print hooks are silenced.
@@ -61,21 +61,29 @@ const handlers = {
         key.fill(0);
         if (!k.ok) return k;
       }
+      // Progress at most every 50 ms, but always a phase's first and last event (the page times
+      // phases by them). It and the work items keep going to the page after open() answers (the
+      // session posts each unpacked archive's slices from addUnpacked).
       let last = 0;
       let lastPhase = '';
-      // Slices go to the page as each certificate archive is unpacked (the page hands them to
-      // the verifiers at once), all before this request's answer. Progress at most every 50 ms,
-      // but always a phase's first and last event (the page times phases by them).
-      return session.open((phase, done, total) => {
+      const progress = (phase, done, total) => {
         const now = Date.now();
         if (done === total || phase !== lastPhase || now - last > 50) {
           last = now;
           lastPhase = phase;
           self.postMessage({ type: MESSAGE.PROGRESS, phase, done, total });
         }
-      }, (begin, count, bytes) => {
-        self.postMessage({ type: MESSAGE.SLICE, begin, count, bytes }, [bytes.buffer]);
-      }, msg.verifiers, certsOnly);
+      };
+      // The session's work items for the verifiers: archives to unpack (all before open's
+      // answer), then slices as each archive's outcome comes back.
+      const post = (item) => {
+        if (item.type === MESSAGE.UNPACK) {
+          self.postMessage({ type: MESSAGE.UNPACK, archive: item.archive, name: item.name, slot: item.slot, bytes: item.bytes, maxTotalSize: item.maxTotalSize }, [item.bytes.buffer]);
+        } else {
+          self.postMessage({ type: MESSAGE.SLICE, archive: item.archive, begin: item.begin, count: item.count, bytes: item.bytes }, [item.bytes.buffer]);
+        }
+      };
+      return session.open(progress, post, msg.verifiers, certsOnly, msg.checkTime);
     } catch (e) {
       // A JavaScript exception ended open() (a callback threw, or the glue did). The core's
       // cleanups ran as it passed through (native wasm exceptions: the key's copies and the
@@ -91,9 +99,13 @@ const handlers = {
       if (key instanceof Uint8Array) key.fill(0);
     }
   },
+  async addUnpacked(msg) {
+    if (!session) return failure('bad_input', 'No bundle is open.');
+    return session.addUnpacked(msg.outcome);
+  },
   async report(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
-    return session.buildReport(msg.verdicts, msg.checkTime);
+    return session.buildReport(msg.verdicts);
   },
   async chip(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
@@ -139,10 +151,20 @@ const handlers = {
     // Tables now, while the coordinator unpacks: the first slice then verifies at full speed.
     return verifier.prepare();
   },
+  async unpack(msg) {
+    if (!verifier) return failure('internal', 'Verifier not initialised.');
+    const started = performance.now();
+    const result = verifier.unpackArchive(msg.archive, msg.name, msg.slot, msg.bytes, msg.maxTotalSize);
+    if (result && result.ok) {
+      result.ms = performance.now() - started;
+      result.transfer = [result.outcome.buffer];
+    }
+    return result;
+  },
   async verify(msg) {
     if (!verifier) return failure('internal', 'Verifier not initialised.');
     const started = performance.now();
-    const result = verifier.verifySlice(msg.bytes, msg.checkTime);
+    const result = verifier.verifySlice(msg.bytes);
     if (result && result.ok) {
       result.ms = performance.now() - started; // for the page's timings
       result.transfer = [result.verdicts.buffer];
