@@ -230,6 +230,31 @@ TEST(VerificationSession, AWrongKeyFailsTheRunEvenAfterCertificatesWereHandedOut
   (void)slices; // the keys archive is handed out before slices: a wrong key stops them
 }
 
+// The keys archive comes first in the jobs' order: a wrong key is the run's answer as soon as it
+// is known, before any certificate archive is unpacked (the page says so at once), and no
+// certificate archive is handed out after it.
+TEST(VerificationSession, AWrongKeyIsDecidedAtOnceAndStopsTheRest) {
+  FixtureInput in = load_fixture("clean_7z");
+  const auto inputs = in.inputs();
+  VerificationSession session(fixture_trust(), fixture_check_time());
+  ASSERT_FALSE(session.begin(inputs, [](std::string_view) {
+    const std::string wrong = "not the transport key";
+    return SecureBytes(wrong.begin(), wrong.end());
+  }));
+  auto first = session.next_work();
+  ASSERT_TRUE(first);
+  const auto* keys = std::get_if<KeysArchiveJob>(&*first);
+  ASSERT_NE(keys, nullptr) << "the keys archive is handed out first";
+  const ChainVerifier verifier(session.trust());
+  const SecureBytes key = session.key_for(*keys);
+  ASSERT_FALSE(session.complete(run_work(*first, verifier, as_bytes(key))));
+  const auto error = session.error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code, ErrorCode::kWrongKey);
+  EXPECT_FALSE(session.next_work());
+  EXPECT_TRUE(session.settled());
+}
+
 TEST(ReelGrouping, LooseArchivesOfOneReelBecomeOneReelBesideWholeBundles) {
   const FixtureInput loose = load_fixture("clean_loose"); // E0E0, E0E1, E0E2, keys
   const FixtureInput mixed = load_fixture("mixed");

@@ -242,7 +242,7 @@ test('the core in the page refuses a 300-byte key too (bad_input, the same messa
         worker.onmessage = (ev) => { if (ev.data.type === 'result') resolve(ev.data.result); };
         worker.onerror = (ev) => reject(new Error(ev.message));
         worker.postMessage({
-          type: 'open', id: 1, verifiers: 1, anchors: [], useDefaults: true,
+          type: 'open', id: 1, verifiers: 1, anchors: [], useDefaults: true, checkTime: '2026-06-01T00:00:00Z',
           inputs: files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes).buffer })),
           key: new TextEncoder().encode('K'.repeat(keyLength)),
         });

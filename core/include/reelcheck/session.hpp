@@ -90,9 +90,9 @@ public:
                                                const ProgressFn& progress = {});
 
   // The next item to run, or nullopt when there is none now (results in flight may release
-  // more; settled() says when there never will be). Archives first, then the keys archive
-  // (unless with_keys is false: a front end that runs it itself, where the key is, takes it
-  // with keys_job()), then slices in order.
+  // more; settled() says when there never will be). The keys archive first (unless with_keys
+  // is false: a front end that runs it itself, where the key is, takes it with keys_job()),
+  // then the certificate archives, then slices in order.
   std::optional<WorkItem> next_work(bool with_keys = true);
   // The keys archive's job, once (nullopt when there is none, or it was handed out).
   std::optional<KeysArchiveJob> keys_job();
@@ -107,8 +107,8 @@ public:
   // Nothing left to hand out and nothing in flight.
   bool settled() const;
   // The run's error, as soon as it is decided: a refused result at once; a job's error once
-  // every job before it in the archives' order is in (the first of them is the run's error,
-  // whichever finished first).
+  // every job before it is in (the jobs' order: the keys archive, then the certificate
+  // archives by name; the first failed one is the run's error, whichever finished first).
   std::optional<Error> error() const;
 
   // Once settled without an error: the bundle, and the report. Fails closed: every

@@ -323,12 +323,16 @@ std::span<const CertificateFile> BundleAssembly::certificates(std::size_t archiv
 }
 
 std::optional<Error> BundleAssembly::first_error() const {
-  // Decided only once no job before the failed one can still fail first.
+  // The keys archive comes first: a wrong key is the answer however the certificate archives
+  // fare. An error is decided only once no job before it can still fail first.
+  if (keys_job_) {
+    if (!keys_result_) return std::nullopt;
+    if (!keys_result_->ok()) return keys_result_->error();
+  }
   for (const auto& result : certificate_results_) {
     if (!result) return std::nullopt;
     if (!result->ok()) return result->error();
   }
-  if (keys_result_ && !keys_result_->ok()) return keys_result_->error();
   return std::nullopt;
 }
 
@@ -339,6 +343,7 @@ bool BundleAssembly::any_failure() const {
 }
 
 bool BundleAssembly::error_before(std::size_t archive) const {
+  if (keys_result_ && !keys_result_->ok()) return true;
   for (std::size_t i = 0; i < archive && i < certificate_results_.size(); ++i)
     if (certificate_results_[i] && !certificate_results_[i]->ok()) return true;
   return false;

@@ -6,7 +6,8 @@
 //   2. jobs                 one per certificate archive, and the keys archive
 //   3. add_*                their results, in any order
 //   4. finish               charged against the bundle's limits in the archives' order; the
-//                           first error in that order, or the Bundle
+//                           first error in the jobs' order (keys, then certificates), or the
+//                           Bundle
 #pragma once
 
 #include <deque>
@@ -40,12 +41,13 @@ public:
   bool has_result(std::size_t archive) const;       // either way
   bool has_keys() const { return keys_result_.has_value(); }
   std::span<const CertificateFile> certificates(std::size_t archive) const;
-  // The first error in the archives' order, once it is decided: every archive before it is in.
+  // The first error in the jobs' order (the keys archive, then the certificate archives by
+  // name), once it is decided: every job before it is in.
   std::optional<Error> first_error() const;
   // Whether any job failed (decided or not): no more work should start.
   bool any_failure() const;
-  // Whether a failed job sorts before `archive` (the keys archive sorts last): only jobs that
-  // could change which error is first still need to run.
+  // Whether a failed job sorts before certificate archive `archive` (the keys archive sorts
+  // first): only jobs that could change which error is first still need to run.
   bool error_before(std::size_t archive) const;
 
   // Every job's result must be in. Moves the certificates into the Bundle.

@@ -28,14 +28,17 @@ Result<Bundle> BundleReader::read(std::span<const InputFile> inputs, const KeyLo
   if (inputs.empty()) return make_error(ErrorCode::kBadInput, "no input: nothing to verify");
   detail::BundleAssembly assembly(limits_, progress, /*secrets_checked=*/key_for_reel != nullptr);
   if (auto e = assembly.find_inner_archives(inputs)) return *e;
-  for (const auto& job : assembly.certificate_jobs()) {
-    assembly.add_certificates(job.archive, unpack_certificate_archive(job));
-    if (auto e = assembly.first_error()) return *e;
-  }
+  // The jobs' order: the keys archive first (a wrong key is the answer whatever else is wrong),
+  // then the certificate archives by name; the first error ends the run.
   if (const auto& job = assembly.keys_job()) {
     if (progress) progress(Phase::kDecrypting, 0, 1);
     const SecureBytes key = *key_for_reel ? (*key_for_reel)(job->reel_id) : SecureBytes{};
     assembly.add_keys(read_keys_archive(*job, as_bytes(key)));
+    if (auto e = assembly.first_error()) return *e;
+  }
+  for (const auto& job : assembly.certificate_jobs()) {
+    assembly.add_certificates(job.archive, unpack_certificate_archive(job));
+    if (auto e = assembly.first_error()) return *e;
   }
   return std::move(assembly).finish();
 }

@@ -116,19 +116,18 @@ VerificationSession::begin_certificates_only(std::span<const InputFile> inputs,
 std::optional<WorkItem> VerificationSession::next_work(bool with_keys) {
   if (!run_ || run_->bundle) return std::nullopt;
   Run& r = *run_;
+  // The keys archive first: a wrong key then ends the run before much else is done.
+  if (with_keys)
+    if (auto job = keys_job()) return *job;
   const auto& jobs = r.assembly.certificate_jobs();
-  // After an error only the archives before it still count: one of them may fail first.
+  // After an error only the jobs before it still count: one of them may fail first.
   while (r.next_archive < jobs.size()) {
     const std::size_t archive = r.next_archive++;
     if (r.assembly.error_before(archive)) continue;
     ++r.in_flight;
     return jobs[archive];
   }
-  if (failed()) return std::nullopt;
-  if (with_keys) {
-    if (auto job = keys_job()) return *job;
-  }
-  if (r.slices.empty()) return std::nullopt;
+  if (failed() || r.slices.empty()) return std::nullopt;
   CertificateSlice slice = r.slices.front();
   r.slices.pop_front();
   ++r.in_flight;
@@ -267,7 +266,7 @@ bool VerificationSession::settled() const {
 
 std::optional<Error> VerificationSession::error() const {
   if (!run_) return std::nullopt;
-  // The first failed job in the archives' order, once decided; else anything refused on the way.
+  // The first failed job in the jobs' order, once decided; else anything refused on the way.
   if (auto e = run_->assembly.first_error()) return e;
   return run_->error;
 }
