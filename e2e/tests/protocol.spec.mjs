@@ -126,11 +126,11 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
     { type: 'checkTime', id: 3, text: 12 },
     { type: 'checkTime', id: 4 },
     { type: 'ping' },
-    { type: 'verify', id: 5, bytesBuffer: true, checkTime: '2026-06-01T00:00:00Z' },
+    { type: 'verify', id: 5, bytesBuffer: true },
     // certsOnly with a key: the key is never taken (and the worker wipes its copy).
-    { type: 'open', id: 6, verifiers: 1, anchors: [], useDefaults: true, inputs: [], certsOnly: true, keyText: 'K' },
+    { type: 'open', id: 6, verifiers: 1, anchors: [], useDefaults: true, inputs: [], certsOnly: true, keyText: 'K', checkTime: '2026-06-01T00:00:00Z' },
     // useDefaults missing: no default stands in for it.
-    { type: 'open', id: 7, verifiers: 1, anchors: [], inputs: [], keyText: 'K' },
+    { type: 'open', id: 7, verifiers: 1, anchors: [], inputs: [], keyText: 'K', checkTime: '2026-06-01T00:00:00Z' },
     { type: 'initVerifier', id: 8, anchors: [{ name: 'a.pem', bytes: 'not bytes' }], useDefaults: true },
   ]);
   expect(answers[0]).toEqual({ type: 'result', id: 1, result: { ok: true } });
