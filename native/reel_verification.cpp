@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 
 #include "session_runner.hpp"
 #include "reelcheck/session.hpp"
@@ -59,8 +60,12 @@ Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, con
   const std::string bundle_name = fs::path(reel.name).filename().string();
 
   VerificationSession session(trust, o.at, Limits{}, o.jobs);
+  // A key asked for on the terminal is asked while the other threads already unpack: their
+  // progress is not printed over the prompt (skipped, never waited for, while it is open).
+  std::mutex terminal;
   const ProgressFn progress = [&](Phase phase, std::uint64_t done, std::uint64_t total) {
-    if (tty)
+    const std::unique_lock printing(terminal, std::try_to_lock);
+    if (tty && printing.owns_lock())
       std::fprintf(stderr, "\r%-13s %llu/%llu   ",
                    (std::string(phase_name(phase)) +
                     (phase == Phase::kDecompressing ? " archives" : ""))
@@ -71,7 +76,12 @@ Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, con
       o.certs_only
           ? session.begin_certificates_only(files, progress)
           : session.begin(
-                files, [&](std::string_view reel_id) { return keys.key_for(reel_id, bundle_name); },
+                files,
+                [&](std::string_view reel_id) {
+                  const std::lock_guard prompting(terminal);
+                  if (tty) std::fputs("\r\033[K", stderr); // a prompt starts its own line
+                  return keys.key_for(reel_id, bundle_name);
+                },
                 progress);
   if (begun) return *begun;
   // Unpacking, the key derivation and verification, on every core at once.

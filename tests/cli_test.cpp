@@ -770,3 +770,30 @@ TEST(Cli, StationBindingAndReconcileOnTheRealBundleWithoutItsKey) {
       << script;
   EXPECT_EQ(read_json(tmp / "out/summary.json")["counts"]["certificates_to_deactivate"], 3);
 }
+
+// On a terminal the key is asked for while the other threads already unpack and verify: their
+// progress lines are never printed over the prompt, which starts its own line, and the run
+// verifies with the key typed (here through a pseudo-terminal made by util-linux `script`).
+TEST(Cli, TheKeyPromptIsNotOverwrittenByProgressWhileTheOtherThreadsWork) {
+  if (run_shell("command -v script > /dev/null") != 0) GTEST_SKIP() << "no util-linux script";
+  TempDir tmp("reelcheck-prompt");
+  const fs::path typed = tmp / "typed.txt";
+  const Bytes key = read_file(fixtures_dir() / bundle_entry("clean_7z")["key_file"].get<std::string>());
+  write_file(typed, std::string(key.begin(), key.end()) + "\n");
+  const fs::path out = tmp / "terminal.txt";
+  const std::string verify = shell_quote(REELCHECK_CLI) + " verify " + bundle_arg("clean_7z") +
+                             kTrust + " --jobs 2 --json " + shell_quote((tmp / "r.json").string());
+  // The key arrives a moment after the prompt, as a person types it.
+  const int code = run_shell("(sleep 0.5; cat " + shell_quote(typed.string()) + ") | script -qec " +
+                             shell_quote(verify) + " /dev/null > " + shell_quote(out.string()));
+  EXPECT_EQ(code, 0);
+  const std::string terminal = slurp(out);
+  const std::string prompt = "Transport key for reel R2400017: ";
+  const auto at = terminal.find(prompt);
+  ASSERT_NE(at, std::string::npos) << terminal;
+  EXPECT_TRUE(at == 0 || terminal.compare(at - 4, 4, "\r\033[K") == 0) << terminal.substr(0, at + 40);
+  // Nothing between the prompt and the line end the terminal echoes for the typed key.
+  const auto line_end = terminal.find_first_of("\r\n", at + prompt.size());
+  EXPECT_EQ(line_end, at + prompt.size()) << terminal.substr(at, 80);
+  EXPECT_TRUE(read_json(tmp / "r.json")["verdict"] == "ok");
+}
