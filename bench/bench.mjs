@@ -84,7 +84,9 @@ function runCli(bundles) {
   const t = ms(t0);
   if (r.status !== 0 && r.status !== 1) throw new Error('reelcheck verify failed (' + r.status + '): ' + r.stderr.slice(-2000));
   const rss = Number((r.stderr.match(/Maximum resident set size \(kbytes\): (\d+)/) || [])[1]) / 1024;
-  return { ms: t, rssMiB: rss, exit: r.status };
+  // CPU seconds (user + system): wall against CPU ÷ 2 cores says how busy both cores were.
+  const cpu = ['User', 'System'].reduce((sum, k) => sum + Number((r.stderr.match(new RegExp(k + ' time \\(seconds\\): ([\\d.]+)')) || [])[1]), 0) * 1000;
+  return { ms: t, cpuMs: cpu, rssMiB: rss, exit: r.status };
 }
 function runCli2() {
   if (!twoReelDir) {
@@ -248,10 +250,11 @@ function uiSummary(pageRunList) {
 }
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2) : 'n/a');
 const sec = (x) => (Number.isFinite(x) ? (x / 1000).toFixed(2) + ' s' : 'n/a');
+const cliCpu = median(runs.cli.map((r) => r.cpuMs).filter(Number.isFinite));
 const lines = [
   `Reelcheck benchmark: ${big.certificate_count} certificates (${big.chip_count} chips), ${ROUNDS} rounds alternating, medians, ${os.cpus().length} cores`,
   `  manual pipeline (7zz x + batched openssl verify) ${sec(med.manual)}`,
-  `  reelcheck verify --jobs 2                        ${sec(med.cli)}   peak RSS ${rss.toFixed(0)} MiB`,
+  `  reelcheck verify --jobs 2                        ${sec(med.cli)}   peak RSS ${rss.toFixed(0)} MiB, CPU ${sec(cliCpu)}: wall / (CPU ÷ 2 cores) ${ratio(med.cli, cliCpu / 2)}`,
   `  reelcheck verify, the reel twice                 ${sec(med.cli2)}   (${ratio(med.cli2, med.cli)}x one reel)`,
   `  the page (${pageRuns[0] ? pageRuns[0].timings.verifiers : '?'} verifier workers)                     ${sec(med.page)}   wasm heap peak ${Number.isFinite(heap) ? heap : 'n/a'} MiB`,
   `    phases: ${Object.entries(phaseMedians).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`,
