@@ -26,8 +26,11 @@ public:
   void update(ByteView data);
   std::array<std::uint8_t, 32> finish(); // the object is spent afterwards
 
-  // True when this process uses the SHA instructions (for the bench and the tests).
+  // True when streams made now use the SHA instructions: the CPU has them and the test hook
+  // (reelcheck/testing.hpp) does not force the portable code (for the bench and the tests).
   static bool hardware_accelerated();
+  // The path this stream took when it was made, so a test can prove which one it checked.
+  bool uses_sha_instructions() const;
 
 private:
   struct Impl;
