@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdio>
+#include <ostream>
 #include <random>
 #include <string>
 #include <string_view>
@@ -30,6 +31,11 @@ using reelcheck::detail::Sha256;
 namespace {
 
 enum class Path { kShaInstructions, kPortable };
+
+// So that gtest names the path in a failure instead of printing the enum's bytes.
+[[maybe_unused]] void PrintTo(Path path, std::ostream* out) {
+  *out << (path == Path::kShaInstructions ? "SHA instructions" : "portable");
+}
 
 std::string path_name(const ::testing::TestParamInfo<Path>& info) {
   return info.param == Path::kShaInstructions ? "ShaInstructions" : "Portable";
