@@ -5,7 +5,8 @@
 // typical transport key, about 0.1 s with mbedTLS's portable code, a tenth of a whole reel's
 // verification and all of it on the critical path before any secret can be read. The SHA
 // instructions do the same in a fifth of the time. The state holds key material: it is wiped
-// when the object goes away.
+// when the object goes away. Tests force the portable path through reelcheck/testing.hpp, so
+// both paths are checked on a CPU that has the instructions (tests/sha256_test.cpp).
 #pragma once
 
 #include <array>
