@@ -21,6 +21,7 @@
 #include "fixture_manifest.hpp"
 #include "reelcheck/archive.hpp"
 #include "reelcheck/hex.hpp"
+#include "reelcheck/testing.hpp"
 #include "crypto/sha256.hpp"
 
 namespace {
@@ -242,6 +243,17 @@ TEST_F(SevenZipReaderTest, EncryptedHeaders) {
   // The names are encrypted too: the plain text of a name must not appear in the archive.
   EXPECT_EQ(find(archive, utf16le("PBS_keys")), std::string::npos);
   expect_entries(SevenZipReader().read(view(archive), "keys.7z", view("TransportKey123")), files);
+}
+
+// The tests above derive the key on the SHA instructions where the CPU has them; 7-Zip's own
+// archive must open on the portable SHA-256 too (the page's and other CPUs' path).
+TEST_F(SevenZipReaderTest, EncryptedHeadersOnThePortableSha256) {
+  const Files files{{"PBS_keys.txt", sample_text(2000, 5)}};
+  const Bytes archive = make_archive(files, "-pTransportKey123 -mhe=on");
+  const bool previous = reelcheck::testing::force_portable_sha256(true);
+  auto result = SevenZipReader().read(view(archive), "keys.7z", view("TransportKey123"));
+  reelcheck::testing::force_portable_sha256(previous);
+  expect_entries(result, files);
 }
 
 TEST_F(SevenZipReaderTest, EncryptedNonSolidWithNonAsciiPassword) {

@@ -17,4 +17,9 @@ namespace reelcheck::testing {
 using WipeObserver = void (*)(const void* data, std::size_t size) noexcept;
 void set_wipe_observer(WipeObserver observer) noexcept;
 
+// While on, every SHA-256 stream created afterwards takes the portable code even where the CPU
+// has the SHA instructions, so that one machine tests both paths. Streams already made keep
+// their path. Returns the previous setting (off by default).
+bool force_portable_sha256(bool on) noexcept;
+
 } // namespace reelcheck::testing

@@ -5,6 +5,12 @@
 
 #include <cstring>
 
+#ifdef REELCHECK_TEST_HOOKS
+#include <atomic>
+
+#include "reelcheck/testing.hpp"
+#endif
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>
 #include <immintrin.h>
@@ -89,10 +95,22 @@ bool cpu_has_sha_ni() {
 
 #endif
 
+#ifdef REELCHECK_TEST_HOOKS
+std::atomic<bool> portable_forced{false};
+#endif
+
+// Whether a stream made now takes the SHA instructions.
+bool use_sha_ni() {
+#ifdef REELCHECK_TEST_HOOKS
+  if (portable_forced.load(std::memory_order_relaxed)) return false;
+#endif
+  return cpu_has_sha_ni();
+}
+
 } // namespace
 
 struct Sha256::Impl {
-  bool accelerated = cpu_has_sha_ni();
+  bool accelerated = use_sha_ni();
   mbedtls_sha256_context portable;
   std::uint32_t state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
@@ -153,7 +171,11 @@ Sha256::Sha256() : impl_(std::make_unique<Impl>()) {}
 Sha256::~Sha256() = default;
 
 bool Sha256::hardware_accelerated() {
-  return cpu_has_sha_ni();
+  return use_sha_ni();
+}
+
+bool Sha256::uses_sha_instructions() const {
+  return impl_->accelerated;
 }
 
 void Sha256::update(ByteView data) {
@@ -173,3 +195,11 @@ std::array<std::uint8_t, 32> Sha256::finish() {
 }
 
 } // namespace reelcheck::detail
+
+#ifdef REELCHECK_TEST_HOOKS
+namespace reelcheck::testing {
+bool force_portable_sha256(bool on) noexcept {
+  return detail::portable_forced.exchange(on);
+}
+} // namespace reelcheck::testing
+#endif

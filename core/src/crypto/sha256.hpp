@@ -5,7 +5,8 @@
 // typical transport key, about 0.1 s with mbedTLS's portable code, a tenth of a whole reel's
 // verification and all of it on the critical path before any secret can be read. The SHA
 // instructions do the same in a fifth of the time. The state holds key material: it is wiped
-// when the object goes away.
+// when the object goes away. Tests force the portable path through reelcheck/testing.hpp, so
+// both paths are checked on a CPU that has the instructions (tests/sha256_test.cpp).
 #pragma once
 
 #include <array>
@@ -26,8 +27,11 @@ public:
   void update(ByteView data);
   std::array<std::uint8_t, 32> finish(); // the object is spent afterwards
 
-  // True when this process uses the SHA instructions (for the bench and the tests).
+  // True when streams made now use the SHA instructions: the CPU has them and the test hook
+  // (reelcheck/testing.hpp) does not force the portable code (for the bench and the tests).
   static bool hardware_accelerated();
+  // The path this stream took when it was made, so a test can prove which one it checked.
+  bool uses_sha_instructions() const;
 
 private:
   struct Impl;

@@ -321,7 +321,16 @@ SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509
   const mbedtls_md_info_t* md = mbedtls_md_info_from_type(child.sig_md);
   if (md == nullptr) return SignatureCheck::kUnsupportedAlgorithm;
   unsigned char hash[MBEDTLS_MD_MAX_SIZE];
-  if (mbedtls_md(md, child.tbs.p, child.tbs.len, hash) != 0) return SignatureCheck::kInvalid;
+  if (child.sig_md == MBEDTLS_MD_SHA256) {
+    // Infineon's RSA CA signs with SHA-256: on the SHA instructions where the CPU has them
+    // (crypto/sha256.hpp), the same digest as mbedTLS's in a fraction of the time.
+    Sha256 sha;
+    sha.update(ByteView(child.tbs.p, child.tbs.len));
+    const auto digest = sha.finish();
+    std::copy(digest.begin(), digest.end(), hash);
+  } else if (mbedtls_md(md, child.tbs.p, child.tbs.len, hash) != 0) {
+    return SignatureCheck::kInvalid;
+  }
   // mbedTLS's verify functions take non-const contexts (they cache curve tables), which is why
   // a ChainVerifier is per thread.
   auto* key = const_cast<mbedtls_pk_context*>(&parent.pk);

@@ -3,10 +3,10 @@
 // findings, missing slots.
 #include <algorithm>
 #include <map>
-#include <mbedtls/sha256.h>
 #include <set>
 #include <tuple>
 
+#include "crypto/sha256.hpp"
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/report.hpp"
 #include "util/hex.hpp"
@@ -22,8 +22,9 @@ SecretInfo describe_secret(const KeyRecord& record, bool include_value) {
   SecretInfo info;
   info.present = true;
   info.size = record.key.size();
-  unsigned char digest[32];
-  mbedtls_sha256_ret(record.key.data(), record.key.size(), digest, 0);
+  detail::Sha256 sha; // wipes its state: the key is a secret
+  sha.update(record.key);
+  const auto digest = sha.finish();
   info.fingerprint = detail::to_hex(std::span(digest).first(8));
   if (include_value) info.value = record.key;
   return info;
