@@ -70,15 +70,12 @@ std::string render_failures_by_cause(const Report& r) {
   return out;
 }
 
-// See untrusted_issuers() for when this shows.
-std::string untrusted_issuer_hint(const Report& r) {
-  const auto issuers = untrusted_issuers(r);
-  if (issuers.empty()) return {};
-  std::string names;
-  for (const auto& issuer : issuers)
-    names += (names.empty() ? "'" : " and '") + issuer + "'";
-  return "  hint: every certificate fails because its issuer is not a trusted CA (" + names +
-         "). Is this a test PKI? add --trust CA.pem (the CA certificates with their roots), and "
+// The core's sentence (untrusted_issuer_hint), then how to add anchors on the command line.
+std::string trust_hint_line(const Report& r) {
+  const std::string hint = untrusted_issuer_hint(r);
+  if (hint.empty()) return {};
+  return "  hint: " + hint +
+         " add --trust CA.pem (the CA certificates with their roots), and "
          "--no-default-trust to trust nothing else\n";
 }
 
@@ -180,7 +177,7 @@ std::string render_summary(const Report& r, const std::string& input_name) {
   if (c.extra > 0)
     out += "  note: " + std::to_string(c.extra) +
            " chip(s) have certificates but no secrets (scrapped in test); informational.\n";
-  out += untrusted_issuer_hint(r);
+  out += trust_hint_line(r);
   out += !r.all_ok()         ? "  VERDICT: FAILED - see the failures above\n"
          : r.secrets_checked ? "  VERDICT: OK - every chip with secrets has genuine, complete "
                                "certificates\n"

@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "reelcheck/codes.hpp"
@@ -121,4 +125,118 @@ TEST(Codes, TheVerdictReaderRefusesAnUnknownProblemCode) {
               std::string::npos)
         << read.error().message;
   }
+}
+
+// docs/errors.md's "## Codes" section against the table: every code documented once, with the
+// table's severities and words, and nothing the table no longer has.
+namespace {
+
+struct DocRow {
+  std::vector<std::string> cells;
+};
+
+std::string trim_cell(std::string s) {
+  const auto b = s.find_first_not_of(' ');
+  const auto e = s.find_last_not_of(' ');
+  s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  if (s.size() >= 2 && s.front() == '`' && s.back() == '`') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+// The rows of the tables under `heading` (a "### " heading inside "## Codes") whose first cell
+// is a code (in backquotes).
+std::vector<DocRow> doc_rows(const std::string& doc, const std::string& heading) {
+  std::vector<DocRow> rows;
+  const auto codes = doc.find("\n## Codes\n");
+  if (codes == std::string::npos) return rows;
+  const auto start = doc.find("\n### " + heading, codes);
+  if (start == std::string::npos) return rows;
+  auto end = doc.find("\n##", start + 1);
+  if (end == std::string::npos) end = doc.size();
+  std::istringstream lines(doc.substr(start, end - start));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("| `")) continue;
+    DocRow row;
+    std::string cell;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+      if (line[i] == '|') {
+        row.cells.push_back(trim_cell(cell));
+        cell.clear();
+      } else {
+        cell += line[i];
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string severities_text(Severities set) {
+  std::string out;
+  for (Severity s : kAllSeverities)
+    if (allows(set, s)) out += (out.empty() ? "" : " or ") + std::string(severity_name(s));
+  return out;
+}
+
+} // namespace
+
+TEST(CodesDoc, EveryCodeIsDocumentedAsInTheTableAndNothingElse) {
+  std::ifstream in(std::string(REELCHECK_SOURCE_DIR) + "/docs/errors.md");
+  ASSERT_TRUE(in) << "docs/errors.md not found";
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+  const auto findings = doc_rows(doc, "Findings");
+  ASSERT_EQ(findings.size(), kFindingCodes.size())
+      << "docs/errors.md lists " << findings.size() << " finding codes, the table "
+      << kFindingCodes.size();
+  std::set<std::string> documented;
+  for (const auto& row : findings) {
+    ASSERT_EQ(row.cells.size(), 4u) << row.cells.front();
+    const std::string& name = row.cells[0];
+    EXPECT_TRUE(documented.insert(name).second) << name << " is documented twice";
+    const auto code = parse_finding_code(name);
+    ASSERT_TRUE(code.has_value()) << name << " is documented but is no code (stale)";
+    const FindingCodeInfo& info = *finding_code_info(*code);
+    EXPECT_EQ(row.cells[1], severities_text(info.severities)) << name;
+    EXPECT_EQ(row.cells[2], info.words) << name;
+    EXPECT_EQ(row.cells[3], info.problem ? "yes" : "no") << name;
+  }
+
+  const auto errors = doc_rows(doc, "Errors");
+  ASSERT_EQ(errors.size(), kErrorCodes.size())
+      << "docs/errors.md lists " << errors.size() << " error codes, the table "
+      << kErrorCodes.size();
+  documented.clear();
+  for (const auto& row : errors) {
+    ASSERT_EQ(row.cells.size(), 2u) << row.cells.front();
+    const std::string& name = row.cells[0];
+    EXPECT_TRUE(documented.insert(name).second) << name << " is documented twice";
+    const auto code = parse_error_code(name);
+    ASSERT_TRUE(code.has_value()) << name << " is documented but is no code (stale)";
+    EXPECT_EQ(row.cells[1], error_code_info(*code)->title) << name;
+  }
+}
+
+// The page's words come from here (codeTable()): every code has some, and the JSON holds every
+// code with the table's words.
+TEST(CodesDoc, TheCodeTableJsonHoldsEveryCodeWithItsWords) {
+  const auto table = nlohmann::json::parse(code_table_json());
+  ASSERT_EQ(table.at("findings").size(), kFindingCodes.size());
+  for (std::size_t i = 0; i < kFindingCodes.size(); ++i) {
+    const auto& row = table.at("findings")[i];
+    EXPECT_EQ(row.at("code").get<std::string>(), kFindingCodes[i].name);
+    EXPECT_EQ(row.at("words").get<std::string>(), kFindingCodes[i].words);
+    EXPECT_FALSE(kFindingCodes[i].words.empty()) << kFindingCodes[i].name;
+    EXPECT_FALSE(row.at("severities").empty()) << kFindingCodes[i].name;
+  }
+  ASSERT_EQ(table.at("errors").size(), kErrorCodes.size());
+  for (const auto& row : table.at("errors")) {
+    EXPECT_TRUE(parse_error_code(row.at("code").get<std::string>()).has_value());
+    EXPECT_FALSE(row.at("title").get<std::string>().empty());
+    EXPECT_FALSE(row.at("text").get<std::string>().empty());
+  }
+  EXPECT_EQ(table.at("statuses").size(), 3u);
+  EXPECT_EQ(table.at("errors")[0].at("text").get<std::string>().find("sealed letter") !=
+                std::string::npos,
+            true);
 }

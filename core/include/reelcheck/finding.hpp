@@ -9,16 +9,7 @@
 
 namespace reelcheck {
 
-enum class Severity { kError, kWarning, kInfo };
-constexpr std::string_view severity_name(Severity s) {
-  switch (s) {
-  case Severity::kError: return "error";
-  case Severity::kWarning: return "warning";
-  case Severity::kInfo: return "info";
-  }
-  return "error";
-}
-
+// Severity and severity_name: reelcheck/codes.hpp, beside the codes they go with.
 struct Finding {
   Severity severity = Severity::kError;
   FindingCode code;       // machine-readable; finding_code_name() gives its stable name

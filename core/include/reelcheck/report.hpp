@@ -26,6 +26,15 @@ constexpr std::string_view chip_status_name(ChipStatus s) {
   }
   return "failed";
 }
+// What a person reads for a status (the page's table and detail panel).
+constexpr std::string_view chip_status_words(ChipStatus s) {
+  switch (s) {
+  case ChipStatus::kOk: return "OK";
+  case ChipStatus::kFailed: return "Failed";
+  case ChipStatus::kExtra: return "Extra (certificates, no secrets)";
+  }
+  return "Failed";
+}
 constexpr std::optional<ChipStatus> parse_chip_status(std::string_view name) {
   for (ChipStatus s : {ChipStatus::kOk, ChipStatus::kFailed, ChipStatus::kExtra})
     if (name == chip_status_name(s)) return s;
@@ -90,6 +99,16 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
 // same one or two CAs, almost always a test PKI (or a new CA) whose certificates were not added
 // as trust anchors: those issuers, sorted. Empty otherwise. The CLI and the page both hint at it.
 std::vector<std::string> untrusted_issuers(const Report& report);
+// The hint in words, the one sentence both front ends show ("every certificate fails because
+// its issuer is not a trusted CA ('A' and 'B'). Is this a test PKI?"); each adds how to add
+// anchors with its own controls. "" when untrusted_issuers() is empty.
+std::string untrusted_issuer_hint(const Report& report);
+
+// The code table (reelcheck/codes.hpp) and the words for statuses and severities, as JSON for
+// the page (wasm codeTable()), so that it shows the core's words instead of its own copy:
+// {"findings": [{"code", "severities": [...], "words", "problem"}], "errors": [{"code",
+// "title", "text"}], "statuses": [{"status", "words"}], "severities": [{"severity", "words"}]}.
+std::string code_table_json();
 
 // The writers return SecureString: with secrets included, the text holds them in hex, and every
 // buffer it passes through is wiped when released.

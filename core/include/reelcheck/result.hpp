@@ -8,25 +8,11 @@
 #include <utility>
 #include <variant>
 
+#include "reelcheck/codes.hpp"
+
 namespace reelcheck {
 
-enum class ErrorCode {
-  kWrongKey,         // the transport key does not decrypt the keys archive
-  kPasswordRequired, // an encrypted archive and no transport key given
-  kNotAnArchive,     // neither 7z nor zip, or not a bundle at all
-  kCorrupt,          // structurally invalid archive or data
-  kTruncated,        // input ends early
-  kCrcMismatch,      // a stored CRC does not match the data
-  kUnsupported,      // a valid but unsupported feature (compression method, zip64, ...)
-  kLimitExceeded,    // a configured limit (size, count, dictionary, depth) would be exceeded
-  kUnsafeName,       // an entry name with "..", an absolute path or a NUL byte
-  kBadInput,         // anything else the user handed over that cannot be used
-  kKeysNotEncrypted, // a key file that did not come out of an AES-encrypted, CRC-checked folder
-  kDuplicateKeyFile, // a second PBS_keys.txt or auto_keys.txt in the keys archive
-};
-
-// Stable identifiers used in JSON and by the web page ("wrong_key", ...).
-std::string_view error_code_name(ErrorCode code);
+// ErrorCode, its names and the words a person reads: reelcheck/codes.hpp (one table).
 
 struct Error {
   ErrorCode code;

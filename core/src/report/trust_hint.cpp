@@ -1,4 +1,5 @@
-// The one rule behind the "is this a test PKI?" hint of the CLI and the page.
+// The one rule, and the one sentence, behind the "is this a test PKI?" hint of the CLI and the
+// page.
 #include <algorithm>
 #include <set>
 
@@ -24,6 +25,16 @@ std::vector<std::string> untrusted_issuers(const Report& r) {
   for (const auto& cert : r.unassigned)
     if (!untrusted(cert)) return {};
   return {issuers.begin(), issuers.end()};
+}
+
+std::string untrusted_issuer_hint(const Report& r) {
+  const auto issuers = untrusted_issuers(r);
+  if (issuers.empty()) return {};
+  std::string names;
+  for (const auto& issuer : issuers)
+    names += (names.empty() ? "'" : " and '") + issuer + "'";
+  return "every certificate fails because its issuer is not a trusted CA (" + names +
+         "). Is this a test PKI?";
 }
 
 } // namespace reelcheck
