@@ -40,6 +40,19 @@ PlannedReels plan_reels(const std::vector<std::string>& arguments) {
     }
     plan.items.push_back(std::move(item));
   }
+  // With more than one argument, each whole bundle's reel is read from its listing (no entry is
+  // unpacked, the bytes are dropped at once), so that a .7z and a .zip of one reel, or a bundle
+  // and loose archives of it, are one reel verified once, as the page does. Unreadable ones are
+  // grouped by name; reading them later says why.
+  if (arguments.size() > 1) {
+    for (auto& item : plan.items) {
+      if (item.folder || !item.files.empty()) continue;
+      auto loaded = load_bundle_argument(item.name, kMaxInputSize);
+      if (!loaded) continue;
+      const auto inputs = loaded->inputs();
+      if (inputs.size() == 1) item.reel = bundle_reel(inputs.front());
+    }
+  }
   plan.reels = group_inputs_by_reel(plan.items);
   return plan;
 }
@@ -47,14 +60,20 @@ PlannedReels plan_reels(const std::vector<std::string>& arguments) {
 Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, const Options& o,
                            KeySource& keys, const TrustStore& trust,
                            const WithBundle& with_bundle) {
-  // A whole bundle or folder is read now; loose archives were read while planning.
-  std::optional<LoadedInput> whole;
-  std::vector<InputFile> files = reel_files(reel, plan.items);
-  if (files.empty() && reel.items.size() == 1) {
-    auto loaded = load_bundle_argument(plan.items[reel.items.front()].name, kMaxInputSize);
+  // Whole bundles and folders are read now; loose archives were read while planning. The files
+  // keep the order the items were handed over in (the reader keeps the first of two copies).
+  std::deque<LoadedInput> whole;
+  std::vector<InputFile> files;
+  for (std::size_t index : reel.items) {
+    const HandedOverItem& item = plan.items[index];
+    if (!item.files.empty()) {
+      files.insert(files.end(), item.files.begin(), item.files.end());
+      continue;
+    }
+    auto loaded = load_bundle_argument(item.name, kMaxInputSize);
     if (!loaded) return loaded.error();
-    whole.emplace(std::move(*loaded));
-    files = whole->inputs();
+    const auto inputs = whole.emplace_back(std::move(*loaded)).inputs();
+    files.insert(files.end(), inputs.begin(), inputs.end());
   }
   const bool tty = isatty(STDERR_FILENO) && !o.quiet;
   const std::string bundle_name = fs::path(reel.name).filename().string();
@@ -88,7 +107,7 @@ Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, con
   const auto ran = run_session(session, o.jobs);
   if (tty) std::fputs("\r\033[K", stderr);
   if (ran) return *ran;
-  whole.reset(); // the bundle's bytes are no longer needed: the session holds what it unpacked
+  whole.clear(); // the bundles' bytes are no longer needed: the session holds what it unpacked
   auto report = session.report(ReportOptions{o.at, o.include_secrets});
   if (!report) return report.error();
   for (const auto& f : reel.findings)

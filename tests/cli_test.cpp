@@ -797,3 +797,72 @@ TEST(Cli, TheKeyPromptIsNotOverwrittenByProgressWhileTheOtherThreadsWork) {
   EXPECT_EQ(line_end, at + prompt.size()) << terminal.substr(at, 80);
   EXPECT_TRUE(read_json(tmp / "r.json")["verdict"] == "ok");
 }
+
+// A .7z and a .zip of one reel on one command line are one reel, as on the page: one session
+// reads both, one report says they are two copies (duplicate_bundle, a warning) and verifies
+// the reel once. e2e/tests/page_findings.spec.mjs checks the page's report is this one, byte
+// for byte.
+TEST(CliReelGrouping, TheSevenZipAndTheZipOfOneReelAreOneReelVerifiedOnce) {
+  TempDir tmp;
+  const auto json = tmp / "report.json";
+  const CliRun run = run_cli("verify " + bundle_arg("clean_7z") + " " + bundle_arg("clean_zip") +
+                             key_arg("clean_7z") + kTrust + " --json " +
+                             shell_quote(json.string()));
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  std::size_t reels = 0;
+  for (std::size_t at = run.out.find("Reel "); at != std::string::npos;
+       at = run.out.find("\nReel ", at + 1))
+    ++reels;
+  EXPECT_EQ(reels, 1u) << run.out;
+  const auto report = read_json(json);
+  EXPECT_EQ(report["verdict"], "ok");
+  EXPECT_EQ(report["counts"]["certificates"],
+            bundle_entry("clean_7z").at("certificate_count").get<std::size_t>());
+  ASSERT_EQ(report["findings"].size(), 1u) << report["findings"].dump();
+  const auto& copies = report["findings"][0];
+  EXPECT_EQ(copies["code"], "duplicate_bundle");
+  EXPECT_EQ(copies["severity"], "warning");
+  EXPECT_EQ(copies["message"], "clean.7z and clean.zip are two copies of one reel " +
+                                   bundle_entry("clean_7z").at("reel_id").get<std::string>() +
+                                   " (batch " +
+                                   bundle_entry("clean_7z").at("batch_id").get<std::string>() +
+                                   "): the same 4 archives; verified once");
+}
+
+// Different bytes under the same names stay an error: the bundle and a changed loose archive of
+// its reel are one reel too, and it fails.
+TEST(CliReelGrouping, ADifferentArchiveOfTheSameReelIsOneReelThatFails) {
+  TempDir tmp;
+  const auto& loose = bundle_entry("clean_loose")["files"];
+  std::string e0e0;
+  for (const auto& f : loose)
+    if (f.get<std::string>().find("_E0E0_") != std::string::npos) e0e0 = f.get<std::string>();
+  ASSERT_FALSE(e0e0.empty());
+  Bytes changed = read_file(fixtures_dir() / e0e0);
+  changed.push_back(0);
+  const auto changed_path = tmp / fs::path(e0e0).filename();
+  {
+    std::ofstream out(changed_path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(changed.data()),
+              static_cast<std::streamsize>(changed.size()));
+  }
+  const auto json = tmp / "report.json";
+  const CliRun run = run_cli("verify " + bundle_arg("clean_7z") + " " +
+                             shell_quote(changed_path.string()) + key_arg("clean_7z") + kTrust +
+                             " --json " + shell_quote(json.string()));
+  ASSERT_EQ(run.exit_code, 1) << run.out << run.err;
+  const auto report = read_json(json);
+  EXPECT_EQ(report["verdict"], "failed");
+  std::size_t copies = 0;
+  for (const auto& f : report["findings"]) {
+    if (f["code"] != "duplicate_bundle") continue;
+    ++copies;
+    EXPECT_EQ(f["severity"], "error");
+    EXPECT_NE(f["message"].get<std::string>().find(
+                  "but their archives differ; only clean.7z's were verified"),
+              std::string::npos)
+        << f.dump();
+  }
+  EXPECT_EQ(copies, 1u) << report["findings"].dump();
+  EXPECT_EQ(run.out.find("stray_archive"), std::string::npos) << run.out;
+}

@@ -1,6 +1,6 @@
 // Embind layer: the Reelcheck core as seen from the page's Web Workers. Marshalling only — the
 // pipeline is the core's VerificationSession, the same one the CLI runs. One file per exported
-// capability; this one holds the small helpers (chip lookup text, check time, versions).
+// capability; this one holds the small helpers (the code table, check time, versions).
 //
 //   coordinator worker                        verifier workers (one Verifier each)
 //   ------------------                        ------------------------------------
@@ -13,7 +13,7 @@
 //     (while open() still unpacks)                                                 |
 //   s.buildReport([{begin, verdicts}...], checkTime) <------------------------------'
 //     -> the page's report view (report_view.hpp)
-//   s.chipJson(chipId), s.exportJson(withSecrets), s.exportCsv(withSecrets),
+//   s.chipJson(chipId), s.lookUp(text), s.exportJson(withSecrets), s.exportCsv(withSecrets),
 //   s.chipSecrets(chipId), s.wipe()
 //
 // Bytes in as Uint8Array (copied once, straight into the core's buffers); slices and verdicts
@@ -26,17 +26,15 @@
 
 #include "js_values.hpp"
 #include "reelcheck/chip_id.hpp"
+#include "reelcheck/report.hpp"
 #include "reelcheck/version.hpp"
 
 namespace reelcheck::wasm {
 namespace {
 
-// Chip ID or 27-byte coprocessor UID as typed -> the normalised chip ID, or null.
-val lookupChip(const std::string& text) {
-  const auto id = parse_chip_lookup(text);
-  if (!id) return val::null();
-  return val(id->hex());
-}
+// The code table (reelcheck/codes.hpp) as JSON: the page's words for every finding, error,
+// status and severity come from here (code_table_json), never from a list of its own.
+std::string codeTable() { return code_table_json(); }
 
 // Checks an ISO time the way the core will read it -> normalised form, or null.
 val normaliseCheckTime(const std::string& iso) {
@@ -60,7 +58,7 @@ val libraryVersions() {
 } // namespace reelcheck::wasm
 
 EMSCRIPTEN_BINDINGS(reelcheck_text) {
-  emscripten::function("lookupChip", &reelcheck::wasm::lookupChip);
+  emscripten::function("codeTable", &reelcheck::wasm::codeTable);
   emscripten::function("normaliseCheckTime", &reelcheck::wasm::normaliseCheckTime);
   emscripten::function("libraryVersions", &reelcheck::wasm::libraryVersions);
 }

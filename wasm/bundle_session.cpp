@@ -17,6 +17,7 @@
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/hex.hpp"
 #include "reelcheck/export.hpp"
+#include "reelcheck/lookup.hpp"
 #include "reelcheck/report.hpp"
 #include "reelcheck/session.hpp"
 #include "report_view.hpp"
@@ -243,6 +244,21 @@ public:
     post_ = val::undefined();
   }
 
+  // A chip ID or 27-byte UID as typed, answered by the core's look_up_chip from the report:
+  // the page shows the answer's message as the CLI does, and applies no rule of its own.
+  // -> {ok:true, json: {"query", "answer", "chip_id", "certificate_checked", "message"[,
+  // "chip"]}} (lookup_answer_to_json_line, never with secret values) or {ok:false} before a
+  // report.
+  val lookUp(const std::string& text) const {
+    return guarded([&] {
+      if (!report_) return bad_input("No report yet.");
+      const LookupAnswer answer = look_up_chip(*report_, text, std::nullopt, Slot::kE0E0);
+      val out = ok_value();
+      out.set("json", val(lookup_answer_to_json_line(answer, false).c_str()));
+      return out;
+    });
+  }
+
 private:
   // Nothing of a refused run is kept: no report can be made or exported from it.
   val refuse(const Error& error) {
@@ -348,5 +364,6 @@ EMSCRIPTEN_BINDINGS(reelcheck_bundle_session) {
       .function("exportCsv", &BundleSession::exportCsv)
       .function("registrationZip", &BundleSession::registrationZip)
       .function("chipSecrets", &BundleSession::chipSecrets)
-      .function("wipe", &BundleSession::wipe);
+      .function("wipe", &BundleSession::wipe)
+      .function("lookUp", &BundleSession::lookUp);
 }

@@ -84,6 +84,7 @@ std::string report_view_json(const Report& r) {
                  {"missing_archives", std::move(missing)},
                  {"trust_anchor_count", r.trust_anchors.size()},
                  {"untrusted_issuers", untrusted_issuers(r)},
+                 {"trust_hint", untrusted_issuer_hint(r)},
                  {"findings", std::move(findings)},
                  {"findings_total", r.findings.size()},
                  {"error_findings", errors},

@@ -57,6 +57,9 @@ public:
   // charged whether or not the read succeeds (a wrong key costs the same).
   Result<std::vector<ArchiveEntry>> read(ByteView archive, std::string_view archive_name,
                                          ByteView password, ArchiveWork& spent) const;
+  // The files' names (validated as read() does), from the header alone: no entry's data is
+  // decompressed. An archive whose header is encrypted answers kPasswordRequired.
+  Result<std::vector<std::string>> list(ByteView archive, std::string_view archive_name) const;
 
 private:
   Limits limits_;
@@ -67,6 +70,8 @@ class ZipReader {
 public:
   explicit ZipReader(Limits limits = {}) : limits_(limits) {}
   Result<std::vector<ArchiveEntry>> read(ByteView archive, std::string_view archive_name) const;
+  // The files' names from the central directory alone: nothing is inflated.
+  Result<std::vector<std::string>> list(ByteView archive, std::string_view archive_name) const;
 
 private:
   Limits limits_;

@@ -1,12 +1,21 @@
 // What the user handed over, sorted into reels before anything is unpacked. A whole bundle
 // (.7z/.zip) or a folder is one reel; loose inner archives (<reel>_<batch>_E0E0_Certs.7z, ...,
 // <reel>_<batch>_keys.7z) given one by one, in any order and mixed with bundles and folders,
-// are grouped by reel ID and batch ID into one reel each. The CLI's arguments and the page's
-// dropped files go through the same rules.
+// are grouped by reel ID and batch ID into one reel each, and so are whole bundles of the same
+// reel when the front end read which reel they hold (bundle_reel): a .7z and a .zip of one reel
+// are one reel, whose files go to one session together; its reader then reports them as two
+// copies, verified once (duplicate_bundle, a warning), or as different archives under the same
+// names (duplicate_bundle, an error).
+// The CLI sorts its arguments with these rules (it may verify many reels in one run). The page
+// verifies one reel per run and hands every file to one session without sorting: for one reel's
+// files, handed over together, both end in the same session with the same files, and so the
+// same report.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reelcheck/bundle.hpp"
@@ -21,7 +30,15 @@ struct HandedOverItem {
   // later, one reel at a time): grouping needs the bytes of loose inner archives only.
   std::vector<InputFile> files;
   bool folder = false;
+  // A whole bundle given as one file: the (reel ID, batch ID) it holds, when the front end read
+  // it (bundle_reel); whole bundles with the same one are one reel. nullopt: grouped by name.
+  std::optional<std::pair<std::string, std::string>> reel;
 };
+
+// The (reel ID, batch ID) a whole bundle holds, read from its archive's listing alone (no entry
+// is decompressed): the one reel its inner archives are named for. nullopt when it is no
+// archive, its archives name no reel or several, or they sit deeper (a .zip around the .7z).
+std::optional<std::pair<std::string, std::string>> bundle_reel(const InputFile& bundle);
 
 struct ReelInputs {
   std::string name; // the bundle's or folder's name; "<reel>_<batch>" for loose archives
@@ -30,7 +47,8 @@ struct ReelInputs {
 };
 
 // Reels in the order they first appear. An item is a loose inner archive when it is a single
-// file named like one (<reel>_<batch>_E0E0_Certs.7z, ..., _keys.7z). Findings:
+// file named like one (<reel>_<batch>_E0E0_Certs.7z, ..., _keys.7z). Loose archives and whole
+// bundles with a known reel join the reel of the same reel ID and batch ID. Findings:
 //  - duplicate_input (warning): the same file handed over twice (a loose archive with the same
 //    name and bytes, or the same bundle or folder name); it is verified once;
 //  - stray_archive (warning): a loose inner archive that is the only one given for its reel

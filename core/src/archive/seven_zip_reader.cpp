@@ -27,7 +27,9 @@ public:
              const Limits& limits, ArchiveWork& spent)
       : archive_(archive), name_(archive_name), keys_(password, limits, spent), limits_(limits) {}
 
-  Result<std::vector<ArchiveEntry>> run() {
+  // names_only: the entries' names from the header, no data decompressed (an encoded header
+  // is, being the only way to the names).
+  Result<std::vector<ArchiveEntry>> run(bool names_only = false) {
     auto ref = sz::parse_signature_header(archive_);
     if (!ref) return located(ref.error());
     if (ref->size == 0) return std::vector<ArchiveEntry>{}; // an archive with nothing in it
@@ -53,7 +55,7 @@ public:
     }
     auto parsed = sz::parse_header(header.subspan(1), limits_);
     if (!parsed) return located(parsed.error());
-    return extract(*parsed);
+    return names_only ? names(*parsed) : extract(*parsed);
   }
 
 private:
@@ -196,6 +198,19 @@ private:
     return header;
   }
 
+  Result<std::vector<ArchiveEntry>> names(const sz::Header& h) const {
+    std::vector<ArchiveEntry> entries;
+    for (const sz::FileItem& file : h.files) {
+      auto name = detail::normalise_entry_name(file.name);
+      if (!name) {
+        return located(make_error(ErrorCode::kUnsafeName,
+                                  "unsafe entry name \"" + detail::printable(file.name) + "\""));
+      }
+      if (!file.is_dir && !file.is_anti) entries.push_back(ArchiveEntry{std::move(*name), {}});
+    }
+    return entries;
+  }
+
   Result<std::vector<ArchiveEntry>> extract(const sz::Header& h) {
     const sz::StreamsInfo& si = h.main;
     std::vector<ArchiveEntry> entries;
@@ -278,6 +293,23 @@ private:
 };
 
 } // namespace
+
+Result<std::vector<std::string>> SevenZipReader::list(ByteView archive,
+                                                      std::string_view archive_name) const {
+  try {
+    ArchiveWork spent;
+    Extraction extraction(archive, archive_name, {}, limits_, spent);
+    auto entries = extraction.run(/*names_only=*/true);
+    if (!entries) return entries.error();
+    std::vector<std::string> names;
+    for (auto& entry : *entries)
+      names.push_back(std::move(entry.name));
+    return names;
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorCode::kLimitExceeded,
+                      std::string(archive_name) + ": not enough memory to read the archive");
+  }
+}
 
 Result<std::vector<ArchiveEntry>>
 SevenZipReader::read(ByteView archive, std::string_view archive_name, ByteView password) const {

@@ -4,6 +4,7 @@
 // the declared size, and every entry's CRC-32 is verified. The central directory is the
 // authority (as in every mainstream unzip); each local header is cross-checked against it.
 // The parts: zip_central_directory, zip_extraction, zip_inflate (zip_format: what they share).
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,17 @@ Result<std::vector<ArchiveEntry>> ZipReader::read(ByteView archive,
     entries.push_back(ArchiveEntry{entry.name, std::move(*data)});
   }
   return entries;
+}
+
+Result<std::vector<std::string>> ZipReader::list(ByteView archive,
+                                                  std::string_view archive_name) const {
+  const detail::zip::ZipInput in{archive, archive_name};
+  auto central = detail::zip::read_central_directory(in, limits_);
+  if (!central) return central.error();
+  std::vector<std::string> names;
+  for (const detail::zip::CentralEntry& entry : *central)
+    if (!entry.directory) names.push_back(entry.name);
+  return names;
 }
 
 } // namespace reelcheck

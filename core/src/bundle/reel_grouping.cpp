@@ -3,6 +3,7 @@
 
 #include "archive/entry_name.hpp"
 #include "bundle/inner_archive_name.hpp"
+#include "reelcheck/archive.hpp"
 #include "reelcheck/reel_inputs.hpp"
 
 namespace reelcheck {
@@ -26,12 +27,39 @@ bool is_loose_archive(const HandedOverItem& item) {
          detail::parse_inner_archive_name(item.name).has_value();
 }
 
+// The reel a bundle's listing names, or nullopt.
+std::optional<std::pair<std::string, std::string>>
+reel_of_names(const std::vector<std::string>& names) {
+  std::optional<std::pair<std::string, std::string>> reel;
+  for (const auto& name : names) {
+    const auto inner = detail::parse_inner_archive_name(detail::base_name(name));
+    if (!inner) continue;
+    std::pair<std::string, std::string> key{inner->reel_id, inner->batch_id};
+    if (reel && *reel != key) return std::nullopt; // two reels in one file: left to the reader
+    reel = std::move(key);
+  }
+  return reel;
+}
+
 } // namespace
+
+std::optional<std::pair<std::string, std::string>> bundle_reel(const InputFile& bundle) {
+  Result<std::vector<std::string>> names = make_error(ErrorCode::kNotAnArchive, "");
+  switch (detect_archive_format(bundle.bytes)) {
+  case ArchiveFormat::kSevenZip: names = SevenZipReader().list(bundle.bytes, bundle.name); break;
+  case ArchiveFormat::kZip: names = ZipReader().list(bundle.bytes, bundle.name); break;
+  case ArchiveFormat::kUnknown: break;
+  }
+  // An archive that cannot be listed is grouped by its name; reading it says what is wrong.
+  if (!names) return std::nullopt;
+  return reel_of_names(*names);
+}
 
 std::vector<ReelInputs> group_inputs_by_reel(std::span<const HandedOverItem> items) {
   std::vector<ReelInputs> reels;
-  std::map<std::pair<std::string, std::string>, std::size_t> loose_reels; // (reel, batch) -> reel
-  std::map<std::string, std::size_t> whole_reels;                         // name -> reel
+  std::map<std::pair<std::string, std::string>, std::size_t> by_reel; // (reel, batch) -> reel
+  std::map<std::pair<std::string, std::string>, std::size_t> loose_reels; // started by a loose one
+  std::map<std::string, std::size_t> whole_reels;                       // name -> reel
 
   for (std::size_t index = 0; index < items.size(); ++index) {
     const HandedOverItem& item = items[index];
@@ -41,20 +69,31 @@ std::vector<ReelInputs> group_inputs_by_reel(std::span<const HandedOverItem> ite
         reels[it->second].findings.push_back(duplicate_input(item.name, item.name));
         continue;
       }
+      if (item.reel && !item.folder) {
+        // Another copy of a reel already handed over: the same session reads both.
+        auto [known, first] = by_reel.try_emplace(*item.reel, reels.size());
+        it->second = known->second;
+        if (!first) {
+          reels[known->second].items.push_back(index);
+          continue;
+        }
+      }
       reels.push_back(ReelInputs{item.name, {index}, {}});
       continue;
     }
     const auto inner = *detail::parse_inner_archive_name(item.name);
-    auto [it, inserted] =
-        loose_reels.try_emplace(std::make_pair(inner.reel_id, inner.batch_id), reels.size());
-    if (inserted)
+    const auto key = std::make_pair(inner.reel_id, inner.batch_id);
+    auto [it, inserted] = by_reel.try_emplace(key, reels.size());
+    if (inserted) {
+      loose_reels.emplace(key, it->second);
       reels.push_back(ReelInputs{
           inner.batch_id.empty() ? inner.reel_id : inner.reel_id + "_" + inner.batch_id, {}, {}});
+    }
     ReelInputs& reel = reels[it->second];
     const std::string_view base = detail::base_name(item.name);
     auto same = std::find_if(reel.items.begin(), reel.items.end(), [&](std::size_t other) {
       const HandedOverItem& o = items[other];
-      if (detail::base_name(o.name) != base) return false;
+      if (!is_loose_archive(o) || detail::base_name(o.name) != base) return false;
       return o.files.empty() || item.files.empty() ||
              same_bytes(o.files.front().bytes, item.files.front().bytes);
     });

@@ -73,7 +73,7 @@
 
     async lookup(text) {
       if (!this.coordinator) return null;
-      return check(await this.coordinator.call(REQUEST.LOOKUP, { text })).chipId;
+      return check(await this.coordinator.call(REQUEST.LOOKUP, { text })).answer;
     }
 
     async secrets(chipId) {

@@ -50,6 +50,13 @@
     // the core checks that every certificate handed out got its own verdict back).
     batches: (x) => Array.isArray(x) && x.every((b) => b instanceof Uint8Array),
     slot: (x) => x === 'E0E0' || x === 'E0E1' || x === 'E0E2',
+    // The core's LookupAnswer (lookup_answer_to_json_line): the page shows its message.
+    lookupAnswer: (x) => x !== null && typeof x === 'object' && typeof x.query === 'string' &&
+      ['found', 'not_in_reel', 'malformed', 'certificate_mismatch'].includes(x.answer) &&
+      typeof x.chip_id === 'string' && typeof x.message === 'string',
+    // The core's code table (code_table_json): the page's words for codes, statuses, severities.
+    codeTable: (x) => x !== null && typeof x === 'object' &&
+      ['findings', 'errors', 'statuses', 'severities', 'archives'].every((k) => Array.isArray(x[k])),
     exportFormat: (x) => x === 'json' || x === 'csv',
   };
 
@@ -59,9 +66,10 @@
     // Either role: load the WebAssembly now (warm-up), or report the heap's size.
     ping: { role: 'any', fields: {}, answer: {} },
     memory: { role: 'any', fields: {}, answer: { bytes: 'count' } },
+    codes: { role: 'any', fields: {}, answer: { table: 'codeTable' } },
     // Coordinator.
     checkTime: { role: 'coordinator', fields: { text: 'string' }, answer: { checkTime: 'string' } },
-    lookup: { role: 'coordinator', fields: { text: 'string' }, answer: { chipId: 'stringOrNull' } },
+    lookup: { role: 'coordinator', fields: { text: 'string' }, answer: { answer: 'lookupAnswer' } },
     // key: the transport key's bytes (a copy owned by the worker, wiped there); absent or null
     // only with certsOnly: true (then the keys archive is never opened). verifiers: how many
     // verifier workers the slices are cut for; checkTime: the run's (every verdict must be

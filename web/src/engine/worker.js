@@ -124,15 +124,22 @@ const handlers = {
     if (!session) return failure('bad_input', 'No bundle is open.');
     return session.chipSecrets(msg.chipId);
   },
+  // The core's LookupAnswer for what was typed (BundleSession.lookUp), parsed here once.
   async lookup(msg) {
+    if (!session) return failure('bad_input', 'No bundle is open.');
+    const r = session.lookUp(String(msg.text));
+    return r.ok ? { ok: true, answer: JSON.parse(r.json) } : r;
+  },
+  // The core's code table (names, severities, words) for the page's text.
+  async codes() {
     const M = await loadModule();
-    return { ok: true, chipId: M.lookupChip(String(msg.text)) };
+    return { ok: true, table: JSON.parse(M.codeTable()) };
   },
   async checkTime(msg) {
     const M = await loadModule();
     const t = M.normaliseCheckTime(String(msg.text));
     if (t === null) {
-      return failure('bad_check_time', 'The check time "' + msg.text + '" is not a UTC time like 2026-06-01T00:00:00Z.');
+      return failure('bad_input', 'The check time "' + msg.text + '" is not a UTC time like 2026-06-01T00:00:00Z.');
     }
     return { ok: true, checkTime: t };
   },

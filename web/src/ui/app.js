@@ -38,6 +38,7 @@
   // settings of the moment, while the key is typed (run() redoes it if the settings change).
   async function warmUp() {
     if (!state.files.length) return;
+    loadCodes().catch(() => { /* asked again at Verify */ });
     try {
       const anchors = await Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
       engine.warmUp({ anchors, useDefaults: !$('anchors-only').checked });
@@ -51,7 +52,28 @@
   const results = global.RC.setUpResults(engine, search.showChips);
 
   // ---- status areas ----------------------------------------------------------------------------
+  // The core's words for its codes come from its table, asked of the coordinator once. An error
+  // shown before the table is here is shown again with them as soon as it comes.
+  let codesLoading = null;
+  function loadCodes() {
+    if (global.RC.hasCodeTable()) return Promise.resolve();
+    if (!codesLoading) {
+      codesLoading = engine.ensureCoordinator().call(global.ReelcheckProtocol.REQUEST.CODES).then((r) => {
+        if (!r || !r.ok) throw new Error('no code table');
+        global.RC.useCodeTable(r.table);
+      }).finally(() => { codesLoading = null; });
+    }
+    return codesLoading;
+  }
   function showError(code, message) {
+    renderError(code, message);
+    if (!global.RC.hasCodeTable() && !global.RC.isPageError(code)) {
+      loadCodes().then(() => {
+        if (!$('error-box').hidden && $('error-box').dataset.code === (code || '')) renderError(code, message);
+      }, () => { /* the words already shown stay */ });
+    }
+  }
+  function renderError(code, message) {
     const d = describeError(code, message);
     $('error-title').textContent = d.title;
     $('error-text').textContent = d.text;
@@ -134,16 +156,26 @@
     try {
       // The files are read (off this thread, by the browser) while the coordinator checks the
       // check time; a check time it refuses is still the error shown, as before any reading.
+      // The core's words for the report come meanwhile too (once per page).
       const read = (list) => Promise.all(list.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
       const reading = Promise.all([read(state.files), read(state.anchors)]);
       reading.catch(() => {}); // awaited below, unless the check time fails first
-      const checkTime = await engine.checkTime($('time-input').value.trim());
+      const codes = loadCodes();
+      codes.catch(() => {}); // awaited before the report is shown
+      let checkTime;
+      try {
+        checkTime = await engine.checkTime($('time-input').value.trim());
+      } catch (timeErr) {
+        if (timeErr.code === 'bad_input') $('time-input').setAttribute('aria-invalid', 'true');
+        throw timeErr;
+      }
       $('time-input').removeAttribute('aria-invalid');
       const [files, anchors] = await reading;
       key = certsOnly ? null : new TextEncoder().encode(keyText);
       const handedOver = performance.now();
       const report = await engine.run({ files, key, certsOnly, anchors, useDefaults: !$('anchors-only').checked, checkTime, onProgress: (p) => progress.update(p) });
       const reported = performance.now();
+      await codes; // the report is shown in the core's words
       // Reading the report view (its JSON, one row per chip) and showing it are two tasks of
       // their own: together, on a 4,000-chip reel, they would hold the UI thread too long.
       await nextTask();
@@ -155,7 +187,6 @@
       progress.showTimings(engine, state.elapsed, handedOver - started, performance.now() - reported);
     } catch (err) {
       if (err.code === 'cancelled' || run !== runSeq) return; // Cancel or Clear already reset the page
-      if (err.code === 'bad_check_time') { $('time-input').setAttribute('aria-invalid', 'true'); }
       $('progress-box').hidden = true;
       showError(err.code || 'internal', err.message);
       await engine.clear();

@@ -4,14 +4,13 @@
 'use strict';
 
 (function (global) {
-  const { $, h, describeError } = global.RC;
+  const { $, h, describeError, plainKind, plainStatus } = global.RC;
 
   const SLOT_TITLES = {
     E0E0: 'E0E0 — device certificate (EC P-256)',
     E0E1: 'E0E1 — shielded-connection certificate (EC P-256)',
     E0E2: 'E0E2 — device certificate (RSA 2048)',
   };
-  const STATUS = { ok: 'OK', failed: 'Failed', extra: 'Extra (certificates, no secrets)' };
 
   function dl(pairs) {
     return h('dl', null, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v, mono]) => [
@@ -24,10 +23,12 @@
       head.append(h('span', { class: 'pill none', text: 'none' }));
       return h('section', { class: 'slot', 'aria-label': slot }, head, h('p', { class: 'hint', text: 'No certificate for this slot.' }));
     }
-    const good = cert.parsed && (!cert.problems || !cert.problems.length);
+    // The core's verdict for the certificate, as in the report: never worked out again here. A
+    // record without one reads as invalid (fail closed).
+    const good = cert.verdict === 'ok';
     head.append(h('span', { class: 'pill ' + (good ? 'ok' : 'failed'), text: good ? 'valid' : 'invalid' }));
     const problems = (cert.problems || []).length
-      ? h('ul', { class: 'reasons' }, cert.problems.map((p) => h('li', { 'data-code': p.code }, p.message)))
+      ? h('ul', { class: 'reasons' }, cert.problems.map((p) => h('li', { 'data-code': p.code, title: plainKind(p.code) }, p.message)))
       : null;
     return h('section', { class: 'slot', 'data-slot': slot, 'aria-label': slot },
       head, problems,
@@ -117,10 +118,10 @@
 
     render(chip) {
       const reasons = (chip.reasons || []).length
-        ? h('ul', { class: 'reasons', 'aria-label': 'Reasons' }, chip.reasons.map((r) => h('li', { 'data-code': r.code }, r.message)))
+        ? h('ul', { class: 'reasons', 'aria-label': 'Reasons' }, chip.reasons.map((r) => h('li', { 'data-code': r.code, title: plainKind(r.code) }, r.message)))
         : null;
       this.body.replaceChildren(...[
-        h('p', null, h('span', { class: 'pill ' + chip.status, 'data-testid': 'detail-status', text: STATUS[chip.status] || chip.status })),
+        h('p', null, h('span', { class: 'pill ' + chip.status, 'data-testid': 'detail-status', text: plainStatus(chip.status) })),
         reasons,
         dl([['Chip ID', chip.chip_id, true], ['Batch', chip.batch, true], ['Wafer X / Y', chip.wafer_x + ' / ' + chip.wafer_y, true]]),
         ...['E0E0', 'E0E1', 'E0E2'].map((s) => slotSection(s, chip.certificates && chip.certificates[s])),

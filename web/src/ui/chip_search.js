@@ -1,5 +1,5 @@
-// The chip table's status filter and search (chip ID, part of one, or a chip's UID, resolved by
-// the core's lookup).
+// The chip table's status filter and search (chip ID, part of one, or a chip's UID, answered by
+// the core's lookup: BundleSession.lookUp).
 'use strict';
 
 (function (global) {
@@ -22,46 +22,37 @@
       applyFilter();
     });
 
+    // What was typed is answered by the core (look_up_chip, as the CLI's lookup): it reads chip
+    // IDs and UIDs, and says in its own words what it found. The page only filters the table
+    // by the answer, or, while a partial ID is typed, by the text as it stands.
     let searchSeq = 0;
     async function runSearch(openIt) {
       const raw = $('search-input').value.trim();
       const seq = ++searchSeq;
       if (!raw) { searchExact = null; searchText = ''; $('search-status').textContent = ''; applyFilter(); return; }
-      let chipId = null;
-      try { chipId = await engine.lookup(raw); } catch (e) { chipId = null; }
+      let answer = null;
+      try { answer = await engine.lookup(raw); } catch (e) { answer = null; }
       if (seq !== searchSeq) return;
-      if (chipId) {
-        searchExact = chipId; searchText = '';
-        const chip = state.chips.find((c) => c.chip_id === chipId);
-        const digits = raw.replace(/0x/gi, '').replace(/[^0-9a-f]/gi, '');
-        const viaUid = digits.length === 54;
-        if (!chip) {
-          $('search-status').textContent = (viaUid ? 'UID → chip ID ' + chipId + ': ' : 'Chip ' + chipId + ' ') + 'is not in this bundle.';
-          applyFilter();
-          return;
-        }
-        if (state.filter !== 'all' && chip.status !== state.filter) {
+      const said = answer && answer.message ? answer.message.charAt(0).toUpperCase() + answer.message.slice(1) + '.' : '';
+      if (answer && answer.chip_id && (answer.answer === 'found' || answer.answer === 'not_in_reel')) {
+        searchExact = answer.chip_id; searchText = '';
+        const chip = answer.answer === 'found' ? state.chips.find((c) => c.chip_id === answer.chip_id) : null;
+        if (chip && state.filter !== 'all' && chip.status !== state.filter) {
           state.filter = 'all';
           document.querySelector('#status-filter input[value="all"]').checked = true;
         }
-        const words = { ok: 'OK', failed: 'failed', extra: 'extra: certificates, no secrets' }[chip.status] || chip.status;
-        $('search-status').textContent = (viaUid ? 'UID → chip ID ' + chipId : 'Chip ' + chipId) + ' (' + words + ')';
+        $('search-status').textContent = said;
         applyFilter();
-        if (openIt) { grid.open(0); }
-      } else {
-        searchExact = null;
-        searchText = raw.replace(/0x/gi, '').replace(/[\s:,-]/g, '').toUpperCase();
-        const rows = applyFilter();
-        const hex = /^[0-9A-F]*$/.test(searchText);
-        if (hex && !openIt) {
-          $('search-status').textContent = num(rows.length) + ' chip' + (rows.length === 1 ? '' : 's') + ' contain ' + searchText + '. Enter a full 20-digit chip ID or 54-digit UID to open one.';
-        } else if (hex) {
-          $('search-status').textContent = 'Not a chip ID or UID: ' + searchText.length + ' hex digit' + (searchText.length === 1 ? '' : 's') +
-            ', but a chip ID has 20 and a 27-byte UID 54. ' + num(rows.length) + ' chip' + (rows.length === 1 ? '' : 's') + ' contain ' + searchText + '.';
-        } else {
-          $('search-status').textContent = 'Not a chip ID or UID: use hexadecimal digits (0–9, A–F); spaces, colons and 0x are fine.';
-        }
+        if (chip && openIt) grid.open(0);
+        return;
       }
+      // Not a chip ID or UID (yet): the rows whose ID contains what was typed, and the core's
+      // sentence once the user asks for it (Enter).
+      searchExact = null;
+      searchText = raw.toUpperCase();
+      const rows = applyFilter();
+      const count = num(rows.length) + ' chip' + (rows.length === 1 ? '' : 's') + ' contain ' + raw + '.';
+      $('search-status').textContent = openIt || !answer ? [said, count].filter(Boolean).join(' ') : count;
     }
     let searchTimer = 0;
     $('search-input').addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => runSearch(false), 150); });

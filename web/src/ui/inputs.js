@@ -47,12 +47,10 @@
       $('anchor-list').replaceChildren(...state.anchors.map((f) =>
         h('li', null, h('span', { class: 'name', text: f.name }), h('span', { class: 'size', text: formatBytes(f.size) }))));
     }
-    function isBundlePart(name) { return /\.(7z|zip)$/i.test(name); }
     function setFiles(files) {
-      // From a folder keep only archives (a folder may also hold the letter scan, notes, ...).
-      const list = Array.from(files);
-      state.files = list.length > 1 ? list.filter((f) => isBundlePart(f.name)) : list;
-      if (!state.files.length) state.files = list;
+      // Every file goes to the core, which decides what belongs to the bundle: a folder's letter
+      // scan or notes come back as ignored_input findings, as in the CLI.
+      state.files = Array.from(files);
       renderFileList();
       if (state.files.length) onFiles(); // workers load while the key is typed
     }

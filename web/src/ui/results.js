@@ -68,12 +68,12 @@
     }
 
     // Every certificate fails only because its issuer is not trusted, by the same one or two CAs:
-    // almost always a test PKI whose CAs were not added. The core's rule (untrusted_issuers), the
-    // same as the CLI's hint.
+    // almost always a test PKI whose CAs were not added. The core's rule and sentence
+    // (untrusted_issuer_hint), the same as the CLI's; the page adds where its anchors are added.
     function showTrustHint(r) {
-      const issuers = r.untrusted_issuers && r.untrusted_issuers.length ? r.untrusted_issuers : null;
-      $('trust-hint').hidden = !issuers;
-      if (issuers) $('trust-hint-issuers').textContent = issuers.map((i) => '“' + i + '”').join(' and ');
+      const hint = typeof r.trust_hint === 'string' ? r.trust_hint : '';
+      $('trust-hint').hidden = !hint;
+      $('trust-hint-text').textContent = hint ? hint.charAt(0).toUpperCase() + hint.slice(1) : '';
     }
     $('trust-hint-open').addEventListener('click', () => {
       $('anchors-details').open = true;
