@@ -2,7 +2,12 @@
 // test PKI, Cancel, plain words instead of codes, two copies of one reel, show/hide on the key,
 // whole reasons in the table, lookup by a pasted UID, both lines of a duplicate key record.
 import { test, expect } from '@playwright/test';
-import { entry, fx, holdVerification, keyOf, manifest, releaseVerification, trustFile, verify } from './helpers.mjs';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { entry, fx, holdVerification, keyOf, manifest, releaseVerification, root, trustFile, verify } from './helpers.mjs';
+
+const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
 
 // The core's sentence for what is neither a chip ID nor a UID (look_up_chip; the CLI says it too).
 const NOT_A_CHIP = 'Not a chip ID (20 hex digits) or a coprocessor UID (27 bytes, 54 hex digits, from data object 0xE0C2).';
@@ -117,7 +122,7 @@ test('plain words: errors and findings read as words, the codes stay in the expo
   expect([...codes].some((c) => csv.includes(c))).toBe(true);
 });
 
-test('the .7z and the .zip of one reel chosen together: one message, two copies of one reel', async ({ page }) => {
+test('the .7z and the .zip of one reel chosen together: one message, two copies of one reel, the CLI\'s report', async ({ page }, testInfo) => {
   const seven = entry('clean_7z');
   const zip = entry('clean_zip');
   await page.goto('index.html');
@@ -132,6 +137,35 @@ test('the .7z and the .zip of one reel chosen together: one message, two copies 
   await expect(page.locator('#findings-body tr')).toHaveCount(1);
   await expect(page.locator('#findings-body tr[data-code="duplicate_bundle"] td.kind')).toHaveText('Two copies of one reel');
   await expect(page.locator('#c-ok')).toHaveText(String(seven.chip_count));
+
+  // The CLI given the same two files agrees: one reel, verified once, the same report byte for
+  // byte (tests/cli_test.cpp: CliReelGrouping.* checks the CLI's side on its own).
+  test.skip(!fs.existsSync(cli), 'native CLI not built (build/release/native/reelcheck)');
+  const out = testInfo.outputPath('cli.json');
+  const run = spawnSync(cli, ['verify', ...seven.files.map(fx), ...zip.files.map(fx), '--key-file', fx(seven.key_file),
+    '--trust', trustFile(), '--at', manifest().check_time, '--json', out], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  expect(run.stdout.match(/^Reel /gm)).toHaveLength(1);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
+  const pageJson = fs.readFileSync(await download.path(), 'utf8');
+  expect(pageJson === fs.readFileSync(out, 'utf8')).toBe(true);
+});
+
+test('a folder\'s other files go to the core, which says they were ignored (ignored_input)', async ({ page }, testInfo) => {
+  const loose = entry('clean_loose');
+  const notes = testInfo.outputPath('notes.txt');
+  fs.writeFileSync(notes, 'reel letter scanned on 2026-05-01\n');
+  await page.goto('index.html');
+  await fillForm(page, [...loose.files.map(fx), notes], keyOf('clean_loose'));
+  await expect(page.locator('#file-list li')).toHaveCount(loose.files.length + 1);
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
+  await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
+  const row = page.locator('#findings-body tr[data-code="ignored_input"]');
+  await expect(row).toHaveCount(1);
+  await expect(row.locator('td.kind')).toHaveText('Not part of a bundle');
+  await expect(row.locator('td.where')).toHaveText('notes.txt');
+  await expect(row).toContainText('not an archive of a bundle; ignored');
 });
 
 test('show/hide on the key: a toggle button, and the key hidden again for the next run', async ({ page }) => {
