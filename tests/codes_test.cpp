@@ -236,6 +236,9 @@ TEST(CodesDoc, TheCodeTableJsonHoldsEveryCodeWithItsWords) {
     EXPECT_FALSE(row.at("text").get<std::string>().empty());
   }
   EXPECT_EQ(table.at("statuses").size(), 3u);
+  ASSERT_EQ(table.at("archives").size(), 4u);
+  EXPECT_EQ(table.at("archives")[3].at("words").get<std::string>(),
+            "the keys archive (\u2026_keys.7z)");
   EXPECT_EQ(table.at("errors")[0].at("text").get<std::string>().find("sealed letter") !=
                 std::string::npos,
             true);

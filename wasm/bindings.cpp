@@ -36,11 +36,14 @@ namespace {
 // status and severity come from here (code_table_json), never from a list of its own.
 std::string codeTable() { return code_table_json(); }
 
-// Checks an ISO time the way the core will read it -> normalised form, or null.
+// Checks an ISO time the way the core will read it -> {ok:true, checkTime: normalised form},
+// or the same bad_input error (and words) buildReport and verifySlice give for it.
 val normaliseCheckTime(const std::string& iso) {
   const auto t = parse_check_time(iso);
-  if (!t) return val::null();
-  return val(format_check_time(*t));
+  if (!t) return bad_check_time(iso);
+  val out = ok_value();
+  out.set("checkTime", format_check_time(*t));
+  return out;
 }
 
 // {reelcheck, mbedtls, lzmaSdk, zlib}: what the page was built from.

@@ -168,6 +168,19 @@ test('a folder\'s other files go to the core, which says they were ignored (igno
   await expect(row).toContainText('not an archive of a bundle; ignored');
 });
 
+test('a check time that is no UTC time: the core\'s bad_input and its sentence, the field marked', async ({ page }) => {
+  await page.goto('index.html');
+  await fillForm(page, entry('clean_7z').files.map(fx), keyOf('clean_7z'));
+  await page.locator('#time-input').fill('next Tuesday');
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#error-box')).toBeVisible();
+  await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'bad_input');
+  await expect(page.locator('#error-title')).toHaveText('Cannot use this input');
+  await expect(page.locator('#error-detail')).toHaveText('The check time "next Tuesday" is not an ISO 8601 UTC time like 2026-06-01T00:00:00Z.');
+  await expect(page.locator('#time-input')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#summary')).toBeHidden();
+});
+
 test('show/hide on the key: a toggle button, and the key hidden again for the next run', async ({ page }) => {
   await page.goto('index.html');
   const key = keyOf('clean_7z').trim();

@@ -39,6 +39,19 @@ constexpr std::string_view inner_archive_kind_name(InnerArchiveKind k) {
   }
   return "keys";
 }
+inline constexpr InnerArchiveKind kAllInnerArchiveKinds[] = {
+    InnerArchiveKind::kE0E0Certs, InnerArchiveKind::kE0E1Certs, InnerArchiveKind::kE0E2Certs,
+    InnerArchiveKind::kKeys};
+// What a person reads for an archive of the kind (the page's archive list and missing line).
+constexpr std::string_view inner_archive_kind_words(InnerArchiveKind k) {
+  switch (k) {
+  case InnerArchiveKind::kE0E0Certs: return "the E0E0 certificates archive (\u2026_E0E0_Certs.7z)";
+  case InnerArchiveKind::kE0E1Certs: return "the E0E1 certificates archive (\u2026_E0E1_Certs.7z)";
+  case InnerArchiveKind::kE0E2Certs: return "the E0E2 certificates archive (\u2026_E0E2_Certs.7z)";
+  case InnerArchiveKind::kKeys: return "the keys archive (\u2026_keys.7z)";
+  }
+  return "the keys archive (\u2026_keys.7z)";
+}
 
 struct InnerArchiveInfo {
   InnerArchiveKind kind;

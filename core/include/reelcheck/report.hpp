@@ -107,7 +107,8 @@ std::string untrusted_issuer_hint(const Report& report);
 // The code table (reelcheck/codes.hpp) and the words for statuses and severities, as JSON for
 // the page (wasm codeTable()), so that it shows the core's words instead of its own copy:
 // {"findings": [{"code", "severities": [...], "words", "problem"}], "errors": [{"code",
-// "title", "text"}], "statuses": [{"status", "words"}], "severities": [{"severity", "words"}]}.
+// "title", "text"}], "statuses": [{"status", "words"}], "severities": [{"severity", "words"}],
+// "archives": [{"kind", "file", "words"}]}.
 std::string code_table_json();
 
 // The writers return SecureString: with secrets included, the text holds them in hex, and every

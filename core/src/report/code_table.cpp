@@ -26,10 +26,16 @@ std::string code_table_json() {
   Json severities = Json::array();
   for (Severity s : kAllSeverities)
     severities.push_back(Json{{"severity", severity_name(s)}, {"words", severity_words(s)}});
+  Json archives = Json::array();
+  for (InnerArchiveKind k : kAllInnerArchiveKinds)
+    archives.push_back(Json{{"kind", inner_archive_kind_name(k)},
+                            {"file", "\u2026_" + std::string(inner_archive_kind_name(k)) + ".7z"},
+                            {"words", inner_archive_kind_words(k)}});
   const Json out{{"findings", std::move(findings)},
                  {"errors", std::move(errors)},
                  {"statuses", std::move(statuses)},
-                 {"severities", std::move(severities)}};
+                 {"severities", std::move(severities)},
+                 {"archives", std::move(archives)}};
   return out.dump();
 }
 

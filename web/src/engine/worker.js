@@ -137,11 +137,7 @@ const handlers = {
   },
   async checkTime(msg) {
     const M = await loadModule();
-    const t = M.normaliseCheckTime(String(msg.text));
-    if (t === null) {
-      return failure('bad_input', 'The check time "' + msg.text + '" is not a UTC time like 2026-06-01T00:00:00Z.');
-    }
-    return { ok: true, checkTime: t };
+    return M.normaliseCheckTime(String(msg.text)); // {ok, checkTime} or the core's bad_input
   },
   async wipe() {
     if (session) { session.wipe(); session.delete(); session = null; }

@@ -44,8 +44,12 @@
   const byCode = (list, key) => new Map((list || []).map((row) => [row[key], row]));
   function useCodeTable(t) {
     table = { findings: byCode(t.findings, 'code'), errors: byCode(t.errors, 'code'),
-      statuses: byCode(t.statuses, 'status'), severities: byCode(t.severities, 'severity') };
+      statuses: byCode(t.statuses, 'status'), severities: byCode(t.severities, 'severity'),
+      archives: byCode(t.archives, 'kind') };
   }
+  // The bundle's archive kinds in the core's order: [{kind, file, words}].
+  const archiveKinds = () => (table ? [...table.archives.values()] : []);
+  const plainArchive = (kind) => words('archives', kind);
   const hasCodeTable = () => table !== null;
 
   // The detail is the core's own message (already in words); the code stays out of sight (the
@@ -69,5 +73,5 @@
   const plainStatus = (s) => words('statuses', s);
 
   global.RC = global.RC || {};
-  Object.assign(global.RC, { $, h, formatBytes, num, describeError, isPageError, useCodeTable, hasCodeTable, plainKind, plainSeverity, plainStatus });
+  Object.assign(global.RC, { $, h, formatBytes, num, describeError, isPageError, useCodeTable, hasCodeTable, plainKind, plainSeverity, plainStatus, archiveKinds, plainArchive });
 })(window);

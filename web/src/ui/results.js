@@ -3,13 +3,12 @@
 'use strict';
 
 (function (global) {
-  const { $, h, num, plainKind, plainSeverity } = global.RC;
+  const { $, h, num, plainKind, plainSeverity, archiveKinds, plainArchive } = global.RC;
 
   // showChips(rows): hand the chip rows to the table (filter and search).
   function setUpResults(engine, showChips) {
     const CHECK = 'm7 12.5 3.2 3.2L17 9';
     const CROSS = 'M8.5 8.5l7 7m0-7-7 7';
-    const ARCHIVE_KINDS = ['E0E0_Certs', 'E0E1_Certs', 'E0E2_Certs', 'keys'];
 
     function renderReport(r, elapsed) {
       const c = r.counts;
@@ -26,7 +25,7 @@
       else if (ok) parts.push('All ' + num(c.ok) + ' chips have valid certificates.');
       else {
         if (c.failed) parts.push(num(c.failed) + ' of ' + num(c.chips) + ' chips failed.');
-        if ((r.missing_archives || []).length) parts.push('Missing: ' + r.missing_archives.map(archiveWords).join(', ') + '.');
+        if ((r.missing_archives || []).length) parts.push('Missing: ' + r.missing_archives.map(plainArchive).join(', ') + '.');
         if (errors) parts.push(num(errors) + ' error finding' + (errors === 1 ? '' : 's') + '.');
       }
       for (const message of told) parts.push(message + '.'); // it starts with a file name: kept as is
@@ -45,11 +44,12 @@
       $('c-certs').textContent = num(c.certificates_ok) + ' / ' + num(c.certificates);
 
       const found = new Map((r.archives || []).map((a) => [a.kind, a]));
-      $('archive-list').replaceChildren(...ARCHIVE_KINDS.map((kind) => {
+      // The core's archive kinds and words (codeTable()).
+      $('archive-list').replaceChildren(...archiveKinds().map(({ kind, file }) => {
         const a = found.get(kind);
         return a
           ? h('li', { 'data-kind': kind }, h('span', { class: 'pill ok', text: 'found' }), h('span', { class: 'name', text: a.name }), h('span', { class: 'hint', text: num(a.entries) + ' file' + (a.entries === 1 ? '' : 's') }))
-          : h('li', { 'data-kind': kind }, h('span', { class: 'pill missing', text: 'missing' }), h('span', { class: 'name', text: '…_' + kind + '.7z' }));
+          : h('li', { 'data-kind': kind }, h('span', { class: 'pill missing', text: 'missing' }), h('span', { class: 'name', text: file }));
       }));
       $('summary').hidden = false;
       $('progress-box').hidden = false;
@@ -61,10 +61,6 @@
       renderFindings(r.findings || [], r.findings_total);
       $('export-panel').hidden = false;
       $('verdict').focus && $('verdict').setAttribute('tabindex', '-1');
-    }
-
-    function archiveWords(kind) {
-      return kind === 'keys' ? 'the keys archive (…_keys.7z)' : 'the ' + kind.replace('_Certs', '') + ' certificates archive (…_' + kind + '.7z)';
     }
 
     // Every certificate fails only because its issuer is not trusted, by the same one or two CAs:
