@@ -17,10 +17,12 @@ TEST_P(FixtureBundle, VerdictsMatchWhatWasPlanted) {
   const auto& expected = bundle_entry(name).at("expected");
   auto report = verify_fixture(name);
   // Every finding has a severity the code table allows it (reelcheck/codes.hpp, docs/errors.md).
-  if (report.ok())
-    for (const auto& f : report->findings)
+  if (report.ok()) {
+    for (const auto& f : report->findings) {
       EXPECT_TRUE(allows(finding_code_info(f.code)->severities, f.severity))
           << finding_code_name(f.code) << " reported as " << severity_name(f.severity);
+    }
+  }
   if (!expected.at("error").is_null()) {
     const std::string want = expected.at("error").get<std::string>();
     if (want == "missing_archive") {

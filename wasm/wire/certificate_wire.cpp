@@ -126,11 +126,9 @@ Result<UnpackOutcome> decode_unpack_outcome(std::span<const std::uint8_t> bytes)
     const std::string code = r.str();
     std::string message = r.str();
     if (!r.at_end() || message.empty()) return malformed;
-    for (int i = 0; i < 64; ++i) {
-      const auto candidate = static_cast<ErrorCode>(i);
-      if (code != "unknown" && error_code_name(candidate) == code)
-        return UnpackOutcome{archive, make_error(candidate, std::move(message))};
-    }
+    // The code table's names only (reelcheck/codes.hpp): anything else is malformed.
+    if (const auto parsed = parse_error_code(code))
+      return UnpackOutcome{archive, make_error(*parsed, std::move(message))};
     return malformed;
   }
   UnpackedCertificates unpacked;

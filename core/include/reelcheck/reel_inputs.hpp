@@ -32,7 +32,7 @@ struct HandedOverItem {
   bool folder = false;
   // A whole bundle given as one file: the (reel ID, batch ID) it holds, when the front end read
   // it (bundle_reel); whole bundles with the same one are one reel. nullopt: grouped by name.
-  std::optional<std::pair<std::string, std::string>> reel;
+  std::optional<std::pair<std::string, std::string>> reel = std::nullopt;
 };
 
 // The (reel ID, batch ID) a whole bundle holds, read from its archive's listing alone (no entry
