@@ -111,15 +111,19 @@ inline Result<Report> verify_inputs(std::span<const InputFile> inputs, const Byt
 
 // Runs a begun session on this thread, as a front end with many idle cores would: every item
 // available at a time is taken first, then they are run and completed in reverse order (last
-// handed out, first back). `run` may tamper with an item's result.
+// handed out, first back). `run` may tamper with an item's result. keys_last: as the page does
+// it, the keys archive only once nothing else is left to hand out.
 using WorkRunner = std::function<WorkResult(const WorkItem&, const ChainVerifier&, ByteView)>;
 inline std::optional<Error> run_session_backwards(VerificationSession& session,
-                                                  const WorkRunner& run = {}) {
+                                                  const WorkRunner& run = {},
+                                                  bool keys_last = false) {
   const ChainVerifier verifier(session.trust());
   while (!session.settled()) {
     std::vector<WorkItem> taken;
-    while (auto item = session.next_work())
+    while (auto item = session.next_work(/*with_keys=*/!keys_last))
       taken.push_back(std::move(*item));
+    if (taken.empty() && keys_last)
+      if (auto keys = session.keys_job()) taken.push_back(std::move(*keys));
     if (taken.empty()) return make_error(ErrorCode::kBadInput, "the session handed out nothing");
     for (auto it = taken.rbegin(); it != taken.rend(); ++it) {
       SecureBytes key;
@@ -134,7 +138,8 @@ inline std::optional<Error> run_session_backwards(VerificationSession& session,
 // The fixture through a VerificationSession, run backwards (run_session_backwards).
 inline Result<Report> verify_fixture_in_session(const std::string& name,
                                                 const WorkRunner& run = {},
-                                                bool certificates_only = false) {
+                                                bool certificates_only = false,
+                                                bool keys_last = false) {
   const FixtureInput in = load_fixture(name);
   const auto inputs = in.inputs();
   VerificationSession session(fixture_trust(), fixture_check_time(), Limits{}, 2);
@@ -145,7 +150,7 @@ inline Result<Report> verify_fixture_in_session(const std::string& name,
                              return SecureBytes(key.begin(), key.end());
                            });
   if (begun) return *begun;
-  if (auto e = run_session_backwards(session, run)) return *e;
+  if (auto e = run_session_backwards(session, run, keys_last)) return *e;
   return session.report({fixture_check_time(), false});
 }
 

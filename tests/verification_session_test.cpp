@@ -66,11 +66,16 @@ std::vector<CertificateSlice> take_all_slices(VerificationSession& session,
 } // namespace
 
 // Whatever order the work is done and comes back in, every fixture (good or broken) ends as
-// the one-thread BundleReader path ends: the same report byte for byte, or the same error.
+// the one-thread BundleReader path ends: the same report byte for byte, or the same error. Both
+// ways the front ends take the keys archive: first (the CLI's threads) and last, once every
+// certificate archive is in (the page's coordinator).
 TEST(VerificationSession, EveryFixtureEndsAsOnOneThreadWhateverOrderTheWorkComesBackIn) {
-  for (const auto& [name, entry] : manifest().at("bundles").items()) {
-    SCOPED_TRACE(name);
-    EXPECT_EQ(outcome(verify_fixture_in_session(name)), outcome(verify_fixture(name)));
+  for (const bool keys_last : {false, true}) {
+    for (const auto& [name, entry] : manifest().at("bundles").items()) {
+      SCOPED_TRACE(name + (keys_last ? " (keys last)" : " (keys first)"));
+      EXPECT_EQ(outcome(verify_fixture_in_session(name, {}, false, keys_last)),
+                outcome(verify_fixture(name)));
+    }
   }
 }
 

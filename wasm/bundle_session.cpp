@@ -60,10 +60,11 @@ public:
   // for the verifier workers, each as one transferable Uint8Array:
   //   {type: "unpack", archive, name, slot, bytes, maxTotalSize}  -> Verifier.unpackArchive
   //   {type: "slice", archive, begin, count, bytes}                -> Verifier.verifySlice
-  // The keys archive is decrypted here, where the key is, while the workers unpack and verify;
-  // the key is wiped when open() ends, however it ends. progress(phase, done, total) as the
-  // core goes. -> {ok:true, archives} or {ok:false, error}. certs_only: no key, and the keys
-  // archive is listed, never opened.
+  // The keys archive is decrypted here, where the key is, by decrypt(), once the archives'
+  // outcomes are in: then this worker never holds an outcome back while it derives the key.
+  // progress(phase, done, total) as the core goes. -> {ok:true, archives} or {ok:false,
+  // error}; unless it succeeded the key is wiped. certs_only: no key, and the keys archive is
+  // listed, never opened.
   val open(const val& progress, const val& post, unsigned verifiers, bool certs_only,
            const std::string& check_time_iso) {
     return guarded([&] {
@@ -82,19 +83,22 @@ public:
         progress_ = {};
       }
       post_ = post;
-      // However open() ends, the key goes, and unless it succeeded the half-open session too.
-      // "However" includes exceptions: a C++ one (out of memory), and a JavaScript one thrown by
-      // the progress or post callback, which passes through guarded() to the worker. The wasm
+      // Unless open() succeeds, the key and the half-open session go, however it ends. "However"
+      // includes exceptions: a C++ one (out of memory), and a JavaScript one thrown by the
+      // progress or post callback, which passes through guarded() to the worker. The wasm
       // build's native exceptions (-fwasm-exceptions) run this destructor, and the core's (the
       // key's copies, the decrypted entries, the parsed secrets), on that path too.
       struct Cleanup {
         BundleSession& session;
         bool opened = false;
         ~Cleanup() {
-          session.wipe_key();
-          // Every archive's job has been posted (with a copy of its bytes) by now.
-          session.release_inputs();
-          if (!opened) session.session_.reset();
+          // The keys archive's bytes may be an input itself (loose archives): the inputs stay
+          // until decrypt() has read it.
+          if (!opened) {
+            session.wipe_key();
+            session.session_.reset();
+            session.release_inputs();
+          }
         }
       } cleanup{*this};
       report_.reset();
@@ -109,12 +113,6 @@ public:
                                     },
                                     progress_);
       if (error) return error_value(*error);
-      post_work();
-      if (auto keys = session_->keys_job()) {
-        const SecureBytes transport_key = session_->key_for(*keys);
-        session_->complete(read_keys_archive(*keys, as_bytes(transport_key)));
-      }
-      if (auto e = session_->error()) return error_value(*e);
       post_work();
       cleanup.opened = true;
       val out = ok_value();
@@ -134,8 +132,35 @@ public:
       auto decoded = wire::decode_unpack_outcome(bytes);
       if (!decoded) return refuse(decoded.error());
       if (auto refused = session_->complete(std::move(decoded).value())) return refuse(*refused);
-      if (session_->settled())
-        if (auto e = session_->error()) return refuse(*e);
+      if (auto e = session_->error()) return refuse(*e);
+      post_work();
+      return ok_value();
+    });
+  }
+
+  // The keys archive, decrypted with the transport key and its key files parsed, here in the
+  // coordinator (the key never reaches a verifier). The page asks once every archive's outcome
+  // is in, while the verifiers verify. The key is wiped when decrypt() ends, however it ends
+  // (the same destructor path as open()). -> {ok:true} or {ok:false, error}: the run's error
+  // (a wrong key first of all), now that every job is in.
+  val decrypt() {
+    return guarded([&] {
+      // Every archive's job was posted with a copy of its bytes, and the keys archive is read
+      // now: neither the key nor the inputs are needed after this, however it ends.
+      struct WipeKey {
+        BundleSession& session;
+        ~WipeKey() {
+          session.wipe_key();
+          session.release_inputs();
+        }
+      } wipe_key_when_done{*this};
+      if (!session_) return bad_input("No bundle is open.");
+      if (auto keys = session_->keys_job()) {
+        const SecureBytes transport_key = session_->key_for(*keys);
+        if (auto refused = session_->complete(read_keys_archive(*keys, as_bytes(transport_key))))
+          return refuse(*refused);
+      }
+      if (auto e = session_->error()) return refuse(*e);
       post_work();
       return ok_value();
     });
@@ -358,6 +383,7 @@ EMSCRIPTEN_BINDINGS(reelcheck_bundle_session) {
       .function("setKey", &BundleSession::setKey)
       .function("open", &BundleSession::open)
       .function("addUnpacked", &BundleSession::addUnpacked)
+      .function("decrypt", &BundleSession::decrypt)
       .function("buildReport", &BundleSession::buildReport)
       .function("chipJson", &BundleSession::chipJson)
       .function("exportJson", &BundleSession::exportJson)

@@ -120,38 +120,48 @@ function throwFromCallback() {
     }
     return count;
   };
-  const original = handlers.open;
-  handlers.open = async (msg) => {
-    // The test's own copy of the key, to search for (the worker wipes msg.key).
-    const key = Array.from(msg.key);
+  // The test's own copy of the key, to search for (the worker wipes msg.key); the heap is
+  // searched when the request the callback throws in ends: open (work items) or decrypt
+  // (progress: the keys archive is decrypted there).
+  let key = null;
+  const search = async (answer) => {
     const utf16 = key.flatMap((b) => [b, 0]);
     const hex = (s) => Array.from(new TextEncoder().encode(s));
     const bin = (s) => s.match(/../g).map((h) => parseInt(h, 16));
-    let answer;
-    try {
-      answer = await original(msg);
-    } catch (e) {
-      answer = { thrown: String(e && e.message) };
-      throw e;
-    } finally {
-      const M = await loadModule();
-      const heap = new Uint8Array(M.HEAP8.buffer);
-      const found = {
-        key: find(heap, key),
-        keyUtf16: find(heap, utf16),
-        pbs: find(heap, bin(needles.pbs).slice(0, 32)),
-        pbsHex: find(heap, hex(needles.pbs.slice(0, 64))),
-        auth: find(heap, bin(needles.auth).slice(0, 32)),
-        authHex: find(heap, hex(needles.auth.slice(0, 64))),
-      };
-      console.log('reelcheck-test heap ' + JSON.stringify({ answer, found, session: session !== null }));
-    }
-    return answer;
+    const M = await loadModule();
+    const heap = new Uint8Array(M.HEAP8.buffer);
+    const found = {
+      key: find(heap, key),
+      keyUtf16: find(heap, utf16),
+      pbs: find(heap, bin(needles.pbs).slice(0, 32)),
+      pbsHex: find(heap, hex(needles.pbs.slice(0, 64))),
+      auth: find(heap, bin(needles.auth).slice(0, 32)),
+      authHex: find(heap, hex(needles.auth.slice(0, 64))),
+    };
+    console.log('reelcheck-test heap ' + JSON.stringify({ answer, found, session: session !== null }));
   };
+  const watch = (name, searchHere) => {
+    const original = handlers[name];
+    handlers[name] = async (msg) => {
+      if (name === 'open') key = Array.from(msg.key);
+      let answer;
+      try {
+        answer = await original(msg);
+      } catch (e) {
+        answer = { thrown: String(e && e.message) };
+        throw e;
+      } finally {
+        if (searchHere) await search(answer);
+      }
+      return answer;
+    };
+  };
+  watch('open', 'MODE' === 'unpack');
+  watch('decrypt', 'MODE' === 'progress');
 }
 
 for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'the work item callback']]) {
-  test(`the key and the decrypted secrets are wiped when ${title} throws inside open()`, async ({ page }) => {
+  test(`the key and the decrypted secrets are wiped when ${title} throws inside the session (open, decrypt)`, async ({ page }) => {
     const [first] = expectedSecrets('clean_7z').values();
     const hook = `;(${throwFromCallback.toString().replaceAll('MODE', mode).replace('NEEDLES', JSON.stringify(first))})();`;
     const reports = [];
@@ -230,27 +240,31 @@ test('the bound counts bytes after trimming, as the core does: 256 bytes between
 });
 
 // The core's own bound, through the page's WebAssembly: an open request posted straight to a
-// coordinator worker (past the page's check) with a 300-byte key.
+// coordinator worker (past the page's check) with a 300-byte key, then the keys archive's
+// decryption, where the key is used.
 test('the core in the page refuses a 300-byte key too (bad_input, the same message)', async ({ page }) => {
   await page.goto('index.html');
   const files = entry('clean_7z').files.map((f) => ({ name: path.basename(f), bytes: Array.from(fs.readFileSync(fx(f))) }));
-  const result = await page.evaluate(async ({ files, keyLength }) => {
+  const [opened, result] = await page.evaluate(async ({ files, keyLength }) => {
     const url = URL.createObjectURL(new Blob([self.ReelcheckWorkerSource], { type: 'text/javascript' }));
     const worker = new Worker(url);
+    const ask = (message) => new Promise((resolve, reject) => {
+      worker.onmessage = (ev) => { if (ev.data.type === 'result') resolve(ev.data.result); };
+      worker.onerror = (ev) => reject(new Error(ev.message));
+      worker.postMessage(message);
+    });
     try {
-      return await new Promise((resolve, reject) => {
-        worker.onmessage = (ev) => { if (ev.data.type === 'result') resolve(ev.data.result); };
-        worker.onerror = (ev) => reject(new Error(ev.message));
-        worker.postMessage({
-          type: 'open', id: 1, verifiers: 1, anchors: [], useDefaults: true, checkTime: '2026-06-01T00:00:00Z',
-          inputs: files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes).buffer })),
-          key: new TextEncoder().encode('K'.repeat(keyLength)),
-        });
+      const open = await ask({
+        type: 'open', id: 1, verifiers: 1, anchors: [], useDefaults: true, checkTime: '2026-06-01T00:00:00Z',
+        inputs: files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes).buffer })),
+        key: new TextEncoder().encode('K'.repeat(keyLength)),
       });
+      return [open, await ask({ type: 'decrypt', id: 2 })];
     } finally {
       worker.terminate();
     }
   }, { files, keyLength: 300 });
+  expect(opened.ok).toBe(true);
   expect(result.ok).toBe(false);
   expect(result.error.code).toBe('bad_input');
   expect(result.error.message).toMatch(/the transport key is longer than 256 bytes \(300\): that is not the key from a reel's letter/);

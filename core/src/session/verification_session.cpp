@@ -135,8 +135,9 @@ std::optional<WorkItem> VerificationSession::next_work(bool with_keys) {
 }
 
 std::optional<KeysArchiveJob> VerificationSession::keys_job() {
-  if (!run_ || failed() || run_->keys_handed_out || !run_->assembly.keys_job())
-    return std::nullopt;
+  // Handed out even after a certificate archive failed: it comes first in the jobs' order, so
+  // only its result decides which error is the run's.
+  if (!run_ || run_->keys_handed_out || !run_->assembly.keys_job()) return std::nullopt;
   run_->keys_handed_out = true;
   ++run_->in_flight;
   if (run_->progress) run_->progress(Phase::kDecrypting, 0, 1);
@@ -252,16 +253,16 @@ std::optional<Error> VerificationSession::complete(WorkResult result) {
 }
 
 bool VerificationSession::settled() const {
-  if (!run_) return true;
-  if (run_->bundle) return true;
+  if (!run_ || run_->bundle) return true;
   const Run& r = *run_;
   if (r.in_flight != 0) return false;
+  // The jobs that can still decide the run's error: the keys archive (first in the jobs'
+  // order) and every certificate archive before the first that failed.
+  if (r.assembly.keys_job() && !r.keys_handed_out) return false;
   const auto& jobs = r.assembly.certificate_jobs();
   for (std::size_t i = r.next_archive; i < jobs.size(); ++i)
     if (!r.assembly.error_before(i)) return false;
-  if (failed()) return true;
-  if (r.assembly.keys_job() && !r.keys_handed_out) return false;
-  return r.slices.empty();
+  return failed() || r.slices.empty();
 }
 
 std::optional<Error> VerificationSession::error() const {

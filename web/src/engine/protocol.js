@@ -82,6 +82,9 @@
     },
     // A verifier's outcome of an unpack item; the archive's slices are posted before the answer.
     addUnpacked: { role: 'coordinator', fields: { outcome: 'bytes' }, answer: {} },
+    // The keys archive, decrypted in the coordinator (where the key is) once every archive's
+    // outcome is in; the answer is the run's error, if it has one, a wrong key first of all.
+    decrypt: { role: 'coordinator', fields: {}, answer: {} },
     report: { role: 'coordinator', fields: { verdicts: 'batches' }, answer: { view: 'string' } },
     chip: { role: 'coordinator', fields: { chipId: 'string' }, answer: { json: 'string' } },
     exportReport: {

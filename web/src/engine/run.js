@@ -1,12 +1,13 @@
 // One verification run, driven from the main thread (the hub between the workers). The core's
 // session (in the coordinator) decides the work; this file only carries it:
 //   1. the coordinator reads the outer layers and posts one "unpack" item per certificate
-//      archive, then decrypts the keys archive itself (the key stays there) while the verifiers
-//      unpack; `open` answers with how many archives it posted;
+//      archive; `open` answers with how many archives it posted;
 //   2. the scheduler hands each item to a free verifier: an archive's outcome goes back to the
 //      coordinator (addUnpacked), which posts that archive's slices at once; slices come back
 //      as verdicts (verification overlaps unpacking and the key derivation);
-//   3. the coordinator checks every verdict against what was handed out, at the run's check
+//   3. once every archive's outcome is in, the coordinator decrypts the keys archive itself
+//      (the key never leaves it) while the verifiers verify;
+//   4. the coordinator checks every verdict against what was handed out, at the run's check
 //      time and under its anchors, and builds the report, whose view is read strictly
 //      (report_view.js) before anything is shown.
 // Items, outcomes and verdicts travel as one wire-format buffer each (wasm/wire), transferred,
@@ -46,7 +47,25 @@
     let archivesTaken = 0;
     let archives = null;
     let streamed = 0;
-    const closeWhenComplete = () => { if (archives !== null && archivesTaken === archives) queue.close(); };
+    // Once every archive's outcome is in, the coordinator decrypts the keys archive (it never
+    // holds an outcome back while it derives the key) while the verifiers verify.
+    // Its error (a wrong key, or a damaged archive: the run's first) ends the run at once; the
+    // verifiers stay, as when open fails.
+    let decrypted = null;
+    let decryptError = null;
+    let decryptFailed = null;
+    const decryptFailure = new Promise((resolve, reject) => { decryptFailed = reject; });
+    decryptFailure.catch(() => {});
+    const closeWhenComplete = () => {
+      if (archives === null || archivesTaken !== archives || decrypted) return;
+      queue.close();
+      decrypted = coordinator.call(REQUEST.DECRYPT, {}).then(check);
+      decrypted.catch((err) => {
+        decryptError = err;
+        if (current()) engine.runToken++;
+        decryptFailed(err);
+      });
+    };
     // The protocol has checked each event's shape (worker_client.js) before it gets here.
     const coordinator = engine.ensureCoordinator((m) => {
       if (!current()) return;
@@ -136,11 +155,13 @@
       throw err;
     }
     try {
-      await verifying;
+      await Promise.race([verifying, decryptFailure]);
     } catch (err) {
+      if (err === decryptError) throw err; // the verifiers stay (their loops end as cancelled)
       engine.pool.stop(); // the other loops end with 'cancelled', which nobody waits for
       throw err;
     }
+    await decrypted;
     stillCurrent();
     if (done !== streamed) throw engineError('internal', 'Verification is incomplete: ' + done + ' of ' + streamed + ' certificates came back.');
     if (!slices) verifyProgress(); // a bundle without certificates still shows the phase

@@ -103,6 +103,17 @@ const handlers = {
     if (!session) return failure('bad_input', 'No bundle is open.');
     return session.addUnpacked(msg.outcome);
   },
+  async decrypt() {
+    if (!session) return failure('bad_input', 'No bundle is open.');
+    try {
+      return session.decrypt();
+    } catch (e) {
+      // As in open(): the core wiped the key on the way; nothing of this session is kept.
+      try { session.wipe(); session.delete(); } catch (ignored) { /* dropped either way */ }
+      session = null;
+      throw e;
+    }
+  },
   async report(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
     return session.buildReport(msg.verdicts);
