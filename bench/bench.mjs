@@ -2,7 +2,7 @@
 // made by the fixture generator it measures, alternating, ROUNDS rounds, medians:
 //   manual   7zz x + batched openssl verify (bench/manual_pipeline.sh)
 //   cli      reelcheck verify --jobs 2 (peak RSS from /usr/bin/time -v)
-//   cli x2   the same reel twice in one run (should take about 2x)
+//   cli x2   the same bundle twice (as .7z files of two names): one reel, verified once (about 1x)
 //   page     build/web in headless Chromium, from setInputFiles to the verdict on screen
 //   compare  bench/compare (7z-wasm + @peculiar/x509), same measure
 //   baseline another build of the page (REELCHECK_BASELINE_WEB_DIR), same measure, if given
@@ -255,7 +255,7 @@ const lines = [
   `Reelcheck benchmark: ${big.certificate_count} certificates (${big.chip_count} chips), ${ROUNDS} rounds alternating, medians, ${os.cpus().length} cores`,
   `  manual pipeline (7zz x + batched openssl verify) ${sec(med.manual)}`,
   `  reelcheck verify --jobs 2                        ${sec(med.cli)}   peak RSS ${rss.toFixed(0)} MiB, CPU ${sec(cliCpu)}: wall / (CPU ÷ 2 cores) ${ratio(med.cli, cliCpu / 2)}`,
-  `  reelcheck verify, the reel twice                 ${sec(med.cli2)}   (${ratio(med.cli2, med.cli)}x one reel)`,
+  `  reelcheck verify, the reel's bundle twice       ${sec(med.cli2)}   (${ratio(med.cli2, med.cli)}x one: one reel, verified once)`,
   `  the page (${pageRuns[0] ? pageRuns[0].timings.verifiers : '?'} verifier workers)                     ${sec(med.page)}   wasm heap peak ${Number.isFinite(heap) ? heap : 'n/a'} MiB`,
   `    phases: ${Object.entries(phaseMedians).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`,
   `    UI thread: ${uiSummary(runs.page)}`,
