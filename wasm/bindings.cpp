@@ -2,22 +2,24 @@
 // pipeline is the core's VerificationSession, the same one the CLI runs. One file per exported
 // capability; this one holds the small helpers (the code table, check time, versions).
 //
-//   coordinator worker                        verifier workers (one Verifier each)
-//   ------------------                        ------------------------------------
-//   s = new BundleSession(useDefaults)        (bundle_session.cpp)
-//   s.addTrustAnchor(name, bytes)             v = new Verifier(useDefaults)   (verifier.cpp)
-//   s.addInput(name, bytes)  (each file)      v.addTrustAnchor(name, bytes)
+//   coordinator worker                          verifier workers (one Verifier each)
+//   ------------------                          ------------------------------------
+//   s = new BundleSession(useDefaults)          (bundle_session.cpp)
+//   s.addTrustAnchor(name, bytes)               v = new Verifier(useDefaults)   (verifier.cpp)
+//   s.addInput(name, bytes)  (each file)        v.addTrustAnchor(name, bytes)
 //   s.setKey(bytes)
-//   s.open(progressFn, sliceFn, n) -> summary
-//     sliceFn(begin, count, bytes)    ------->  v.verifySlice(slice, checkTime) -> verdict bytes
-//     (while open() still unpacks)                                                 |
-//   s.buildReport([{begin, verdicts}...], checkTime) <------------------------------'
+//   s.open(progressFn, postFn, n, certsOnly, checkTime) -> {archives}
+//     postFn({type: "unpack", ...})     ------->  v.unpackArchive(...) -> outcome bytes
+//   s.addUnpacked(outcome)  <------------------------------------------------'
+//     postFn({type: "slice", ...})      ------->  v.verifySlice(slice) -> verdict bytes
+//   s.decrypt()  (once every outcome is in; the key stays here)                |
+//   s.buildReport([verdict bytes, ...])  <-----------------------------------'
 //     -> the page's report view (report_view.hpp)
 //   s.chipJson(chipId), s.lookUp(text), s.exportJson(withSecrets), s.exportCsv(withSecrets),
 //   s.chipSecrets(chipId), s.wipe()
 //
-// Bytes in as Uint8Array (copied once, straight into the core's buffers); slices and verdicts
-// between workers in the wire formats of wire/ (one transferable buffer each, strict readers);
+// Bytes in as Uint8Array (copied once, straight into the core's buffers); work items, outcomes
+// and verdicts between workers in the wire formats of wire/ (one transferable buffer each, strict readers);
 // reports out as the core's own JSON; errors as {ok:false, error:{code, message}} values
 // (js_values.hpp). No exception ever crosses into JavaScript.
 #include <emscripten/bind.h>

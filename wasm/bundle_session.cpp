@@ -47,7 +47,8 @@ public:
     });
   }
 
-  // The transport key's UTF-8 bytes. Kept in wiping memory, and wiped right after open().
+  // The transport key's UTF-8 bytes. Kept in wiping memory until decrypt() ends (or open()
+  // fails, or wipe()), then wiped.
   val setKey(const val& bytes) {
     return guarded([&] {
       copy_from_js(bytes, key_);

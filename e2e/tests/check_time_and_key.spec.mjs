@@ -188,6 +188,51 @@ for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'th
   });
 }
 
+// The coordinator holds the key from open until it decrypts the keys archive, once every
+// archive's outcome is in. A run that fails before that (here a verifier whose unpacking fails
+// as if it crashed) has the coordinator drop its session at once (the engine asks for it, and
+// the page clears its workers after any error): the hook searches the coordinator's
+// WebAssembly heap for the key after the first wipe.
+function failVerifierAndWatchWipe() {
+  const KEY = KEYBYTES;
+  if (typeof handlers.unpack === 'function') {
+    handlers.unpack = async () => { throw new Error('reelcheck-test: a verifier failed'); };
+  }
+  const wipe = handlers.wipe;
+  handlers.wipe = async (msg) => {
+    const answer = await wipe(msg);
+    const M = await loadModule();
+    const heap = new Uint8Array(M.HEAP8.buffer);
+    let found = 0;
+    for (let i = heap.indexOf(KEY[0]); i !== -1 && i <= heap.length - KEY.length; i = heap.indexOf(KEY[0], i + 1)) {
+      let k = 1;
+      while (k < KEY.length && heap[i + k] === KEY[k]) k++;
+      if (k === KEY.length) found++;
+    }
+    console.log('reelcheck-test wiped ' + JSON.stringify({ found, session: session !== null }));
+    return answer;
+  };
+}
+
+test('a run that fails before the keys archive is read leaves no key in the coordinator', async ({ page }) => {
+  const key = Array.from(Buffer.from(keyOf('clean_7z')));
+  const hook = `;(${failVerifierAndWatchWipe.toString().replace('KEYBYTES', JSON.stringify(key))})();`;
+  const wiped = [];
+  page.on('console', (m) => { if (m.text().startsWith('reelcheck-test wiped ')) wiped.push(JSON.parse(m.text().slice(21))); });
+  await page.route('**/worker-source.js', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
+    await route.fulfill({ response, body });
+  });
+  await page.goto('index.html');
+  await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#error-box')).toBeVisible({ timeout: 100_000 });
+  await expect(page.locator('#error-detail')).toContainText('reelcheck-test: a verifier failed');
+  await expect.poll(() => wiped.length).toBeGreaterThan(0);
+  expect(wiped[0], 'the session is dropped and no copy of the key is left').toEqual({ found: 0, session: false });
+});
+
 // The transport key is at most 256 bytes after trimming white space (the core's bound, issue 17):
 // the page refuses a longer one before any worker gets it, in the core's words, and the core
 // refuses it too when something hands it over anyway.

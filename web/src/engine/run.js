@@ -159,6 +159,9 @@
     } catch (err) {
       if (err === decryptError) throw err; // the verifiers stay (their loops end as cancelled)
       engine.pool.stop(); // the other loops end with 'cancelled', which nobody waits for
+      // The run is over before the keys archive was read: the coordinator drops the session and
+      // the key it held for decrypt, now rather than at the next run.
+      if (!decrypted) coordinator.call(REQUEST.WIPE, {}).catch(() => {});
       throw err;
     }
     await decrypted;

@@ -95,7 +95,7 @@ const handlers = {
       throw e;
     } finally {
       // Every path (early returns, exceptions): this worker's copy of the key is wiped. The
-      // core wipes its own copy when open() ends, however it ends.
+      // core keeps its own copy until decrypt() ends (or open() fails), then wipes it.
       if (key instanceof Uint8Array) key.fill(0);
     }
   },
