@@ -101,8 +101,12 @@ TEST(VerificationSession, SlicesAreGuidedAndCarryTheTerms) {
       EXPECT_EQ(parts[i].begin, next);
       next += parts[i].certificates.size();
       EXPECT_LE(parts[i].certificates.size(), 1024u);
-      if (i > 0) EXPECT_LE(parts[i].certificates.size(), parts[i - 1].certificates.size());
-      if (i + 1 < parts.size()) EXPECT_GE(parts[i].certificates.size(), 128u);
+      if (i > 0) {
+        EXPECT_LE(parts[i].certificates.size(), parts[i - 1].certificates.size());
+      }
+      if (i + 1 < parts.size()) {
+        EXPECT_GE(parts[i].certificates.size(), 128u);
+      }
     }
     EXPECT_GT(parts.size(), 6u) << "4,160 certificates for 2 verifiers: guided, not one slice";
     EXPECT_EQ(next, 4160u);
@@ -127,8 +131,9 @@ TEST(VerificationSession, VerdictsUnderOtherTermsAreRefusedAndFailTheRun) {
       if (i == slices.size() - 1 && other_time) slice.terms.at += 86400;
       const auto refused = session.complete(
           verify_slice(i == slices.size() - 1 && !other_time ? stranger : verifier, slice));
-      if (i + 1 < slices.size()) ASSERT_FALSE(refused);
-      else {
+      if (i + 1 < slices.size()) {
+        ASSERT_FALSE(refused);
+      } else {
         ASSERT_TRUE(refused);
         EXPECT_NE(refused->message.find(other_time ? "not at the check time" : "other trust anchors"),
                   std::string::npos)

@@ -96,6 +96,18 @@ for (const [title, name, options, outcome] of [
 // worker.js, `MODE` and `NEEDLES` replaced) makes the coordinator's postMessage throw at that
 // callback, then searches the worker's whole WebAssembly heap for the key (UTF-8 and UTF-16LE,
 // as the 7z key derivation uses it) and for the first chip's secrets (binary and hex text).
+// How often `needle` (an array of bytes) occurs in `heap` (a worker's WebAssembly memory). Put
+// into the workers' source beside the hooks that search their heaps.
+function countInHeap(heap, needle) {
+  let count = 0;
+  for (let i = heap.indexOf(needle[0]); i !== -1 && i <= heap.length - needle.length; i = heap.indexOf(needle[0], i + 1)) {
+    let k = 1;
+    while (k < needle.length && heap[i + k] === needle[k]) k++;
+    if (k === needle.length) count++;
+  }
+  return count;
+}
+
 function throwFromCallback() {
   const needles = NEEDLES;
   const post = self.postMessage.bind(self);
@@ -111,15 +123,7 @@ function throwFromCallback() {
     }
     return post(m, transfer);
   };
-  const find = (heap, needle) => {
-    let count = 0;
-    for (let i = heap.indexOf(needle[0]); i !== -1 && i <= heap.length - needle.length; i = heap.indexOf(needle[0], i + 1)) {
-      let k = 1;
-      while (k < needle.length && heap[i + k] === needle[k]) k++;
-      if (k === needle.length) count++;
-    }
-    return count;
-  };
+  const find = countInHeap;
   // The test's own copy of the key, to search for (the worker wipes msg.key); the heap is
   // searched when the request the callback throws in ends: open (work items) or decrypt
   // (progress: the keys archive is decrypted there).
@@ -163,7 +167,7 @@ function throwFromCallback() {
 for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'the work item callback']]) {
   test(`the key and the decrypted secrets are wiped when ${title} throws inside the session (open, decrypt)`, async ({ page }) => {
     const [first] = expectedSecrets('clean_7z').values();
-    const hook = `;(${throwFromCallback.toString().replaceAll('MODE', mode).replace('NEEDLES', JSON.stringify(first))})();`;
+    const hook = `;${countInHeap.toString()};(${throwFromCallback.toString().replaceAll('MODE', mode).replace('NEEDLES', JSON.stringify(first))})();`;
     const reports = [];
     page.on('console', (m) => { if (m.text().startsWith('reelcheck-test heap ')) reports.push(JSON.parse(m.text().slice(20))); });
     await page.route('**/worker-source.js', async (route) => {
@@ -202,13 +206,7 @@ function failVerifierAndWatchWipe() {
   handlers.wipe = async (msg) => {
     const answer = await wipe(msg);
     const M = await loadModule();
-    const heap = new Uint8Array(M.HEAP8.buffer);
-    let found = 0;
-    for (let i = heap.indexOf(KEY[0]); i !== -1 && i <= heap.length - KEY.length; i = heap.indexOf(KEY[0], i + 1)) {
-      let k = 1;
-      while (k < KEY.length && heap[i + k] === KEY[k]) k++;
-      if (k === KEY.length) found++;
-    }
+    const found = countInHeap(new Uint8Array(M.HEAP8.buffer), KEY);
     console.log('reelcheck-test wiped ' + JSON.stringify({ found, session: session !== null }));
     return answer;
   };
@@ -216,7 +214,7 @@ function failVerifierAndWatchWipe() {
 
 test('a run that fails before the keys archive is read leaves no key in the coordinator', async ({ page }) => {
   const key = Array.from(Buffer.from(keyOf('clean_7z')));
-  const hook = `;(${failVerifierAndWatchWipe.toString().replace('KEYBYTES', JSON.stringify(key))})();`;
+  const hook = `;${countInHeap.toString()};(${failVerifierAndWatchWipe.toString().replace('KEYBYTES', JSON.stringify(key))})();`;
   const wiped = [];
   page.on('console', (m) => { if (m.text().startsWith('reelcheck-test wiped ')) wiped.push(JSON.parse(m.text().slice(21))); });
   await page.route('**/worker-source.js', async (route) => {

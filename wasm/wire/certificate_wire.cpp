@@ -4,8 +4,7 @@
 // entries, then the RCC1 message. See wire_io.hpp.
 #include "certificate_wire.hpp"
 
-#include <algorithm>
-
+#include "slice_header.hpp"
 #include "wire_io.hpp"
 
 namespace reelcheck::wasm::wire {
@@ -62,39 +61,19 @@ Result<std::vector<CertificateFile>> decode_certificates(std::span<const std::ui
   return out;
 }
 
-bool is_anchors_fingerprint(std::string_view text) {
-  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
 std::vector<std::uint8_t> encode_slice(const CertificateSlice& slice) {
   WireWriter w;
-  put_tag(w, kSliceTag);
-  w.u32(static_cast<std::uint32_t>(slice.archive));
-  w.u32(static_cast<std::uint32_t>(slice.begin));
-  w.i64(slice.terms.at);
-  w.str(slice.terms.anchors);
+  put_slice_header(w, kSliceTag, {slice.archive, slice.begin, slice.terms});
   w.bytes(encode_certificates(slice.certificates));
   return std::move(w).take();
 }
 
 Result<DecodedSlice> decode_slice(std::span<const std::uint8_t> bytes) {
   WireReader r(bytes);
-  DecodedSlice out;
-  if (r.tag(kSliceTag)) {
-    out.archive = r.u32();
-    out.begin = r.u32();
-    out.terms.at = r.i64();
-    out.terms.anchors = r.str();
-    if (!is_anchors_fingerprint(out.terms.anchors)) r.fail();
-  }
+  const SliceHeader h = get_slice_header(r, kSliceTag);
   if (r.good()) {
     auto certificates = decode_certificates(r.rest());
-    if (certificates) {
-      out.certificates = std::move(certificates).value();
-      return out;
-    }
+    if (certificates) return DecodedSlice{h.archive, h.begin, h.terms, std::move(certificates).value()};
   }
   return make_error(ErrorCode::kBadInput, "a certificate slice handed to a verifier is malformed");
 }

@@ -35,7 +35,4 @@ Result<DecodedSlice> decode_slice(std::span<const std::uint8_t> bytes);
 std::vector<std::uint8_t> encode_unpack_outcome(const UnpackOutcome& outcome);
 Result<UnpackOutcome> decode_unpack_outcome(std::span<const std::uint8_t> bytes);
 
-// Shared by the framed messages: the anchors' fingerprint is 64 lower-case hex digits.
-bool is_anchors_fingerprint(std::string_view text);
-
 } // namespace reelcheck::wasm::wire

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "reelcheck/codes.hpp"
-#include "certificate_wire.hpp"
+#include "slice_header.hpp"
 #include "wire_io.hpp"
 
 namespace reelcheck::wasm::wire {
@@ -118,32 +118,19 @@ Result<std::vector<CertificateVerdict>> decode_verdicts(std::span<const std::uin
 
 std::vector<std::uint8_t> encode_verdict_slice(const VerdictSlice& slice) {
   WireWriter w;
-  constexpr std::string_view tag = "RCW1";
-  w.bytes(std::span(reinterpret_cast<const std::uint8_t*>(tag.data()), tag.size()));
-  w.u32(static_cast<std::uint32_t>(slice.archive));
-  w.u32(static_cast<std::uint32_t>(slice.begin));
-  w.i64(slice.terms.at);
-  w.str(slice.terms.anchors);
+  put_slice_header(w, "RCW1", {slice.archive, slice.begin, slice.terms});
   w.bytes(encode_verdicts(slice.verdicts));
   return std::move(w).take();
 }
 
 Result<VerdictSlice> decode_verdict_slice(std::span<const std::uint8_t> bytes) {
   WireReader r(bytes);
-  VerdictSlice out;
-  if (r.tag("RCW1")) {
-    out.archive = r.u32();
-    out.begin = r.u32();
-    out.terms.at = r.i64();
-    out.terms.anchors = r.str();
-    if (!is_anchors_fingerprint(out.terms.anchors)) r.fail();
-  }
+  const SliceHeader h = get_slice_header(r, "RCW1");
   if (!r.good())
     return make_error(ErrorCode::kBadInput, "a verdict batch from a verifier is malformed");
   auto verdicts = decode_verdicts(r.rest());
   if (!verdicts) return verdicts.error();
-  out.verdicts = std::move(verdicts).value();
-  return out;
+  return VerdictSlice{h.archive, h.begin, h.terms, std::move(verdicts).value()};
 }
 
 } // namespace reelcheck::wasm::wire
