@@ -5,7 +5,6 @@
 #include <emscripten/bind.h>
 
 #include <algorithm>
-#include <cmath>
 #include <optional>
 #include <string>
 #include <utility>

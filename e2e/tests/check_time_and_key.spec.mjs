@@ -4,7 +4,7 @@
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { entry, expectedSecrets, fx, keyOf, manifest, trustFile } from './helpers.mjs';
+import { entry, expectedSecrets, fx, keyOf, manifest, trustFile, injectWorkerHook } from './helpers.mjs';
 
 // Chooses the files, key and test anchors like a user; the check time only when given.
 async function fillForm(page, name, { key, checkTime, anchors } = {}) {
@@ -69,11 +69,7 @@ for (const [title, name, options, outcome] of [
     const hook = `;(${reportKeyCopy.toString()})();`;
     const reports = [];
     page.on('console', (m) => { if (m.text().startsWith('reelcheck-test key copy ')) reports.push(JSON.parse(m.text().slice(24))); });
-    await page.route('**/worker-source.js', async (route) => {
-      const response = await route.fetch();
-      const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
-      await route.fulfill({ response, body });
-    });
+    await injectWorkerHook(page, hook);
     await page.goto('index.html');
     const anchors = options.anchors === 'bad'
       ? [{ name: 'not-a-ca.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from('not a certificate\n') }]
@@ -170,11 +166,7 @@ for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'th
     const hook = `;${countInHeap.toString()};(${throwFromCallback.toString().replaceAll('MODE', mode).replace('NEEDLES', JSON.stringify(first))})();`;
     const reports = [];
     page.on('console', (m) => { if (m.text().startsWith('reelcheck-test heap ')) reports.push(JSON.parse(m.text().slice(20))); });
-    await page.route('**/worker-source.js', async (route) => {
-      const response = await route.fetch();
-      const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
-      await route.fulfill({ response, body });
-    });
+    await injectWorkerHook(page, hook);
     await page.goto('index.html');
     await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
     await page.locator('#verify-button').click();
@@ -217,11 +209,7 @@ test('a run that fails before the keys archive is read leaves no key in the coor
   const hook = `;${countInHeap.toString()};(${failVerifierAndWatchWipe.toString().replace('KEYBYTES', JSON.stringify(key))})();`;
   const wiped = [];
   page.on('console', (m) => { if (m.text().startsWith('reelcheck-test wiped ')) wiped.push(JSON.parse(m.text().slice(21))); });
-  await page.route('**/worker-source.js', async (route) => {
-    const response = await route.fetch();
-    const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
-    await route.fulfill({ response, body });
-  });
+  await injectWorkerHook(page, hook);
   await page.goto('index.html');
   await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
   await page.locator('#verify-button').click();

@@ -4,7 +4,7 @@
 // The damage is done for real: the test appends a hook to the worker source as the page loads
 // it, wrapping the verifier's `verify` handler (worker.js) to alter its answer in transit.
 import { test, expect } from '@playwright/test';
-import { verify } from './helpers.mjs';
+import { verify, injectWorkerHook } from './helpers.mjs';
 
 // Runs inside each worker, after worker.js; `MODE` is replaced before injection. It reads the
 // verdict wire format (wasm/wire/verdict_wire.cpp) on its own, to damage the answer the way a
@@ -113,11 +113,7 @@ function tamperVerdicts() {
 
 async function injectTamper(page, mode) {
   const hook = `;(${tamperVerdicts.toString().replaceAll('MODE', mode)})();`;
-  await page.route('**/worker-source.js', async (route) => {
-    const response = await route.fetch();
-    const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
-    await route.fulfill({ response, body });
-  });
+  await injectWorkerHook(page, hook);
 }
 
 // [mode, title, expected error, bundle ('mixed' unless given)]. The clean reel is the one that

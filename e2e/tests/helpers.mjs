@@ -87,3 +87,13 @@ export function recordRequests(context) {
   context.on('request', (r) => seen.push({ url: r.url(), headers: r.headers(), body: r.postData() || '' }));
   return seen;
 }
+
+// Appends `hook` (JavaScript source) to the workers' source as the page loads it, so it runs in
+// every worker after worker.js: the e2e suite's way to damage or watch what a worker does.
+export async function injectWorkerHook(page, hook) {
+  await page.route('**/worker-source.js', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
+    await route.fulfill({ response, body });
+  });
+}

@@ -7,7 +7,7 @@
 // fail_closed.spec.mjs), which damages what the worker posts; on a clean reel, so that a check
 // that let the damage through would show "Bundle verified".
 import { test, expect } from '@playwright/test';
-import { verify } from './helpers.mjs';
+import { verify, injectWorkerHook } from './helpers.mjs';
 
 // Runs inside each worker after worker.js; `MODE` is replaced before injection.
 function breakProtocol() {
@@ -41,11 +41,7 @@ function breakProtocol() {
 
 async function injectBreak(page, mode) {
   const hook = `;(${breakProtocol.toString().replaceAll('MODE', mode)})();`;
-  await page.route('**/worker-source.js', async (route) => {
-    const response = await route.fetch();
-    const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
-    await route.fulfill({ response, body });
-  });
+  await injectWorkerHook(page, hook);
 }
 
 const cases = [
