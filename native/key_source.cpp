@@ -68,12 +68,14 @@ SecureBytes read_line_no_echo(const char* prompt) {
   const bool tty = isatty(STDIN_FILENO);
   termios saved{};
   if (tty) {
-    std::fputs(prompt, stderr);
-    std::fflush(stderr);
+    // Echo goes off (dropping any type-ahead) before the prompt shows, so nothing typed after
+    // the prompt appears is ever discarded or echoed.
     tcgetattr(STDIN_FILENO, &saved);
     termios quiet = saved;
     quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    std::fputs(prompt, stderr);
+    std::fflush(stderr);
   }
   key.reserve(256); // one allocation for any real key; growth beyond it wipes the old buffer
   for (;;) {

@@ -783,9 +783,16 @@ TEST(Cli, TheKeyPromptIsNotOverwrittenByProgressWhileTheOtherThreadsWork) {
   const fs::path out = tmp / "terminal.txt";
   const std::string verify = shell_quote(REELCHECK_CLI) + " verify " + bundle_arg("clean_7z") +
                              kTrust + " --jobs 2 --json " + shell_quote((tmp / "r.json").string());
-  // The key arrives a moment after the prompt, as a person types it.
-  const int code = run_shell("(sleep 0.5; cat " + shell_quote(typed.string()) + ") | script -qec " +
-                             shell_quote(verify) + " /dev/null > " + shell_quote(out.string()));
+  // The key is typed once the prompt shows, as a person does, however slow the machine: the
+  // pseudo-terminal's input comes from a FIFO held open until then.
+  const fs::path input = tmp / "keyboard";
+  const std::string prompt_seen = "grep -q 'Transport key for' " + shell_quote(out.string());
+  const int code = run_shell(
+      "mkfifo " + shell_quote(input.string()) + " && { script -qec " + shell_quote(verify) +
+      " /dev/null < " + shell_quote(input.string()) + " > " + shell_quote(out.string()) +
+      " & } && exec 3> " + shell_quote(input.string()) + " && i=0 && until " + prompt_seen +
+      "; do i=$((i+1)); [ $i -lt 1200 ] || break; sleep 0.1; done && cat " +
+      shell_quote(typed.string()) + " >&3 && exec 3>&- && wait $!");
   EXPECT_EQ(code, 0);
   const std::string terminal = slurp(out);
   const std::string prompt = "Transport key for reel R2400017: ";
