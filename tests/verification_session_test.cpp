@@ -63,6 +63,12 @@ std::vector<CertificateSlice> take_all_slices(VerificationSession& session,
   return slices;
 }
 
+// The key a session asks for, wrong for every fixture.
+SecureBytes a_wrong_key(std::string_view) {
+  const std::string wrong = "not the transport key";
+  return SecureBytes(wrong.begin(), wrong.end());
+}
+
 } // namespace
 
 // Whatever order the work is done and comes back in, every fixture (good or broken) ends as
@@ -217,27 +223,26 @@ TEST(VerificationSession, NoReportUntilEveryCertificateHasItsVerdict) {
   EXPECT_FALSE(session.report({fixture_check_time() + 1, false}).ok());
 }
 
-// A wrong key is found while certificates are being verified: the run fails, and nothing of
-// the bundle is kept (no report).
+// A wrong key is found after the certificate archives were handed out and unpacked: the run
+// fails, no slice of them is handed out after it, and nothing of the bundle is kept (no report).
 TEST(VerificationSession, AWrongKeyFailsTheRunEvenAfterCertificatesWereHandedOut) {
   FixtureInput in = load_fixture("clean_7z");
   const auto inputs = in.inputs();
   VerificationSession session(fixture_trust(), fixture_check_time());
-  ASSERT_FALSE(session.begin(inputs, [](std::string_view) {
-    const std::string wrong = "not the transport key";
-    return SecureBytes(wrong.begin(), wrong.end());
-  }));
-  std::size_t slices = 0;
+  ASSERT_FALSE(session.begin(inputs, a_wrong_key));
+  std::size_t archives = 0, slices = 0;
   const auto error = run_session_backwards(session, [&](const WorkItem& item,
                                                         const ChainVerifier& v, ByteView key) {
+    archives += std::holds_alternative<CertificateArchiveJob>(item);
     slices += std::holds_alternative<CertificateSlice>(item);
     return run_work(item, v, key);
   });
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, ErrorCode::kWrongKey) << error->message;
+  EXPECT_EQ(archives, 3u); // all three were unpacked before the keys archive's answer came back
+  EXPECT_EQ(slices, 0u);   // and none of their certificates was handed out after it
   EXPECT_FALSE(session.is_open());
   EXPECT_FALSE(session.report({fixture_check_time(), false}).ok());
-  (void)slices; // the keys archive is handed out before slices: a wrong key stops them
 }
 
 // The keys archive comes first in the jobs' order: a wrong key is the run's answer as soon as it
@@ -247,10 +252,7 @@ TEST(VerificationSession, AWrongKeyIsDecidedAtOnceAndStopsTheRest) {
   FixtureInput in = load_fixture("clean_7z");
   const auto inputs = in.inputs();
   VerificationSession session(fixture_trust(), fixture_check_time());
-  ASSERT_FALSE(session.begin(inputs, [](std::string_view) {
-    const std::string wrong = "not the transport key";
-    return SecureBytes(wrong.begin(), wrong.end());
-  }));
+  ASSERT_FALSE(session.begin(inputs, a_wrong_key));
   auto first = session.next_work();
   ASSERT_TRUE(first);
   const auto* keys = std::get_if<KeysArchiveJob>(&*first);
