@@ -9,7 +9,8 @@
 //   compare  bench/compare (7z-wasm + @peculiar/x509), same measure
 //   baseline another build of the page (REELCHECK_BASELINE_WEB_DIR), same measure, if given
 // then the wasm micro-benchmark (µs per P-384 verification in Chromium). Prints a summary and
-// writes it as JSON to build/bench/results.json.
+// writes it as JSON to build/bench/results.json. REELCHECK_BENCH_CHROMIUM_ARGS adds Chromium
+// switches (space-separated), e.g. V8 flags; bench/profile_page.mjs profiles the page's workers.
 import { chromium } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -65,7 +66,8 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({
   executablePath: env.REELCHECK_CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--no-first-run', '--disable-dev-shm-usage'],
+    '--no-first-run', '--disable-dev-shm-usage',
+    ...(env.REELCHECK_BENCH_CHROMIUM_ARGS ? env.REELCHECK_BENCH_CHROMIUM_ARGS.split(' ') : [])],
 });
 
 // ---- the five measurements ------------------------------------------------------------------

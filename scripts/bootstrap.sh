@@ -20,7 +20,8 @@ native_pkgs=(build-essential cmake ninja-build pkg-config dpkg-dev libgtest-dev 
   nlohmann-json3-dev libcli11-dev zlib1g-dev 7zip openssl clang-format
   clang libclang-rt-14-dev  # clang + libFuzzer: the fuzz targets (fuzz/)
   parallel                  # GNU parallel: the README's many-machines recipe runs in the suite
-  awscli python3 unzip)     # the export tests: the real AWS CLI (tests/clients/), unzip
+  awscli python3 unzip      # the export tests: the real AWS CLI (tests/clients/), unzip
+  xz-utils)                 # raw LZMA/LZMA2 streams for the decoder tests
 web_pkgs=(emscripten chromium nodejs npm)
 
 need=()
