@@ -166,27 +166,33 @@ public:
     });
   }
 
-  // batches: [Uint8Array from Verifier.verifySlice, ...] in any order: every slice's verdicts,
-  // with where they belong and the terms they were reached under. Fails closed (the session's
-  // rules): every certificate answered exactly once, in its place, at the run's check time,
-  // under its anchors. -> {ok:true, view: <report_view_json>}; the full report is kept for
-  // chipJson and the exports.
-  val buildReport(const val& batches) {
+  // One slice's verdicts (a Uint8Array from Verifier.verifySlice), as it comes back, in any
+  // order: the session checks it at once against what it handed out (every certificate
+  // answered exactly once, in its place, at the run's check time, under its anchors) and keeps
+  // it, so the report at the end has only the report to build. -> {ok:true} or {ok:false,
+  // error}: a refused batch is the run's error (fail closed; the session is dropped).
+  val addVerdicts(const val& batch) {
+    return guarded([&] {
+      if (!session_) return bad_input("No bundle is open.");
+      if (!batch.instanceof(val::global("Uint8Array")))
+        return refuse("A verdict batch from a verifier is malformed.");
+      std::vector<std::uint8_t> bytes;
+      copy_from_js(batch, bytes);
+      auto part = wire::decode_verdict_slice(bytes);
+      if (!part) return refuse(part.error());
+      if (auto error = session_->complete(std::move(part).value())) return refuse(*error);
+      if (auto e = session_->error()) return refuse(*e);
+      return ok_value();
+    });
+  }
+
+  // Once every slice's verdicts are in (addVerdicts) and the keys archive is read (decrypt):
+  // the session refuses a report while any certificate lacks its verdict. -> {ok:true, view:
+  // <report_view_json>}; the full report is kept for chipJson and the exports.
+  val buildReport() {
     return guarded([&] {
       if (!session_) return bad_input("No bundle is open.");
       report_.reset();
-      const val uint8_array = val::global("Uint8Array");
-      const auto n = batches["length"].as<std::size_t>();
-      std::vector<std::uint8_t> bytes;
-      for (std::size_t i = 0; i < n; ++i) {
-        const val batch = batches[i];
-        if (!batch.instanceof(uint8_array))
-          return refuse("A verdict batch from a verifier is malformed.");
-        copy_from_js(batch, bytes);
-        auto part = wire::decode_verdict_slice(bytes);
-        if (!part) return refuse(part.error());
-        if (auto error = session_->complete(std::move(part).value())) return refuse(*error);
-      }
       if (auto e = session_->error()) return refuse(*e);
       auto report = session_->report(ReportOptions{session_->terms().at, false});
       if (!report) return refuse(report.error());
@@ -364,7 +370,7 @@ private:
   std::vector<std::pair<std::string, std::vector<std::uint8_t>>> inputs_;
   SecureBytes key_;
   std::optional<VerificationSession> session_;
-  ProgressFn progress_; // the session calls it while it runs (addUnpacked, buildReport too)
+  ProgressFn progress_; // the session calls it while it runs (addUnpacked, addVerdicts too)
   val post_ = val::undefined();
   std::size_t archives_posted_ = 0;
   std::optional<Report> report_; // without secret values; none after a refused round
@@ -383,6 +389,7 @@ EMSCRIPTEN_BINDINGS(reelcheck_bundle_session) {
       .function("setKey", &BundleSession::setKey)
       .function("open", &BundleSession::open)
       .function("addUnpacked", &BundleSession::addUnpacked)
+      .function("addVerdicts", &BundleSession::addVerdicts)
       .function("decrypt", &BundleSession::decrypt)
       .function("buildReport", &BundleSession::buildReport)
       .function("chipJson", &BundleSession::chipJson)

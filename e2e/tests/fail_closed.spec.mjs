@@ -160,3 +160,44 @@ for (const [bundle, title] of [['mixed', 'Bundle failed verification'], ['clean_
     await expect(page.locator('#verdict-title')).toHaveText(title);
   });
 }
+
+// The coordinator checks each slice's verdicts as they come back (addVerdicts), not all at the
+// end: a refused batch ends the run before the report is asked for, and on a clean run every
+// batch is in before it. The hook logs, from inside the coordinator, each request it serves.
+function logCoordinatorRequests() {
+  for (const name of ['addVerdicts', 'report']) {
+    const original = handlers[name];
+    handlers[name] = async (msg) => {
+      const answer = await original(msg);
+      console.log('reelcheck-test coordinator ' + name + ' ' + (answer && answer.ok ? 'ok' : 'refused'));
+      return answer;
+    };
+  }
+}
+
+for (const [mode, bundle] of [['strip-problems', 'mixed'], ['none', 'clean_7z']]) {
+  test(`fail closed: the coordinator checks each slice's verdicts as they arrive (${mode === 'none' ? 'clean run' : 'tampered run'})`, async ({ page }) => {
+    const served = [];
+    page.on('console', (m) => {
+      const text = m.text();
+      if (text.startsWith('reelcheck-test coordinator ')) served.push(text.slice('reelcheck-test coordinator '.length));
+    });
+    await injectWorkerHook(page, `;(${tamperVerdicts.toString().replaceAll('MODE', mode)})();` +
+      `;(${logCoordinatorRequests.toString()})();`);
+    await page.goto('index.html');
+    if (mode === 'none') {
+      await verify(page, bundle);
+      await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
+      await expect.poll(() => served.includes('report ok')).toBe(true);
+      const batches = served.filter((s) => s.startsWith('addVerdicts'));
+      expect(batches.length).toBeGreaterThan(0);
+      expect(batches.every((s) => s === 'addVerdicts ok')).toBe(true);
+      expect(served.at(-1)).toBe('report ok'); // every batch was in before the report
+    } else {
+      await verify(page, bundle, { waitFor: 'error' });
+      await expect(page.locator('#error-detail')).toContainText(/whose summary contradicts its problems/);
+      await expect.poll(() => served.includes('addVerdicts refused')).toBe(true);
+      expect(served.some((s) => s.startsWith('report'))).toBe(false);
+    }
+  });
+}

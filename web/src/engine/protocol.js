@@ -44,11 +44,6 @@
     stringOrNull: (x) => x === null || typeof x === 'string',
     phase: (x) => PHASES.includes(x),
     files: (x) => Array.isArray(x) && x.every(isFile),  // [{name, bytes: ArrayBuffer}], transferred
-    // Every slice's verdicts, tagged with the slice's first certificate (the core checks that
-    // each certificate sent out got its own verdict back).
-    // Every slice's verdicts as the verifiers sent them (each names its place and terms inside;
-    // the core checks that every certificate handed out got its own verdict back).
-    batches: (x) => Array.isArray(x) && x.every((b) => b instanceof Uint8Array),
     slot: (x) => x === 'E0E0' || x === 'E0E1' || x === 'E0E2',
     // The core's LookupAnswer (lookup_answer_to_json_line): the page shows its message.
     lookupAnswer: (x) => x !== null && typeof x === 'object' && typeof x.query === 'string' &&
@@ -85,7 +80,12 @@
     // The keys archive, decrypted in the coordinator (where the key is) once every archive's
     // outcome is in; the answer is the run's error, if it has one, a wrong key first of all.
     decrypt: { role: 'coordinator', fields: {}, answer: {} },
-    report: { role: 'coordinator', fields: { verdicts: 'batches' }, answer: { view: 'string' } },
+    // One slice's verdicts as a verifier sent them (transferred on), as each comes back: each
+    // names its place and terms inside, and the core checks it at once against what it handed
+    // out. A refused batch is the run's error.
+    addVerdicts: { role: 'coordinator', fields: { verdicts: 'bytes' }, answer: {} },
+    // Once every slice's verdicts are in and the keys archive is read: the report's view.
+    report: { role: 'coordinator', fields: {}, answer: { view: 'string' } },
     chip: { role: 'coordinator', fields: { chipId: 'string' }, answer: { json: 'string' } },
     exportReport: {
       role: 'coordinator', fields: { format: 'exportFormat', secrets: 'bool' }, answer: { json: 'string?', csv: 'string?' },

@@ -7,9 +7,10 @@
 //      as verdicts (verification overlaps unpacking and the key derivation);
 //   3. once every archive's outcome is in, the coordinator decrypts the keys archive itself
 //      (the key never leaves it) while the verifiers verify;
-//   4. the coordinator checks every verdict against what was handed out, at the run's check
-//      time and under its anchors, and builds the report, whose view is read strictly
-//      (report_view.js) before anything is shown.
+//   4. each slice's verdicts go on to the coordinator as they come back, which checks them
+//      against what was handed out, at the run's check time and under its anchors; at the end
+//      it builds the report, whose view is read strictly (report_view.js) before anything is
+//      shown.
 // Items, outcomes and verdicts travel as one wire-format buffer each (wasm/wire), transferred,
 // never copied, on every hop.
 'use strict';
@@ -107,10 +108,11 @@
       throw err;
     });
 
-    // Every slice's verdicts, as the verifiers sent them: each names its place and terms, and
-    // the core checks that every certificate handed out got its own verdict back (fail closed),
-    // so a lost, shuffled or foreign batch stops the run.
-    const verdicts = [];
+    // Every slice's verdicts go on to the coordinator as they come back: each names its place and
+    // terms, and the core checks at once that every certificate handed out gets its own verdict
+    // back (fail closed), so a lost, shuffled or foreign batch stops the run. The report at the
+    // end then has only the report to build.
+    const verdictsAdded = [];
     let done = 0;
     let slices = 0;
     let busyMs = 0;
@@ -140,7 +142,9 @@
           }).catch((err) => queue.fail(err));
           return;
         }
-        verdicts.push(answer.verdicts);
+        const added = coordinator.call(REQUEST.ADD_VERDICTS, { verdicts: answer.verdicts }, [answer.verdicts.buffer]).then(check);
+        added.catch((err) => queue.fail(err));
+        verdictsAdded.push(added);
         done += answer.count;
         verifyProgress();
       },
@@ -170,7 +174,9 @@
     if (!slices) verifyProgress(); // a bundle without certificates still shows the phase
 
     progress({ phase: 'reporting', done: 0, total: 1 });
-    const report = check(await coordinator.call(REQUEST.REPORT, { verdicts }, verdicts.map((b) => b.buffer)));
+    await Promise.all(verdictsAdded); // a refused batch is the run's error
+    stillCurrent();
+    const report = check(await coordinator.call(REQUEST.REPORT, {}));
     progress({ phase: 'reporting', done: 1, total: 1 });
     const { phases, offsets, total: totalMs } = clock.finish();
     engine.lastTimings = { phases, offsets, total: totalMs, verifiers: verifiers.length, slices, verifierBusy: busyMs, certificates: streamed };

@@ -67,6 +67,9 @@ const handlers = {
       let last = 0;
       let lastPhase = '';
       const progress = (phase, done, total) => {
+        // The page counts verdicts itself as they reach it, on their way here: the session's
+        // count of those it has checked would lag behind it while the key is derived.
+        if (phase === 'verifying') return;
         const now = Date.now();
         if (done === total || phase !== lastPhase || now - last > 50) {
           last = now;
@@ -114,9 +117,13 @@ const handlers = {
       throw e;
     }
   },
-  async report(msg) {
+  async addVerdicts(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
-    return session.buildReport(msg.verdicts);
+    return session.addVerdicts(msg.verdicts);
+  },
+  async report() {
+    if (!session) return failure('bad_input', 'No bundle is open.');
+    return session.buildReport();
   },
   async chip(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
