@@ -223,6 +223,31 @@ TEST(VerificationSession, NoReportUntilEveryCertificateHasItsVerdict) {
   EXPECT_FALSE(session.report({fixture_check_time() + 1, false}).ok());
 }
 
+// take_report() gives the report report() gives, from the same verdicts moved instead of copied
+// (the CLI's one report); after it the session reports no more.
+TEST(VerificationSession, TakeReportGivesTheSameReportOnce) {
+  OpenedFixture keep;
+  VerificationSession session = begin_fixture("mixed", keep);
+  const ChainVerifier verifier(session.trust());
+  for (const auto& slice : take_all_slices(session, verifier))
+    ASSERT_FALSE(session.complete(verify_slice(verifier, slice)));
+  ASSERT_TRUE(session.is_open());
+  // A wrong check time is refused without taking anything.
+  EXPECT_FALSE(session.take_report({fixture_check_time() + 1, true}).ok());
+  const auto copied = session.report({fixture_check_time(), true});
+  ASSERT_TRUE(copied.ok()) << copied.error().message;
+  const auto taken = session.take_report({fixture_check_time(), true});
+  ASSERT_TRUE(taken.ok()) << taken.error().message;
+  EXPECT_FALSE(taken->all_ok()); // the mixed reel has failed chips: the verdicts came along
+  EXPECT_EQ(report_to_json(*taken), report_to_json(*copied));
+  for (const auto& again : {session.report({fixture_check_time(), true}),
+                            session.take_report({fixture_check_time(), true})}) {
+    ASSERT_FALSE(again.ok());
+    EXPECT_NE(again.error().message.find("already taken"), std::string::npos);
+  }
+  EXPECT_EQ(session.bundle().certificates.size(), taken->counts.certificates); // the bundle stays
+}
+
 // A wrong key is found after the certificate archives were handed out and unpacked: the run
 // fails, no slice of them is handed out after it, and nothing of the bundle is kept (no report).
 TEST(VerificationSession, AWrongKeyFailsTheRunEvenAfterCertificatesWereHandedOut) {

@@ -75,6 +75,7 @@ struct VerificationSession::Run {
   // Once settled without an error.
   std::optional<Bundle> bundle;
   std::vector<CertificateVerdict> all_verdicts; // in the bundle's order
+  bool verdicts_taken = false;                   // by take_report()
 
   void fail(Error e) {
     if (!error) error = std::move(e);
@@ -282,17 +283,30 @@ std::size_t VerificationSession::certificate_count() const {
   return is_open() ? run_->bundle->certificates.size() : 0;
 }
 
-Result<Report> VerificationSession::report(const ReportOptions& options) const {
+std::optional<Error> VerificationSession::check_report(const ReportOptions& options) const {
   if (auto e = error()) return *e;
   if (!is_open())
     return make_error(ErrorCode::kBadInput,
                       "verification is incomplete: not every certificate has its verdict yet");
+  if (run_->verdicts_taken)
+    return make_error(ErrorCode::kBadInput, "this session's report was already taken");
   if (options.check_time != terms_.at)
     return make_error(ErrorCode::kBadInput,
                       "the report's check time " + format_check_time(options.check_time) +
                           " is not the one the certificates were verified at (" +
                           format_check_time(terms_.at) + ")");
+  return std::nullopt;
+}
+
+Result<Report> VerificationSession::report(const ReportOptions& options) const {
+  if (auto refused = check_report(options)) return *refused;
   return build_report(*run_->bundle, run_->all_verdicts, trust_, options);
+}
+
+Result<Report> VerificationSession::take_report(const ReportOptions& options) {
+  if (auto refused = check_report(options)) return *refused;
+  run_->verdicts_taken = true;
+  return build_report(*run_->bundle, std::move(run_->all_verdicts), trust_, options);
 }
 
 void VerificationSession::wipe() { run_.reset(); }
