@@ -18,6 +18,26 @@
 
 namespace reelcheck::test {
 
+// True in the sanitizer build (ASan + UBSan: GCC says __SANITIZE_ADDRESS__, clang
+// __has_feature). There the 4,160-chip "big" reel takes minutes per verification; tests that
+// go through every fixture leave it to the release suite, which runs the same code on it.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitizedBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kSanitizedBuild = true;
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+
+// Whether a test that goes through every fixture takes this one in this build.
+inline bool every_fixture_takes(const std::string& name) {
+  return !(kSanitizedBuild && name == "big");
+}
+
 inline const fs::path& fixtures_dir() {
   static const fs::path dir = REELCHECK_FIXTURES_DIR;
   return dir;
