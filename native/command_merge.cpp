@@ -27,8 +27,9 @@ int run_merge(const Options& o) {
   }
   const FleetSummary fleet = merger.summary();
   if (!o.quiet && o.json_out != "-" && o.csv_out != "-") std::cout << render_fleet(fleet);
-  bool ok = emit(o.json_out, "fleet", ".json", false, fleet_to_json(fleet));
-  ok &= emit(o.csv_out, "fleet", ".csv", false, fleet_to_csv(fleet));
+  bool ok =
+      emit_rendered(o.json_out, "fleet", ".json", false, [&] { return fleet_to_json(fleet); });
+  ok &= emit_rendered(o.csv_out, "fleet", ".csv", false, [&] { return fleet_to_csv(fleet); });
   if (!ok) exit_code = std::max(exit_code, kExitUnusable);
   if (!fleet.all_ok()) exit_code = std::max(exit_code, kExitFindings);
   return exit_code;

@@ -23,8 +23,10 @@ int run_verify(const Options& o, KeySource& keys, const TrustStore& trust) {
     const Report& report = *verified;
     if (!o.quiet && o.json_out != "-" && o.csv_out != "-")
       std::cout << render_summary(report, reel.name) << std::flush;
-    bool ok = emit(o.json_out, reel.name, ".json", several, report_to_json(report));
-    ok &= emit(o.csv_out, reel.name, ".csv", several, report_to_csv(report));
+    bool ok = emit_rendered(o.json_out, reel.name, ".json", several,
+                            [&] { return report_to_json(report); });
+    ok &=
+        emit_rendered(o.csv_out, reel.name, ".csv", several, [&] { return report_to_csv(report); });
     if (!ok) exit_code = std::max(exit_code, kExitUnusable);
     if (!report.all_ok()) exit_code = std::max(exit_code, kExitFindings);
   }

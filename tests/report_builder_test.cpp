@@ -214,6 +214,28 @@ TEST(ReportBuilder, AVerdictForNoCertificateOrTwiceIsAnError) {
   EXPECT_EQ(r.find_chip(kB), nullptr); // a stray verdict makes no chip
 }
 
+// An archive may list one name twice: each copy is sent out and needs a verdict of its own.
+TEST(ReportBuilder, ACertificateSentTwiceNeedsTwoVerdicts) {
+  const auto verdicts = full_set(kA);
+  Bundle b = bundle_with_secrets({kA});
+  for (const auto& v : verdicts)
+    b.certificates.push_back(CertificateFile{v.archive, v.file, v.slot, {}});
+  b.certificates.push_back(b.certificates.front());
+  auto codes_with = [&](std::vector<CertificateVerdict> answered) {
+    return finding_codes(build_report(b, std::move(answered), TrustStore::empty(), {}));
+  };
+  auto twice = verdicts;
+  twice.push_back(verdicts.front());
+  const auto both = codes_with(twice);
+  EXPECT_EQ(std::count(both.begin(), both.end(), "verdict_missing"), 0);
+  EXPECT_EQ(std::count(both.begin(), both.end(), "verdict_unexpected"), 0);
+  const auto once = codes_with(verdicts);
+  EXPECT_EQ(std::count(once.begin(), once.end(), "verdict_missing"), 1);
+  twice.push_back(verdicts.front());
+  const auto thrice = codes_with(twice);
+  EXPECT_EQ(std::count(thrice.begin(), thrice.end(), "verdict_unexpected"), 1);
+}
+
 // A verdict that failed without saying why (not parsed, no problems: only a faulty or tampered
 // verifier answers like that) must not let its chip pass: the chip's status comes from its
 // certificates' ok() as well as from its reasons, and the report names the missing reason.

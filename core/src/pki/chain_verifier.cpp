@@ -7,6 +7,7 @@
 #include <mbedtls/oid.h>
 
 #include <algorithm>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -132,6 +133,20 @@ NameParts parse_certificate_name(std::string_view file) {
 struct ChainVerifier::Impl {
   std::vector<Anchor> anchors;
   std::string fingerprint; // of the store
+  // The anchors' links (mbedTLS checks their own signatures: P-521, RSA-4096) and the fast
+  // engines (their first use runs the engines' self-tests) cost tens of milliseconds. They are
+  // made at the first verification, not at construction: a CLI thread or a page worker built
+  // at the start of a run unpacks first and does not wait for them.
+  std::once_flag ready_once;
+
+  Impl& ready() {
+    std::call_once(ready_once, [this] {
+      for (Anchor& a : anchors)
+        a.fast = detail::fast_issuer_key(*a.crt);
+      link_anchors();
+    });
+    return *this;
+  }
 
   void link_anchors() {
     for (std::size_t i = 0; i < anchors.size(); ++i) {
@@ -374,24 +389,24 @@ ChainVerifier::ChainVerifier(const TrustStore& store) : impl_(std::make_unique<I
     a.infineon_profile = anchor.device_profile == DeviceProfile::kInfineon;
     a.name = detail::common_name(*a.crt);
     a.family = family_of(*a.crt);
-    a.fast = detail::fast_issuer_key(*a.crt);
   }
-  impl_->link_anchors();
 }
 
 ChainVerifier::~ChainVerifier() = default;
 
-const std::string& ChainVerifier::anchors_fingerprint() const { return impl_->fingerprint; }
+const std::string& ChainVerifier::anchors_fingerprint() const {
+  return impl_->fingerprint;
+}
 
 void ChainVerifier::prepare() const {
-  for (const Anchor& a : impl_->anchors)
+  for (const Anchor& a : impl_->ready().anchors)
     if (a.fast.p384) a.fast.p384->prepare();
 }
 ChainVerifier::ChainVerifier(ChainVerifier&&) noexcept = default;
 ChainVerifier& ChainVerifier::operator=(ChainVerifier&&) noexcept = default;
 
 CertificateVerdict ChainVerifier::verify(const CertificateFile& file, CheckTime at) const {
-  CertificateVerdict v = impl_->verify(file.data, at, true, file.slot);
+  CertificateVerdict v = impl_->ready().verify(file.data, at, true, file.slot);
   v.archive = file.archive;
   v.file = file.name;
   v.slot = file.slot;
@@ -410,7 +425,7 @@ CertificateVerdict ChainVerifier::verify(const CertificateFile& file, CheckTime 
 
 CertificateVerdict ChainVerifier::verify_loose(ByteView data, std::string_view name,
                                                CheckTime at) const {
-  CertificateVerdict v = impl_->verify(data, at, false, std::nullopt);
+  CertificateVerdict v = impl_->ready().verify(data, at, false, std::nullopt);
   v.file = std::string(name);
   return v;
 }

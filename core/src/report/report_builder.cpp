@@ -82,47 +82,73 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
     return it->second;
   };
 
-  // Verdicts arrive in any order (threads, workers): sort for a deterministic report.
-  std::sort(verdicts.begin(), verdicts.end(), [](const auto& a, const auto& b) {
+  // Verdicts arrive in any order (threads, workers): sort for a deterministic report. A session
+  // hands them over in the bundle's order, which already is this one.
+  const auto by_name = [](const CertificateVerdict& a, const CertificateVerdict& b) {
     return std::tie(a.archive, a.file) < std::tie(b.archive, b.file);
-  });
+  };
+  if (!std::is_sorted(verdicts.begin(), verdicts.end(), by_name))
+    std::sort(verdicts.begin(), verdicts.end(), by_name);
 
   // Fail closed: every certificate of the bundle needs exactly one verdict, and every verdict
   // must be for a certificate of the bundle. The front ends refuse such a run outright
   // (check_verdicts_answer); this keeps the report itself from ever reading as OK.
   {
-    using Key = std::tuple<std::string, std::string, Slot>;
-    std::map<Key, std::size_t> awaited;
+    // What was sent out, sorted, as views (no name is copied: a full reel sends 12,480).
+    struct Sent {
+      std::string_view archive, name;
+      Slot slot;
+      bool answered = false;
+      auto key() const { return std::tie(archive, name, slot); }
+    };
+    std::vector<Sent> sent;
+    sent.reserve(bundle.certificates.size());
     for (const auto& c : bundle.certificates)
-      ++awaited[Key{c.archive, c.name, c.slot}];
+      sent.push_back(Sent{c.archive, c.name, c.slot});
+    std::sort(sent.begin(), sent.end(),
+              [](const Sent& a, const Sent& b) { return a.key() < b.key(); });
     std::vector<CertificateVerdict> answered;
     answered.reserve(verdicts.size());
     for (auto& v : verdicts) {
-      auto it = awaited.find(Key{v.archive, v.file, v.slot});
-      if (it == awaited.end() || it->second == 0) {
+      const Sent wanted{v.archive, v.file, v.slot};
+      auto it = std::lower_bound(sent.begin(), sent.end(), wanted,
+                                 [](const Sent& a, const Sent& b) { return a.key() < b.key(); });
+      while (it != sent.end() && it->key() == wanted.key() && it->answered)
+        ++it; // the same certificate sent twice: one verdict each
+      if (it == sent.end() || it->key() != wanted.key()) {
         report.findings.push_back(Finding{Severity::kError, FindingCode::kVerdictUnexpected,
                                           v.archive + "/" + v.file, 0, v.chip_id,
                                           "a verdict came back for a certificate that was not sent "
                                           "out (or came back twice); it is ignored"});
         continue;
       }
-      --it->second;
+      it->answered = true;
       answered.push_back(std::move(v));
     }
     verdicts = std::move(answered);
-    for (const auto& [key, missing] : awaited)
-      for (std::size_t i = 0; i < missing; ++i)
+    for (const auto& unanswered : sent)
+      if (!unanswered.answered)
         report.findings.push_back(
             Finding{Severity::kError, FindingCode::kVerdictMissing,
-                    std::get<0>(key) + "/" + std::get<1>(key), 0, "",
+                    std::string(unanswered.archive) + "/" + std::string(unanswered.name), 0, "",
                     "no verdict came back for this certificate: it was not verified"});
   }
 
-  // Public keys shared between different chips.
-  std::map<std::string, std::vector<std::size_t>> by_key;
+  // Public keys shared between different chips: (key, verdict) pairs sorted, so that each run
+  // of one key lists its users in the verdicts' order.
+  std::vector<std::pair<std::string_view, std::size_t>> keys;
+  keys.reserve(verdicts.size());
   for (std::size_t i = 0; i < verdicts.size(); ++i)
-    if (verdicts[i].parsed) by_key[verdicts[i].public_key_sha256].push_back(i);
-  for (const auto& [key, users] : by_key) {
+    if (verdicts[i].parsed) keys.emplace_back(verdicts[i].public_key_sha256, i);
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::size_t> users;
+  for (auto run = keys.begin(); run != keys.end();) {
+    const auto end =
+        std::find_if(run, keys.end(), [&](const auto& k) { return k.first != run->first; });
+    users.clear();
+    for (auto k = run; k != end; ++k)
+      users.push_back(k->second);
+    run = end;
     if (users.size() < 2) continue;
     for (std::size_t i : users) {
       std::vector<std::string> others;
