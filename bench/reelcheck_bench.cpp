@@ -251,7 +251,9 @@ int main(int argc, char** argv) {
   std::printf("  build_report %.3f s, report_to_json %.3f s; worker hand-off (slices out, verdicts "
               "back, page only) %.3f s\n",
               build_s, report_s - build_s, handoff_s);
-  std::printf("  CA key tables (prepare, once per process) %.1f ms\n", 1e3 * prepare_s);
+  std::printf("  ChainVerifier::prepare (anchors linked, engines self-tested, CA key tables; once "
+              "per process) %.1f ms\n",
+              1e3 * prepare_s);
   double ec = 0, rsa = 0;
   for (const auto& [slot, v] : per_slot) {
     const double us = 1e6 * v.wall / static_cast<double>(v.count);
