@@ -136,6 +136,27 @@ async function runPageLike(url, { verdict, after }) {
           }
         }).observe({ type: 'longtask' });
       } catch (e) { window.__ui.longest = -1; }
+      // What the longest frame was made of (Chromium's Long Animation Frames API): its scripts
+      // (which handler, where) and its style, layout and paint. Said, not measured against.
+      try {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            if (!window.__ui.clickAt || e.startTime < window.__ui.clickAt) continue;
+            if (window.__ui.worstFrame && window.__ui.worstFrame.ms >= e.duration) continue;
+            const end = e.startTime + e.duration;
+            const scripts = [...e.scripts].sort((a, b) => b.duration - a.duration).slice(0, 2).map((x) =>
+              `${x.invoker || x.invokerType} ${x.duration.toFixed(0)} ms` +
+              (x.sourceFunctionName ? ` in ${x.sourceFunctionName}` : '') +
+              (x.sourceURL ? ` (${x.sourceURL.split('/').pop()}:${x.sourceCharPosition})` : '') +
+              (x.forcedStyleAndLayoutDuration ? `, ${x.forcedStyleAndLayoutDuration.toFixed(0)} ms forced layout` : ''));
+            window.__ui.worstFrame = { ms: e.duration,
+              text: `longest frame ${e.duration.toFixed(0)} ms: ` +
+                (scripts.length ? 'scripts ' + scripts.join('; ') : 'no script') +
+                (e.styleAndLayoutStart ? `; style and layout ${(end - e.styleAndLayoutStart).toFixed(0)} ms` : '') +
+                (e.renderStart ? ` (rendering ${(end - e.renderStart).toFixed(0)} ms)` : '') };
+          }
+        }).observe({ type: 'long-animation-frame' });
+      } catch (e) { /* not in this browser */ }
     }, verdict);
     const t0 = now();
     await page.locator('#file-input').setInputFiles([bundle]);
@@ -196,7 +217,7 @@ function uiLine(u) {
   const longest = u.longest < 0 ? 'long tasks not observable' : u.longest === 0 ? 'no UI-thread task over 50 ms'
     : `longest UI-thread task ${u.longest.toFixed(0)} ms (${u.longTasks} over 50 ms)`;
   const inPage = u.selectAt > 0 && u.verdictAt > 0 ? `; in the page's clock: selection to verdict ${((u.verdictAt - u.selectAt) / 1000).toFixed(2)} s, Verify to verdict ${((u.verdictAt - u.clickAt) / 1000).toFixed(2)} s` : '';
-  return `[${first}; ${longest}${inPage}]`;
+  return `[${first}; ${longest}${inPage}${u.worstFrame ? '; ' + u.worstFrame.text : ''}]`;
 }
 // Median of the in-page time, file selection -> verdict painted (ms), or NaN.
 function inPageMedian(list) {
