@@ -87,9 +87,11 @@ public:
   // and by `reelcheck inspect`): same checks, without the device rules and profile.
   CertificateVerdict verify_loose(ByteView pem_or_der, std::string_view name, CheckTime at) const;
 
-  // Builds the verify-only engines' tables for every anchor now; otherwise each is built when
-  // its key first signs a certificate. For a front end with idle time before the certificates
-  // arrive (the page's verifier workers, while the coordinator unpacks). Verdicts are the same.
+  // Links the anchors (their own signatures) and builds the verify-only engines' tables for
+  // every anchor now; otherwise the links are made at the first verification and each table
+  // when its key first signs a certificate, so constructing a ChainVerifier is cheap. For a
+  // front end with idle time before the certificates arrive (the page's verifier workers,
+  // while the coordinator unpacks). Verdicts are the same.
   void prepare() const;
 
   // TrustStore::fingerprint() of the store it was built from.

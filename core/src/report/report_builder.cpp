@@ -101,18 +101,17 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
       bool answered = false;
       auto key() const { return std::tie(archive, name, slot); }
     };
+    const auto by_key = [](const Sent& a, const Sent& b) { return a.key() < b.key(); };
     std::vector<Sent> sent;
     sent.reserve(bundle.certificates.size());
     for (const auto& c : bundle.certificates)
       sent.push_back(Sent{c.archive, c.name, c.slot});
-    std::sort(sent.begin(), sent.end(),
-              [](const Sent& a, const Sent& b) { return a.key() < b.key(); });
+    std::sort(sent.begin(), sent.end(), by_key);
     std::vector<CertificateVerdict> answered;
     answered.reserve(verdicts.size());
     for (auto& v : verdicts) {
       const Sent wanted{v.archive, v.file, v.slot};
-      auto it = std::lower_bound(sent.begin(), sent.end(), wanted,
-                                 [](const Sent& a, const Sent& b) { return a.key() < b.key(); });
+      auto it = std::lower_bound(sent.begin(), sent.end(), wanted, by_key);
       while (it != sent.end() && it->key() == wanted.key() && it->answered)
         ++it; // the same certificate sent twice: one verdict each
       if (it == sent.end() || it->key() != wanted.key()) {
