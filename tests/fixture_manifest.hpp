@@ -18,17 +18,11 @@
 
 namespace reelcheck::test {
 
-// True in the sanitizer build (ASan + UBSan: GCC says __SANITIZE_ADDRESS__, clang
-// __has_feature). There the 4,160-chip "big" reel takes minutes per verification; tests that
-// go through every fixture leave it to the release suite, which runs the same code on it.
-#if defined(__SANITIZE_ADDRESS__)
+// True in the sanitizer build (REELCHECK_SANITIZED_BUILD, cmake/TargetFlags.cmake). There the
+// 4,160-chip "big" reel takes minutes per verification; tests that go through every fixture
+// leave it to the release suite, which runs the same code on it.
+#if defined(REELCHECK_SANITIZED_BUILD)
 inline constexpr bool kSanitizedBuild = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool kSanitizedBuild = true;
-#else
-inline constexpr bool kSanitizedBuild = false;
-#endif
 #else
 inline constexpr bool kSanitizedBuild = false;
 #endif
