@@ -115,10 +115,13 @@ async function runPageLike(url, { verdict, after }) {
     // The page's own clock also times file selection -> verdict on screen (selectAt ..
     // verdictAt): the same span without the driver's round trips (setInputFiles, click, polling).
     await page.evaluate((verdictSelector) => {
-      window.__ui = { selectAt: 0, clickAt: 0, firstProgressAt: 0, verdictAt: 0, longest: 0, longTasks: 0 };
+      window.__ui = { selectAt: 0, armedAt: 0, clickAt: 0, firstProgressAt: 0, verdictAt: 0, longest: 0, longTasks: 0, tasks: [] };
       document.getElementById('file-input')?.addEventListener('change', () => { if (!window.__ui.selectAt) window.__ui.selectAt = performance.now(); }, true);
       document.getElementById('verify-button')?.addEventListener('click', () => { window.__ui.clickAt = performance.now(); }, true);
-      const shown = (el) => el && (el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null);
+      // Shown = neither it nor an ancestor is hidden (the page shows and hides by the attribute).
+      // Not checkVisibility() or offsetParent: this observer runs inside the page's own task,
+      // and asking for layout there would lay the page out in that task and charge it the cost.
+      const shown = (el) => el && !el.closest('[hidden]');
       new MutationObserver(() => {
         if (!window.__ui.firstProgressAt && window.__ui.clickAt && document.querySelector('.phase.active, .phase.done')) window.__ui.firstProgressAt = performance.now();
         if (!window.__ui.verdictAt && window.__ui.clickAt && shown(document.querySelector(verdictSelector))) {
@@ -130,7 +133,9 @@ async function runPageLike(url, { verdict, after }) {
       try {
         new PerformanceObserver((list) => {
           for (const e of list.getEntries()) {
-            if (!window.__ui.clickAt || e.startTime < window.__ui.clickAt) continue;
+            // From just before the click (armedAt): the click's own task counts too.
+            if (!window.__ui.armedAt || e.startTime < window.__ui.armedAt) continue;
+            window.__ui.tasks.push([e.startTime, e.duration]);
             window.__ui.longTasks++;
             window.__ui.longest = Math.max(window.__ui.longest, e.duration);
           }
@@ -141,7 +146,7 @@ async function runPageLike(url, { verdict, after }) {
       try {
         new PerformanceObserver((list) => {
           for (const e of list.getEntries()) {
-            if (!window.__ui.clickAt || e.startTime < window.__ui.clickAt) continue;
+            if (!window.__ui.armedAt || e.startTime < window.__ui.armedAt) continue;
             if (window.__ui.worstFrame && window.__ui.worstFrame.ms >= e.duration) continue;
             const end = e.startTime + e.duration;
             const scripts = [...e.scripts].sort((a, b) => b.duration - a.duration).slice(0, 2).map((x) =>
@@ -160,6 +165,7 @@ async function runPageLike(url, { verdict, after }) {
     }, verdict);
     const t0 = now();
     await page.locator('#file-input').setInputFiles([bundle]);
+    await page.evaluate(() => { window.__ui.armedAt = performance.now(); });
     await page.locator('#verify-button').click();
     await page.locator(verdict).waitFor({ state: 'visible', timeout: 600_000 });
     const t = ms(t0);
@@ -215,7 +221,8 @@ function uiLine(u) {
   const first = u.firstProgressAt ? `first progress ${(u.firstProgressAt - u.clickAt).toFixed(0)} ms after Verify` : 'no progress seen';
   // The Long Tasks API reports only tasks over 50 ms: 0 means none was.
   const longest = u.longest < 0 ? 'long tasks not observable' : u.longest === 0 ? 'no UI-thread task over 50 ms'
-    : `longest UI-thread task ${u.longest.toFixed(0)} ms (${u.longTasks} over 50 ms)`;
+    : `longest UI-thread task ${u.longest.toFixed(0)} ms (${u.longTasks} over 50 ms: ` +
+      u.tasks.map(([at, d]) => `${d.toFixed(0)} ms at ${(at - u.clickAt).toFixed(0)} ms`).join(', ') + ')';
   const inPage = u.selectAt > 0 && u.verdictAt > 0 ? `; in the page's clock: selection to verdict ${((u.verdictAt - u.selectAt) / 1000).toFixed(2)} s, Verify to verdict ${((u.verdictAt - u.clickAt) / 1000).toFixed(2)} s` : '';
   return `[${first}; ${longest}${inPage}${u.worstFrame ? '; ' + u.worstFrame.text : ''}]`;
 }

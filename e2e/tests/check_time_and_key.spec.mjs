@@ -287,7 +287,7 @@ test('the core in the page refuses a 300-byte key too (bad_input, the same messa
     try {
       const open = await ask({
         type: 'open', id: 1, verifiers: 1, anchors: [], useDefaults: true, checkTime: '2026-06-01T00:00:00Z',
-        inputs: files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes).buffer })),
+        inputs: files.map((f) => ({ name: f.name, file: new File([new Uint8Array(f.bytes)], f.name) })),
         key: new TextEncoder().encode('K'.repeat(keyLength)),
       });
       return [open, await ask({ type: 'decrypt', id: 2 })];

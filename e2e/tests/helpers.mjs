@@ -30,9 +30,10 @@ export function expectedSecrets(name) {
 }
 
 // Fills the form and starts a verification; waits for the result or an error.
-export async function verify(page, name, { key, checkTime, waitFor = 'result' } = {}) {
+// chosen: the bundle's files are already chosen (the test chose its own copy).
+export async function verify(page, name, { key, checkTime, waitFor = 'result', chosen = false } = {}) {
   const e = entry(name);
-  await page.locator('#file-input').setInputFiles(e.files.map(fx));
+  if (!chosen) await page.locator('#file-input').setInputFiles(e.files.map(fx));
   await page.locator('#key-input').fill(key ?? keyOf(name));
   await page.locator('#time-input').fill(checkTime ?? manifest().check_time);
   // The fixtures are signed by a test PKI: add its CAs as extra trust anchors.

@@ -101,6 +101,8 @@ async function askWorker(page, requests) {
         const message = { ...r };
         if (r.keyText) { message.key = new TextEncoder().encode(r.keyText); delete message.keyText; }
         if (r.bytesBuffer) { message.bytes = new ArrayBuffer(8); delete message.bytesBuffer; }
+        // Files as bytes, the way the page once sent them: the worker now takes File objects only.
+        if (r.inputsAsBytes) { message.inputs = [{ name: 'bundle.7z', bytes: new ArrayBuffer(8) }]; delete message.inputsAsBytes; }
         answers.push(await new Promise((resolve, reject) => {
           worker.onmessage = (ev) => { if (ev.data.type === 'result') resolve(ev.data); };
           worker.onerror = (ev) => reject(new Error(ev.message));
@@ -128,6 +130,7 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
     // useDefaults missing: no default stands in for it.
     { type: 'open', id: 7, verifiers: 1, anchors: [], inputs: [], keyText: 'K', checkTime: '2026-06-01T00:00:00Z' },
     { type: 'initVerifier', id: 8, anchors: [{ name: 'a.pem', bytes: 'not bytes' }], useDefaults: true },
+    { type: 'open', id: 9, verifiers: 1, anchors: [], useDefaults: true, inputsAsBytes: true, keyText: 'K', checkTime: '2026-06-01T00:00:00Z' },
   ]);
   expect(answers[0]).toEqual({ type: 'result', id: 1, result: { ok: true } });
   const refused = (id, what) => ({ type: 'result', id, result: { ok: false, error: { code: 'internal', message: `A malformed request reached a worker (${what}).` } } });
@@ -140,5 +143,6 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
     refused(6, 'key'),
     refused(7, 'useDefaults'),
     refused(8, 'anchors'),
+    refused(9, 'inputs'),
   ]);
 });

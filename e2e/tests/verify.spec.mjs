@@ -1,6 +1,8 @@
 // What a user sees for good, tampered and unusable bundles.
 import { test, expect } from '@playwright/test';
-import { entry, verify, expectCounts, shot, manifest } from './helpers.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { entry, fx, verify, expectCounts, shot, manifest } from './helpers.mjs';
 
 test.describe('happy path', () => {
   for (const [name, label] of [['clean_7z', 'outer .7z'], ['clean_zip', 'outer .zip'], ['clean_loose', 'loose inner archives']]) {
@@ -131,4 +133,20 @@ test('other bundles: counts as expected (plain headers, extra chips, orphan secr
     await expectCounts(page, name);
     await page.locator('#clear-button').click();
   }
+});
+
+// The bundle is read by the coordinator worker when Verify is pressed, not when it is chosen
+// (its bytes never pass through the page's thread): a file gone in between is said plainly.
+test('a chosen bundle deleted before Verify: a clear message, no report', async ({ page }, testInfo) => {
+  const e = entry('clean_7z');
+  const copy = testInfo.outputPath(path.basename(e.files[0]));
+  fs.mkdirSync(path.dirname(copy), { recursive: true });
+  fs.copyFileSync(fx(e.files[0]), copy);
+  await page.goto('index.html');
+  await page.locator('#file-input').setInputFiles([copy]);
+  fs.rmSync(copy);
+  await verify(page, 'clean_7z', { waitFor: 'error', chosen: true });
+  await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'bad_input');
+  await expect(page.locator('#error-detail')).toContainText(`File "${path.basename(copy)}" could not be read`);
+  await expect(page.locator('#summary')).toBeHidden();
 });

@@ -100,7 +100,7 @@
       return format === 'csv' ? r.csv : r.json;
     }
 
-    // files: [{name, bytes: ArrayBuffer}] (transferred), key: Uint8Array (zeroed here after
+    // files: [{name, file: File}] (read by the coordinator), key: Uint8Array (zeroed here after
     // sending), anchors: [{name, bytes: ArrayBuffer}], useDefaults: bool, checkTime: ISO string.
     // onProgress({phase, done, total}). Resolves to the page's view of the report, read strictly
     // (wasm/report_view.hpp: summary, first findings, one row per chip); chip() and

@@ -33,6 +33,8 @@
   // Field kinds. A kind ending in '?' may be absent (undefined); null is never "absent".
   const isFile = (f) => f !== null && typeof f === 'object' && typeof f.name === 'string' && f.bytes instanceof ArrayBuffer &&
     Object.keys(f).length === 2;
+  const isChosenFile = (f) => f !== null && typeof f === 'object' && typeof f.name === 'string' &&
+    typeof Blob === 'function' && f.file instanceof Blob && Object.keys(f).length === 2;
   const KINDS = {
     string: (x) => typeof x === 'string',
     bool: (x) => typeof x === 'boolean',
@@ -44,6 +46,9 @@
     stringOrNull: (x) => x === null || typeof x === 'string',
     phase: (x) => PHASES.includes(x),
     files: (x) => Array.isArray(x) && x.every(isFile),  // [{name, bytes: ArrayBuffer}], transferred
+    // [{name, file: File}]: the files as the user chose them, read by the worker that gets them
+    // (reading a bundle of megabytes on the page's thread would hold it for tens of ms).
+    chosenFiles: (x) => Array.isArray(x) && x.every(isChosenFile),
     slot: (x) => x === 'E0E0' || x === 'E0E1' || x === 'E0E2',
     // The core's LookupAnswer (lookup_answer_to_json_line): the page shows its message.
     lookupAnswer: (x) => x !== null && typeof x === 'object' && typeof x.query === 'string' &&
@@ -71,7 +76,7 @@
     // reached at it). The answer: how many archives were posted to unpack.
     open: {
       role: 'coordinator',
-      fields: { inputs: 'files', key: 'bytesOrNull?', certsOnly: 'bool?', anchors: 'files', useDefaults: 'bool', verifiers: 'positive', checkTime: 'string' },
+      fields: { inputs: 'chosenFiles', key: 'bytesOrNull?', certsOnly: 'bool?', anchors: 'files', useDefaults: 'bool', verifiers: 'positive', checkTime: 'string' },
       answer: { archives: 'count' },
       check: (m) => (m.certsOnly === true ? (m.key == null ? null : 'key') : (m.key instanceof Uint8Array ? null : 'key')),
     },

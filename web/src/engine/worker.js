@@ -51,8 +51,15 @@ const handlers = {
       session = new M.BundleSession(msg.useDefaults);
       const anchors = addAnchors(session, msg.anchors);
       if (!anchors.ok) return anchors;
+      // The chosen files are read here, one at a time, off the page's thread.
       for (const input of msg.inputs) {
-        const r = session.addInput(input.name, new Uint8Array(input.bytes));
+        let bytes;
+        try {
+          bytes = new Uint8Array(await input.file.arrayBuffer());
+        } catch (readError) {
+          return failure('bad_input', 'File "' + input.name + '" could not be read: it may have been moved, changed or deleted since it was chosen. Choose it again.');
+        }
+        const r = session.addInput(input.name, bytes);
         if (!r.ok) return r;
       }
       const certsOnly = msg.certsOnly === true;

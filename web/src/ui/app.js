@@ -154,11 +154,12 @@
     inputs.refreshTime();
     let key = null;
     try {
-      // The files are read (off this thread, by the browser) while the coordinator checks the
-      // check time; a check time it refuses is still the error shown, as before any reading.
+      // The anchor files (a few kB) are read here while the coordinator checks the check time;
+      // a check time it refuses is still the error shown. The bundle's files go to the
+      // coordinator as chosen and are read there: their bytes never pass through this thread,
+      // whose reading of a bundle of megabytes was a long task of its own.
       // The core's words for the report come meanwhile too (once per page).
-      const read = (list) => Promise.all(list.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-      const reading = Promise.all([read(state.files), read(state.anchors)]);
+      const reading = Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
       reading.catch(() => {}); // awaited below, unless the check time fails first
       const codes = loadCodes();
       codes.catch(() => {}); // awaited before the report is shown
@@ -170,7 +171,8 @@
         throw timeErr;
       }
       $('time-input').removeAttribute('aria-invalid');
-      const [files, anchors] = await reading;
+      const anchors = await reading;
+      const files = state.files.map((f) => ({ name: f.name, file: f }));
       key = certsOnly ? null : new TextEncoder().encode(keyText);
       const handedOver = performance.now();
       const report = await engine.run({ files, key, certsOnly, anchors, useDefaults: !$('anchors-only').checked, checkTime, onProgress: (p) => progress.update(p) });
