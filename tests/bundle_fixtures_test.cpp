@@ -52,14 +52,16 @@ TEST_P(FixtureBundle, VerdictsMatchWhatWasPlanted) {
 
 // Named here, not read from the manifest: ctest lists the tests before the fixture script has
 // run. ManifestAndListAgree keeps the two in step.
+// clang-format off
 const std::vector<std::string> kSmallBundles = {
-    "aws_small",              "bad_key_lines",          "clean_7z",         "clean_loose",      "clean_zip",
-    "clean_zip_stored",       "crc_mismatch",     "extra",            "fleet_a",
-    "fleet_b",                "fleet_c",          "keys_mixed",       "keys_second_pair",
-    "keys_unencrypted",       "keys_unencrypted_loose", "keys_unencrypted_zip", "missing_archive",
-    "mixed",                  "not_a_bundle",     "orphan_secrets",   "plain_headers",
-    "quirky_keys",            "traversal",        "truncated",        "truncated_inner",
-    "wrong_key"};
+    "aws_small",        "bad_key_lines",          "clean_7z",             "clean_loose",
+    "clean_zip",        "clean_zip_stored",       "crc_mismatch",         "extra",
+    "fleet_a",          "fleet_b",                "fleet_c",              "keys_mixed",
+    "keys_second_pair", "keys_unencrypted",       "keys_unencrypted_loose",
+    "keys_unencrypted_zip",                       "missing_archive",      "mixed",
+    "not_a_bundle",     "orphan_secrets",         "plain_headers",        "quirky_keys",
+    "traversal",        "truncated",              "truncated_inner",      "wrong_key"};
+// clang-format on
 
 TEST(FixtureBundleList, ManifestAndListAgree) {
   std::vector<std::string> in_manifest;
