@@ -91,7 +91,7 @@
     let opening;
     try {
       // The files go as the user chose them (File objects): the coordinator reads them.
-      opening = coordinator.call(REQUEST.OPEN, { inputs: files.map((f) => ({ name: f.name, file: f.file })), key, certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length, checkTime });
+      opening = coordinator.call(REQUEST.OPEN, { inputs: files, key, certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length, checkTime });
     } finally {
       if (key) key.fill(0); // the worker has its own copy now; this one is no longer needed
     }
