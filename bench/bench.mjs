@@ -115,7 +115,7 @@ async function runPageLike(url, { verdict, after }) {
     // The page's own clock also times file selection -> verdict on screen (selectAt ..
     // verdictAt): the same span without the driver's round trips (setInputFiles, click, polling).
     await page.evaluate((verdictSelector) => {
-      window.__ui = { selectAt: 0, armedAt: 0, clickAt: 0, firstProgressAt: 0, verdictAt: 0, longest: 0, longTasks: 0, tasks: [] };
+      window.__ui = { selectAt: 0, armedAt: 0, clickAt: 0, firstProgressAt: 0, verdictAt: 0, longest: 0, tasks: [] };
       document.getElementById('file-input')?.addEventListener('change', () => { if (!window.__ui.selectAt) window.__ui.selectAt = performance.now(); }, true);
       document.getElementById('verify-button')?.addEventListener('click', () => { window.__ui.clickAt = performance.now(); }, true);
       // Shown = neither it nor an ancestor is hidden (the page shows and hides by the attribute).
@@ -136,7 +136,6 @@ async function runPageLike(url, { verdict, after }) {
             // From just before the click (armedAt): the click's own task counts too.
             if (!window.__ui.armedAt || e.startTime < window.__ui.armedAt) continue;
             window.__ui.tasks.push([e.startTime, e.duration]);
-            window.__ui.longTasks++;
             window.__ui.longest = Math.max(window.__ui.longest, e.duration);
           }
         }).observe({ type: 'longtask' });
@@ -221,7 +220,7 @@ function uiLine(u) {
   const first = u.firstProgressAt ? `first progress ${(u.firstProgressAt - u.clickAt).toFixed(0)} ms after Verify` : 'no progress seen';
   // The Long Tasks API reports only tasks over 50 ms: 0 means none was.
   const longest = u.longest < 0 ? 'long tasks not observable' : u.longest === 0 ? 'no UI-thread task over 50 ms'
-    : `longest UI-thread task ${u.longest.toFixed(0)} ms (${u.longTasks} over 50 ms: ` +
+    : `longest UI-thread task ${u.longest.toFixed(0)} ms (${u.tasks.length} over 50 ms: ` +
       u.tasks.map(([at, d]) => `${d.toFixed(0)} ms at ${(at - u.clickAt).toFixed(0)} ms`).join(', ') + ')';
   const inPage = u.selectAt > 0 && u.verdictAt > 0 ? `; in the page's clock: selection to verdict ${((u.verdictAt - u.selectAt) / 1000).toFixed(2)} s, Verify to verdict ${((u.verdictAt - u.clickAt) / 1000).toFixed(2)} s` : '';
   return `[${first}; ${longest}${inPage}${u.worstFrame ? '; ' + u.worstFrame.text : ''}]`;
