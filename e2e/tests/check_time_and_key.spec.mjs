@@ -285,6 +285,9 @@ test('the core in the page refuses a 300-byte key too (bad_input, the same messa
       worker.postMessage(message);
     });
     try {
+      // The compiled core first, as the page sends it (wasm_module.js).
+      const loaded = await ask({ type: 'load', id: 3, module: await WebAssembly.compile(Uint8Array.fromBase64(self.ReelcheckWasmBase64)) });
+      if (!loaded.ok) throw new Error('load: ' + JSON.stringify(loaded));
       const open = await ask({
         type: 'open', id: 1, verifiers: 1, anchors: [], useDefaults: true, checkTime: '2026-06-01T00:00:00Z',
         inputs: files.map((f) => ({ name: f.name, file: new File([new Uint8Array(f.bytes)], f.name) })),

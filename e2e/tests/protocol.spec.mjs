@@ -91,14 +91,17 @@ test('protocol, page side: the page never posts a request the protocol does not 
 });
 
 // Posts requests straight to a fresh worker (past the page's own check) and collects the answers.
+// `compiledModule: true` puts the core's compiled WebAssembly in the request's `module` field.
 async function askWorker(page, requests) {
   return page.evaluate(async (list) => {
     const url = URL.createObjectURL(new Blob([self.ReelcheckWorkerSource], { type: 'text/javascript' }));
     const worker = new Worker(url);
+    const compiled = await WebAssembly.compile(Uint8Array.fromBase64(self.ReelcheckWasmBase64));
     try {
       const answers = [];
       for (const r of list) {
         const message = { ...r };
+        if (r.compiledModule) { message.module = compiled; delete message.compiledModule; }
         if (r.keyText) { message.key = new TextEncoder().encode(r.keyText); delete message.keyText; }
         if (r.bytesBuffer) { message.bytes = new ArrayBuffer(8); delete message.bytesBuffer; }
         // Files as bytes, the way the page once sent them: the worker now takes File objects only.
@@ -119,6 +122,10 @@ async function askWorker(page, requests) {
 test('protocol, worker side: a request that is not the protocol\'s is refused whole', async ({ page }) => {
   await page.goto('index.html');
   const answers = await askWorker(page, [
+    // The compiled core: refused in any other form, and taken once only.
+    { type: 'load', id: 11, module: new Array(8).fill(0) },
+    { type: 'load', id: 12, compiledModule: true },
+    { type: 'load', id: 13, compiledModule: true },
     { type: 'ping', id: 1 },
     { type: 'nonsense', id: 2 },
     { type: 'checkTime', id: 3, text: 12 },
@@ -132,9 +139,14 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
     { type: 'initVerifier', id: 8, anchors: [{ name: 'a.pem', bytes: 'not bytes' }], useDefaults: true },
     { type: 'open', id: 9, verifiers: 1, anchors: [], useDefaults: true, inputsAsBytes: true, keyText: 'K', checkTime: '2026-06-01T00:00:00Z' },
   ]);
-  expect(answers[0]).toEqual({ type: 'result', id: 1, result: { ok: true } });
+  expect(answers.slice(0, 4)).toEqual([
+    { type: 'result', id: 11, result: { ok: false, error: { code: 'internal', message: 'A malformed request reached a worker (module).' } } },
+    { type: 'result', id: 12, result: { ok: true } },
+    { type: 'result', id: 13, result: { ok: false, error: { code: 'internal', message: 'The WebAssembly core was loaded twice.' } } },
+    { type: 'result', id: 1, result: { ok: true } },
+  ]);
   const refused = (id, what) => ({ type: 'result', id, result: { ok: false, error: { code: 'internal', message: `A malformed request reached a worker (${what}).` } } });
-  expect(answers.slice(1)).toEqual([
+  expect(answers.slice(4)).toEqual([
     refused(2, 'unknown request "nonsense"'),
     refused(3, 'text'),
     refused(4, 'text'),

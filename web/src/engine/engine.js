@@ -2,6 +2,7 @@
 // them. No DOM here. The parts live in their own files, loaded before this one (build_web.sh):
 //   protocol.js      the messages between the page and its workers (shared with the workers)
 //   engine_error.js  errors as the UI shows them; answers turned into values or exceptions
+//   wasm_module.js   the core's WebAssembly, compiled once for every worker
 //   transport_key.js the key's length bound
 //   trust_settings.js the trust anchors' fingerprint and per-worker copies
 //   worker_client.js one worker: requests by id, events, every message checked
@@ -14,7 +15,7 @@
 
 (function (global) {
   const parts = global.RCEngine;
-  const { engineError, check, WorkerClient, workerUrl, VerifierPool, runVerification, readView, keyTooLong, poolSize,
+  const { engineError, check, WorkerClient, workerUrl, wasmModule, VerifierPool, runVerification, readView, keyTooLong, poolSize,
     PHASES, MAX_VERIFIERS, MAX_KEY_BYTES } = parts;
   const { MESSAGE, REQUEST } = global.ReelcheckProtocol;
 
@@ -30,11 +31,12 @@
     get verifierCount() { return poolSize(); }
     get verifiers() { return this.pool.workers; }
 
-    // Makes the workers' Blob URL (the 1 MiB worker source encoded once, tens of milliseconds)
-    // without starting a worker. The page calls it when idle after loading, so that choosing a
-    // bundle or pressing Verify does not pay for it on the UI thread.
+    // Makes the workers' Blob URL and starts compiling the core's WebAssembly (off the page's
+    // thread), without starting a worker. The page calls it when idle after loading, so that
+    // choosing a bundle or pressing Verify does not pay for either.
     prepare() {
       workerUrl();
+      wasmModule();
     }
 
     // Starts the workers (and their WebAssembly) before they are needed, e.g. when the user

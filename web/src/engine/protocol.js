@@ -58,12 +58,16 @@
     codeTable: (x) => x !== null && typeof x === 'object' &&
       ['findings', 'errors', 'statuses', 'severities', 'archives'].every((k) => Array.isArray(x[k])),
     exportFormat: (x) => x === 'json' || x === 'csv',
+    wasmModule: (x) => typeof WebAssembly === 'object' && x instanceof WebAssembly.Module,
   };
 
   // Every request: its fields (besides type and id) and the fields of its answer when ok.
   // `role` says which worker serves it; the worker does not care, the page's clients do.
   const REQUESTS = {
-    // Either role: load the WebAssembly now (warm-up), or report the heap's size.
+    // Either role, first of all: the core's WebAssembly, compiled once by the page for every
+    // worker (wasm_module.js); the worker instantiates it. Every other request waits for it.
+    load: { role: 'any', fields: { module: 'wasmModule' }, answer: {} },
+    // Either role: wait until the WebAssembly is loaded (warm-up), or report the heap's size.
     ping: { role: 'any', fields: {}, answer: {} },
     memory: { role: 'any', fields: {}, answer: { bytes: 'count' } },
     codes: { role: 'any', fields: {}, answer: { table: 'codeTable' } },

@@ -9,16 +9,27 @@
 
 const { MESSAGE, REQUESTS, checkRequest } = self.ReelcheckProtocol;
 
+// The compiled core arrives in the `load` request (the page compiles it once for every worker);
+// the glue instantiates it through instantiateWasm, so it never fetches or compiles anything.
+let receiveModule = null;
+const givenModule = new Promise((resolve) => { receiveModule = resolve; });
 let modulePromise = null;
 function loadModule() {
   if (!modulePromise) {
-    modulePromise = createReelcheckModule({
+    let instantiateFailed = null;
+    const failed = new Promise((resolve, reject) => { instantiateFailed = reject; });
+    modulePromise = Promise.race([failed, createReelcheckModule({
+      instantiateWasm(imports, receiveInstance) {
+        givenModule.then((module) => WebAssembly.instantiate(module, imports))
+          .then((instance) => receiveInstance(instance), (e) => instantiateFailed(new Error('the WebAssembly core could not be started: ' + (e && e.message ? e.message : String(e)))));
+        return {}; // the exports come through receiveInstance
+      },
       print() {},
       printErr() {},
       onAbort(what) {
         self.postMessage({ type: MESSAGE.FATAL, message: 'The verifier stopped unexpectedly (' + String(what) + ').' });
       },
-    });
+    })]);
   }
   return modulePromise;
 }
@@ -198,6 +209,13 @@ const handlers = {
       result.transfer = [result.verdicts.buffer];
     }
     return result;
+  },
+  async load(msg) {
+    if (receiveModule === null) return failure('internal', 'The WebAssembly core was loaded twice.');
+    receiveModule(msg.module);
+    receiveModule = null;
+    await loadModule();
+    return { ok: true };
   },
   async ping() {
     await loadModule();

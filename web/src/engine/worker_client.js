@@ -2,16 +2,17 @@
 // certificate slices) handed to whoever drives the run. Every message the worker posts is
 // checked against the protocol (protocol.js) before anything else sees it.
 //
-// Workers are created from a Blob of the worker source (the Emscripten glue with the wasm
-// embedded, then protocol.js and worker.js), which build_web.sh ships as a plain script defining
-// ReelcheckWorkerSource. That is what makes the page work from file:// as well as from a
-// static host: no fetch, no worker URL, no separate .wasm request.
+// Workers are created from a Blob of the worker source (the Emscripten glue, then protocol.js
+// and worker.js), which build_web.sh ships as a plain script defining ReelcheckWorkerSource
+// (and the .wasm, as ReelcheckWasmBase64, compiled once by the page: wasm_module.js). That is
+// what makes the page work from file:// as well as from a static host: no fetch, no worker URL,
+// no separate .wasm request.
 'use strict';
 
 (function (global) {
   const parts = global.RCEngine;
-  const { engineError, cancelled } = parts;
-  const { MESSAGE, checkRequest, checkEvent, checkAnswer } = global.ReelcheckProtocol;
+  const { engineError, cancelled, check, wasmModule } = parts;
+  const { MESSAGE, REQUEST, checkRequest, checkEvent, checkAnswer } = global.ReelcheckProtocol;
 
   let blobUrl = null;
   function workerUrl() {
@@ -41,6 +42,12 @@
         ev.preventDefault();
         this.fail(engineError('internal', 'A background worker failed: ' + (ev.message || 'unknown error') + '.'));
       };
+      // The compiled core, shared by every worker: its first request (the others wait for it).
+      wasmModule().then((module) => this.call(REQUEST.LOAD, { module })).then(check).catch((err) => {
+        if (this.dead) return;
+        this.worker.terminate();
+        this.fail(err);
+      });
     }
 
     receive(m) {
