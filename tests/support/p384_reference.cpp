@@ -1,5 +1,6 @@
 #include "support/p384_reference.hpp"
 
+#include <mbedtls/bignum.h>
 #include <mbedtls/ecdsa.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -370,5 +371,40 @@ std::vector<SignatureCase> SignatureCaseGenerator::next() {
   }
   return cases;
 }
+
+// ---- modular inversion: OpenSSL and mbedTLS -------------------------------------------------
+
+namespace inverse_reference {
+
+Bytes openssl(const Bytes& a, const Bytes& m) {
+  Bn r(BN_new());
+  ERR_set_mark();
+  const bool ok = BN_mod_inverse(r.get(), bn(a).get(), bn(m).get(), bn_ctx()) != nullptr;
+  ERR_pop_to_mark(); // "no inverse" is an answer here, not an error to leave in the queue
+  if (!ok) return {};
+  Bytes out(m.size());
+  if (BN_bn2binpad(r.get(), out.data(), static_cast<int>(out.size())) < 0) fail("BN_bn2binpad");
+  return out;
+}
+
+Bytes mbedtls(const Bytes& a, const Bytes& m) {
+  mbedtls_mpi ma, mm, mr;
+  mbedtls_mpi_init(&ma);
+  mbedtls_mpi_init(&mm);
+  mbedtls_mpi_init(&mr);
+  Bytes out(m.size());
+  int rc = mbedtls_mpi_read_binary(&ma, a.data(), a.size());
+  if (rc == 0) rc = mbedtls_mpi_read_binary(&mm, m.data(), m.size());
+  if (rc == 0) rc = mbedtls_mpi_inv_mod(&mr, &ma, &mm);
+  if (rc == 0) rc = mbedtls_mpi_write_binary(&mr, out.data(), out.size());
+  mbedtls_mpi_free(&ma);
+  mbedtls_mpi_free(&mm);
+  mbedtls_mpi_free(&mr);
+  if (rc == MBEDTLS_ERR_MPI_NOT_ACCEPTABLE) return {};
+  if (rc != 0) fail("mbedtls_mpi_inv_mod");
+  return out;
+}
+
+} // namespace inverse_reference
 
 } // namespace reelcheck::test

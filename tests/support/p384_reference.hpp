@@ -74,6 +74,13 @@ Bytes point_with_x(const Bytes& x);
 Bytes combination(const Bytes& a, const Bytes& b, const Bytes& point);
 } // namespace p384_math
 
+// a^-1 mod m for any odd modulus, big-endian, padded to m's length; {} when there is none
+// (gcd(a, m) != 1). 0 < a < m. The references for the engine's modular inversion.
+namespace inverse_reference {
+Bytes openssl(const Bytes& a, const Bytes& m); // BN_mod_inverse
+Bytes mbedtls(const Bytes& a, const Bytes& m); // mbedtls_mpi_inv_mod
+} // namespace inverse_reference
+
 // One differential case: a key, a digest, a DER signature, and what was done to it.
 struct SignatureCase {
   std::size_t key = 0; // index into the keys of the generator

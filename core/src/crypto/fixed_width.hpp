@@ -179,6 +179,12 @@ constexpr bool inverse_mod(Limbs<N>& r, const Limbs<N>& a, const Limbs<N>& m) {
   return true;
 }
 
+// The same, by Bernstein-Yang divsteps: 4.3-4.7 us against 30-40 us for 384 bits (natively,
+// 64- and 32-bit limbs). What Montgomery and the fields use (divsteps_inverse.hpp, included at
+// the end of this header).
+template <std::size_t N>
+constexpr bool inverse_mod_divsteps(Limbs<N>& r, const Limbs<N>& a, const Limbs<N>& m);
+
 // t = a * b as a double-width value, row by row (operand scanning). Always inlined, like
 // square_wide below.
 template <std::size_t N>
@@ -381,8 +387,8 @@ public:
     mul(r, a, plain_one);
   }
 
-  // r = a^-1 mod m for a plain (not Montgomery) a; see inverse_mod.
-  constexpr bool inverse(Value& r, const Value& a) const { return inverse_mod(r, a, m_); }
+  // r = a^-1 mod m for a plain (not Montgomery) a; see inverse_mod_divsteps.
+  constexpr bool inverse(Value& r, const Value& a) const { return inverse_mod_divsteps(r, a, m_); }
 
 private:
   // r = t / R mod m for t < m * R (REDC on a double-width value): each step clears the lowest
@@ -416,3 +422,6 @@ private:
 };
 
 } // namespace reelcheck::detail
+
+// The definition of inverse_mod_divsteps (declared above), in a file of its own.
+#include "crypto/divsteps_inverse.hpp"

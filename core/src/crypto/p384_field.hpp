@@ -49,7 +49,9 @@ public:
     }
     detail::sub(r, kModulus, a);
   }
-  static constexpr bool inverse(Value& r, const Value& a) { return inverse_mod(r, a, kModulus); }
+  static constexpr bool inverse(Value& r, const Value& a) {
+    return inverse_mod_divsteps(r, a, kModulus);
+  }
 
   static void mul(Value& r, const Value& a, const Value& b) {
     Limb t[2 * kLimbs];
