@@ -407,4 +407,33 @@ Bytes mbedtls(const Bytes& a, const Bytes& m) {
 
 } // namespace inverse_reference
 
+namespace product_reference {
+
+Bytes openssl(const Bytes& a, const Bytes& b, const Bytes& m) {
+  Bn r(BN_new());
+  if (!BN_mod_mul(r.get(), bn(a).get(), bn(b).get(), bn(m).get(), bn_ctx())) fail("BN_mod_mul");
+  Bytes out(m.size());
+  if (BN_bn2binpad(r.get(), out.data(), static_cast<int>(out.size())) < 0) fail("BN_bn2binpad");
+  return out;
+}
+
+Bytes mbedtls(const Bytes& a, const Bytes& b, const Bytes& m) {
+  mbedtls_mpi ma, mb, mm, mp, mr;
+  for (mbedtls_mpi* x : {&ma, &mb, &mm, &mp, &mr})
+    mbedtls_mpi_init(x);
+  Bytes out(m.size());
+  int rc = mbedtls_mpi_read_binary(&ma, a.data(), a.size());
+  if (rc == 0) rc = mbedtls_mpi_read_binary(&mb, b.data(), b.size());
+  if (rc == 0) rc = mbedtls_mpi_read_binary(&mm, m.data(), m.size());
+  if (rc == 0) rc = mbedtls_mpi_mul_mpi(&mp, &ma, &mb);
+  if (rc == 0) rc = mbedtls_mpi_mod_mpi(&mr, &mp, &mm);
+  if (rc == 0) rc = mbedtls_mpi_write_binary(&mr, out.data(), out.size());
+  for (mbedtls_mpi* x : {&ma, &mb, &mm, &mp, &mr})
+    mbedtls_mpi_free(x);
+  if (rc != 0) fail("mbedtls_mpi_mul_mpi");
+  return out;
+}
+
+} // namespace product_reference
+
 } // namespace reelcheck::test

@@ -81,6 +81,13 @@ Bytes openssl(const Bytes& a, const Bytes& m); // BN_mod_inverse
 Bytes mbedtls(const Bytes& a, const Bytes& m); // mbedtls_mpi_inv_mod
 } // namespace inverse_reference
 
+// a * b mod m for any modulus, big-endian, padded to m's length; a, b < m. The references for the
+// engine's Montgomery arithmetic (tests/montgomery_test.cpp).
+namespace product_reference {
+Bytes openssl(const Bytes& a, const Bytes& b, const Bytes& m); // BN_mod_mul
+Bytes mbedtls(const Bytes& a, const Bytes& b, const Bytes& m); // mbedtls_mpi_mul_mpi, _mod_mpi
+} // namespace product_reference
+
 // One differential case: a key, a digest, a DER signature, and what was done to it.
 struct SignatureCase {
   std::size_t key = 0; // index into the keys of the generator
