@@ -79,7 +79,8 @@ template <std::size_t Bits> void check_modulus(const Bytes& m, std::size_t rando
     for (int k = 0; k < 16; ++k)
       expected = ref::openssl(expected, expected, m);
     expected = ref::openssl(expected, values[i], m);
-    ASSERT_EQ(engine.power_65537(values[i]), expected) << "a = " << ::testing::PrintToString(values[i]);
+    ASSERT_EQ(engine.power_65537(values[i]), expected)
+        << "a = " << ::testing::PrintToString(values[i]);
   }
   // Zero squares to zero (not an edge input above: they are all nonzero).
   ASSERT_EQ(engine.square(Bytes(m.size(), 0)), Bytes(m.size(), 0));

@@ -61,7 +61,7 @@ inline bool is_zero(const Bytes& a) {
 
 // Every input for modulus m: the edges, then `random` random values below m. Nonzero, below m.
 inline std::vector<Bytes> edge_inputs(const Bytes& m, std::size_t bits, std::size_t random,
-                          std::mt19937_64& rng) {
+                                      std::mt19937_64& rng) {
   const std::size_t n = m.size();
   std::vector<Bytes> out;
   for (unsigned k = 1; k <= 64; ++k) {
