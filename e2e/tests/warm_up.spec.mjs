@@ -1,9 +1,46 @@
-// The verifiers are warmed up with the trust settings of the moment once a bundle is chosen
-// (engine.warmUp). A warm-up that arrives while a run is under way, with other settings (files
-// read a moment before Verify, then changed), must not reach the verifiers: they would verify
-// the run's certificates against the wrong trust anchors.
+// The verifiers are warmed up with the trust settings of the moment (engine.warmUp) once the
+// page is idle after loading, and again whenever the files or the trust settings change. A
+// warm-up that arrives while a run is under way, with other settings (files read a moment before
+// Verify, then changed), must not reach the verifiers: they would verify the run's certificates
+// against the wrong trust anchors. Settings replaced before their turn never reach them either.
+import fs from 'node:fs';
 import { test, expect } from '@playwright/test';
-import { verify, expectCounts } from './helpers.mjs';
+import { verify, expectCounts, trustFile } from './helpers.mjs';
+
+test('the workers start and build their tables while the page is idle, before any file is chosen', async ({ page }) => {
+  await page.goto('index.html');
+  await expect.poll(() => page.evaluate(() => window.RC.app.engine.pool.key), { timeout: 30_000 }).toContain('defaults');
+  const verifiers = await page.evaluate(() => window.RC.app.engine.verifierCount);
+  expect(page.workers().length).toBe(verifiers + 1);
+});
+
+test('trust settings replaced before their turn never reach the verifiers; the latest ones do', async ({ page }) => {
+  await page.goto('index.html');
+  const pem = [...fs.readFileSync(trustFile())];
+  const r = await page.evaluate(async (pem) => {
+    const engine = window.RC.app.engine;
+    const pool = engine.pool;
+    // The page's own warm-up (the built-in anchors) first.
+    while (!pool.key) await new Promise((resolve) => setTimeout(resolve, 20));
+    const posted = [];
+    const { WorkerClient } = window.RCEngine;
+    const call = WorkerClient.prototype.call;
+    WorkerClient.prototype.call = function (type, message, ...rest) {
+      if (type === 'initVerifier') posted.push(message.anchors.map((a) => a.name).join() + (message.useDefaults ? ' and the built-in ones' : ''));
+      return call.call(this, type, message, ...rest);
+    };
+    const anchors = (name) => [{ name, bytes: new Uint8Array(pem).buffer }];
+    const outcome = (p) => p.then(() => 'ready', (e) => e.code);
+    const first = outcome(pool.init(anchors('first.pem'), true));
+    const replaced = outcome(pool.init(anchors('replaced.pem'), false));
+    const latest = outcome(pool.init(anchors('latest.pem'), false));
+    const again = outcome(pool.init(anchors('latest.pem'), false)); // the one queued: no second post
+    return { first: await first, replaced: await replaced, latest: await latest, again: await again, posted, key: pool.key, verifiers: engine.verifierCount };
+  }, pem);
+  expect(r).toMatchObject({ first: 'ready', replaced: 'cancelled', latest: 'ready', again: 'ready' });
+  expect(r.posted).toEqual([...Array(r.verifiers).fill('first.pem and the built-in ones'), ...Array(r.verifiers).fill('latest.pem')]);
+  expect(r.key).toContain('latest.pem');
+});
 
 test('a warm-up with other trust settings during a run does not change the run\'s trust', async ({ page }) => {
   await page.goto('index.html');

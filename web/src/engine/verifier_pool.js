@@ -4,7 +4,7 @@
 
 (function (global) {
   const parts = global.RCEngine;
-  const { WorkerClient, anchorsKey, copyAnchors, check } = parts;
+  const { WorkerClient, anchorsKey, copyAnchors, check, cancelled } = parts;
   const { REQUEST } = global.ReelcheckProtocol;
 
   // One verifier per core; the bound only keeps a many-core machine from holding dozens of
@@ -19,7 +19,8 @@
     constructor() {
       this.workers = [];   // WorkerClients
       this.key = null;     // anchorsKey() the workers were initialised with
-      this.pending = null; // {key, ready}: an initialisation under way
+      this.pending = null; // {key, ready}: the initialisation posted to the workers
+      this.queued = null;  // {key, anchors, useDefaults, ready}: the latest one asked for meanwhile
     }
 
     get size() { return poolSize(); }
@@ -40,24 +41,50 @@
     }
 
     // Gives every verifier the trust settings, unless they already have them or are getting
-    // them now. Resolves when they are ready.
+    // them now. Resolves when they are ready. One initialisation is posted at a time: settings
+    // asked for meanwhile wait, and only the latest of them is posted when it ends, so settings
+    // replaced before their turn (anchors chosen, then "only these anchors" ticked a moment
+    // later) never cost the workers a ChainVerifier and its tables. A replaced request rejects
+    // as cancelled (only warm-ups, which ignore it, and runs already stopped ask that way).
     init(anchors, useDefaults) {
-      const workers = this.ensure();
+      this.ensure();
       const wantedKey = anchorsKey(anchors, useDefaults);
+      if (this.pending) {
+        if (this.queued && this.queued.key === wantedKey) return this.queued.ready;
+        this.dropQueued();
+        if (this.pending.key === wantedKey) return this.pending.ready;
+        const queued = { key: wantedKey, anchors, useDefaults };
+        queued.ready = new Promise((resolve, reject) => { queued.resolve = resolve; queued.reject = reject; });
+        this.queued = queued;
+        return queued.ready;
+      }
       if (this.key === wantedKey) return Promise.resolve();
-      if (this.pending && this.pending.key === wantedKey) return this.pending.ready;
+      return this.post(wantedKey, anchors, useDefaults);
+    }
+
+    post(wantedKey, anchors, useDefaults) {
       this.key = null;
       const pending = { key: wantedKey };
-      pending.ready = Promise.all(workers.map((v) => v.call(REQUEST.INIT_VERIFIER, { anchors: copyAnchors(anchors), useDefaults })))
+      pending.ready = Promise.all(this.workers.map((v) => v.call(REQUEST.INIT_VERIFIER, { anchors: copyAnchors(anchors), useDefaults })))
         .then((rs) => {
           rs.forEach(check);
-          if (this.pending === pending) { this.key = wantedKey; this.pending = null; }
-        }, (err) => {
-          if (this.pending === pending) this.pending = null;
-          throw err;
+          if (this.pending === pending) this.key = wantedKey;
+        })
+        .finally(() => {
+          if (this.pending !== pending) return; // stopped meanwhile
+          this.pending = null;
+          const next = this.queued;
+          this.queued = null;
+          if (next) this.post(next.key, next.anchors, next.useDefaults).then(next.resolve, next.reject);
         });
       this.pending = pending;
       return pending.ready;
+    }
+
+    dropQueued() {
+      if (!this.queued) return;
+      this.queued.reject(cancelled());
+      this.queued = null;
     }
 
     // The largest WebAssembly heap among the verifiers, in bytes (0 when none answers).
@@ -71,6 +98,7 @@
       this.workers = [];
       this.key = null;
       this.pending = null;
+      this.dropQueued();
     }
   }
 

@@ -183,12 +183,25 @@ const handlers = {
   // --- verifier ------------------------------------------------------------------------------
   async initVerifier(msg) {
     const M = await loadModule();
-    if (verifier) { verifier.delete(); verifier = null; }
-    verifier = new M.Verifier(msg.useDefaults);
-    const added = addAnchors(verifier, msg.anchors);
-    if (!added.ok) return added;
-    // Tables now, while the coordinator unpacks: the first slice then verifies at full speed.
-    return verifier.prepare();
+    // The new verifier is made while the old one still lives: the core keeps one engine (and its
+    // tables) per CA key while any verifier uses it, so a key in both settings (the user's
+    // anchors with and without the built-in ones) keeps its tables instead of building them again.
+    const previous = verifier;
+    verifier = null;
+    try {
+      const next = new M.Verifier(msg.useDefaults);
+      const added = addAnchors(next, msg.anchors);
+      if (!added.ok) {
+        next.delete();
+        return added;
+      }
+      // Tables now, while the coordinator unpacks: the first slice then verifies at full speed.
+      const prepared = next.prepare();
+      verifier = next;
+      return prepared;
+    } finally {
+      if (previous) previous.delete();
+    }
   },
   async unpack(msg) {
     if (!verifier) return failure('internal', 'Verifier not initialised.');

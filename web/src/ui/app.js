@@ -34,10 +34,11 @@
   };
   const grid = new ChipGrid($('chip-grid'), $('grid-viewport'), $('grid-spacer'), (chip) => detail.show(chip), showRowReason);
   const detail = new ChipDetail(engine);
-  // Once a bundle is chosen the workers load, and the verifiers build their tables for the trust
-  // settings of the moment, while the key is typed (run() redoes it if the settings change).
+  // The workers load, and the verifiers build their tables for the trust settings of the
+  // moment, as soon as the page is idle after loading and again whenever the trust settings
+  // change: while the user chooses files and types the key (run() redoes it if the settings
+  // change after that).
   async function warmUp() {
-    if (!state.files.length) return;
     loadCodes().catch(() => { /* asked again at Verify */ });
     try {
       const anchors = await Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
@@ -257,11 +258,19 @@
     $('verify-button').disabled = true;
   }
 
-  // The workers' source is made into a Blob URL while the page is idle after loading (a long
-  // task otherwise paid when a bundle is chosen, or at Verify). No worker starts here. An
-  // incomplete page is reported when a worker is needed.
-  const whenIdle = global.requestIdleCallback || ((f) => setTimeout(f, 200));
-  whenIdle(() => { try { engine.prepare(); } catch (e) { /* reported at first use */ } });
+  // While the page is idle after loading, the workers' source is made into a Blob URL and the
+  // core is compiled (each a long task otherwise paid when a bundle is chosen, or at Verify);
+  // then the workers start and the verifiers build their tables for the trust settings of the
+  // moment, while the user chooses the files and types the key. An incomplete page is reported
+  // when a worker is needed.
+  if (typeof WebAssembly === 'object' && typeof Worker === 'function') {
+    const whenIdle = global.requestIdleCallback || ((f) => setTimeout(f, 200));
+    whenIdle(() => {
+      try { engine.prepare(); } catch (e) { return; /* reported at first use */ }
+      warmUp().catch(() => { /* reported at Verify */ });
+    });
+  }
+  $('anchors-only').addEventListener('change', () => { warmUp().catch(() => {}); });
 
   global.RC.app = { state, engine };
 })(window);
