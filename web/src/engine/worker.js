@@ -195,7 +195,8 @@ const handlers = {
         next.delete();
         return added;
       }
-      // Tables now, while the coordinator unpacks: the first slice then verifies at full speed.
+      // Tables now, before any slice (the page asks while it is idle): the first slice then
+      // verifies at full speed.
       const prepared = next.prepare();
       verifier = next;
       return prepared;
