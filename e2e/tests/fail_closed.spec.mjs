@@ -69,11 +69,29 @@ function tamperVerdicts() {
     answer.view = JSON.stringify(view);
     return answer;
   };
+  // The coordinator reads the keys archive only once a batch of verdicts was answered (refused:
+  // the verifiers check at another time), which drops its session: what decrypt says after
+  // that ("No bundle is open.") must not become the run's error.
+  if ('MODE' === 'other-check-time-before-decrypt') {
+    let answered = null;
+    const verdictsAnswered = new Promise((resolve) => { answered = resolve; });
+    const originalAdd = handlers.addVerdicts;
+    handlers.addVerdicts = async (msg) => {
+      const answer = await originalAdd(msg);
+      answered();
+      return answer;
+    };
+    const originalDecrypt = handlers.decrypt;
+    handlers.decrypt = async (msg) => {
+      await verdictsAnswered;
+      return originalDecrypt(msg);
+    };
+  }
   const original = handlers.verify;
   handlers.verify = async (msg) => {
     // A verifier that checks the slice a day later than the run's check time (the time sits
     // in the slice at byte 12, after "RCS1", the archive and the first certificate's index).
-    if ('MODE' === 'other-check-time') {
+    if ('MODE'.startsWith('other-check-time')) {
       const view = new DataView(msg.bytes.buffer, msg.bytes.byteOffset, msg.bytes.byteLength);
       view.setUint32(12, view.getUint32(12, true) + 86400, true);
     }
@@ -136,6 +154,10 @@ const cases = [
   // Verdicts of a clean reel reached a day after the run's check time: all good, but not at the
   // time the report states.
   ['other-check-time', 'a verifier checks a slice at another time than the run\'s',
+    /were reached at .* not at the check time/, 'clean_7z'],
+  // The same, with the refusal answered before the keys archive is read: the first failure is
+  // the run's error, not the "No bundle is open." of the requests after it.
+  ['other-check-time-before-decrypt', 'a batch is refused before the keys archive is read',
     /were reached at .* not at the check time/, 'clean_7z'],
 ];
 

@@ -48,15 +48,27 @@
     let archivesTaken = 0;
     let archives = null;
     let streamed = 0;
+    // The run's error is the first failure the page learns of, whichever request it came from:
+    // a refused batch of verdicts drops the coordinator's session, so requests answered after it
+    // (decrypt, addUnpacked) fail with "No bundle is open.", which is not what went wrong.
+    // runFailure rejects with that first failure at once, without waiting for the verifiers.
+    let firstFailure = null;
+    let failRun = null;
+    const runFailure = new Promise((resolve, reject) => { failRun = reject; });
+    runFailure.catch(() => {});
+    const fail = (err) => {
+      if (!firstFailure) {
+        firstFailure = err;
+        failRun(err);
+      }
+      queue.fail(err);
+    };
     // Once every archive's outcome is in, the coordinator decrypts the keys archive (it never
     // holds an outcome back while it derives the key) while the verifiers verify.
-    // Its error (a wrong key, or a damaged archive: the run's first) ends the run at once; the
-    // verifiers stay, as when open fails.
+    // Its error (a wrong key, or a damaged archive) ends the run at once; the verifiers stay,
+    // as when open fails.
     let decrypted = null;
     let decryptError = null;
-    let decryptFailed = null;
-    const decryptFailure = new Promise((resolve, reject) => { decryptFailed = reject; });
-    decryptFailure.catch(() => {});
     const closeWhenComplete = () => {
       if (archives === null || archivesTaken !== archives || decrypted) return;
       queue.close();
@@ -64,7 +76,7 @@
       decrypted.catch((err) => {
         decryptError = err;
         if (current()) engine.runToken++;
-        decryptFailed(err);
+        fail(err);
       });
     };
     // The protocol has checked each event's shape (worker_client.js) before it gets here.
@@ -104,8 +116,8 @@
       closeWhenComplete();
       return summary;
     }).catch((err) => {
-      queue.fail(err);
-      throw err;
+      fail(err);
+      throw firstFailure;
     });
 
     // Every slice's verdicts go on to the coordinator as they come back: each names its place and
@@ -139,11 +151,11 @@
             if (!current()) return;
             archivesTaken++;
             closeWhenComplete();
-          }).catch((err) => queue.fail(err));
+          }).catch(fail);
           return;
         }
         const added = coordinator.call(REQUEST.ADD_VERDICTS, { verdicts: answer.verdicts }, [answer.verdicts.buffer]).then(check);
-        added.catch((err) => queue.fail(err));
+        added.catch(fail);
         verdictsAdded.push(added);
         done += answer.count;
         verifyProgress();
@@ -159,28 +171,33 @@
       throw err;
     }
     try {
-      await Promise.race([verifying, decryptFailure]);
-    } catch (err) {
-      if (err === decryptError) throw err; // the verifiers stay (their loops end as cancelled)
-      engine.pool.stop(); // the other loops end with 'cancelled', which nobody waits for
-      // The run is over before the keys archive was read: the coordinator drops the session and
-      // the key it held for decrypt, now rather than at the next run.
-      if (!decrypted) coordinator.call(REQUEST.WIPE, {}).catch(() => {});
-      throw err;
-    }
-    await decrypted;
-    stillCurrent();
-    if (done !== streamed) throw engineError('internal', 'Verification is incomplete: ' + done + ' of ' + streamed + ' certificates came back.');
-    if (!slices) verifyProgress(); // a bundle without certificates still shows the phase
+      try {
+        await Promise.race([verifying, runFailure]);
+      } catch (err) {
+        if (err === decryptError) throw err; // the verifiers stay (their loops end as cancelled)
+        engine.pool.stop(); // the other loops end with 'cancelled', which nobody waits for
+        // The run is over before the keys archive was read: the coordinator drops the session
+        // and the key it held for decrypt, now rather than at the next run.
+        if (!decrypted) coordinator.call(REQUEST.WIPE, {}).catch(() => {});
+        throw err;
+      }
+      await decrypted;
+      stillCurrent();
+      if (done !== streamed) throw engineError('internal', 'Verification is incomplete: ' + done + ' of ' + streamed + ' certificates came back.');
+      if (!slices) verifyProgress(); // a bundle without certificates still shows the phase
 
-    progress({ phase: 'reporting', done: 0, total: 1 });
-    await Promise.all(verdictsAdded); // a refused batch is the run's error
-    stillCurrent();
-    const report = check(await coordinator.call(REQUEST.REPORT, {}));
-    progress({ phase: 'reporting', done: 1, total: 1 });
-    const { phases, offsets, total: totalMs } = clock.finish();
-    engine.lastTimings = { phases, offsets, total: totalMs, verifiers: verifiers.length, slices, verifierBusy: busyMs, certificates: streamed };
-    return readView(report.view);
+      progress({ phase: 'reporting', done: 0, total: 1 });
+      await Promise.all(verdictsAdded); // a refused batch is the run's error
+      stillCurrent();
+      const report = check(await coordinator.call(REQUEST.REPORT, {}));
+      progress({ phase: 'reporting', done: 1, total: 1 });
+      const { phases, offsets, total: totalMs } = clock.finish();
+      engine.lastTimings = { phases, offsets, total: totalMs, verifiers: verifiers.length, slices, verifierBusy: busyMs, certificates: streamed };
+      return readView(report.view);
+    } catch (err) {
+      // What failed first, not what its consequences made fail later.
+      throw firstFailure || err;
+    }
   }
 
   Object.assign(parts, { runVerification });
