@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 #include "reelcheck/certificate.hpp"
 #include "reelcheck/chip_id.hpp"
+#include "util/civil_time.hpp"
 
 using namespace reelcheck;
 
@@ -47,6 +51,33 @@ TEST(CheckTime, ParsesAndFormatsIso8601) {
   EXPECT_FALSE(parse_check_time("2026-13-01"));
   EXPECT_FALSE(parse_check_time("yesterday"));
   EXPECT_FALSE(parse_check_time("2026-06-01T00:00:00+02:00"));
+}
+
+// Validity times and check times are written without snprintf in the usual case: the same text
+// as the printf format it replaced, at every width edge and outside the fixed widths.
+TEST(CheckTime, CivilTimesAreWrittenAsThePrintfFormatWould) {
+  const auto reference = [](const detail::CivilTime& c) {
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day,
+                  c.hour, c.minute, c.second);
+    return std::string(buf);
+  };
+  std::size_t checked = 0;
+  for (int year : {0, 1, 9, 10, 99, 100, 999, 1000, 1950, 2049, 9999, 10000, 12345, -1})
+    for (int month : {0, 1, 9, 10, 12, 99, 100, -3})
+      for (int day : {1, 9, 10, 31, 123})
+        for (int hour : {0, 9, 23, -1})
+          for (int minute : {0, 5, 59})
+            for (int second : {0, 7, 59, 60}) {
+              const detail::CivilTime c{year, month, day, hour, minute, second};
+              ASSERT_EQ(detail::format_civil(c), reference(c))
+                  << year << " " << month << " " << day << " " << hour << " " << minute << " "
+                  << second;
+              ++checked;
+            }
+  EXPECT_EQ(checked, 14u * 8 * 5 * 4 * 3 * 4);
+  EXPECT_EQ(format_check_time(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_check_time(253402300799), "9999-12-31T23:59:59Z");
 }
 
 TEST(CheckTime, RejectsDaysThatDoNotExist) {
