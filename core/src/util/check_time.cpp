@@ -57,8 +57,8 @@ std::string format_civil(const CivilTime& c) {
   if (!fits(c.year, 9999) || !fits(c.month, 99) || !fits(c.day, 99) || !fits(c.hour, 99) ||
       !fits(c.minute, 99) || !fits(c.second, 99)) {
     char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day,
-                  c.hour, c.minute, c.second);
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour,
+                  c.minute, c.second);
     return buf;
   }
   std::string out = "0000-00-00T00:00:00Z";
