@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "crypto/ecdsa_p384.hpp"
+#include "crypto/p384_batch_sum.hpp"
 #include "crypto/p384_curve.hpp"
 #include "crypto/p384_fixed_base_table.hpp"
 #include "support/p384_reference.hpp"
@@ -101,7 +102,8 @@ std::vector<Bytes> edge_values(const Bytes& m, std::mt19937_64& rng, std::size_t
   out.push_back(ones);
   for (std::size_t i = 0; i < random; ++i) {
     Bytes v(48);
-    for (auto& b : v) b = std::uint8_t(rng());
+    for (auto& b : v)
+      b = std::uint8_t(rng());
     v[0] &= 0x7f; // below both p and n
     out.push_back(v);
   }
@@ -122,6 +124,13 @@ Bytes repeated_window(unsigned w, unsigned digit) {
 Bytes encode(const detail::p384::JacobianPoint& p) {
   detail::p384::AffinePoint a;
   if (!detail::p384::to_affine(p, a)) return {};
+  Element x{}, y{};
+  detail::p384::field().decode(x, a.x);
+  detail::p384::field().decode(y, a.y);
+  return concat(concat(Bytes{0x04}, bytes(x)), bytes(y));
+}
+
+Bytes encode_affine(const detail::p384::AffinePoint& a) {
   Element x{}, y{};
   detail::p384::field().decode(x, a.x);
   detail::p384::field().decode(y, a.y);
@@ -180,7 +189,8 @@ TEST(P384Arithmetic, FieldProductsMatchOpenSsl) {
   }
   for (int i = 0; i < 40; ++i) { // random values just below p
     Bytes v = kP;
-    for (int j = 40; j < 48; ++j) v[j] = std::uint8_t(rng());
+    for (int j = 40; j < 48; ++j)
+      v[j] = std::uint8_t(rng());
     if (v >= kP) v.back() = 0;
     values.push_back(v);
   }
@@ -236,16 +246,61 @@ TEST(P384Points, FixedBaseMultiplesOfGMatchOpenSsl) {
     scalars.push_back(repeated_window(W, kHalf - 1));
     scalars.push_back(math::sub(math::order(), math::small(1)));     // -G
     scalars.push_back(math::sub(math::order(), math::small(kHalf))); // -2^(w-1) G
-    for (const auto& k : scalars) {
+    scalars.push_back(math::small(0)); // no terms: an empty lane in the batch below
+    scalars.push_back(math::small(1)); // one term
+    using Terms = std::array<detail::p384::Term, detail::p384::FixedBaseTable<W>::kWindows>;
+    std::vector<Terms> terms(scalars.size());
+    std::vector<std::span<const detail::p384::Term>> lanes;
+    for (std::size_t i = 0; i < scalars.size(); ++i) {
+      const Bytes& k = scalars[i];
       detail::p384::JacobianPoint acc;
       table.accumulate(acc, element(math::mod_n(k)));
+      lanes.emplace_back(terms[i].data(), table.terms(element(math::mod_n(k)), terms[i]));
       if (math::mod_n(k) == math::small(0)) {
         EXPECT_TRUE(acc.infinity);
         continue;
       }
       ASSERT_EQ(encode(acc), math::multiple_point(k));
     }
+    // The same multiples side by side, in affine coordinates with one inversion per step.
+    std::vector<detail::p384::AffinePoint> sums(lanes.size());
+    std::vector<detail::p384::LaneSum> status(lanes.size());
+    detail::p384::BatchSum().run(lanes, sums, status);
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+      SCOPED_TRACE("lane " + std::to_string(i));
+      if (math::mod_n(scalars[i]) == math::small(0)) {
+        EXPECT_EQ(status[i], detail::p384::LaneSum::kInfinity);
+        continue;
+      }
+      ASSERT_EQ(status[i], detail::p384::LaneSum::kFinite);
+      ASSERT_EQ(encode_affine(sums[i]), math::multiple_point(scalars[i]));
+    }
   });
+}
+
+TEST(P384Points, BatchSumStopsALaneThatMeetsItsOwnX) {
+  // Lanes of G's table points: 1G + 1G (a doubling), 1G - 1G (inverse points), and beside
+  // them lanes that go on: each stops alone, and the others' sums are still right.
+  const detail::p384::FixedBaseTable<8> table(detail::p384::generator());
+  std::array<detail::p384::Term, detail::p384::FixedBaseTable<8>::kWindows> g{}, two_g{};
+  ASSERT_EQ(table.terms(element(math::small(1)), g), 1u);
+  ASSERT_EQ(table.terms(element(math::small(2)), two_g), 1u);
+  const detail::p384::Term doubling[] = {g[0], g[0], two_g[0]};
+  const detail::p384::Term inverse[] = {g[0], {g[0].point, true}};
+  const detail::p384::Term three_g[] = {g[0], two_g[0]};
+  const detail::p384::Term minus_g_plus_two_g_plus_two_g[] = {
+      {g[0].point, true}, two_g[0], two_g[0]};
+  const std::span<const detail::p384::Term> lanes[] = {three_g, doubling, inverse,
+                                                       minus_g_plus_two_g_plus_two_g};
+  std::vector<detail::p384::AffinePoint> sums(4);
+  std::vector<detail::p384::LaneSum> status(4);
+  detail::p384::BatchSum().run(lanes, sums, status);
+  EXPECT_EQ(status[0], detail::p384::LaneSum::kFinite);
+  EXPECT_EQ(encode_affine(sums[0]), math::multiple_point(math::small(3)));
+  EXPECT_EQ(status[1], detail::p384::LaneSum::kExceptional);
+  EXPECT_EQ(status[2], detail::p384::LaneSum::kExceptional);
+  EXPECT_EQ(status[3], detail::p384::LaneSum::kFinite);
+  EXPECT_EQ(encode_affine(sums[3]), math::multiple_point(math::small(3)));
 }
 
 TEST(P384Points, BoundaryScalarsPutADigitOnTheBoundaryInEveryWindow) {
@@ -296,7 +351,7 @@ TEST(P384Points, DecodeRefusesPointsOffTheCurveAndBadEncodings) {
 namespace {
 
 struct Verdicts {
-  bool engine_w8, engine_w10, openssl, mbedtls;
+  bool engine_w8, engine_w10, batch_w8, batch_w10, openssl, mbedtls;
 };
 
 template <unsigned W> bool engine_says(const Bytes& point, const Bytes& digest, const Bytes& sig) {
@@ -305,20 +360,66 @@ template <unsigned W> bool engine_says(const Bytes& point, const Bytes& digest, 
   return engine && engine->verify(digest, sig);
 }
 
-// The engine at both window sizes and the two references.
+// Signatures of another key to fill a batch around the case judged, valid and not by turns.
+struct Filler {
+  OpenSslP384Key key = OpenSslP384Key::generate();
+  std::vector<Bytes> digests, signatures;
+  Filler() {
+    for (std::uint8_t i = 0; i < 12; ++i) {
+      digests.emplace_back(48, std::uint8_t(i + 1));
+      signatures.push_back(key.sign(digests.back()));
+      if (i % 2) signatures.back()[10] ^= 0x04; // a bit of r
+    }
+  }
+};
+const Filler& filler() {
+  static const Filler f;
+  return f;
+}
+
+// The case in the middle of a batch large enough to take the batch's own path; the filler's
+// verdicts must come out right too.
+template <unsigned W> bool batch_says(const Bytes& point, const Bytes& digest, const Bytes& sig) {
+  using Engine = detail::BasicEcdsaP384Verifier<W>;
+  const auto engine = Engine::create(point);
+  const auto other = Engine::create(filler().key.point());
+  if (!engine || !other) {
+    ADD_FAILURE() << "no engine, w = " << W;
+    return false;
+  }
+  std::vector<typename Engine::Signed> batch;
+  for (std::size_t i = 0; i < filler().digests.size(); ++i) {
+    if (i == 6) batch.push_back({engine.get(), digest, sig});
+    batch.push_back({other.get(), filler().digests[i], filler().signatures[i]});
+  }
+  const std::vector<bool> verdicts = Engine::verify_batch(batch);
+  for (std::size_t i = 0, f = 0; i < batch.size(); ++i)
+    if (i != 6) {
+      EXPECT_EQ(verdicts[i], f % 2 == 0) << "filler " << f << " in the batch, w = " << W;
+      ++f;
+    }
+  return verdicts[6];
+}
+
+// The engine at both window sizes, alone and in a batch, and the two references.
 Verdicts judge(const Bytes& point, const Bytes& digest, const Bytes& sig) {
-  return Verdicts{engine_says<8>(point, digest, sig), engine_says<10>(point, digest, sig),
+  return Verdicts{engine_says<8>(point, digest, sig),
+                  engine_says<10>(point, digest, sig),
+                  batch_says<8>(point, digest, sig),
+                  batch_says<10>(point, digest, sig),
                   OpenSslP384Key::from_point(point).verify(digest, sig),
                   MbedtlsP384Verifier(point).verify(digest, sig)};
 }
 
-#define EXPECT_ALL(point, digest, sig, expected)                                                  \
-  do {                                                                                            \
-    const Verdicts v = judge(point, digest, sig);                                                 \
-    EXPECT_EQ(v.engine_w8, expected) << "engine, w = 8";                                          \
-    EXPECT_EQ(v.engine_w10, expected) << "engine, w = 10";                                        \
-    EXPECT_EQ(v.openssl, expected) << "OpenSSL";                                                  \
-    EXPECT_EQ(v.mbedtls, expected) << "mbedTLS";                                                  \
+#define EXPECT_ALL(point, digest, sig, expected)                                                   \
+  do {                                                                                             \
+    const Verdicts v = judge(point, digest, sig);                                                  \
+    EXPECT_EQ(v.engine_w8, expected) << "engine, w = 8";                                           \
+    EXPECT_EQ(v.engine_w10, expected) << "engine, w = 10";                                         \
+    EXPECT_EQ(v.batch_w8, expected) << "engine in a batch, w = 8";                                 \
+    EXPECT_EQ(v.batch_w10, expected) << "engine in a batch, w = 10";                               \
+    EXPECT_EQ(v.openssl, expected) << "OpenSSL";                                                   \
+    EXPECT_EQ(v.mbedtls, expected) << "mbedTLS";                                                   \
   } while (0)
 
 // A valid signature for key Q = d*G with u1 = a and u2 = b chosen freely: R = (a + b d) G,
@@ -486,7 +587,8 @@ TEST(EcdsaP384Edges, HashesLongerThanTheOrderAreTruncated) {
   // A 64-byte digest (SHA-512): only its leftmost 384 bits count, as OpenSSL signs it.
   auto key = OpenSslP384Key::generate();
   Bytes digest(64);
-  for (std::size_t i = 0; i < digest.size(); ++i) digest[i] = std::uint8_t(i * 37 + 11);
+  for (std::size_t i = 0; i < digest.size(); ++i)
+    digest[i] = std::uint8_t(i * 37 + 11);
   const Bytes sig = key.sign(digest);
   EXPECT_ALL(key.point(), digest, sig, true);
   Bytes tail_changed = digest;
@@ -550,8 +652,13 @@ void run_differential(std::uint64_t seed, std::size_t cases_wanted) {
     mbedtls.emplace_back(key.point());
   }
   std::size_t total = 0, valid = 0, for_mbedtls = 0, compared_with_mbedtls = 0;
+  // Every case again in batches of every key, at both window sizes: the cases are kept here
+  // with OpenSSL's verdict.
+  std::vector<SignatureCase> kept;
+  std::vector<bool> expected;
   while (total < cases_wanted) {
     for (const auto& c : gen.next()) {
+      kept.push_back(c);
       const bool engine_w8 = engines[c.key].w8->verify(c.digest, c.signature);
       const bool engine_w10 = engines[c.key].w10->verify(c.digest, c.signature);
       const bool openssl = gen.keys()[c.key].verify(c.digest, c.signature);
@@ -559,6 +666,7 @@ void run_differential(std::uint64_t seed, std::size_t cases_wanted) {
           << "w = 8: " << c.damage << " (case " << total << ", seed " << seed << ")";
       ASSERT_EQ(engine_w10, openssl)
           << "w = 10: " << c.damage << " (case " << total << ", seed " << seed << ")";
+      expected.push_back(openssl);
       const bool engine = engine_w10; // == engine_w8
       const bool ask_mbedtls = total % kMbedtlsEvery == 0;
       for_mbedtls += ask_mbedtls;
@@ -574,6 +682,26 @@ void run_differential(std::uint64_t seed, std::size_t cases_wanted) {
       ++total;
     }
   }
+  // Batches of 300 (the engine cuts them into 128 lanes and a rest), all keys mixed.
+  constexpr std::size_t kBatch = 300;
+  for (std::size_t begin = 0; begin < kept.size(); begin += kBatch) {
+    const std::size_t end = std::min(kept.size(), begin + kBatch);
+    std::vector<detail::BasicEcdsaP384Verifier<8>::Signed> b8;
+    std::vector<detail::BasicEcdsaP384Verifier<10>::Signed> b10;
+    for (std::size_t i = begin; i < end; ++i) {
+      const SignatureCase& c = kept[i];
+      b8.push_back({engines[c.key].w8.get(), c.digest, c.signature});
+      b10.push_back({engines[c.key].w10.get(), c.digest, c.signature});
+    }
+    const std::vector<bool> v8 = detail::BasicEcdsaP384Verifier<8>::verify_batch(b8);
+    const std::vector<bool> v10 = detail::BasicEcdsaP384Verifier<10>::verify_batch(b10);
+    for (std::size_t i = begin; i < end; ++i) {
+      ASSERT_EQ(v8[i - begin], expected[i])
+          << "batch, w = 8: " << kept[i].damage << " (case " << i << ", seed " << seed << ")";
+      ASSERT_EQ(v10[i - begin], expected[i])
+          << "batch, w = 10: " << kept[i].damage << " (case " << i << ", seed " << seed << ")";
+    }
+  }
   // The mix is about 2 valid in 8: a generator that stopped damaging (or signing) shows here.
   EXPECT_GT(valid, total / 5);
   EXPECT_LT(valid, total / 3);
@@ -586,7 +714,15 @@ constexpr std::size_t kPerShard = kShortRun ? 500 : 5000;
 
 } // namespace
 
-TEST(EcdsaP384Differential, Shard1) { run_differential(101, kPerShard); }
-TEST(EcdsaP384Differential, Shard2) { run_differential(202, kPerShard); }
-TEST(EcdsaP384Differential, Shard3) { run_differential(303, kPerShard); }
-TEST(EcdsaP384Differential, Shard4) { run_differential(404, kPerShard); }
+TEST(EcdsaP384Differential, Shard1) {
+  run_differential(101, kPerShard);
+}
+TEST(EcdsaP384Differential, Shard2) {
+  run_differential(202, kPerShard);
+}
+TEST(EcdsaP384Differential, Shard3) {
+  run_differential(303, kPerShard);
+}
+TEST(EcdsaP384Differential, Shard4) {
+  run_differential(404, kPerShard);
+}

@@ -509,3 +509,85 @@ TEST(PkiRules, APathLenConstraintLimitsTheCasBelowIt) {
   EXPECT_TRUE(d.ok()) << problems_text(d);
   EXPECT_EQ(d.chain.size(), 2u);
 }
+
+namespace {
+
+// Everything a verdict says, as text, to compare two verdicts whole.
+std::string verdict_text(const CertificateVerdict& v) {
+  std::string out = v.archive + "|" + v.file + "|" + std::string(slot_name(v.slot)) + "|" +
+                    v.chip_id + "|" + (v.parsed ? "parsed" : "unparsed") + "|" + v.subject + "|" +
+                    v.issuer + "|" + v.serial + "|" + v.not_before + "|" + v.not_after + "|" +
+                    v.key_type + "|" + v.fingerprint_sha256 + "|" + v.public_key_sha256 + "\n";
+  for (const auto& c : v.chain)
+    out += "chain " + c + "\n";
+  return out + problems_text(v);
+}
+
+// The same certificate with one bit of its signature flipped.
+Bytes forge(const Bytes& pem) {
+  Bytes der = der_of(pem);
+  der[der.size() - 10] ^= 0x01;
+  return pem_of(der);
+}
+
+} // namespace
+
+// verify_all checks the P-384 signatures of a whole slice in one batch: every file must get
+// exactly the verdict verify gives it alone, whatever the mix. Here: good and forged ECC
+// devices (enough for the batch's own path), RSA devices, a device of a look-alike CA (the
+// trusted CA's name, another key), a CA renewed with the same name and key (two anchors to try
+// per certificate), an unparsable file, a certificate in the wrong slot.
+TEST(PkiRules, VerifyAllGivesEachFileTheVerdictVerifyGivesIt) {
+  TestIssuer issuer;
+  const fs::path pki = fixtures_dir() / "pki";
+  const Bytes lookalike = issuer.ca(
+      "lookalike_ca",
+      "/CN=" +
+          [&] {
+            // The fixture CA's own subject CN (names must match byte for byte to be tried).
+            const auto v = ChainVerifier(fixture_trust())
+                               .verify_loose(view(fixture_pki("ecc_ca.pem")), "ca", kSoon);
+            return v.subject.substr(v.subject.find("CN=") + 3);
+          }(),
+      "", "ca");
+  const Bytes renewed = issuer.reissue_ca("ecc_ca", "ecc_root", 30);
+  std::vector<CertificateFile> files;
+  const auto add = [&](const Bytes& pem, Slot slot) {
+    const std::string s(slot_name(slot));
+    const std::string chip = "0A1B2C3D4E5F0001" + std::to_string(1000 + files.size());
+    files.push_back(
+        CertificateFile{"R1_B1_" + s + "_Certs.7z", chip + "_" + s + ".pem", slot, pem});
+  };
+  for (int i = 0; i < 10; ++i) {
+    const Bytes good = issuer.device("ec", "ecc_ca", "device");
+    add(good, i % 2 ? Slot::kE0E0 : Slot::kE0E1);
+    if (i % 3 == 0) add(forge(good), Slot::kE0E0);
+  }
+  add(issuer.device("ec", "lookalike_ca", "device"), Slot::kE0E0);
+  add(issuer.device("rsa", "rsa_ca", "device"), Slot::kE0E2);
+  add(forge(issuer.device("rsa", "rsa_ca", "device")), Slot::kE0E2);
+  add(issuer.device("ec", "ecc_ca", "device"), Slot::kE0E2); // wrong slot
+  const std::string garbage = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  add(Bytes(garbage.begin(), garbage.end()), Slot::kE0E1);
+  add(issuer.device("ec", "ecc_ca", "device"), Slot::kE0E0);
+
+  for (const bool with_renewed : {false, true}) {
+    SCOPED_TRACE(with_renewed ? "CA 306 twice" : "the fixture PKI");
+    std::vector<Bytes> anchors{read_file(pki / "ecc_root.pem"), read_file(pki / "ecc_ca.pem"),
+                               read_file(pki / "rsa_root.pem"), read_file(pki / "rsa_ca.pem")};
+    if (with_renewed) anchors.push_back(renewed);
+    const ChainVerifier verifier(store_of(anchors));
+    const std::vector<CertificateVerdict> all = verifier.verify_all(files, kSoon);
+    ASSERT_EQ(all.size(), files.size());
+    std::size_t ok = 0, forged = 0;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const std::string alone = verdict_text(verifier.verify(files[i], kSoon));
+      EXPECT_EQ(verdict_text(all[i]), alone) << "file " << i;
+      ok += all[i].ok();
+      forged += alone.find("signature_invalid") != std::string::npos;
+    }
+    // The mix is what it says: the good ones pass, the forged ones do not.
+    EXPECT_EQ(ok, 12u);
+    EXPECT_EQ(forged, 5u);
+  }
+}

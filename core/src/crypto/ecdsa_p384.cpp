@@ -50,6 +50,34 @@ bool in_scalar_range(const Element& v) {
   return !is_zero(v) && compare(v, p384::order().modulus()) < 0;
 }
 
+// What verification computes from a signature: r, u1 = e s^-1 and u2 = r s^-1 (mod n). False
+// for a signature that is not strict DER or whose r or s is out of range.
+struct Scalars {
+  Element r{}, u1{}, u2{};
+};
+bool signature_scalars(Bytes hash, Bytes der_signature, Scalars& out) {
+  Element s{};
+  if (!parse_signature(der_signature, out.r, s) || !in_scalar_range(out.r) || !in_scalar_range(s))
+    return false;
+  // Multiplying a plain value by w in the Montgomery domain (w R) gives a plain product.
+  const auto& n = p384::order();
+  Element w{};
+  n.inverse(w, s);
+  n.to_montgomery(w, w);
+  n.mul(out.u1, hash_to_scalar(hash), w);
+  n.mul(out.u2, out.r, w);
+  return true;
+}
+
+// x(R) mod n == r for an affine x(R) < p < 2n: x == r, or x == r + n where r + n < p.
+bool affine_x_matches(const Element& x_encoded, const Element& r) {
+  const auto& f = p384::field();
+  Element x{}, r_plus_n{};
+  f.decode(x, x_encoded);
+  if (compare(x, r) == 0) return true;
+  return add(r_plus_n, r, p384::order().modulus()) == 0 && compare(x, r_plus_n) == 0;
+}
+
 template <unsigned W> const p384::FixedBaseTable<W>& generator_table() {
   static const p384::FixedBaseTable<W> table(p384::generator());
   return table;
@@ -87,23 +115,15 @@ template <unsigned W> auto BasicEcdsaP384Verifier<W>::q_table() const -> const T
 
 template <unsigned W>
 bool BasicEcdsaP384Verifier<W>::verify(Bytes hash, Bytes der_signature) const {
-  Element r{}, s{};
-  if (!parse_signature(der_signature, r, s) || !in_scalar_range(r) || !in_scalar_range(s))
-    return false;
+  Scalars k;
+  if (!signature_scalars(hash, der_signature, k)) return false;
+  const Element& r = k.r;
   const auto& n = p384::order();
   const auto& f = p384::field();
 
-  // w = s^-1, u1 = e w, u2 = r w (mod n). Multiplying a plain value by w in the Montgomery
-  // domain (w R) gives a plain product.
-  Element w{}, u1{}, u2{};
-  n.inverse(w, s);
-  n.to_montgomery(w, w);
-  n.mul(u1, hash_to_scalar(hash), w);
-  n.mul(u2, r, w);
-
   p384::JacobianPoint sum;
-  generator_table<W>().accumulate(sum, u1); // u1 = 0 (a hash equal to 0 mod n) adds nothing
-  q_table().accumulate(sum, u2);
+  generator_table<W>().accumulate(sum, k.u1); // u1 = 0 (a hash equal to 0 mod n) adds nothing
+  q_table().accumulate(sum, k.u2);
   if (sum.infinity) return false;
 
   // x(R) mod n == r  <=>  X == r' Z^2 for r' = r or (if still below p) r' = r + n, since
@@ -117,6 +137,61 @@ bool BasicEcdsaP384Verifier<W>::verify(Bytes hash, Bytes der_signature) const {
   f.encode(candidate, candidate);
   f.mul(rhs, candidate, z2);
   return compare(rhs, sum.x) == 0;
+}
+
+template <unsigned W>
+std::vector<bool> BasicEcdsaP384Verifier<W>::verify_batch(std::span<const Signed> batch) {
+  std::vector<bool> valid(batch.size(), false);
+  // Below a few lanes, the inversion per step costs more than the Jacobian additions it saves.
+  constexpr std::size_t kMinLanes = 8, kMaxLanes = 128; // 128: the lanes' sums stay in L1/L2
+  if (batch.size() < kMinLanes) {
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      valid[i] = batch[i].key->verify(batch[i].hash, batch[i].der_signature);
+    return valid;
+  }
+  using Terms = std::array<p384::Term, 2 * Table::kWindows>;
+  std::vector<Terms> terms(std::min(batch.size(), kMaxLanes));
+  std::vector<std::span<const p384::Term>> lanes;
+  std::vector<std::size_t> lane_of; // index in `batch`
+  std::vector<Element> rs;
+  std::vector<p384::AffinePoint> sums;
+  std::vector<p384::LaneSum> status;
+  p384::BatchSum summer;
+  for (std::size_t begin = 0; begin < batch.size(); begin += kMaxLanes) {
+    const std::size_t end = std::min(batch.size(), begin + kMaxLanes);
+    lanes.clear();
+    lane_of.clear();
+    rs.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      Scalars k;
+      if (!signature_scalars(batch[i].hash, batch[i].der_signature, k)) continue;
+      Terms& t = terms[lanes.size()];
+      const std::span<p384::Term, Table::kWindows> g_part(t.data(), Table::kWindows);
+      const std::span<p384::Term, Table::kWindows> q_part(t.data() + Table::kWindows,
+                                                          Table::kWindows);
+      // G's terms, then Q's, packed: the order verify() adds them in.
+      const std::size_t from_g = generator_table<W>().terms(k.u1, g_part);
+      const std::size_t from_q = batch[i].key->q_table().terms(k.u2, q_part);
+      std::copy_n(q_part.begin(), from_q, t.begin() + from_g);
+      lanes.emplace_back(t.data(), from_g + from_q);
+      lane_of.push_back(i);
+      rs.push_back(k.r);
+    }
+    sums.resize(lanes.size());
+    status.resize(lanes.size());
+    summer.run(lanes, sums, status);
+    for (std::size_t j = 0; j < lanes.size(); ++j) {
+      const Signed& one = batch[lane_of[j]];
+      switch (status[j]) {
+      case p384::LaneSum::kFinite: valid[lane_of[j]] = affine_x_matches(sums[j].x, rs[j]); break;
+      case p384::LaneSum::kInfinity: break; // no x to compare
+      case p384::LaneSum::kExceptional:
+        valid[lane_of[j]] = one.key->verify(one.hash, one.der_signature);
+        break;
+      }
+    }
+  }
+  return valid;
 }
 
 template <unsigned W> bool BasicEcdsaP384Verifier<W>::self_test() {
@@ -138,15 +213,25 @@ template <unsigned W> bool BasicEcdsaP384Verifier<W>::self_test() {
       "6f0aeffcba3f02290230535f59cd586540510cc6dbfc7a47e06f9fd1c7c9862f4da887ba2da4afccba04b966"
       "36366d1491534f20a85823fc62a8";
   const auto key = bytes_from_hex(kKey), hash = bytes_from_hex(kHash);
-  auto signature = bytes_from_hex(kSignature);
+  const auto signature = bytes_from_hex(kSignature);
   const auto forged = bytes_from_hex(kSignatureForG);
   p384::AffinePoint q;
   if (!p384::decode_point(key, q)) return false;
   const BasicEcdsaP384Verifier verifier(q);
   if (!verifier.verify(hash, signature)) return false;
   if (verifier.verify(hash, forged)) return false;
-  signature[20] ^= 0x01; // a bit of r
-  return !verifier.verify(hash, signature);
+  auto flipped = signature;
+  flipped[20] ^= 0x01; // a bit of r
+  if (verifier.verify(hash, flipped)) return false;
+  // The batch, with enough lanes to take its own path: the same three verdicts.
+  std::vector<Signed> batch;
+  for (int copy = 0; copy < 3; ++copy)
+    for (const Bytes sig : {Bytes(signature), Bytes(forged), Bytes(flipped)})
+      batch.push_back(Signed{&verifier, hash, sig});
+  const std::vector<bool> verdicts = verify_batch(batch);
+  for (std::size_t i = 0; i < verdicts.size(); ++i)
+    if (verdicts[i] != (i % 3 == 0)) return false;
+  return true;
 }
 
 template <unsigned W>

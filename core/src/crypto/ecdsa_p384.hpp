@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <vector>
 
 #include "crypto/ecdsa_p384_fwd.hpp"
 #include "crypto/p384_curve.hpp"
@@ -35,7 +36,18 @@ public:
 
   // `der_signature` is an ECDSA-Sig-Value in strict DER; `hash` the message digest (any
   // length: truncated to 384 bits as SEC 1 prescribes). Thread-safe.
-  bool verify(std::span<const std::uint8_t> hash, std::span<const std::uint8_t> der_signature) const;
+  bool verify(std::span<const std::uint8_t> hash,
+              std::span<const std::uint8_t> der_signature) const;
+
+  // One signature of a batch: the key (any engine of this window size), digest and signature.
+  struct Signed {
+    const BasicEcdsaP384Verifier* key = nullptr;
+    std::span<const std::uint8_t> hash, der_signature;
+  };
+  // verify() for each signature, the same verdicts, in about 60% of the time when there are
+  // many: the sums of table points are made side by side in affine coordinates, sharing one
+  // inversion per step (p384_batch_sum.hpp). A few signatures go one by one. Thread-safe.
+  static std::vector<bool> verify_batch(std::span<const Signed> batch);
 
   // Builds G's and this key's tables now instead of at the first verify (a front end with idle
   // time before the first certificate arrives, like the page's verifier workers). Thread-safe.

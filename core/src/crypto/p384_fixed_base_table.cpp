@@ -14,17 +14,18 @@ template <unsigned W> FixedBaseTable<W>::FixedBaseTable(const AffinePoint& base)
       add_affine(acc, b); // (j+1) * b; never infinity: j+1 < n
       window[j] = acc;
     }
-    to_affine_batch(window, std::span(points_).subspan(std::size_t(i) * kPointsPerWindow,
-                                                        kPointsPerWindow));
+    to_affine_batch(
+        window, std::span(points_).subspan(std::size_t(i) * kPointsPerWindow, kPointsPerWindow));
     double_point(acc); // 2^(w-1) * b doubled: the next window's base
     to_affine(acc, b);
   }
 }
 
 template <unsigned W>
-void FixedBaseTable<W>::accumulate(JacobianPoint& acc, const Element& k) const {
+std::size_t FixedBaseTable<W>::terms(const Element& k, std::span<Term, kWindows> out) const {
   constexpr int kFull = 1 << kWindowBits;
   constexpr int kHalf = 1 << (kWindowBits - 1);
+  std::size_t count = 0;
   int carry = 0;
   for (unsigned i = 0; i < kWindows; ++i) {
     int digit = int(bits_at(k, std::size_t(i) * kWindowBits, kWindowBits)) + carry;
@@ -36,8 +37,17 @@ void FixedBaseTable<W>::accumulate(JacobianPoint& acc, const Element& k) const {
     if (digit == 0) continue;
     const bool negative = digit < 0;
     const unsigned index = unsigned(negative ? -digit : digit) - 1;
-    add_affine(acc, points_[std::size_t(i) * kPointsPerWindow + index], negative);
+    out[count++] = Term{&points_[std::size_t(i) * kPointsPerWindow + index], negative};
   }
+  return count;
+}
+
+template <unsigned W>
+void FixedBaseTable<W>::accumulate(JacobianPoint& acc, const Element& k) const {
+  Term t[kWindows];
+  const std::size_t count = terms(k, t);
+  for (std::size_t i = 0; i < count; ++i)
+    add_affine(acc, *t[i].point, t[i].negative);
 }
 
 // w = 8: the page's; w = 10: the native one. Natively both are built (the tests run w = 8 too);

@@ -9,6 +9,7 @@
 
 #include <vector>
 
+#include "crypto/p384_batch_sum.hpp"
 #include "crypto/p384_curve.hpp"
 
 namespace reelcheck::detail::p384 {
@@ -32,6 +33,10 @@ public:
 
   // acc += k * base, for a plain (not Montgomery) scalar 0 <= k < n.
   void accumulate(JacobianPoint& acc, const Element& k) const;
+
+  // k * base as table points to add (one per non-zero digit, at most kWindows), for sums
+  // made elsewhere (BatchSum). Returns how many were written.
+  std::size_t terms(const Element& k, std::span<Term, kWindows> out) const;
 
 private:
   std::vector<AffinePoint> points_; // window-major

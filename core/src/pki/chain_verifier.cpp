@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,6 +69,12 @@ struct Anchor {
   CaFamily family = CaFamily::kOther;
   // Its own DeviceProfile, or one inherited from an anchor above it (see link_anchors).
   bool infineon_profile = false;
+};
+
+// A signature a batch has checked already: the certificate's, with this anchor's key.
+struct CheckedSignature {
+  int anchor = 0;
+  SignatureCheck result = SignatureCheck::kInvalid;
 };
 
 void add_problem(CertificateVerdict& v, ProblemCode code, std::string message) {
@@ -179,7 +186,8 @@ struct ChainVerifier::Impl {
 
   // Every anchor that signed `crt` (several when a CA was renewed with the same name and key);
   // none, with the reason recorded in `v`, when no trusted key verifies the signature.
-  std::vector<int> find_issuers(const mbedtls_x509_crt& crt, CertificateVerdict& v) {
+  std::vector<int> find_issuers(const mbedtls_x509_crt& crt, CertificateVerdict& v,
+                                std::span<const CheckedSignature> checked) {
     std::vector<int> issuers;
     bool name_known = false;
     bool any_key_matches =
@@ -190,7 +198,7 @@ struct ChainVerifier::Impl {
       const auto& ca = *anchors[i].crt;
       if (!detail::same_name(ca.subject_raw, crt.issuer_raw)) continue;
       name_known = true;
-      const auto result = detail::check_signature(crt, ca, &anchors[i].fast);
+      const auto result = signature_by(crt, static_cast<int>(i), checked);
       if (result == SignatureCheck::kValid) {
         issuers.push_back(static_cast<int>(i));
         continue;
@@ -215,6 +223,16 @@ struct ChainVerifier::Impl {
                   "signature does not verify with the key of '" + issuer + "'");
     }
     return issuers;
+  }
+
+  // The signature of `crt` checked with anchor `index`'s key: found in `checked` when a batch
+  // did it already.
+  SignatureCheck signature_by(const mbedtls_x509_crt& crt, int index,
+                              std::span<const CheckedSignature> checked) const {
+    for (const CheckedSignature& c : checked)
+      if (c.anchor == index) return c.result;
+    const Anchor& a = anchors[static_cast<std::size_t>(index)];
+    return detail::check_signature(crt, *a.crt, &a.fast);
   }
 
   // What is wrong with trusting a certificate through `path` (its issuer first, up to the
@@ -313,10 +331,9 @@ struct ChainVerifier::Impl {
     return best;
   }
 
-  CertificateVerdict verify(ByteView data, CheckTime at, bool device_rules,
-                            std::optional<Slot> slot) {
+  CertificateVerdict verify(const Result<CrtPtr>& parsed, CheckTime at, bool device_rules,
+                            std::optional<Slot> slot, std::span<const CheckedSignature> checked) {
     CertificateVerdict v;
-    auto parsed = detail::parse_certificates(data, "certificate");
     if (!parsed) {
       // The reason mbedTLS gave, in words (e.g. an unknown critical extension).
       add_problem(v, ProblemCode::kUnparsable, parsed.error().message);
@@ -363,7 +380,7 @@ struct ChainVerifier::Impl {
     }
     check_validity(v, crt, at, "certificate");
 
-    const std::vector<int> issuers = find_issuers(crt, v);
+    const std::vector<int> issuers = find_issuers(crt, v, checked);
     if (issuers.empty()) return v;
     // The demand of every anchor whose key signed the certificate, not only of the path that
     // is reported: a second copy of a CA without the demand must not lift it.
@@ -405,8 +422,10 @@ void ChainVerifier::prepare() const {
 ChainVerifier::ChainVerifier(ChainVerifier&&) noexcept = default;
 ChainVerifier& ChainVerifier::operator=(ChainVerifier&&) noexcept = default;
 
-CertificateVerdict ChainVerifier::verify(const CertificateFile& file, CheckTime at) const {
-  CertificateVerdict v = impl_->ready().verify(file.data, at, true, file.slot);
+namespace {
+
+// The device rules that read the file's name and place.
+void judge_file_name(CertificateVerdict& v, const CertificateFile& file) {
   v.archive = file.archive;
   v.file = file.name;
   v.slot = file.slot;
@@ -420,12 +439,69 @@ CertificateVerdict ChainVerifier::verify(const CertificateFile& file, CheckTime 
                 "an " + std::string(slot_name(*parts.slot)) + " certificate file in the " +
                     std::string(slot_name(file.slot)) + " archive");
   }
+}
+
+} // namespace
+
+CertificateVerdict ChainVerifier::verify(const CertificateFile& file, CheckTime at) const {
+  CertificateVerdict v = impl_->ready().verify(detail::parse_certificates(file.data, "certificate"),
+                                               at, true, file.slot, {});
+  judge_file_name(v, file);
   return v;
+}
+
+std::vector<CertificateVerdict> ChainVerifier::verify_all(std::span<const CertificateFile> files,
+                                                          CheckTime at) const {
+  Impl& impl = impl_->ready();
+  std::vector<Result<CrtPtr>> parsed;
+  parsed.reserve(files.size());
+  for (const CertificateFile& file : files)
+    parsed.push_back(detail::parse_certificates(file.data, "certificate"));
+
+  // Every signature the P-384 engine would check, checked in one batch: for each certificate,
+  // with the key of each anchor of its issuer's name (find_issuers tries them all).
+  struct Asked {
+    std::size_t file;
+    int anchor;
+    detail::P384SignatureCheck check;
+  };
+  std::vector<Asked> asked;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    if (!parsed[i]) continue;
+    const mbedtls_x509_crt& crt = **parsed[i];
+    for (std::size_t j = 0; j < impl.anchors.size(); ++j) {
+      const Anchor& a = impl.anchors[j];
+      if (!detail::same_name(a.crt->subject_raw, crt.issuer_raw)) continue;
+      if (auto check = detail::p384_signature_check(crt, *a.crt, &a.fast))
+        asked.push_back(Asked{i, static_cast<int>(j), *check});
+    }
+  }
+  std::vector<detail::EcdsaP384Verifier::Signed> batch;
+  batch.reserve(asked.size());
+  for (const Asked& a : asked)
+    batch.push_back({a.check.key, a.check.digest.view(), a.check.signature});
+  const std::vector<bool> valid = detail::EcdsaP384Verifier::verify_batch(batch);
+
+  std::vector<CertificateVerdict> verdicts;
+  verdicts.reserve(files.size());
+  std::vector<CheckedSignature> checked;
+  std::size_t next = 0; // in `asked`, which is in file order
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    checked.clear();
+    for (; next < asked.size() && asked[next].file == i; ++next)
+      checked.push_back(
+          {asked[next].anchor, valid[next] ? SignatureCheck::kValid : SignatureCheck::kInvalid});
+    CertificateVerdict& v =
+        verdicts.emplace_back(impl.verify(parsed[i], at, true, files[i].slot, checked));
+    judge_file_name(v, files[i]);
+  }
+  return verdicts;
 }
 
 CertificateVerdict ChainVerifier::verify_loose(ByteView data, std::string_view name,
                                                CheckTime at) const {
-  CertificateVerdict v = impl_->ready().verify(data, at, false, std::nullopt);
+  CertificateVerdict v = impl_->ready().verify(detail::parse_certificates(data, "certificate"), at,
+                                               false, std::nullopt, {});
   v.file = std::string(name);
   return v;
 }

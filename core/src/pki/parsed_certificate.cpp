@@ -15,11 +15,11 @@
 #include <string_view>
 
 #include "crypto/ecdsa_p384.hpp"
-#include "pki/pem_decoder.hpp"
 #include "crypto/rsa_verifier.hpp"
+#include "crypto/sha256.hpp"
+#include "pki/pem_decoder.hpp"
 #include "util/civil_time.hpp"
 #include "util/hex.hpp"
-#include "crypto/sha256.hpp"
 
 namespace reelcheck::detail {
 
@@ -316,30 +316,43 @@ std::optional<ByteView> authority_key_id(const mbedtls_x509_crt& crt) {
 // API; 3.x renamed or hid them. Fail the build, not the verdicts, on another major version.
 static_assert(MBEDTLS_VERSION_MAJOR == 2, "the PKI layer is written against the mbedTLS 2.x API");
 
-SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
-                               const FastIssuerKey* fast) {
+namespace {
+
+// The digest of child's signed part, by the hash its signature names; a verdict instead when
+// there is nothing to verify (an unknown hash, or a key that cannot make such signatures).
+std::optional<SignatureCheck> digest_to_verify(const mbedtls_x509_crt& child,
+                                               const mbedtls_x509_crt& parent, SignedDigest& out) {
   const mbedtls_md_info_t* md = mbedtls_md_info_from_type(child.sig_md);
   if (md == nullptr) return SignatureCheck::kUnsupportedAlgorithm;
-  unsigned char hash[MBEDTLS_MD_MAX_SIZE];
   if (child.sig_md == MBEDTLS_MD_SHA256) {
     // Infineon's RSA CA signs with SHA-256: on the SHA instructions where the CPU has them
     // (crypto/sha256.hpp), the same digest as mbedTLS's in a fraction of the time.
     Sha256 sha;
     sha.update(ByteView(child.tbs.p, child.tbs.len));
     const auto digest = sha.finish();
-    std::copy(digest.begin(), digest.end(), hash);
-  } else if (mbedtls_md(md, child.tbs.p, child.tbs.len, hash) != 0) {
+    std::copy(digest.begin(), digest.end(), out.bytes.begin());
+  } else if (mbedtls_md(md, child.tbs.p, child.tbs.len, out.bytes.data()) != 0) {
     return SignatureCheck::kInvalid;
   }
-  // mbedTLS's verify functions take non-const contexts (they cache curve tables), which is why
-  // a ChainVerifier is per thread.
-  auto* key = const_cast<mbedtls_pk_context*>(&parent.pk);
-  if (!mbedtls_pk_can_do(key, child.sig_pk)) return SignatureCheck::kInvalid;
-  const std::span<const std::uint8_t> digest(hash, mbedtls_md_get_size(md));
+  out.size = mbedtls_md_get_size(md);
+  if (!mbedtls_pk_can_do(&parent.pk, child.sig_pk)) return SignatureCheck::kInvalid;
+  return std::nullopt;
+}
+
+bool goes_to_p384_engine(const mbedtls_x509_crt& child, const FastIssuerKey* fast) {
+  return fast != nullptr && fast->p384 && child.sig_pk == MBEDTLS_PK_ECDSA;
+}
+
+} // namespace
+
+SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
+                               const FastIssuerKey* fast) {
+  SignedDigest digest;
+  if (const auto decided = digest_to_verify(child, parent, digest)) return *decided;
   const std::span<const std::uint8_t> signature(child.sig.p, child.sig.len);
-  if (fast != nullptr && fast->p384 && child.sig_pk == MBEDTLS_PK_ECDSA)
-    return fast->p384->verify(digest, signature) ? SignatureCheck::kValid
-                                                 : SignatureCheck::kInvalid;
+  if (goes_to_p384_engine(child, fast))
+    return fast->p384->verify(digest.view(), signature) ? SignatureCheck::kValid
+                                                        : SignatureCheck::kInvalid;
   // PKCS#1 v1.5 only (RSASSA-PSS is sig_pk MBEDTLS_PK_RSASSA_PSS and stays with mbedTLS).
   if (fast != nullptr && fast->rsa && child.sig_pk == MBEDTLS_PK_RSA) {
     std::optional<RsaVerifier::Hash> h;
@@ -347,12 +360,27 @@ SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509
     if (child.sig_md == MBEDTLS_MD_SHA384) h = RsaVerifier::Hash::kSha384;
     if (child.sig_md == MBEDTLS_MD_SHA512) h = RsaVerifier::Hash::kSha512;
     if (h)
-      return fast->rsa->verify(*h, digest, signature) ? SignatureCheck::kValid
-                                                      : SignatureCheck::kInvalid;
+      return fast->rsa->verify(*h, digest.view(), signature) ? SignatureCheck::kValid
+                                                             : SignatureCheck::kInvalid;
   }
-  const int ret = mbedtls_pk_verify_ext(child.sig_pk, child.sig_opts, key, child.sig_md, hash,
-                                        mbedtls_md_get_size(md), child.sig.p, child.sig.len);
+  // mbedTLS's verify functions take non-const contexts (they cache curve tables), which is why
+  // a ChainVerifier is per thread.
+  auto* key = const_cast<mbedtls_pk_context*>(&parent.pk);
+  const int ret =
+      mbedtls_pk_verify_ext(child.sig_pk, child.sig_opts, key, child.sig_md, digest.bytes.data(),
+                            digest.size, child.sig.p, child.sig.len);
   return ret == 0 ? SignatureCheck::kValid : SignatureCheck::kInvalid;
+}
+
+std::optional<P384SignatureCheck> p384_signature_check(const mbedtls_x509_crt& child,
+                                                       const mbedtls_x509_crt& parent,
+                                                       const FastIssuerKey* fast) {
+  if (!goes_to_p384_engine(child, fast)) return std::nullopt;
+  P384SignatureCheck check;
+  if (digest_to_verify(child, parent, check.digest)) return std::nullopt;
+  check.key = fast->p384.get();
+  check.signature = ByteView(child.sig.p, child.sig.len);
+  return check;
 }
 
 std::shared_ptr<const RsaVerifier> rsa_verifier_for(const mbedtls_x509_crt& crt) {

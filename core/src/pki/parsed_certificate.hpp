@@ -4,8 +4,10 @@
 
 #include <mbedtls/x509_crt.h>
 
+#include <array>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,24 @@ enum class SignatureCheck { kValid, kInvalid, kUnsupportedAlgorithm };
 // `fast`, when given, holds the verify-only engines for parent's key (the fast path).
 SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
                                const FastIssuerKey* fast = nullptr);
+
+// A certificate's digest, by the hash its signature names.
+struct SignedDigest {
+  std::array<std::uint8_t, MBEDTLS_MD_MAX_SIZE> bytes{};
+  std::size_t size = 0;
+  std::span<const std::uint8_t> view() const { return {bytes.data(), size}; }
+};
+// What check_signature(child, parent, fast) would ask fast's P-384 engine, for a caller that
+// verifies many such signatures in one batch (EcdsaP384Verifier::verify_batch); nullopt when
+// it would not ask that engine (check_signature then decides).
+struct P384SignatureCheck {
+  SignedDigest digest;
+  const EcdsaP384Verifier* key = nullptr;
+  ByteView signature;
+};
+std::optional<P384SignatureCheck> p384_signature_check(const mbedtls_x509_crt& child,
+                                                       const mbedtls_x509_crt& parent,
+                                                       const FastIssuerKey* fast);
 
 // The fast engines for a certificate's public key: P-384, or RSA-2048 (else none).
 FastIssuerKey fast_issuer_key(const mbedtls_x509_crt& crt);

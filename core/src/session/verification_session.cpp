@@ -40,9 +40,7 @@ Error inconsistent(std::string what) {
 VerdictSlice verify_slice(const ChainVerifier& verifier, const CertificateSlice& slice) {
   VerdictSlice out{slice.archive, slice.begin, {slice.terms.at, verifier.anchors_fingerprint()},
                    {}};
-  out.verdicts.reserve(slice.certificates.size());
-  for (const CertificateFile& file : slice.certificates)
-    out.verdicts.push_back(verifier.verify(file, slice.terms.at));
+  out.verdicts = verifier.verify_all(slice.certificates, slice.terms.at);
   return out;
 }
 
