@@ -1,11 +1,13 @@
 // Certificate loading and chain verification. The input is "<trust PEM/DER> ##### <device
 // certificate>" (the marker line splits it; without it the whole input plays both parts):
 // the first part goes through TrustStore::add like a --trust file, then the second is
-// verified as a device certificate (slot chosen by the input) and loosely as a CA.
+// verified as a device certificate (slot chosen by the input) and loosely as a CA, and in a
+// slice of copies, whose verdicts must be the same.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <vector>
 
 #include "reelcheck/trust.hpp"
 
@@ -38,5 +40,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (device.ok() && device.chain.empty()) std::abort();
   const CertificateVerdict loose = verifier.verify_loose(cert_part, "fuzz.pem", kCheckTime);
   if (loose.parsed != device.parsed) std::abort();
+  // A slice of copies, enough for the P-384 batch's own path (verify_all): each copy must get
+  // verify()'s verdict.
+  if (device.parsed) {
+    const std::vector<CertificateFile> slice(8, file);
+    for (const CertificateVerdict& v : verifier.verify_all(slice, kCheckTime)) {
+      if (v.chain != device.chain || v.problems.size() != device.problems.size()) std::abort();
+      for (std::size_t i = 0; i < v.problems.size(); ++i)
+        if (v.problems[i].code != device.problems[i].code ||
+            v.problems[i].message != device.problems[i].message)
+          std::abort();
+    }
+  }
   return 0;
 }

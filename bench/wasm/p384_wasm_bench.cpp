@@ -1,11 +1,12 @@
 // µs per P-384 signature verification inside WebAssembly, for bench/run.sh (never the page).
 // The device certificates of a reel are all signed by one P-384 CA key; this times verifying
 // their signatures with the engine the page uses (EcdsaP384Verifier: fixed-base tables for G and
-// the CA key) and with mbedTLS's general path (mbedtls_pk_verify), in the same module and run.
+// the CA key), in one batch (verify_batch, as a slice is verified) and with mbedTLS's general
+// path (mbedtls_pk_verify), in the same module and run.
 // Hashing and certificate parsing are done once up front: only the verifications are timed.
 //
 // From JavaScript: Module.benchP384(caPem: Uint8Array, devicePems: Uint8Array[], rounds)
-//   -> {ok, count, engine_us, mbedtls_us, table_ms, agree} or {ok:false, message}
+//   -> {ok, count, engine_us, batch_us, mbedtls_us, table_ms, agree} or {ok:false, message}
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 #include <emscripten/val.h>
@@ -94,6 +95,15 @@ val benchP384(const val& ca_pem, const val& device_pems, int rounds) {
     for (const auto& item : items) engine_valid += engine->verify(item.hash, item.signature) ? 1 : 0;
   const double engine_us = (emscripten_get_now() - t) * 1000.0 / double(rounds * items.size());
 
+  // The batch, as a slice is verified (ChainVerifier::verify_all): every signature at once.
+  std::vector<reelcheck::detail::EcdsaP384Verifier::Signed> batch;
+  for (const auto& item : items) batch.push_back({engine.get(), item.hash, item.signature});
+  std::size_t batch_valid = 0;
+  t = emscripten_get_now();
+  for (int r = 0; r < rounds; ++r)
+    for (const bool v : reelcheck::detail::EcdsaP384Verifier::verify_batch(batch)) batch_valid += v;
+  const double batch_us = (emscripten_get_now() - t) * 1000.0 / double(rounds * items.size());
+
   // mbedTLS: one round (it is several times slower).
   std::size_t mbedtls_valid = 0;
   t = emscripten_get_now();
@@ -109,9 +119,11 @@ val benchP384(const val& ca_pem, const val& device_pems, int rounds) {
   out.set("count", double(items.size()));
   out.set("valid", double(mbedtls_valid));
   out.set("engine_us", engine_us);
+  out.set("batch_us", batch_us);
   out.set("mbedtls_us", mbedtls_us);
   out.set("table_ms", table_ms);
-  out.set("agree", engine_valid == mbedtls_valid * std::size_t(rounds));
+  out.set("agree", engine_valid == mbedtls_valid * std::size_t(rounds) &&
+                       batch_valid == engine_valid);
   return out;
 }
 

@@ -50,23 +50,65 @@ bool in_scalar_range(const Element& v) {
   return !is_zero(v) && compare(v, p384::order().modulus()) < 0;
 }
 
-// What verification computes from a signature: r, u1 = e s^-1 and u2 = r s^-1 (mod n). False
-// for a signature that is not strict DER or whose r or s is out of range.
+// r and s of a signature in strict DER, both in [1, n - 1]; false otherwise.
+bool signature_values(Bytes der_signature, Element& r, Element& s) {
+  return parse_signature(der_signature, r, s) && in_scalar_range(r) && in_scalar_range(s);
+}
+
+// What verification computes from a signature: r, u1 = e s^-1 and u2 = r s^-1 (mod n).
 struct Scalars {
   Element r{}, u1{}, u2{};
 };
-bool signature_scalars(Bytes hash, Bytes der_signature, Scalars& out) {
-  Element s{};
-  if (!parse_signature(der_signature, out.r, s) || !in_scalar_range(out.r) || !in_scalar_range(s))
-    return false;
-  // Multiplying a plain value by w in the Montgomery domain (w R) gives a plain product.
+// From s^-1 in the Montgomery domain (s^-1 R): multiplying a plain value by it there gives a
+// plain product.
+void scalars_from(Bytes hash, const Element& r, const Element& s_inverse_mont, Scalars& out) {
   const auto& n = p384::order();
-  Element w{};
+  out.r = r;
+  n.mul(out.u1, hash_to_scalar(hash), s_inverse_mont);
+  n.mul(out.u2, r, s_inverse_mont);
+}
+
+// False for a signature that is not strict DER or whose r or s is out of range.
+bool signature_scalars(Bytes hash, Bytes der_signature, Scalars& out) {
+  Element r{}, s{}, w{};
+  if (!signature_values(der_signature, r, s)) return false;
+  const auto& n = p384::order();
   n.inverse(w, s);
   n.to_montgomery(w, w);
-  n.mul(out.u1, hash_to_scalar(hash), w);
-  n.mul(out.u2, out.r, w);
+  scalars_from(hash, r, w, out);
   return true;
+}
+
+// s_i^-1 R (mod n) for every s_i (non-zero, below n), with one inversion (Montgomery's trick).
+void inverses_in_montgomery_domain(std::span<const Element> s, std::span<Element> out,
+                                   std::vector<Element>& prefix) {
+  const auto& n = p384::order();
+  if (s.empty()) return;
+  // out[i] holds s_i R meanwhile; prefix[i] = (s_0 ... s_i) R.
+  prefix.resize(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    n.to_montgomery(out[i], s[i]);
+    if (i == 0)
+      prefix[0] = out[0];
+    else
+      n.mul(prefix[i], prefix[i - 1], out[i]);
+  }
+  Element plain{}, one{};
+  one[0] = 1;
+  n.mul(plain, prefix.back(), one); // out of the Montgomery domain
+  Element inverse{};
+  n.inverse(inverse, plain); // non-zero: n is prime and every s_i is below it
+  n.to_montgomery(inverse, inverse);
+  for (std::size_t i = s.size(); i-- > 0;) {
+    // inverse = (s_0 ... s_i)^-1 R here.
+    if (i > 0) {
+      const Element s_i_mont = out[i];
+      n.mul(out[i], inverse, prefix[i - 1]);
+      n.mul(inverse, inverse, s_i_mont);
+    } else {
+      out[0] = inverse;
+    }
+  }
 }
 
 // x(R) mod n == r for an affine x(R) < p < 2n: x == r, or x == r + n where r + n < p.
@@ -153,7 +195,7 @@ std::vector<bool> BasicEcdsaP384Verifier<W>::verify_batch(std::span<const Signed
   std::vector<Terms> terms(std::min(batch.size(), kMaxLanes));
   std::vector<std::span<const p384::Term>> lanes;
   std::vector<std::size_t> lane_of; // index in `batch`
-  std::vector<Element> rs;
+  std::vector<Element> rs, ss, s_inverses, prefix;
   std::vector<p384::AffinePoint> sums;
   std::vector<p384::LaneSum> status;
   p384::BatchSum summer;
@@ -162,20 +204,29 @@ std::vector<bool> BasicEcdsaP384Verifier<W>::verify_batch(std::span<const Signed
     lanes.clear();
     lane_of.clear();
     rs.clear();
+    ss.clear();
     for (std::size_t i = begin; i < end; ++i) {
+      Element r{}, s{};
+      if (!signature_values(batch[i].der_signature, r, s)) continue;
+      lane_of.push_back(i);
+      rs.push_back(r);
+      ss.push_back(s);
+    }
+    s_inverses.resize(ss.size());
+    inverses_in_montgomery_domain(ss, s_inverses, prefix);
+    for (std::size_t j = 0; j < lane_of.size(); ++j) {
+      const Signed& one = batch[lane_of[j]];
       Scalars k;
-      if (!signature_scalars(batch[i].hash, batch[i].der_signature, k)) continue;
-      Terms& t = terms[lanes.size()];
+      scalars_from(one.hash, rs[j], s_inverses[j], k);
+      Terms& t = terms[j];
       const std::span<p384::Term, Table::kWindows> g_part(t.data(), Table::kWindows);
       const std::span<p384::Term, Table::kWindows> q_part(t.data() + Table::kWindows,
                                                           Table::kWindows);
       // G's terms, then Q's, packed: the order verify() adds them in.
       const std::size_t from_g = generator_table<W>().terms(k.u1, g_part);
-      const std::size_t from_q = batch[i].key->q_table().terms(k.u2, q_part);
+      const std::size_t from_q = one.key->q_table().terms(k.u2, q_part);
       std::copy_n(q_part.begin(), from_q, t.begin() + from_g);
       lanes.emplace_back(t.data(), from_g + from_q);
-      lane_of.push_back(i);
-      rs.push_back(k.r);
     }
     sums.resize(lanes.size());
     status.resize(lanes.size());
