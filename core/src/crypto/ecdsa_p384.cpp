@@ -79,36 +79,22 @@ bool signature_scalars(Bytes hash, Bytes der_signature, Scalars& out) {
   return true;
 }
 
-// s_i^-1 R (mod n) for every s_i (non-zero, below n), with one inversion (Montgomery's trick).
+// s_i^-1 R (mod n) for every s_i (non-zero, below n), with one inversion (invert_each), in
+// the Montgomery domain: s_i R in, (s_i R)^-1 R^2 = s_i^-1 R out.
 void inverses_in_montgomery_domain(std::span<const Element> s, std::span<Element> out,
                                    std::vector<Element>& prefix) {
   const auto& n = p384::order();
-  if (s.empty()) return;
-  // out[i] holds s_i R meanwhile; prefix[i] = (s_0 ... s_i) R.
-  prefix.resize(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = 0; i < s.size(); ++i)
     n.to_montgomery(out[i], s[i]);
-    if (i == 0)
-      prefix[0] = out[0];
-    else
-      n.mul(prefix[i], prefix[i - 1], out[i]);
-  }
-  Element plain{}, one{};
-  one[0] = 1;
-  n.mul(plain, prefix.back(), one); // out of the Montgomery domain
-  Element inverse{};
-  n.inverse(inverse, plain); // non-zero: n is prime and every s_i is below it
-  n.to_montgomery(inverse, inverse);
-  for (std::size_t i = s.size(); i-- > 0;) {
-    // inverse = (s_0 ... s_i)^-1 R here.
-    if (i > 0) {
-      const Element s_i_mont = out[i];
-      n.mul(out[i], inverse, prefix[i - 1]);
-      n.mul(inverse, inverse, s_i_mont);
-    } else {
-      out[0] = inverse;
-    }
-  }
+  invert_each<p384::kLimbs>(
+      out, out, prefix, [&](Element& r, const Element& a, const Element& b) { n.mul(r, a, b); },
+      [&](Element& r, const Element& a) {
+        Element plain{}, one{};
+        one[0] = 1;
+        n.mul(plain, a, one); // out of the domain
+        n.inverse(r, plain);  // non-zero: n is prime and every s_i is below it
+        n.to_montgomery(r, r);
+      });
 }
 
 // x(R) mod n == r for an affine x(R) < p < 2n: x == r, or x == r + n where r + n < p.

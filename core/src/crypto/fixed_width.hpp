@@ -185,6 +185,32 @@ constexpr bool inverse_mod(Limbs<N>& r, const Limbs<N>& a, const Limbs<N>& m) {
 template <std::size_t N>
 constexpr bool inverse_mod_divsteps(Limbs<N>& r, const Limbs<N>& a, const Limbs<N>& m);
 
+// Montgomery's trick: out[i] = in[i]^-1 for every (non-zero) in[i], with one inversion and
+// three multiplications each. `mul(r, a, b)` and `invert(r, a)` are the arithmetic's own
+// (a field, or a MontgomeryModulus whose values stay in its domain); `prefix` is scratch space.
+// out may be in.
+template <std::size_t N, class Mul, class Invert>
+void invert_each(std::span<const Limbs<N>> in, std::span<Limbs<N>> out,
+                 std::vector<Limbs<N>>& prefix, Mul&& mul, Invert&& invert) {
+  if (in.empty()) return;
+  prefix.resize(in.size()); // prefix[i] = in[0] ... in[i]
+  prefix[0] = in[0];
+  for (std::size_t i = 1; i < in.size(); ++i)
+    mul(prefix[i], prefix[i - 1], in[i]);
+  Limbs<N> inverse{};
+  invert(inverse, prefix.back());
+  for (std::size_t i = in.size(); i-- > 0;) {
+    // inverse = (in[0] ... in[i])^-1 here.
+    if (i > 0) {
+      const Limbs<N> value = in[i];
+      mul(out[i], inverse, prefix[i - 1]);
+      mul(inverse, inverse, value);
+    } else {
+      out[0] = inverse;
+    }
+  }
+}
+
 // t = a * b as a double-width value, row by row (operand scanning). Always inlined, like
 // square_wide below.
 template <std::size_t N>

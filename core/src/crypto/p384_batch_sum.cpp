@@ -9,7 +9,6 @@ void BatchSum::run(std::span<const std::span<const Term>> lanes, std::span<Affin
   active_.clear();
   next_.assign(n, 0);
   denominators_.resize(n);
-  prefix_.resize(n);
   inverting_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     status[i] = LaneSum::kInfinity;
@@ -24,7 +23,7 @@ void BatchSum::run(std::span<const std::span<const Term>> lanes, std::span<Affin
   }
 
   while (!active_.empty()) {
-    // x2 - x1 for every lane, and their running products.
+    // x2 - x1 for every lane, and their inverses with one inversion.
     std::size_t m = 0;
     for (const std::uint32_t i : active_) {
       Element d{};
@@ -34,41 +33,27 @@ void BatchSum::run(std::span<const std::span<const Term>> lanes, std::span<Affin
         continue;
       }
       denominators_[m] = d;
-      if (m == 0)
-        prefix_[0] = d;
-      else
-        f.mul(prefix_[m], prefix_[m - 1], d);
       inverting_[m++] = i;
     }
-    if (m > 0) {
-      Element inverse{};
-      f.inverse(inverse, prefix_[m - 1]); // non-zero: a product of non-zero elements mod p
-      for (std::size_t k = m; k-- > 0;) {
-        // inverse = (d_0 ... d_k)^-1 here.
-        Element d_inverse{};
-        if (k > 0) {
-          f.mul(d_inverse, inverse, prefix_[k - 1]);
-          f.mul(inverse, inverse, denominators_[k]);
-        } else {
-          d_inverse = inverse;
-        }
-        const std::uint32_t i = inverting_[k];
-        const Term& t = lanes[i][next_[i]];
-        AffinePoint& s = sums[i];
-        Element y2 = t.point->y;
-        if (t.negative) f.neg(y2, y2);
-        // lambda = (y2 - y1) / (x2 - x1); x3 = lambda^2 - x1 - x2; y3 = lambda (x1 - x3) - y1
-        Element lambda{}, x3{}, t1{};
-        f.sub(t1, y2, s.y);
-        f.mul(lambda, t1, d_inverse);
-        f.sqr(x3, lambda);
-        f.sub(x3, x3, s.x);
-        f.sub(x3, x3, t.point->x);
-        f.sub(t1, s.x, x3);
-        f.mul(t1, lambda, t1);
-        f.sub(s.y, t1, s.y);
-        s.x = x3;
-      }
+    const std::span<Element> inverses = std::span(denominators_).first(m);
+    f.inverse_each(inverses, inverses, prefix_);
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::uint32_t i = inverting_[k];
+      const Term& t = lanes[i][next_[i]];
+      AffinePoint& s = sums[i];
+      Element y2 = t.point->y;
+      if (t.negative) f.neg(y2, y2);
+      // lambda = (y2 - y1) / (x2 - x1); x3 = lambda^2 - x1 - x2; y3 = lambda (x1 - x3) - y1
+      Element lambda{}, x3{}, t1{};
+      f.sub(t1, y2, s.y);
+      f.mul(lambda, t1, inverses[k]);
+      f.sqr(x3, lambda);
+      f.sub(x3, x3, s.x);
+      f.sub(x3, x3, t.point->x);
+      f.sub(t1, s.x, x3);
+      f.mul(t1, lambda, t1);
+      f.sub(s.y, t1, s.y);
+      s.x = x3;
     }
     // Keep the lanes with terms left that did not stop.
     std::size_t kept = 0;

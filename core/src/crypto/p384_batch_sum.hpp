@@ -36,7 +36,7 @@ public:
            std::span<LaneSum> status);
 
 private:
-  // Per step, reused: the lanes still adding, and the inversion's operands.
+  // Per step, reused: the lanes still adding, and the inversion's operands and scratch.
   std::vector<std::uint32_t> active_, inverting_;
   std::vector<std::uint32_t> next_;
   std::vector<Element> denominators_, prefix_;

@@ -157,26 +157,14 @@ bool to_affine(const JacobianPoint& p, AffinePoint& out) {
 
 void to_affine_batch(std::span<const JacobianPoint> in, std::span<AffinePoint> out) {
   const auto& f = field();
-  if (in.empty()) return;
-  // prefix[i] = z0 * ... * zi
-  std::vector<Element> prefix(in.size());
-  prefix[0] = in[0].z;
-  for (std::size_t i = 1; i < in.size(); ++i) f.mul(prefix[i], prefix[i - 1], in[i].z);
-  Element inv{}, plain{};
-  f.decode(plain, prefix.back());
-  f.inverse(inv, plain); // the z are non-zero: the points are finite
-  f.encode(inv, inv);
-  for (std::size_t i = in.size(); i-- > 0;) {
-    Element zinv{};
-    if (i > 0) {
-      f.mul(zinv, inv, prefix[i - 1]);
-      f.mul(inv, inv, in[i].z);
-    } else {
-      zinv = inv;
-    }
+  std::vector<Element> z(in.size()), prefix;
+  for (std::size_t i = 0; i < in.size(); ++i)
+    z[i] = in[i].z; // non-zero: the points are finite
+  f.inverse_each(z, z, prefix);
+  for (std::size_t i = 0; i < in.size(); ++i) {
     Element zinv2{}, zinv3{};
-    f.sqr(zinv2, zinv);
-    f.mul(zinv3, zinv2, zinv);
+    f.sqr(zinv2, z[i]);
+    f.mul(zinv3, zinv2, z[i]);
     f.mul(out[i].x, in[i].x, zinv2);
     f.mul(out[i].y, in[i].y, zinv3);
   }

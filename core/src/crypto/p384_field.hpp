@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "crypto/fixed_width.hpp"
 
@@ -51,6 +53,19 @@ public:
   }
   static constexpr bool inverse(Value& r, const Value& a) {
     return inverse_mod_divsteps(r, a, kModulus);
+  }
+
+  // r[i] = a[i]^-1 for many non-zero elements, with one inversion (invert_each).
+  static void inverse_each(std::span<const Value> a, std::span<Value> r,
+                           std::vector<Value>& scratch) {
+    invert_each<kLimbs>(
+        a, r, scratch, [](Value& p, const Value& x, const Value& y) { mul(p, x, y); },
+        [](Value& inv, const Value& x) {
+          Value plain{};
+          decode(plain, x);
+          inverse(inv, plain);
+          encode(inv, inv);
+        });
   }
 
   static void mul(Value& r, const Value& a, const Value& b) {
