@@ -89,17 +89,25 @@ private:
     if (!raw) return raw.error();
     const ByteView all = *raw;
     std::size_t pos = 0;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-      std::size_t end = pos;
-      while (end + 1 < all.size() && (all[end] | all[end + 1]) != 0)
-        end += 2;
-      if (end + 1 >= all.size()) return corrupt("the file names end early");
-      auto name = utf16le_to_utf8(all.subspan(pos, end - pos));
-      if (!name) return corrupt("file name " + std::to_string(i + 1) + " is not valid UTF-16");
-      files[i].name = std::move(*name);
-      pos = end + 2;
-    }
+    for (std::size_t i = 0; i < files.size(); ++i)
+      SZ_TRY(next_name(all, pos, i, files[i].name));
     if (pos != all.size()) return corrupt("the file name list has trailing bytes");
+    return success();
+  }
+
+  // File name `index` (0-based), from `pos` in the names' bytes to its terminator; `pos` moves
+  // past it. Never inlined into files_info(), which runs once per archive: see substream_sizes
+  // in seven_zip_streams_info.cpp.
+  [[gnu::noinline]] static Status next_name(ByteView all, std::size_t& pos, std::size_t index,
+                                            std::string& out) {
+    std::size_t end = pos;
+    while (end + 1 < all.size() && (all[end] | all[end + 1]) != 0)
+      end += 2;
+    if (end + 1 >= all.size()) return corrupt("the file names end early");
+    auto name = utf16le_to_utf8(all.subspan(pos, end - pos));
+    if (!name) return corrupt("file name " + std::to_string(index + 1) + " is not valid UTF-16");
+    out = std::move(*name);
+    pos = end + 2;
     return success();
   }
 

@@ -36,6 +36,199 @@ void add_reason(ChipRecord& chip, ProblemCode code, std::string message) {
   chip.reasons.push_back(Problem{code, std::move(message)});
 }
 
+using ChipMap = std::map<std::string, ChipRecord>;
+
+ChipRecord& chip_for(ChipMap& chips, const std::string& id) {
+  auto [it, inserted] = chips.try_emplace(id);
+  if (inserted) {
+    it->second.chip_id = id;
+    if (auto parsed = parse_chip_id(id)) {
+      it->second.batch = parsed->batch_hex();
+      it->second.wafer_x = parsed->wafer_x();
+      it->second.wafer_y = parsed->wafer_y();
+    }
+  }
+  return it->second;
+}
+
+// The steps below that run once per verdict or per chip are functions of their own, never
+// inlined into build_report, which runs once per report: in the page V8 optimises a function
+// whose loops have run long, in the background while the run goes on, and compiling
+// build_report whole would be paid for nothing. Small per-item functions are cheap to optimise,
+// and used for the items after that (docs/performance.md).
+
+// What was sent out, as views (no name is copied: a full reel sends 12,480).
+struct Sent {
+  std::string_view archive, name;
+  Slot slot;
+  bool answered = false;
+  auto key() const { return std::tie(archive, name, slot); }
+};
+bool by_key(const Sent& a, const Sent& b) {
+  return a.key() < b.key();
+}
+
+// One verdict against what was sent (sorted): kept, or refused with a finding.
+[[gnu::noinline]] void answer_one(std::vector<Sent>& sent, CertificateVerdict& v,
+                                  std::vector<CertificateVerdict>& answered,
+                                  std::vector<Finding>& findings) {
+  const Sent wanted{v.archive, v.file, v.slot};
+  auto it = std::lower_bound(sent.begin(), sent.end(), wanted, by_key);
+  while (it != sent.end() && it->key() == wanted.key() && it->answered)
+    ++it; // the same certificate sent twice: one verdict each
+  if (it == sent.end() || it->key() != wanted.key()) {
+    findings.push_back(Finding{Severity::kError, FindingCode::kVerdictUnexpected,
+                               v.archive + "/" + v.file, 0, v.chip_id,
+                               "a verdict came back for a certificate that was not sent "
+                               "out (or came back twice); it is ignored"});
+    return;
+  }
+  it->answered = true;
+  answered.push_back(std::move(v));
+}
+
+// Fail closed: every certificate of the bundle needs exactly one verdict, and every verdict
+// must be for a certificate of the bundle. The front ends refuse such a run outright
+// (check_verdicts_answer); this keeps the report itself from ever reading as OK.
+void keep_answered(const Bundle& bundle, std::vector<CertificateVerdict>& verdicts,
+                   std::vector<Finding>& findings) {
+  std::vector<Sent> sent;
+  sent.reserve(bundle.certificates.size());
+  for (const auto& c : bundle.certificates)
+    sent.push_back(Sent{c.archive, c.name, c.slot});
+  std::sort(sent.begin(), sent.end(), by_key);
+  std::vector<CertificateVerdict> answered;
+  answered.reserve(verdicts.size());
+  for (auto& v : verdicts)
+    answer_one(sent, v, answered, findings);
+  verdicts = std::move(answered);
+  for (const auto& unanswered : sent)
+    if (!unanswered.answered)
+      findings.push_back(
+          Finding{Severity::kError, FindingCode::kVerdictMissing,
+                  std::string(unanswered.archive) + "/" + std::string(unanswered.name), 0, "",
+                  "no verdict came back for this certificate: it was not verified"});
+}
+
+// Public keys shared between different chips: (key, verdict) pairs sorted, so that each run
+// of one key lists its users in the verdicts' order.
+void mark_shared_keys(std::vector<CertificateVerdict>& verdicts) {
+  std::vector<std::pair<std::string_view, std::size_t>> keys;
+  keys.reserve(verdicts.size());
+  for (std::size_t i = 0; i < verdicts.size(); ++i)
+    if (verdicts[i].parsed) keys.emplace_back(verdicts[i].public_key_sha256, i);
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::size_t> users;
+  for (auto run = keys.begin(); run != keys.end();) {
+    const auto end =
+        std::find_if(run, keys.end(), [&](const auto& k) { return k.first != run->first; });
+    users.clear();
+    for (auto k = run; k != end; ++k)
+      users.push_back(k->second);
+    run = end;
+    if (users.size() < 2) continue;
+    for (std::size_t i : users) {
+      std::vector<std::string> others;
+      for (std::size_t j : users)
+        if (j != i)
+          others.push_back(verdicts[j].chip_id.empty()
+                               ? verdicts[j].file
+                               : verdicts[j].chip_id + "/" +
+                                     std::string(slot_name(verdicts[j].slot)));
+      std::string list;
+      for (const auto& o : others)
+        list += (list.empty() ? "" : ", ") + o;
+      verdicts[i].problems.push_back(
+          Problem{ProblemCode::kSharedPublicKey, "public key also used by " + list});
+    }
+  }
+}
+
+// A verdict into its chip's slot; one without a chip, or a second one for a slot, is unassigned.
+[[gnu::noinline]] void place_verdict(ChipMap& chips, Report& report, CertificateVerdict&& v) {
+  if (v.chip_id.empty()) {
+    report.unassigned.push_back(std::move(v));
+    return;
+  }
+  ChipRecord& chip = chip_for(chips, v.chip_id);
+  auto& slot = chip.certificates[slot_index(v.slot)];
+  if (slot) {
+    add_reason(chip, ProblemCode::kDuplicateCertificate,
+               "more than one " + std::string(slot_name(v.slot)) + " certificate (" + slot->file +
+                   ", " + v.file + ")");
+    report.unassigned.push_back(std::move(v));
+    return;
+  }
+  slot = std::move(v);
+}
+
+// A chip's reasons and status from its certificates and secrets.
+[[gnu::noinline]] void judge_chip(const std::string& id, ChipRecord& chip, bool secrets_checked,
+                                  const std::set<std::string>& chips_with_key_findings,
+                                  std::vector<Finding>& findings) {
+  const bool has_secrets =
+      chip.pbs.present || chip.auth.present || chips_with_key_findings.count(id);
+  // Without the keys archive every chip with a certificate is taken to be on the reel: it
+  // needs all three certificates, and there is no `extra`.
+  const bool needs_all_slots = has_secrets || !secrets_checked;
+  for (Slot s : kAllSlots) {
+    const auto& cert = chip.certificates[slot_index(s)];
+    if (!cert) {
+      if (needs_all_slots)
+        add_reason(chip, ProblemCode::kMissingCertificate,
+                   "no " + std::string(slot_name(s)) + " certificate for this chip");
+      continue;
+    }
+    for (const auto& p : cert->problems) {
+      add_reason(chip, p.code, std::string(slot_name(s)) + ": " + p.message);
+      findings.push_back(Finding{Severity::kError, as_finding_code(p.code),
+                                 cert->archive + "/" + cert->file, 0, id, p.message});
+    }
+    // Fail closed: a verdict that is not ok() but names no problem (only an unparsed one can
+    // be) still fails its chip, and the report says why. No verifier of ours answers like
+    // that; a faulty or tampered one might.
+    if (!cert->ok() && cert->problems.empty()) {
+      const std::string why = "the certificate was not parsed, and its verdict gives no reason";
+      add_reason(chip, ProblemCode::kUnparsable, std::string(slot_name(s)) + ": " + why);
+      findings.push_back(Finding{Severity::kError, FindingCode::kUnparsable,
+                                 cert->archive + "/" + cert->file, 0, id, why});
+    }
+  }
+  // A chip's status comes from its certificates' verdicts and its reasons together: a
+  // certificate that is not ok() fails the chip whatever the reasons say.
+  const bool certificates_ok = std::all_of(chip.certificates.begin(), chip.certificates.end(),
+                                           [](const auto& cert) { return !cert || cert->ok(); });
+  if (has_secrets) {
+    if (!chip.pbs.present && !chips_with_key_findings.count(id))
+      add_reason(chip, ProblemCode::kMissingSecret, "no platform binding secret in PBS_keys.txt");
+    if (!chip.auth.present && !chips_with_key_findings.count(id))
+      add_reason(chip, ProblemCode::kMissingSecret, "no authorization reference in auto_keys.txt");
+  }
+  if (!chip.reasons.empty() || !certificates_ok || chips_with_key_findings.count(id))
+    chip.status = ChipStatus::kFailed;
+  else
+    chip.status = needs_all_slots ? ChipStatus::kOk : ChipStatus::kExtra;
+}
+
+void count(Report& report) {
+  ReportCounts& c = report.counts;
+  c.chips = report.chips.size();
+  for (const auto& chip : report.chips) {
+    c.ok += chip.status == ChipStatus::kOk;
+    c.failed += chip.status == ChipStatus::kFailed;
+    c.extra += chip.status == ChipStatus::kExtra;
+    for (const auto& cert : chip.certificates) {
+      if (!cert) continue;
+      ++c.certificates;
+      c.certificates_ok += cert->ok();
+    }
+  }
+  for (const auto& v : report.unassigned) {
+    ++c.certificates;
+    c.certificates_ok += v.ok();
+  }
+}
+
 } // namespace
 
 bool Report::all_ok() const {
@@ -68,20 +261,6 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   report.secrets_included = options.include_secrets && bundle.secrets_checked;
   report.findings = bundle.findings;
 
-  std::map<std::string, ChipRecord> chips;
-  auto chip_for = [&](const std::string& id) -> ChipRecord& {
-    auto [it, inserted] = chips.try_emplace(id);
-    if (inserted) {
-      it->second.chip_id = id;
-      if (auto parsed = parse_chip_id(id)) {
-        it->second.batch = parsed->batch_hex();
-        it->second.wafer_x = parsed->wafer_x();
-        it->second.wafer_y = parsed->wafer_y();
-      }
-    }
-    return it->second;
-  };
-
   // Verdicts arrive in any order (threads, workers): sort for a deterministic report. A session
   // hands them over in the bundle's order, which already is this one.
   const auto by_name = [](const CertificateVerdict& a, const CertificateVerdict& b) {
@@ -90,102 +269,17 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   if (!std::is_sorted(verdicts.begin(), verdicts.end(), by_name))
     std::sort(verdicts.begin(), verdicts.end(), by_name);
 
-  // Fail closed: every certificate of the bundle needs exactly one verdict, and every verdict
-  // must be for a certificate of the bundle. The front ends refuse such a run outright
-  // (check_verdicts_answer); this keeps the report itself from ever reading as OK.
-  {
-    // What was sent out, sorted, as views (no name is copied: a full reel sends 12,480).
-    struct Sent {
-      std::string_view archive, name;
-      Slot slot;
-      bool answered = false;
-      auto key() const { return std::tie(archive, name, slot); }
-    };
-    const auto by_key = [](const Sent& a, const Sent& b) { return a.key() < b.key(); };
-    std::vector<Sent> sent;
-    sent.reserve(bundle.certificates.size());
-    for (const auto& c : bundle.certificates)
-      sent.push_back(Sent{c.archive, c.name, c.slot});
-    std::sort(sent.begin(), sent.end(), by_key);
-    std::vector<CertificateVerdict> answered;
-    answered.reserve(verdicts.size());
-    for (auto& v : verdicts) {
-      const Sent wanted{v.archive, v.file, v.slot};
-      auto it = std::lower_bound(sent.begin(), sent.end(), wanted, by_key);
-      while (it != sent.end() && it->key() == wanted.key() && it->answered)
-        ++it; // the same certificate sent twice: one verdict each
-      if (it == sent.end() || it->key() != wanted.key()) {
-        report.findings.push_back(Finding{Severity::kError, FindingCode::kVerdictUnexpected,
-                                          v.archive + "/" + v.file, 0, v.chip_id,
-                                          "a verdict came back for a certificate that was not sent "
-                                          "out (or came back twice); it is ignored"});
-        continue;
-      }
-      it->answered = true;
-      answered.push_back(std::move(v));
-    }
-    verdicts = std::move(answered);
-    for (const auto& unanswered : sent)
-      if (!unanswered.answered)
-        report.findings.push_back(
-            Finding{Severity::kError, FindingCode::kVerdictMissing,
-                    std::string(unanswered.archive) + "/" + std::string(unanswered.name), 0, "",
-                    "no verdict came back for this certificate: it was not verified"});
-  }
+  keep_answered(bundle, verdicts, report.findings);
+  mark_shared_keys(verdicts);
 
-  // Public keys shared between different chips: (key, verdict) pairs sorted, so that each run
-  // of one key lists its users in the verdicts' order.
-  std::vector<std::pair<std::string_view, std::size_t>> keys;
-  keys.reserve(verdicts.size());
-  for (std::size_t i = 0; i < verdicts.size(); ++i)
-    if (verdicts[i].parsed) keys.emplace_back(verdicts[i].public_key_sha256, i);
-  std::sort(keys.begin(), keys.end());
-  std::vector<std::size_t> users;
-  for (auto run = keys.begin(); run != keys.end();) {
-    const auto end =
-        std::find_if(run, keys.end(), [&](const auto& k) { return k.first != run->first; });
-    users.clear();
-    for (auto k = run; k != end; ++k)
-      users.push_back(k->second);
-    run = end;
-    if (users.size() < 2) continue;
-    for (std::size_t i : users) {
-      std::vector<std::string> others;
-      for (std::size_t j : users)
-        if (j != i)
-          others.push_back(verdicts[j].chip_id.empty()
-                               ? verdicts[j].file
-                               : verdicts[j].chip_id + "/" +
-                                     std::string(slot_name(verdicts[j].slot)));
-      std::string list;
-      for (const auto& o : others)
-        list += (list.empty() ? "" : ", ") + o;
-      verdicts[i].problems.push_back(
-          Problem{ProblemCode::kSharedPublicKey, "public key also used by " + list});
-    }
-  }
-
-  for (auto& v : verdicts) {
-    if (v.chip_id.empty()) {
-      report.unassigned.push_back(std::move(v));
-      continue;
-    }
-    ChipRecord& chip = chip_for(v.chip_id);
-    auto& slot = chip.certificates[slot_index(v.slot)];
-    if (slot) {
-      add_reason(chip, ProblemCode::kDuplicateCertificate,
-                 "more than one " + std::string(slot_name(v.slot)) + " certificate (" + slot->file +
-                     ", " + v.file + ")");
-      report.unassigned.push_back(std::move(v));
-      continue;
-    }
-    slot = std::move(v);
-  }
+  ChipMap chips;
+  for (auto& v : verdicts)
+    place_verdict(chips, report, std::move(v));
 
   for (const auto& record : bundle.pbs.records)
-    chip_for(record.chip_id).pbs = describe_secret(record, options.include_secrets);
+    chip_for(chips, record.chip_id).pbs = describe_secret(record, options.include_secrets);
   for (const auto& record : bundle.auth.records)
-    chip_for(record.chip_id).auth = describe_secret(record, options.include_secrets);
+    chip_for(chips, record.chip_id).auth = describe_secret(record, options.include_secrets);
 
   // Key-file findings name chips whose secret is unusable; they fail, with file and line.
   // Their codes (bad_key_line, duplicate_chip) are problem codes too; a chip with such a
@@ -196,58 +290,15 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   for (const auto& f : key_findings) {
     if (f.severity == Severity::kError && !f.chip_id.empty()) {
       if (const auto reason = as_problem_code(f.code))
-        add_reason(chip_for(f.chip_id), *reason,
+        add_reason(chip_for(chips, f.chip_id), *reason,
                    f.file + " line " + std::to_string(f.line) + ": " + f.message);
       chips_with_key_findings.insert(f.chip_id);
     }
     report.findings.push_back(f);
   }
 
-  for (auto& [id, chip] : chips) {
-    const bool has_secrets =
-        chip.pbs.present || chip.auth.present || chips_with_key_findings.count(id);
-    // Without the keys archive every chip with a certificate is taken to be on the reel: it
-    // needs all three certificates, and there is no `extra`.
-    const bool needs_all_slots = has_secrets || !bundle.secrets_checked;
-    for (Slot s : kAllSlots) {
-      const auto& cert = chip.certificates[slot_index(s)];
-      if (!cert) {
-        if (needs_all_slots)
-          add_reason(chip, ProblemCode::kMissingCertificate,
-                     "no " + std::string(slot_name(s)) + " certificate for this chip");
-        continue;
-      }
-      for (const auto& p : cert->problems) {
-        add_reason(chip, p.code, std::string(slot_name(s)) + ": " + p.message);
-        report.findings.push_back(Finding{Severity::kError, as_finding_code(p.code),
-                                          cert->archive + "/" + cert->file, 0, id, p.message});
-      }
-      // Fail closed: a verdict that is not ok() but names no problem (only an unparsed one can
-      // be) still fails its chip, and the report says why. No verifier of ours answers like
-      // that; a faulty or tampered one might.
-      if (!cert->ok() && cert->problems.empty()) {
-        const std::string why = "the certificate was not parsed, and its verdict gives no reason";
-        add_reason(chip, ProblemCode::kUnparsable, std::string(slot_name(s)) + ": " + why);
-        report.findings.push_back(Finding{Severity::kError, FindingCode::kUnparsable,
-                                          cert->archive + "/" + cert->file, 0, id, why});
-      }
-    }
-    // A chip's status comes from its certificates' verdicts and its reasons together: a
-    // certificate that is not ok() fails the chip whatever the reasons say.
-    const bool certificates_ok = std::all_of(chip.certificates.begin(), chip.certificates.end(),
-                                             [](const auto& cert) { return !cert || cert->ok(); });
-    if (has_secrets) {
-      if (!chip.pbs.present && !chips_with_key_findings.count(id))
-        add_reason(chip, ProblemCode::kMissingSecret, "no platform binding secret in PBS_keys.txt");
-      if (!chip.auth.present && !chips_with_key_findings.count(id))
-        add_reason(chip, ProblemCode::kMissingSecret,
-                   "no authorization reference in auto_keys.txt");
-    }
-    if (!chip.reasons.empty() || !certificates_ok || chips_with_key_findings.count(id))
-      chip.status = ChipStatus::kFailed;
-    else
-      chip.status = needs_all_slots ? ChipStatus::kOk : ChipStatus::kExtra;
-  }
+  for (auto& [id, chip] : chips)
+    judge_chip(id, chip, bundle.secrets_checked, chips_with_key_findings, report.findings);
 
   for (const auto& v : report.unassigned) {
     if (v.chip_id.empty())
@@ -259,23 +310,7 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   report.chips.reserve(chips.size());
   for (auto& [id, chip] : chips)
     report.chips.push_back(std::move(chip));
-
-  ReportCounts& c = report.counts;
-  c.chips = report.chips.size();
-  for (const auto& chip : report.chips) {
-    c.ok += chip.status == ChipStatus::kOk;
-    c.failed += chip.status == ChipStatus::kFailed;
-    c.extra += chip.status == ChipStatus::kExtra;
-    for (const auto& cert : chip.certificates) {
-      if (!cert) continue;
-      ++c.certificates;
-      c.certificates_ok += cert->ok();
-    }
-  }
-  for (const auto& v : report.unassigned) {
-    ++c.certificates;
-    c.certificates_ok += v.ok();
-  }
+  count(report);
   return report;
 }
 
