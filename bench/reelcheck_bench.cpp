@@ -15,7 +15,6 @@
 #include <iterator>
 #include <map>
 #include <span>
-#include <span>
 #include <string_view>
 
 #include "certificate_wire.hpp"
