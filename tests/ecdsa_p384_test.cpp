@@ -195,15 +195,23 @@ TEST(P384Arithmetic, FieldProductsMatchOpenSsl) {
     if (v >= kP) v.back() = 0;
     values.push_back(v);
   }
+  using detail::p384::FieldElement;
   for (const auto& a : values) {
+    FieldElement am{};
+    f.encode(am, element(a));
     for (const auto& b : values) {
-      Element prod{};
-      f.mul(prod, element(a), element(b));
-      ASSERT_EQ(bytes(prod), math::field_mul(a, b));
+      FieldElement bm{}, prod{};
+      f.encode(bm, element(b));
+      f.mul(prod, am, bm);
+      Element plain{};
+      f.decode(plain, prod);
+      ASSERT_EQ(bytes(plain), math::field_mul(a, b));
     }
-    Element sq{};
-    f.sqr(sq, element(a));
-    ASSERT_EQ(bytes(sq), math::field_mul(a, a));
+    FieldElement sq{};
+    f.sqr(sq, am);
+    Element plain{};
+    f.decode(plain, sq);
+    ASSERT_EQ(bytes(plain), math::field_mul(a, a));
   }
 }
 
@@ -212,24 +220,111 @@ TEST(P384Arithmetic, FieldArithmeticMatchesTextbookIdentities) {
   // breaks: (a*b)*b^-1 == a, a + (p - a) == 0, and Montgomery round trips.
   std::mt19937_64 rng(2);
   const auto& f = detail::p384::field();
+  using detail::p384::FieldElement;
   for (const auto& a : edge_values(kP, rng, 60)) {
+    FieldElement am{};
+    f.encode(am, element(a));
     for (const auto& b : edge_values(kP, rng, 6)) {
       if (b == math::small(0)) continue;
-      Element am{}, bm{}, prod{}, binv{}, back{};
-      f.encode(am, element(a));
+      FieldElement bm{}, prod{}, binv{}, back{};
       f.encode(bm, element(b));
       f.mul(prod, am, bm);
-      ASSERT_TRUE(f.inverse(binv, element(b)));
-      f.encode(binv, binv);
+      ASSERT_TRUE(f.inverse(binv, bm));
       f.mul(back, prod, binv);
-      f.decode(back, back);
-      ASSERT_EQ(bytes(back), a);
-      Element neg{}, zero{};
-      f.neg(neg, element(a));
-      f.add(zero, neg, element(a));
-      ASSERT_TRUE(detail::is_zero(zero));
+      Element plain{};
+      f.decode(plain, back);
+      ASSERT_EQ(bytes(plain), a);
+      ASSERT_TRUE(f.equal(back, am));
+      FieldElement neg{}, zero{}, diff{};
+      f.neg(neg, am);
+      f.add(zero, neg, am);
+      ASSERT_TRUE(f.is_zero(zero));
+      f.sub(diff, am, bm);
+      ASSERT_EQ(f.is_zero(diff), a == b);
+      ASSERT_EQ(f.equal(am, bm), a == b);
     }
   }
+  FieldElement zero{};
+  ASSERT_FALSE(f.inverse(zero, FieldElement{})) << "0 has no inverse";
+}
+
+TEST(P384Arithmetic, RepresentationsFromPTo2PStandForTheirResidues) {
+  // The page's field (Radix29Field, 32-bit limbs) keeps values below 2p, not below p: x and
+  // x + p are the same element. Build x + p by hand and check that every operation agrees.
+  // Natively (SolinasField, fully reduced) there is one representation and nothing to check.
+  []<class F>() {
+    if constexpr (requires { F::kDigits; }) {
+      using V = typename F::Value;
+      const auto split = [](const Element& e) { // plain limbs -> 29-bit digits
+        V d{};
+        for (std::size_t bit = 0; bit < 384; ++bit)
+          if ((e[bit / detail::kLimbBits] >> (bit % detail::kLimbBits)) & 1)
+            d[bit / F::kDigitBits] |= std::uint32_t(1) << (bit % F::kDigitBits);
+        return d;
+      };
+      const auto digits = [&](const Bytes& be) { return split(element(be)); };
+      const auto plus_p = [&](const V& x) { // digit-wise x + p, normalised
+        const V p = split(F::kModulus);
+        V y{};
+        std::uint64_t carry = 0;
+        for (std::size_t i = 0; i < y.size(); ++i) {
+          carry += std::uint64_t(x[i]) + p[i];
+          y[i] = std::uint32_t(carry & ((1u << F::kDigitBits) - 1));
+          carry >>= F::kDigitBits;
+        }
+        return y;
+      };
+      std::mt19937_64 rng(9);
+      const auto values = edge_values(kP, rng, 20);
+      for (const auto& a : values) {
+        const V x = digits(a); // a itself, below p: the Montgomery form of a R^-1
+        const V y = plus_p(x);
+        ASSERT_TRUE(F::equal(x, y));
+        ASSERT_EQ(F::is_zero(y), a == math::small(0));
+        Element dx{}, dy{};
+        F::decode(dx, x);
+        F::decode(dy, y);
+        ASSERT_EQ(dx, dy);
+        for (const auto& b : values) {
+          const V z = digits(b);
+          V px{}, py{}, sx{}, sy{};
+          F::mul(px, x, z);
+          F::mul(py, y, plus_p(z));
+          ASSERT_TRUE(F::equal(px, py));
+          F::add(sx, x, z);
+          F::add(sy, y, plus_p(z));
+          ASSERT_TRUE(F::equal(sx, sy));
+          F::sub(sx, x, z);
+          F::sub(sy, y, z);
+          ASSERT_TRUE(F::equal(sx, sy));
+        }
+        V inv_x{}, inv_y{};
+        if (a != math::small(0)) {
+          ASSERT_TRUE(F::inverse(inv_x, x));
+          ASSERT_TRUE(F::inverse(inv_y, y));
+          ASSERT_TRUE(F::equal(inv_x, inv_y));
+        } else {
+          ASSERT_FALSE(F::inverse(inv_y, y)) << "p stands for 0";
+        }
+      }
+      // The largest representation, 2p - 1 (= p - 1), squared: the column sums' bound.
+      Bytes p_minus_1 = kP;
+      p_minus_1.back() = std::uint8_t(p_minus_1.back() - 1);
+      const V top = plus_p(digits(p_minus_1));
+      V sq{}, expected{};
+      F::sqr(sq, top);
+      F::mul(expected, digits(p_minus_1), digits(p_minus_1));
+      ASSERT_TRUE(F::equal(sq, expected));
+      Element plain{};
+      F::decode(plain, sq);
+      V one_plain{};
+      one_plain[0] = 1;
+      Element unit{};
+      F::decode(unit, one_plain); // R^-1
+      ASSERT_EQ(bytes(plain), math::field_mul(math::field_mul(p_minus_1, p_minus_1),
+                                              math::field_mul(bytes(unit), bytes(unit))));
+    }
+  }.template operator()<detail::p384::Field>();
 }
 
 // ---- points -------------------------------------------------------------------------------

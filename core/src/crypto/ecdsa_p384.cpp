@@ -1,5 +1,6 @@
 #include "crypto/ecdsa_p384.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <map>
@@ -86,7 +87,7 @@ void inverses_in_montgomery_domain(std::span<const Element> s, std::span<Element
   const auto& n = p384::order();
   for (std::size_t i = 0; i < s.size(); ++i)
     n.to_montgomery(out[i], s[i]);
-  invert_each<p384::kLimbs>(
+  invert_each<Element>(
       out, out, prefix, [&](Element& r, const Element& a, const Element& b) { n.mul(r, a, b); },
       [&](Element& r, const Element& a) {
         Element plain{}, one{};
@@ -98,7 +99,7 @@ void inverses_in_montgomery_domain(std::span<const Element> s, std::span<Element
 }
 
 // x(R) mod n == r for an affine x(R) < p < 2n: x == r, or x == r + n where r + n < p.
-bool affine_x_matches(const Element& x_encoded, const Element& r) {
+bool affine_x_matches(const p384::FieldElement& x_encoded, const Element& r) {
   const auto& f = p384::field();
   Element x{}, r_plus_n{};
   f.decode(x, x_encoded);
@@ -156,15 +157,16 @@ bool BasicEcdsaP384Verifier<W>::verify(Bytes hash, Bytes der_signature) const {
 
   // x(R) mod n == r  <=>  X == r' Z^2 for r' = r or (if still below p) r' = r + n, since
   // x(R) < p < 2n. No inversion needed.
-  Element z2{}, candidate{}, rhs{};
+  p384::FieldElement z2{}, candidate{}, rhs{};
   f.sqr(z2, sum.z);
   f.encode(candidate, r);
   f.mul(rhs, candidate, z2);
-  if (compare(rhs, sum.x) == 0) return true;
-  if (add(candidate, r, n.modulus()) != 0 || compare(candidate, f.modulus()) >= 0) return false;
-  f.encode(candidate, candidate);
+  if (f.equal(rhs, sum.x)) return true;
+  Element r_plus_n{};
+  if (add(r_plus_n, r, n.modulus()) != 0 || compare(r_plus_n, f.modulus()) >= 0) return false;
+  f.encode(candidate, r_plus_n);
   f.mul(rhs, candidate, z2);
-  return compare(rhs, sum.x) == 0;
+  return f.equal(rhs, sum.x);
 }
 
 template <unsigned W>

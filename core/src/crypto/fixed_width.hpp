@@ -189,20 +189,20 @@ constexpr bool inverse_mod_divsteps(Limbs<N>& r, const Limbs<N>& a, const Limbs<
 // three multiplications each. `mul(r, a, b)` and `invert(r, a)` are the arithmetic's own
 // (a field, or a MontgomeryModulus whose values stay in its domain); `prefix` is scratch space.
 // out may be in.
-template <std::size_t N, class Mul, class Invert>
-void invert_each(std::span<const Limbs<N>> in, std::span<Limbs<N>> out,
-                 std::vector<Limbs<N>>& prefix, Mul&& mul, Invert&& invert) {
+template <class Value, class Mul, class Invert>
+void invert_each(std::span<const Value> in, std::span<Value> out, std::vector<Value>& prefix,
+                 Mul&& mul, Invert&& invert) {
   if (in.empty()) return;
   prefix.resize(in.size()); // prefix[i] = in[0] ... in[i]
   prefix[0] = in[0];
   for (std::size_t i = 1; i < in.size(); ++i)
     mul(prefix[i], prefix[i - 1], in[i]);
-  Limbs<N> inverse{};
+  Value inverse{};
   invert(inverse, prefix.back());
   for (std::size_t i = in.size(); i-- > 0;) {
     // inverse = (in[0] ... in[i])^-1 here.
     if (i > 0) {
-      const Limbs<N> value = in[i];
+      const Value value = in[i];
       mul(out[i], inverse, prefix[i - 1]);
       mul(inverse, inverse, value);
     } else {
@@ -262,61 +262,6 @@ template <std::size_t N>
     c >>= kLimbBits;
   }
 }
-
-// t = a * b and t = a^2 by columns (Comba): each column's products are summed as separate low
-// and high halves in double-width accumulators, so no carry runs between products and, unrolled,
-// the whole product stays in registers. Used for 32-bit limbs (wasm), where the row-by-row form
-// above loads and stores t[i + j] in linear memory for every product; the 64-bit native path
-// keeps the row-by-row form.
-#if defined(__clang__)
-#define RC_UNROLL _Pragma("clang loop unroll(full)")
-#else
-#define RC_UNROLL
-#endif
-template <std::size_t N>
-[[gnu::always_inline]] inline void mul_wide_by_columns(Limb (&t)[2 * N], const Limbs<N>& a,
-                                                       const Limbs<N>& b) {
-  WideLimb carry = 0;
-  RC_UNROLL
-  for (std::size_t k = 0; k < 2 * N - 1; ++k) {
-    WideLimb lo = carry, hi = 0; // each below (N + 1) * 2^kLimbBits
-    RC_UNROLL
-    for (std::size_t i = (k < N ? 0 : k - N + 1); i <= (k < N ? k : N - 1); ++i) {
-      const WideLimb p = WideLimb(a[i]) * b[k - i];
-      lo += Limb(p);
-      hi += p >> kLimbBits;
-    }
-    t[k] = Limb(lo);
-    carry = (lo >> kLimbBits) + hi;
-  }
-  t[2 * N - 1] = Limb(carry);
-}
-
-template <std::size_t N>
-[[gnu::always_inline]] inline void square_wide_by_columns(Limb (&t)[2 * N], const Limbs<N>& a) {
-  WideLimb carry = 0;
-  RC_UNROLL
-  for (std::size_t k = 0; k < 2 * N - 1; ++k) {
-    WideLimb lo = 0, hi = 0; // the column's products a_i a_j, i < j, each counted twice below
-    RC_UNROLL
-    for (std::size_t i = (k < N ? 0 : k - N + 1); 2 * i < k; ++i) {
-      const WideLimb p = WideLimb(a[i]) * a[k - i];
-      lo += Limb(p);
-      hi += p >> kLimbBits;
-    }
-    lo = 2 * lo + carry;
-    hi = 2 * hi;
-    if (k % 2 == 0) {
-      const WideLimb p = WideLimb(a[k / 2]) * a[k / 2];
-      lo += Limb(p);
-      hi += p >> kLimbBits;
-    }
-    t[k] = Limb(lo);
-    carry = (lo >> kLimbBits) + hi;
-  }
-  t[2 * N - 1] = Limb(carry);
-}
-#undef RC_UNROLL
 
 // Arithmetic modulo an odd modulus m < 2^(N*kLimbBits). Values "in the Montgomery domain" are
 // a*R mod m with R = 2^(N*kLimbBits); add/sub work in either domain, mul only in it.

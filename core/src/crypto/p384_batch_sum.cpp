@@ -26,25 +26,25 @@ void BatchSum::run(std::span<const std::span<const Term>> lanes, std::span<Affin
     // x2 - x1 for every lane, and their inverses with one inversion.
     std::size_t m = 0;
     for (const std::uint32_t i : active_) {
-      Element d{};
+      FieldElement d{};
       f.sub(d, lanes[i][next_[i]].point->x, sums[i].x);
-      if (is_zero(d)) { // the same x: a doubling or a sum of inverse points
+      if (f.is_zero(d)) { // the same x: a doubling or a sum of inverse points
         status[i] = LaneSum::kExceptional;
         continue;
       }
       denominators_[m] = d;
       inverting_[m++] = i;
     }
-    const std::span<Element> inverses = std::span(denominators_).first(m);
+    const std::span<FieldElement> inverses = std::span(denominators_).first(m);
     f.inverse_each(inverses, inverses, prefix_);
     for (std::size_t k = 0; k < m; ++k) {
       const std::uint32_t i = inverting_[k];
       const Term& t = lanes[i][next_[i]];
       AffinePoint& s = sums[i];
-      Element y2 = t.point->y;
+      FieldElement y2 = t.point->y;
       if (t.negative) f.neg(y2, y2);
       // lambda = (y2 - y1) / (x2 - x1); x3 = lambda^2 - x1 - x2; y3 = lambda (x1 - x3) - y1
-      Element lambda{}, x3{}, t1{};
+      FieldElement lambda{}, x3{}, t1{};
       f.sub(t1, y2, s.y);
       f.mul(lambda, t1, inverses[k]);
       f.sqr(x3, lambda);

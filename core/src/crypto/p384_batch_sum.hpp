@@ -39,7 +39,7 @@ private:
   // Per step, reused: the lanes still adding, and the inversion's operands and scratch.
   std::vector<std::uint32_t> active_, inverting_;
   std::vector<std::uint32_t> next_;
-  std::vector<Element> denominators_, prefix_;
+  std::vector<FieldElement> denominators_, prefix_;
 };
 
 } // namespace reelcheck::detail::p384

@@ -15,14 +15,14 @@ constexpr std::string_view kGx = "aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b
 constexpr std::string_view kGy = "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c0"
                                  "0a60b1ce1d7e819d7a431d7c90ea0e5f";
 
-Element field_constant(std::string_view hex) {
-  Element v{};
+FieldElement field_constant(std::string_view hex) {
+  FieldElement v{};
   field().encode(v, limbs_from_hex<kLimbs>(hex));
   return v;
 }
 
-const Element& curve_b() {
-  static const Element b = field_constant(kB);
+const FieldElement& curve_b() {
+  static const FieldElement b = field_constant(kB);
   return b;
 }
 
@@ -46,7 +46,7 @@ const AffinePoint& generator() {
 bool on_curve(const AffinePoint& p) {
   // y^2 == x^3 - 3x + b
   const auto& f = field();
-  Element lhs{}, rhs{}, t{};
+  FieldElement lhs{}, rhs{}, t{};
   f.sqr(lhs, p.y);
   f.sqr(rhs, p.x);
   f.mul(rhs, rhs, p.x);
@@ -54,7 +54,7 @@ bool on_curve(const AffinePoint& p) {
   f.add(t, t, p.x);
   f.sub(rhs, rhs, t);
   f.add(rhs, rhs, curve_b());
-  return compare(lhs, rhs) == 0;
+  return f.equal(lhs, rhs);
 }
 
 bool decode_point(std::span<const std::uint8_t> sec1, AffinePoint& out) {
@@ -74,7 +74,7 @@ void double_point(JacobianPoint& p) {
   // dbl-2001-b (a = -3). No point of order 2 exists on P-384, so Y is never 0 here.
   if (p.infinity) return;
   const auto& f = field();
-  Element delta{}, gamma{}, beta{}, alpha{}, t{}, u{};
+  FieldElement delta{}, gamma{}, beta{}, alpha{}, t{}, u{};
   f.sqr(delta, p.z);
   f.sqr(gamma, p.y);
   f.mul(beta, p.x, gamma);
@@ -106,7 +106,7 @@ void double_point(JacobianPoint& p) {
 
 void add_affine(JacobianPoint& acc, const AffinePoint& q, bool negate) {
   const auto& f = field();
-  Element qy = q.y;
+  FieldElement qy = q.y;
   if (negate) f.neg(qy, q.y);
   if (acc.infinity) {
     acc.x = q.x;
@@ -116,22 +116,22 @@ void add_affine(JacobianPoint& acc, const AffinePoint& q, bool negate) {
     return;
   }
   // add-2007-bl with Z2 = 1: U2 = x2 Z1^2, S2 = y2 Z1^3, H = U2 - X1, r = S2 - Y1.
-  Element z1z1{}, u2{}, s2{}, h{}, r{};
+  FieldElement z1z1{}, u2{}, s2{}, h{}, r{};
   f.sqr(z1z1, acc.z);
   f.mul(u2, q.x, z1z1);
   f.mul(s2, acc.z, z1z1);
   f.mul(s2, qy, s2);
   f.sub(h, u2, acc.x);
   f.sub(r, s2, acc.y);
-  if (is_zero(h)) {
-    if (is_zero(r)) {
+  if (f.is_zero(h)) {
+    if (f.is_zero(r)) {
       double_point(acc); // acc == q
     } else {
       acc.infinity = true; // acc == -q
     }
     return;
   }
-  Element hh{}, hhh{}, v{}, t{};
+  FieldElement hh{}, hhh{}, v{}, t{};
   f.sqr(hh, h);
   f.mul(hhh, h, hh);
   f.mul(v, acc.x, hh);
@@ -157,12 +157,12 @@ bool to_affine(const JacobianPoint& p, AffinePoint& out) {
 
 void to_affine_batch(std::span<const JacobianPoint> in, std::span<AffinePoint> out) {
   const auto& f = field();
-  std::vector<Element> z(in.size()), prefix;
+  std::vector<FieldElement> z(in.size()), prefix;
   for (std::size_t i = 0; i < in.size(); ++i)
     z[i] = in[i].z; // non-zero: the points are finite
   f.inverse_each(z, z, prefix);
   for (std::size_t i = 0; i < in.size(); ++i) {
-    Element zinv2{}, zinv3{};
+    FieldElement zinv2{}, zinv3{};
     f.sqr(zinv2, z[i]);
     f.mul(zinv3, zinv2, z[i]);
     f.mul(out[i].x, in[i].x, zinv2);

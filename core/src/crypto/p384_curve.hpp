@@ -14,17 +14,18 @@ namespace reelcheck::detail::p384 {
 
 inline constexpr std::size_t kLimbs = kLimbsFor<384>;
 inline constexpr std::size_t kBytes = 48;
-using Element = Limbs<kLimbs>; // a field element (mod p) or a scalar (mod n)
+using Element = Limbs<kLimbs>;     // a scalar (mod n), or a plain value below 2^384
+using FieldElement = Field::Value; // a coordinate, in the field's representation
 
 const Field& field();                     // arithmetic mod p
 const MontgomeryModulus<kLimbs>& order(); // arithmetic mod n (the group order)
 
 // Coordinates are in the field's representation (Field::encode).
 struct AffinePoint {
-  Element x{}, y{};
+  FieldElement x{}, y{};
 };
 struct JacobianPoint { // (X/Z^2, Y/Z^3)
-  Element x{}, y{}, z{};
+  FieldElement x{}, y{}, z{};
   bool infinity = true;
 };
 
