@@ -42,18 +42,28 @@ inline constexpr Plain kModulus =
     limbs_from_hex<kLimbsFor<384>>("fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
                                    "effffffff0000000000000000ffffffff");
 
+// Word-wise conversions between the 12 32-bit limbs of a plain value and 14 digits: each digit
+// spans at most two limbs, each limb at most three digits.
 constexpr Value digits_of(const Plain& v) {
+  static_assert(kLimbBits == 32, "Radix29Field is the arithmetic of 32-bit limbs");
   Value d{};
-  for (std::size_t bit = 0; bit < kLimbsFor<384> * kLimbBits; ++bit)
-    if ((v[bit / kLimbBits] >> (bit % kLimbBits)) & 1)
-      d[bit / kDigitBits] |= std::uint32_t(1) << (bit % kDigitBits);
+  for (std::size_t k = 0; k < kDigits; ++k) {
+    const std::size_t bit = k * kDigitBits, w = bit / 32, shift = bit % 32;
+    std::uint64_t x = std::uint64_t(v[w]) >> shift;
+    if (w + 1 < v.size()) x |= std::uint64_t(v[w + 1]) << (32 - shift);
+    d[k] = std::uint32_t(x & ((std::uint64_t(1) << kDigitBits) - 1));
+  }
   return d;
 }
 constexpr Plain plain_of(const Value& d) { // d < 2^384
   Plain v{};
-  for (std::size_t bit = 0; bit < kLimbsFor<384> * kLimbBits; ++bit)
-    if ((d[bit / kDigitBits] >> (bit % kDigitBits)) & 1)
-      v[bit / kLimbBits] |= Limb(1) << (bit % kLimbBits);
+  for (std::size_t w = 0; w < v.size(); ++w) {
+    const std::size_t bit = w * 32, k = bit / kDigitBits, shift = bit % kDigitBits;
+    std::uint64_t x = std::uint64_t(d[k]) >> shift;
+    x |= std::uint64_t(d[k + 1]) << (kDigitBits - shift);
+    if (k + 2 < kDigits) x |= std::uint64_t(d[k + 2]) << (2 * kDigitBits - shift);
+    v[w] = Limb(x);
+  }
   return v;
 }
 // 2^k mod p, by modular doubling from 1 (at compile time).
