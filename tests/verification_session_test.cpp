@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "fixture_manifest.hpp"
 #include "reelcheck/fleet.hpp"
@@ -118,6 +119,54 @@ TEST(VerificationSession, SlicesAreGuidedAndCarryTheTerms) {
     EXPECT_GT(parts.size(), 6u) << "4,160 certificates for 2 verifiers: guided, not one slice";
     EXPECT_EQ(next, 4160u);
   }
+}
+
+// A session is a value: moved to another owner in the middle of a run, it finishes the run as if
+// it had stayed put, with its own limits and terms. The limits here stop the run in its second
+// half, where the error names them: the moved session must name its own, not those of whatever
+// now occupies the place it began in.
+TEST(VerificationSession, AMovedSessionFinishesItsRunUnderItsOwnLimits) {
+  Limits tight;
+  tight.max_total_size = 9ull << 20; // the big reel unpacks to about 13 MiB
+  const auto drive = [](VerificationSession& session, const ChainVerifier& verifier,
+                        std::optional<WorkItem> item) {
+    for (int round = 0; round < 1000 && item && !session.settled(); ++round) {
+      SecureBytes key;
+      if (const auto* keys = std::get_if<KeysArchiveJob>(&*item)) key = session.key_for(*keys);
+      (void)session.complete(run_work(*item, verifier, as_bytes(key)));
+      item = session.next_work();
+    }
+    return session.error();
+  };
+  const auto begin = [&](OpenedFixture& keep, const Limits& limits) {
+    keep.in = load_fixture("big");
+    keep.inputs = keep.in.inputs();
+    VerificationSession session(fixture_trust(), fixture_check_time(), limits, 2);
+    const Bytes key = keep.in.key;
+    EXPECT_FALSE(session.begin(keep.inputs, [key](std::string_view) {
+      return SecureBytes(key.begin(), key.end());
+    }));
+    return session;
+  };
+
+  OpenedFixture keep_reference;
+  VerificationSession reference = begin(keep_reference, tight);
+  const ChainVerifier verifier(reference.trust());
+  const auto expected = drive(reference, verifier, reference.next_work());
+  ASSERT_TRUE(expected.has_value());
+  ASSERT_EQ(expected->code, ErrorCode::kLimitExceeded) << expected->message;
+
+  OpenedFixture keep;
+  std::optional<VerificationSession> first(begin(keep, tight));
+  auto item = first->next_work();
+  VerificationSession moved(std::move(*first));
+  Limits roomy;
+  roomy.max_total_size = 5ull << 30;
+  first.emplace(fixture_trust(), fixture_check_time(), roomy, 2); // in the old one's place
+  const auto error = drive(moved, verifier, std::move(item));
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->message, expected->message);
+  EXPECT_EQ(error->code, expected->code);
 }
 
 // Verdicts reached at another check time, or under other anchors (a worker set up for another

@@ -125,14 +125,8 @@ public:
   void wipe();
 
 private:
-  bool failed() const; // an error is known, decided or not: no more work starts
-  std::optional<Error> check_report(const ReportOptions& options) const;
-  struct Run;
-  TrustStore trust_;
-  VerificationTerms terms_;
-  Limits limits_;
-  unsigned verifiers_;
-  std::unique_ptr<Run> run_;
+  struct State; // the trust store, the terms, the limits and the run in progress
+  std::unique_ptr<State> state_;
 };
 
 } // namespace reelcheck

@@ -66,7 +66,7 @@ private:
     ByteView bytes;
     std::size_t origin; // the handed-over input it came from (itself, or an outer archive)
   };
-  const Limits& limits_;
+  const Limits limits_; // a copy: the session that made this assembly may move
   Limits remaining_;
   ArchiveWork spent_; // key derivation while unpacking the outer layers
   const ProgressFn& progress_;

@@ -52,9 +52,12 @@ WorkResult run_work(const WorkItem& item, const ChainVerifier& verifier, ByteVie
   return verify_slice(verifier, std::get<CertificateSlice>(item));
 }
 
-struct VerificationSession::Run {
-  Run(const Limits& limits, ProgressFn on_progress, bool secrets_checked,
-      BundleReader::KeyLookup lookup)
+namespace detail {
+
+// One run of a session: from begin() to the report, or to wipe().
+struct SessionRun {
+  SessionRun(const Limits& limits, ProgressFn on_progress, bool secrets_checked,
+             BundleReader::KeyLookup lookup)
       : progress(std::move(on_progress)), key_for_reel(std::move(lookup)),
         assembly(limits, progress, secrets_checked) {}
 
@@ -80,16 +83,36 @@ struct VerificationSession::Run {
   }
 };
 
+} // namespace detail
+
+struct VerificationSession::State {
+  TrustStore trust;
+  VerificationTerms terms;
+  Limits limits;
+  unsigned verifiers;
+  std::unique_ptr<detail::SessionRun> run;
+
+  // An error is known, decided or not: no more work starts.
+  bool failed() const { return run && (run->error || run->assembly.any_failure()); }
+  // Why a report cannot be made now, given the session's error() and is_open().
+  std::optional<Error> check_report(std::optional<Error> error, bool open,
+                                    const ReportOptions& options) const;
+};
+
 VerificationSession::VerificationSession(TrustStore trust, CheckTime at, Limits limits,
                                          unsigned verifiers)
-    : trust_(std::move(trust)), terms_{at, trust_.fingerprint()}, limits_(limits),
-      verifiers_(std::max(1u, verifiers)) {}
+    : state_(std::make_unique<State>()) {
+  state_->trust = std::move(trust);
+  state_->terms = {at, state_->trust.fingerprint()};
+  state_->limits = limits;
+  state_->verifiers = std::max(1u, verifiers);
+}
 VerificationSession::~VerificationSession() = default;
 VerificationSession::VerificationSession(VerificationSession&&) noexcept = default;
 VerificationSession& VerificationSession::operator=(VerificationSession&&) noexcept = default;
 
-const TrustStore& VerificationSession::trust() const { return trust_; }
-const VerificationTerms& VerificationSession::terms() const { return terms_; }
+const TrustStore& VerificationSession::trust() const { return state_->trust; }
+const VerificationTerms& VerificationSession::terms() const { return state_->terms; }
 
 std::optional<Error> VerificationSession::begin(std::span<const InputFile> inputs,
                                                 BundleReader::KeyLookup key_for_reel,
@@ -97,12 +120,13 @@ std::optional<Error> VerificationSession::begin(std::span<const InputFile> input
   wipe();
   if (inputs.empty()) return make_error(ErrorCode::kBadInput, "no input: nothing to verify");
   const bool secrets = static_cast<bool>(key_for_reel);
-  run_ = std::make_unique<Run>(limits_, progress, secrets, std::move(key_for_reel));
-  if (auto e = run_->assembly.find_inner_archives(inputs)) {
-    run_.reset();
+  state_->run = std::make_unique<detail::SessionRun>(state_->limits, progress, secrets,
+                                                     std::move(key_for_reel));
+  if (auto e = state_->run->assembly.find_inner_archives(inputs)) {
+    state_->run.reset();
     return e;
   }
-  run_->verdicts.resize(run_->assembly.certificate_jobs().size());
+  state_->run->verdicts.resize(state_->run->assembly.certificate_jobs().size());
   return std::nullopt;
 }
 
@@ -113,8 +137,8 @@ VerificationSession::begin_certificates_only(std::span<const InputFile> inputs,
 }
 
 std::optional<WorkItem> VerificationSession::next_work(bool with_keys) {
-  if (!run_ || run_->bundle) return std::nullopt;
-  Run& r = *run_;
+  if (!state_->run || state_->run->bundle) return std::nullopt;
+  detail::SessionRun& r = *state_->run;
   // The keys archive first: a wrong key then ends the run before much else is done.
   if (with_keys)
     if (auto job = keys_job()) return *job;
@@ -126,7 +150,7 @@ std::optional<WorkItem> VerificationSession::next_work(bool with_keys) {
     ++r.in_flight;
     return jobs[archive];
   }
-  if (failed() || r.slices.empty()) return std::nullopt;
+  if (state_->failed() || r.slices.empty()) return std::nullopt;
   CertificateSlice slice = r.slices.front();
   r.slices.pop_front();
   ++r.in_flight;
@@ -136,22 +160,25 @@ std::optional<WorkItem> VerificationSession::next_work(bool with_keys) {
 std::optional<KeysArchiveJob> VerificationSession::keys_job() {
   // Handed out even after a certificate archive failed: it comes first in the jobs' order, so
   // only its result decides which error is the run's.
-  if (!run_ || run_->keys_handed_out || !run_->assembly.keys_job()) return std::nullopt;
-  run_->keys_handed_out = true;
-  ++run_->in_flight;
-  if (run_->progress) run_->progress(Phase::kDecrypting, 0, 1);
-  return *run_->assembly.keys_job();
+  if (!state_->run || state_->run->keys_handed_out || !state_->run->assembly.keys_job())
+    return std::nullopt;
+  state_->run->keys_handed_out = true;
+  ++state_->run->in_flight;
+  if (state_->run->progress) state_->run->progress(Phase::kDecrypting, 0, 1);
+  return *state_->run->assembly.keys_job();
 }
 
 SecureBytes VerificationSession::key_for(const KeysArchiveJob& job) const {
-  if (!run_ || !run_->key_for_reel) return {};
-  return run_->key_for_reel(job.reel_id);
+  if (!state_->run || !state_->run->key_for_reel) return {};
+  return state_->run->key_for_reel(job.reel_id);
 }
 
 std::optional<Error> VerificationSession::complete(WorkResult result) {
-  if (!run_ || run_->bundle) return make_error(ErrorCode::kBadInput, "no verification is running");
-  Run& r = *run_;
-  if (r.in_flight == 0) return r.error = inconsistent("a result came back that was never asked for");
+  if (!state_->run || state_->run->bundle)
+    return make_error(ErrorCode::kBadInput, "no verification is running");
+  detail::SessionRun& r = *state_->run;
+  if (r.in_flight == 0)
+    return r.error = inconsistent("a result came back that was never asked for");
   --r.in_flight;
   std::optional<Error> refused;
   if (auto* unpacked = std::get_if<UnpackOutcome>(&result)) {
@@ -173,10 +200,10 @@ std::optional<Error> VerificationSession::complete(WorkResult result) {
         r.assembly.add_certificates(archive, std::move(unpacked->result));
         const auto added = r.assembly.certificates(archive);
         r.certificates_known += added.size();
-        if (!failed())
-          for (const auto& [offset, count] : guided_slices(added.size(), verifiers_))
+        if (!state_->failed())
+          for (const auto& [offset, count] : guided_slices(added.size(), state_->verifiers))
             r.slices.push_back(
-                CertificateSlice{archive, offset, added.subspan(offset, count), terms_});
+                CertificateSlice{archive, offset, added.subspan(offset, count), state_->terms});
       }
     }
   } else if (auto* keys = std::get_if<Result<KeyFiles>>(&result)) {
@@ -189,12 +216,13 @@ std::optional<Error> VerificationSession::complete(WorkResult result) {
     auto& slice = std::get<VerdictSlice>(result);
     const std::size_t end = slice.begin + slice.verdicts.size();
     if (slice.archive >= r.verdicts.size() || !r.assembly.has_certificates(slice.archive)) {
-      refused = inconsistent("verdicts came back for a certificate archive that was not handed out");
-    } else if (slice.terms.at != terms_.at) {
+      refused =
+          inconsistent("verdicts came back for a certificate archive that was not handed out");
+    } else if (slice.terms.at != state_->terms.at) {
       refused = inconsistent("verdicts for " + certificate_range(slice.archive, slice.begin, end) +
                              " were reached at " + format_check_time(slice.terms.at) +
-                             ", not at the check time " + format_check_time(terms_.at));
-    } else if (slice.terms.anchors != terms_.anchors) {
+                             ", not at the check time " + format_check_time(state_->terms.at));
+    } else if (slice.terms.anchors != state_->terms.anchors) {
       refused = inconsistent("verdicts for " + certificate_range(slice.archive, slice.begin, end) +
                              " were reached under other trust anchors than this run's");
     } else {
@@ -224,7 +252,7 @@ std::optional<Error> VerificationSession::complete(WorkResult result) {
     }
   }
   if (refused) r.fail(*refused);
-  if (failed() || !settled()) return refused;
+  if (state_->failed() || !settled()) return refused;
 
   // Settled without an error: the bundle is whole, and every certificate must have its verdict.
   auto bundle = std::move(r.assembly).finish();
@@ -252,8 +280,8 @@ std::optional<Error> VerificationSession::complete(WorkResult result) {
 }
 
 bool VerificationSession::settled() const {
-  if (!run_ || run_->bundle) return true;
-  const Run& r = *run_;
+  if (!state_->run || state_->run->bundle) return true;
+  const detail::SessionRun& r = *state_->run;
   if (r.in_flight != 0) return false;
   // The jobs that can still decide the run's error: the keys archive (first in the jobs'
   // order) and every certificate archive before the first that failed.
@@ -261,52 +289,56 @@ bool VerificationSession::settled() const {
   const auto& jobs = r.assembly.certificate_jobs();
   for (std::size_t i = r.next_archive; i < jobs.size(); ++i)
     if (!r.assembly.error_before(i)) return false;
-  return failed() || r.slices.empty();
+  return state_->failed() || r.slices.empty();
 }
 
 std::optional<Error> VerificationSession::error() const {
-  if (!run_) return std::nullopt;
+  if (!state_->run) return std::nullopt;
   // The first failed job in the jobs' order, once decided; else anything refused on the way.
-  if (auto e = run_->assembly.first_error()) return e;
-  return run_->error;
+  if (auto e = state_->run->assembly.first_error()) return e;
+  return state_->run->error;
 }
 
-bool VerificationSession::failed() const {
-  return run_ && (run_->error || run_->assembly.any_failure());
+bool VerificationSession::is_open() const {
+  return state_->run && state_->run->bundle.has_value();
 }
-
-bool VerificationSession::is_open() const { return run_ && run_->bundle.has_value(); }
-const Bundle& VerificationSession::bundle() const { return *run_->bundle; }
+const Bundle& VerificationSession::bundle() const {
+  return *state_->run->bundle;
+}
 std::size_t VerificationSession::certificate_count() const {
-  return is_open() ? run_->bundle->certificates.size() : 0;
+  return is_open() ? state_->run->bundle->certificates.size() : 0;
 }
 
-std::optional<Error> VerificationSession::check_report(const ReportOptions& options) const {
-  if (auto e = error()) return *e;
-  if (!is_open())
+std::optional<Error> VerificationSession::State::check_report(std::optional<Error> error, bool open,
+                                                              const ReportOptions& options) const {
+  if (error) return error;
+  if (!open)
     return make_error(ErrorCode::kBadInput,
                       "verification is incomplete: not every certificate has its verdict yet");
-  if (run_->verdicts_taken)
+  if (run->verdicts_taken)
     return make_error(ErrorCode::kBadInput, "this session's report was already taken");
-  if (options.check_time != terms_.at)
+  if (options.check_time != terms.at)
     return make_error(ErrorCode::kBadInput,
                       "the report's check time " + format_check_time(options.check_time) +
                           " is not the one the certificates were verified at (" +
-                          format_check_time(terms_.at) + ")");
+                          format_check_time(terms.at) + ")");
   return std::nullopt;
 }
 
 Result<Report> VerificationSession::report(const ReportOptions& options) const {
-  if (auto refused = check_report(options)) return *refused;
-  return build_report(*run_->bundle, run_->all_verdicts, trust_, options);
+  if (auto refused = state_->check_report(error(), is_open(), options)) return *refused;
+  return build_report(*state_->run->bundle, state_->run->all_verdicts, state_->trust, options);
 }
 
 Result<Report> VerificationSession::take_report(const ReportOptions& options) {
-  if (auto refused = check_report(options)) return *refused;
-  run_->verdicts_taken = true;
-  return build_report(*run_->bundle, std::move(run_->all_verdicts), trust_, options);
+  if (auto refused = state_->check_report(error(), is_open(), options)) return *refused;
+  state_->run->verdicts_taken = true;
+  return build_report(*state_->run->bundle, std::move(state_->run->all_verdicts), state_->trust,
+                      options);
 }
 
-void VerificationSession::wipe() { run_.reset(); }
+void VerificationSession::wipe() {
+  state_->run.reset();
+}
 
 } // namespace reelcheck
