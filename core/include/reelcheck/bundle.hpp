@@ -149,10 +149,6 @@ public:
                                         const ProgressFn& progress = {}) const;
 
 private:
-  // key_for_reel == nullptr: certificates only.
-  Result<Bundle> read(std::span<const InputFile> inputs, const KeyLookup* key_for_reel,
-                      const ProgressFn& progress) const;
-
   Limits limits_;
 };
 

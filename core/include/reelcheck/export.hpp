@@ -37,7 +37,15 @@ enum class ExportFormat {
 inline constexpr ExportFormat kAllExportFormats[] = {ExportFormat::kAwsBulk, ExportFormat::kAwsCli,
                                                      ExportFormat::kAzureDps,
                                                      ExportFormat::kThingpress};
-std::string_view export_format_name(ExportFormat format); // "aws-bulk", ...
+constexpr std::string_view export_format_name(ExportFormat format) {
+  switch (format) {
+  case ExportFormat::kAwsBulk: return "aws-bulk";
+  case ExportFormat::kAwsCli: return "aws-cli";
+  case ExportFormat::kAzureDps: return "azure-dps";
+  case ExportFormat::kThingpress: return "thingpress";
+  }
+  return {};
+}
 std::optional<ExportFormat> parse_export_format(std::string_view name);
 
 struct ExportOptions {
@@ -66,7 +74,20 @@ enum class ExportExclusion {
   kRegistrationIdInvalid, // Azure DPS: the certificate's CN is not a valid registration ID
   kUnassignedCertificate, // a certificate whose file name carries no chip, or a second one
 };
-std::string_view export_exclusion_name(ExportExclusion reason); // "extra_not_included", ...
+constexpr std::string_view export_exclusion_name(ExportExclusion reason) {
+  switch (reason) {
+  case ExportExclusion::kNotOk: return "not_ok";
+  case ExportExclusion::kExtraNotIncluded: return "extra_not_included";
+  case ExportExclusion::kNoCertificateForSlot: return "no_certificate_for_slot";
+  case ExportExclusion::kSharedPublicKey: return "shared_public_key";
+  case ExportExclusion::kSharedCertificate: return "shared_certificate";
+  case ExportExclusion::kSharedChipId: return "shared_chip_id";
+  case ExportExclusion::kSharedRegistrationId: return "shared_registration_id";
+  case ExportExclusion::kRegistrationIdInvalid: return "registration_id_invalid";
+  case ExportExclusion::kUnassignedCertificate: return "unassigned_certificate";
+  }
+  return {};
+}
 
 struct Export {
   std::vector<ExportedFile> files; // in a fixed order; manifest.json last

@@ -54,8 +54,15 @@ struct FleetReel {
 };
 
 enum class DuplicateKind { kReel, kChipId, kPublicKey, kSecret };
-std::string_view
-duplicate_kind_name(DuplicateKind kind); // "reel", "chip_id", "public_key", "secret"
+constexpr std::string_view duplicate_kind_name(DuplicateKind kind) {
+  switch (kind) {
+  case DuplicateKind::kReel: return "reel";
+  case DuplicateKind::kChipId: return "chip_id";
+  case DuplicateKind::kPublicKey: return "public_key";
+  case DuplicateKind::kSecret: return "secret";
+  }
+  return "chip_id";
+}
 
 struct DuplicateOccurrence {
   std::size_t reel = 0; // index into FleetSummary::reels

@@ -25,8 +25,15 @@ enum class LookupOutcome {
   kMalformed,           // neither a 20-digit chip ID nor a 54-digit UID, or a malformed certificate
   kCertificateMismatch, // in the reel, but the certificate read from the chip is not the bundle's
 };
-// "found", "not_in_reel", "malformed", "certificate_mismatch"
-std::string_view lookup_outcome_name(LookupOutcome outcome);
+constexpr std::string_view lookup_outcome_name(LookupOutcome outcome) {
+  switch (outcome) {
+  case LookupOutcome::kFound: return "found";
+  case LookupOutcome::kNotInReel: return "not_in_reel";
+  case LookupOutcome::kMalformed: return "malformed";
+  case LookupOutcome::kCertificateMismatch: return "certificate_mismatch";
+  }
+  return "malformed";
+}
 
 struct LookupAnswer {
   std::string query; // the chip part as asked (trimmed)

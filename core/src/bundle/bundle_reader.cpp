@@ -4,29 +4,13 @@
 #include "reelcheck/bundle.hpp"
 
 namespace reelcheck {
+namespace {
 
-Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, ByteView transport_key,
-                                  const ProgressFn& progress) const {
-  return open(
-      inputs,
-      [&](std::string_view) { return SecureBytes(transport_key.begin(), transport_key.end()); },
-      progress);
-}
-
-Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLookup& key_for_reel,
-                                  const ProgressFn& progress) const {
-  return read(inputs, &key_for_reel, progress);
-}
-
-Result<Bundle> BundleReader::open_certificates_only(std::span<const InputFile> inputs,
-                                                    const ProgressFn& progress) const {
-  return read(inputs, nullptr, progress);
-}
-
-Result<Bundle> BundleReader::read(std::span<const InputFile> inputs, const KeyLookup* key_for_reel,
-                                  const ProgressFn& progress) const {
+// key_for_reel == nullptr: certificates only.
+Result<Bundle> read(const Limits& limits, std::span<const InputFile> inputs,
+                    const BundleReader::KeyLookup* key_for_reel, const ProgressFn& progress) {
   if (inputs.empty()) return make_error(ErrorCode::kBadInput, "no input: nothing to verify");
-  detail::BundleAssembly assembly(limits_, progress, /*secrets_checked=*/key_for_reel != nullptr);
+  detail::BundleAssembly assembly(limits, progress, /*secrets_checked=*/key_for_reel != nullptr);
   if (auto e = assembly.find_inner_archives(inputs)) return *e;
   // The jobs' order: the keys archive first (a wrong key is the answer whatever else is wrong),
   // then the certificate archives by name; the first error ends the run.
@@ -42,5 +26,26 @@ Result<Bundle> BundleReader::read(std::span<const InputFile> inputs, const KeyLo
   }
   return std::move(assembly).finish();
 }
+
+} // namespace
+
+Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, ByteView transport_key,
+                                  const ProgressFn& progress) const {
+  return open(
+      inputs,
+      [&](std::string_view) { return SecureBytes(transport_key.begin(), transport_key.end()); },
+      progress);
+}
+
+Result<Bundle> BundleReader::open(std::span<const InputFile> inputs, const KeyLookup& key_for_reel,
+                                  const ProgressFn& progress) const {
+  return read(limits_, inputs, &key_for_reel, progress);
+}
+
+Result<Bundle> BundleReader::open_certificates_only(std::span<const InputFile> inputs,
+                                                    const ProgressFn& progress) const {
+  return read(limits_, inputs, nullptr, progress);
+}
+
 
 } // namespace reelcheck

@@ -8,35 +8,10 @@
 
 namespace reelcheck {
 
-std::string_view export_format_name(ExportFormat format) {
-  switch (format) {
-  case ExportFormat::kAwsBulk: return "aws-bulk";
-  case ExportFormat::kAwsCli: return "aws-cli";
-  case ExportFormat::kAzureDps: return "azure-dps";
-  case ExportFormat::kThingpress: return "thingpress";
-  }
-  return {};
-}
-
 std::optional<ExportFormat> parse_export_format(std::string_view name) {
   for (ExportFormat f : kAllExportFormats)
     if (export_format_name(f) == name) return f;
   return std::nullopt;
-}
-
-std::string_view export_exclusion_name(ExportExclusion reason) {
-  switch (reason) {
-  case ExportExclusion::kNotOk: return "not_ok";
-  case ExportExclusion::kExtraNotIncluded: return "extra_not_included";
-  case ExportExclusion::kNoCertificateForSlot: return "no_certificate_for_slot";
-  case ExportExclusion::kSharedPublicKey: return "shared_public_key";
-  case ExportExclusion::kSharedCertificate: return "shared_certificate";
-  case ExportExclusion::kSharedChipId: return "shared_chip_id";
-  case ExportExclusion::kSharedRegistrationId: return "shared_registration_id";
-  case ExportExclusion::kRegistrationIdInvalid: return "registration_id_invalid";
-  case ExportExclusion::kUnassignedCertificate: return "unassigned_certificate";
-  }
-  return {};
 }
 
 Result<Export> export_registration(const Report& report,

@@ -195,16 +195,6 @@ Result<ReportDigest> read_report_digest_checked(std::string_view json_text) {
 
 } // namespace
 
-std::string_view duplicate_kind_name(DuplicateKind kind) {
-  switch (kind) {
-  case DuplicateKind::kReel: return "reel";
-  case DuplicateKind::kChipId: return "chip_id";
-  case DuplicateKind::kPublicKey: return "public_key";
-  case DuplicateKind::kSecret: return "secret";
-  }
-  return "chip_id";
-}
-
 Result<ReportDigest> read_report_digest(std::string_view json_text) {
   // A report is input like any other: whatever its shape, the answer is an error value.
   try {

@@ -81,16 +81,6 @@ LookupAnswer malformed_chip(std::string_view query) {
 
 } // namespace
 
-std::string_view lookup_outcome_name(LookupOutcome outcome) {
-  switch (outcome) {
-  case LookupOutcome::kFound: return "found";
-  case LookupOutcome::kNotInReel: return "not_in_reel";
-  case LookupOutcome::kMalformed: return "malformed";
-  case LookupOutcome::kCertificateMismatch: return "certificate_mismatch";
-  }
-  return "malformed";
-}
-
 Result<std::vector<std::uint8_t>> parse_station_certificate(std::string_view text) {
   text = detail::trim_ascii_space(text);
   if (text.empty()) return station_certificate_error("is empty");
