@@ -208,12 +208,13 @@ TEST(CodesDoc, EveryCodeIsDocumentedAsInTheTableAndNothingElse) {
       << kErrorCodes.size();
   documented.clear();
   for (const auto& row : errors) {
-    ASSERT_EQ(row.cells.size(), 2u) << row.cells.front();
+    ASSERT_EQ(row.cells.size(), 3u) << row.cells.front();
     const std::string& name = row.cells[0];
     EXPECT_TRUE(documented.insert(name).second) << name << " is documented twice";
     const auto code = parse_error_code(name);
     ASSERT_TRUE(code.has_value()) << name << " is documented but is no code (stale)";
     EXPECT_EQ(row.cells[1], error_code_info(*code)->title) << name;
+    EXPECT_EQ(row.cells[2], error_code_info(*code)->text) << name;
   }
 }
 

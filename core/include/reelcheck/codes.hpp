@@ -2,7 +2,8 @@
 // enumerator, the stable name that reports (JSON, CSV), the page and scripts see, the severities
 // a finding with it can have, and the words a person reads. Everything else is generated from
 // these lists: the enums (a misspelt code does not compile), the names, the page's table
-// (exported through wasm as codeTable()), and the check of docs/errors.md (codes_doc_test).
+// (exported through wasm as codeTable()), and the check of docs/errors.md (the CodesDoc tests
+// in tests/codes_test.cpp).
 #pragma once
 
 #include <array>
