@@ -237,6 +237,10 @@ TEST(CodesDoc, TheCodeTableJsonHoldsEveryCodeWithItsWords) {
     EXPECT_FALSE(row.at("text").get<std::string>().empty());
   }
   EXPECT_EQ(table.at("statuses").size(), 3u);
+  for (const auto& row : table.at("statuses")) { // the chip table's label and the detail's words
+    EXPECT_FALSE(row.at("label").get<std::string>().empty());
+    EXPECT_FALSE(row.at("words").get<std::string>().empty());
+  }
   ASSERT_EQ(table.at("archives").size(), 4u);
   EXPECT_EQ(table.at("archives")[3].at("words").get<std::string>(),
             "the keys archive (\u2026_keys.7z)");

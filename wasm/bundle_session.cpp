@@ -25,6 +25,42 @@
 namespace reelcheck::wasm {
 namespace {
 
+// The work items as the page receives them: protocol.js defines them there (EVENTS.unpack and
+// EVENTS.slice), and these two builders are the only place this side spells their names and
+// fields. The worker checks samples of both against protocol.js when the core loads
+// (workItemSamples), so a core and a page that disagree never start a run.
+val unpack_item(const CertificateArchiveJob& job) {
+  val item = val::object();
+  item.set("type", std::string("unpack"));
+  item.set("archive", static_cast<double>(job.archive));
+  item.set("name", job.name);
+  item.set("slot", std::string(slot_name(job.slot)));
+  item.set("bytes", copy_to_js(job.bytes.data(), job.bytes.size()));
+  item.set("maxTotalSize", static_cast<double>(job.limits.max_total_size));
+  return item;
+}
+
+val slice_item(const CertificateSlice& slice) {
+  const auto bytes = wire::encode_slice(slice);
+  val item = val::object();
+  item.set("type", std::string("slice"));
+  item.set("archive", static_cast<double>(slice.archive));
+  item.set("begin", static_cast<double>(slice.begin));
+  item.set("count", static_cast<double>(slice.certificates.size()));
+  item.set("bytes", copy_to_js(bytes.data(), bytes.size()));
+  return item;
+}
+
+// One item of each kind, built from placeholder work by the builders above (a slice of one
+// certificate: protocol.js refuses an empty one).
+val workItemSamples() {
+  const std::vector<CertificateFile> one_certificate(1);
+  val samples = val::array();
+  samples.call<void>("push", unpack_item(CertificateArchiveJob{}));
+  samples.call<void>("push", slice_item(CertificateSlice{0, 0, one_certificate, {}}));
+  return samples;
+}
+
 class BundleSession {
 public:
   explicit BundleSession(bool use_defaults) : store_(make_store(use_defaults)) {}
@@ -57,9 +93,8 @@ public:
 
   // Starts the run: the core's session, under the check time and this session's anchors. The
   // outer layers are read here; then every work item the session releases goes to post(item)
-  // for the verifier workers, each as one transferable Uint8Array:
-  //   {type: "unpack", archive, name, slot, bytes, maxTotalSize}  -> Verifier.unpackArchive
-  //   {type: "slice", archive, begin, count, bytes}                -> Verifier.verifySlice
+  // for the verifier workers, its bytes one transferable Uint8Array: an unpack_item (for
+  // Verifier.unpackArchive) or a slice_item (for Verifier.verifySlice).
   // The keys archive is decrypted here, where the key is, by decrypt(), once the archives'
   // outcomes are in: then this worker never holds an outcome back while it derives the key.
   // progress(phase, done, total) as the core goes. -> {ok:true, archives} or {ok:false,
@@ -304,26 +339,12 @@ private:
   void post_work() {
     if (post_.typeOf().as<std::string>() != "function") return;
     while (auto item = session_->next_work(/*with_keys=*/false)) {
-      val message = val::object();
       if (const auto* job = std::get_if<CertificateArchiveJob>(&*item)) {
-        message.set("type", std::string("unpack"));
-        message.set("archive", static_cast<double>(job->archive));
-        message.set("name", job->name);
-        message.set("slot", std::string(slot_name(job->slot)));
-        message.set("bytes", copy_to_js(job->bytes.data(), job->bytes.size()));
-        message.set("maxTotalSize", static_cast<double>(job->limits.max_total_size));
         ++archives_posted_;
+        post_(unpack_item(*job));
       } else if (const auto* slice = std::get_if<CertificateSlice>(&*item)) {
-        const auto bytes = wire::encode_slice(*slice);
-        message.set("type", std::string("slice"));
-        message.set("archive", static_cast<double>(slice->archive));
-        message.set("begin", static_cast<double>(slice->begin));
-        message.set("count", static_cast<double>(slice->certificates.size()));
-        message.set("bytes", copy_to_js(bytes.data(), bytes.size()));
-      } else {
-        continue; // the keys archive is never handed out (with_keys is false)
-      }
-      post_(message);
+        post_(slice_item(*slice));
+      } // the keys archive is never handed out (with_keys is false)
     }
   }
 
@@ -381,6 +402,7 @@ private:
 
 EMSCRIPTEN_BINDINGS(reelcheck_bundle_session) {
   using reelcheck::wasm::BundleSession;
+  emscripten::function("workItemSamples", &reelcheck::wasm::workItemSamples);
   emscripten::class_<BundleSession>("BundleSession")
       .constructor<bool>()
       .function("addTrustAnchor", &BundleSession::addTrustAnchor)

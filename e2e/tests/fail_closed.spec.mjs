@@ -87,6 +87,13 @@ function tamperVerdicts() {
       return originalDecrypt(msg);
     };
   }
+  // A verifier set up under other trust anchors than the run's: without the built-in ones when
+  // the run has them, with them when it has not. The test PKI's anchors are there either way, so
+  // its verdicts on the clean reel are all good, only not reached under the run's anchors.
+  if ('MODE' === 'other-anchors') {
+    const originalInit = handlers.initVerifier;
+    handlers.initVerifier = (msg) => originalInit({ ...msg, useDefaults: !msg.useDefaults });
+  }
   const original = handlers.verify;
   handlers.verify = async (msg) => {
     // A verifier that checks the slice a day later than the run's check time (the time sits
@@ -159,6 +166,9 @@ const cases = [
   // the run's error, not the "No bundle is open." of the requests after it.
   ['other-check-time-before-decrypt', 'a batch is refused before the keys archive is read',
     /were reached at .* not at the check time/, 'clean_7z'],
+  // Verdicts of a clean reel reached by a verifier with other trust anchors than the run's.
+  ['other-anchors', 'a verifier checks a slice under other trust anchors than the run\'s',
+    /were reached under other trust anchors than this run's/, 'clean_7z'],
 ];
 
 for (const [mode, title, message, bundle = 'mixed'] of cases) {

@@ -90,6 +90,37 @@ test('protocol, page side: the page never posts a request the protocol does not 
   ]);
 });
 
+// The core builds the work items (wasm/bundle_session.cpp), protocol.js defines them: a worker
+// compares the core's samples with protocol.js as the core loads, and a core that spells them
+// otherwise fails every request, before any run. The hook changes what the core's builders
+// give (workItemSamples), as a core built from other names would.
+function renameWorkItems() {
+  const create = createReelcheckModule;
+  createReelcheckModule = (options) => create(options).then((M) => {
+    const samples = M.workItemSamples;
+    M.workItemSamples = () => samples().map((item) => {
+      if ('MODE' === 'field' && item.type === 'unpack') { const { maxTotalSize, ...rest } = item; return { ...rest, maxTotal: maxTotalSize }; }
+      if ('MODE' === 'type' && item.type === 'slice') return { ...item, type: 'certificates' };
+      return item;
+    });
+    return M;
+  });
+}
+
+for (const [mode, title, message] of [
+  ['field', 'a field of a work item', /the core's work items are not protocol\.js's \(unpack: maxTotalSize\)/],
+  ['type', 'the type of a work item', /the core's work items are not protocol\.js's \(the core builds \["unpack","certificates"\], protocol\.js has \["unpack","slice"\]\)/],
+]) {
+  test(`protocol, worker side: a core that names ${title} otherwise than protocol.js is refused as it loads`, async ({ page }) => {
+    await injectWorkerHook(page, `;(${renameWorkItems.toString().replaceAll('MODE', mode)})();`);
+    await page.goto('index.html');
+    await verify(page, 'clean_7z', { waitFor: 'error' });
+    await expect(page.locator('#error-detail')).toContainText(message);
+    await expect(page.locator('#summary')).toBeHidden();
+    await expect(page.locator('#verdict-title')).not.toHaveText('Bundle verified');
+  });
+}
+
 // Posts requests straight to a fresh worker (past the page's own check) and collects the answers.
 // `compiledModule: true` puts the core's compiled WebAssembly in the request's `module` field.
 async function askWorker(page, requests) {

@@ -66,6 +66,30 @@ test('tampered bundle: exactly the planted chips fail, with their reasons', asyn
   await expect(page.locator('#chip-grid')).toHaveAttribute('aria-rowcount', String(e.expected.counts.ok + 1));
 });
 
+// The chip table's filter counts are the report view's, and a row's status is the core's
+// (codeTable()): its short label in the table, with the detail's words as the label's tooltip.
+test('chip table: the filter counts and the status words of the report', async ({ page }, testInfo) => {
+  const e = entry('extra');
+  const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
+  await page.goto('index.html');
+  await verify(page, 'extra');
+  await expect(page.locator('#f-all')).toHaveText(fmt(e.chip_count));
+  await expect(page.locator('#f-ok')).toHaveText(fmt(e.expected.counts.ok));
+  await expect(page.locator('#f-failed')).toHaveText(fmt(e.expected.counts.failed));
+  await expect(page.locator('#f-extra')).toHaveText(fmt(e.expected.counts.extra));
+  expect(e.expected.counts.extra).toBeGreaterThan(0);
+  await page.locator('#status-filter label', { hasText: 'Extra' }).click();
+  await expect(page.locator('#chip-grid')).toHaveAttribute('aria-rowcount', String(e.expected.counts.extra + 1));
+  const row = page.locator('.grid-row').first();
+  await expect(row.locator('.pill')).toHaveText('Extra');
+  const words = await row.locator('.pill').getAttribute('title');
+  expect(words).toMatch(/^Extra \(/);
+  await row.click();
+  await expect(page.locator('[data-testid="detail-status"]')).toHaveText(words);
+  await expect(page.locator('[data-testid="detail-status"]')).toHaveClass(/\bextra\b/);
+  await shot(page, testInfo, '07-extra-chips');
+});
+
 test('findings are listed with file and line', async ({ page }) => {
   const e = entry('bad_key_lines');
   await page.goto('index.html');

@@ -35,6 +35,15 @@ constexpr std::string_view chip_status_words(ChipStatus s) {
   }
   return "Failed";
 }
+// The same, short enough for a column of the page's chip table (the words go in its tooltip).
+constexpr std::string_view chip_status_label(ChipStatus s) {
+  switch (s) {
+  case ChipStatus::kOk: return "OK";
+  case ChipStatus::kFailed: return "Failed";
+  case ChipStatus::kExtra: return "Extra";
+  }
+  return "Failed";
+}
 constexpr std::optional<ChipStatus> parse_chip_status(std::string_view name) {
   for (ChipStatus s : {ChipStatus::kOk, ChipStatus::kFailed, ChipStatus::kExtra})
     if (name == chip_status_name(s)) return s;

@@ -22,7 +22,9 @@ std::string code_table_json() {
     errors.push_back(Json{{"code", row.name}, {"title", row.title}, {"text", row.text}});
   Json statuses = Json::array();
   for (ChipStatus s : {ChipStatus::kOk, ChipStatus::kFailed, ChipStatus::kExtra})
-    statuses.push_back(Json{{"status", chip_status_name(s)}, {"words", chip_status_words(s)}});
+    statuses.push_back(Json{{"status", chip_status_name(s)},
+                            {"words", chip_status_words(s)},
+                            {"label", chip_status_label(s)}});
   Json severities = Json::array();
   for (Severity s : kAllSeverities)
     severities.push_back(Json{{"severity", severity_name(s)}, {"words", severity_words(s)}});

@@ -120,7 +120,8 @@
     verify: { role: 'verifier', fields: { bytes: 'bytes' }, answer: { verdicts: 'bytes', count: 'count', ms: 'ms' } },
   };
 
-  // Messages a worker posts on its own (no request id).
+  // Messages a worker posts on its own (no request id). The core builds unpack and slice
+  // (wasm/bundle_session.cpp); the worker checks its samples of them against these as it loads.
   const EVENTS = {
     progress: { phase: 'phase', done: 'count', total: 'count' },
     unpack: { archive: 'count', name: 'string', slot: 'slot', bytes: 'bytes', maxTotalSize: 'count' },

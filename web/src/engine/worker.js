@@ -7,7 +7,21 @@
 // is the core's own {ok, ...} value. Nothing is logged: the Emscripten print hooks are silenced.
 'use strict';
 
-const { MESSAGE, REQUESTS, checkRequest } = self.ReelcheckProtocol;
+const { MESSAGE, REQUESTS, checkRequest, checkEvent } = self.ReelcheckProtocol;
+
+// The coordinator posts the work items as the core builds them (wasm/bundle_session.cpp), and
+// the page refuses any that is not protocol.js's. Checked once, on the core's own samples, as
+// it loads: a core and a protocol.js that disagree fail every request, before any run starts.
+const WORK_ITEMS = [MESSAGE.UNPACK, MESSAGE.SLICE];
+function checkWorkItems(M) {
+  const samples = M.workItemSamples();
+  const types = samples.map((item) => item && item.type);
+  let wrong = types.length === WORK_ITEMS.length && WORK_ITEMS.every((t) => types.includes(t))
+    ? null : 'the core builds ' + JSON.stringify(types) + ', protocol.js has ' + JSON.stringify(WORK_ITEMS);
+  for (const item of samples) wrong = wrong || checkEvent(item, WORK_ITEMS);
+  if (wrong) throw new Error('the core\'s work items are not protocol.js\'s (' + wrong + ')');
+  return M;
+}
 
 // The compiled core arrives in the `load` request (the page compiles it once for every worker);
 // the glue instantiates it through instantiateWasm, so it never fetches or compiles anything.
@@ -29,7 +43,7 @@ function loadModule() {
       onAbort(what) {
         self.postMessage({ type: MESSAGE.FATAL, message: 'The verifier stopped unexpectedly (' + String(what) + ').' });
       },
-    })]);
+    }).then(checkWorkItems)]);
   }
   return modulePromise;
 }
@@ -95,15 +109,9 @@ const handlers = {
           self.postMessage({ type: MESSAGE.PROGRESS, phase, done, total });
         }
       };
-      // The session's work items for the verifiers: archives to unpack (all before open's
-      // answer), then slices as each archive's outcome comes back.
-      const post = (item) => {
-        if (item.type === MESSAGE.UNPACK) {
-          self.postMessage({ type: MESSAGE.UNPACK, archive: item.archive, name: item.name, slot: item.slot, bytes: item.bytes, maxTotalSize: item.maxTotalSize }, [item.bytes.buffer]);
-        } else {
-          self.postMessage({ type: MESSAGE.SLICE, archive: item.archive, begin: item.begin, count: item.count, bytes: item.bytes }, [item.bytes.buffer]);
-        }
-      };
+      // The session's work items for the verifiers, posted as the core built them: archives to
+      // unpack (all before open's answer), then slices as each archive's outcome comes back.
+      const post = (item) => self.postMessage(item, [item.bytes.buffer]);
       return session.open(progress, post, msg.verifiers, certsOnly, msg.checkTime);
     } catch (e) {
       // A JavaScript exception ended open() (a callback threw, or the glue did). The core's

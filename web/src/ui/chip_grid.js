@@ -4,7 +4,7 @@
 'use strict';
 
 (function (global) {
-  const { h } = global.RC;
+  const { h, plainStatus, statusLabel } = global.RC;
   const ROW_H = 36;
   const OVERSCAN = 8;
 
@@ -78,7 +78,7 @@
         class: 'grid-row', role: 'row', id: 'chip-row-' + c.chip_id, 'data-index': i, 'data-chip-id': c.chip_id,
         'aria-rowindex': i + 2, 'aria-selected': c.chip_id === this.selectedId ? 'true' : 'false',
       },
-      h('span', { role: 'gridcell' }, h('span', { class: 'pill ' + c.status, text: c.status === 'ok' ? 'OK' : c.status === 'failed' ? 'Failed' : 'Extra' })),
+      h('span', { role: 'gridcell' }, h('span', { class: 'pill ' + c.status, text: statusLabel(c.status), title: plainStatus(c.status) })),
       h('span', { role: 'gridcell', class: 'mono', text: c.chip_id }),
       h('span', { role: 'gridcell', class: 'mono', text: c.wafer_x + ' / ' + c.wafer_y }),
       h('span', { role: 'gridcell' }, slotMark(certs.E0E0)),

@@ -59,16 +59,15 @@
     $('search-form').addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(searchTimer); runSearch(true); });
 
 
-    // A new report's rows: counts per status, and failed chips first when there are any (they
-    // should catch the eye).
-    function showChips(rows) {
+    // A new report's rows and the view's counts per status (report_view.js has checked that
+    // they agree), failed chips first when there are any (they should catch the eye).
+    function showChips(rows, counts) {
       state.chips = rows;
-      const count = (s) => rows.filter((ch) => ch.status === s).length;
-      $('f-all').textContent = num(rows.length);
-      $('f-ok').textContent = num(count('ok'));
-      $('f-failed').textContent = num(count('failed'));
-      $('f-extra').textContent = num(count('extra'));
-      const initial = count('failed') ? 'failed' : 'all';
+      $('f-all').textContent = num(counts.chips);
+      $('f-ok').textContent = num(counts.ok);
+      $('f-failed').textContent = num(counts.failed);
+      $('f-extra').textContent = num(counts.extra);
+      const initial = counts.failed ? 'failed' : 'all';
       document.querySelector('#status-filter input[value="' + initial + '"]').checked = true;
       state.filter = initial;
       applyFilter();

@@ -71,7 +71,8 @@
   const plainKind = (code) => words('findings', code);
   const plainSeverity = (s) => words('severities', s);
   const plainStatus = (s) => words('statuses', s);
+  const statusLabel = (s) => { const row = table && table.statuses.get(s); return row && row.label ? row.label : plainStatus(s); };
 
   global.RC = global.RC || {};
-  Object.assign(global.RC, { $, h, formatBytes, num, describeError, isPageError, useCodeTable, hasCodeTable, plainKind, plainSeverity, plainStatus, archiveKinds, plainArchive });
+  Object.assign(global.RC, { $, h, formatBytes, num, describeError, isPageError, useCodeTable, hasCodeTable, plainKind, plainSeverity, plainStatus, statusLabel, archiveKinds, plainArchive });
 })(window);

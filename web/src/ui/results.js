@@ -5,7 +5,8 @@
 (function (global) {
   const { $, h, num, plainKind, plainSeverity, archiveKinds, plainArchive } = global.RC;
 
-  // showChips(rows): hand the chip rows to the table (filter and search).
+  // showChips(rows, counts): hand the chip rows and the view's counts to the table (filter and
+  // search).
   function setUpResults(engine, showChips) {
     const CHECK = 'm7 12.5 3.2 3.2L17 9';
     const CROSS = 'M8.5 8.5l7 7m0-7-7 7';
@@ -56,7 +57,7 @@
       $('progress-box').classList.add('complete');
       $('pool-note').textContent = 'Verified ' + num(c.certificates) + ' certificates in ' + (elapsed / 1000).toFixed(1) + ' s with ' + engine.verifierCount + ' worker' + (engine.verifierCount === 1 ? '' : 's') + '.';
 
-      showChips(r.chips || []);
+      showChips(r.chips, c);
 
       renderFindings(r.findings || [], r.findings_total);
       $('export-panel').hidden = false;
