@@ -108,10 +108,8 @@ Result<Report> verify_reel(const PlannedReels& plan, const ReelInputs& reel, con
   if (tty) std::fputs("\r\033[K", stderr);
   if (ran) return *ran;
   whole.clear(); // the bundles' bytes are no longer needed: the session holds what it unpacked
-  auto report = session.take_report(ReportOptions{o.at, o.include_secrets});
+  auto report = session.take_report(ReportOptions{o.at, o.include_secrets, reel.findings});
   if (!report) return report.error();
-  for (const auto& f : reel.findings)
-    report->findings.push_back(f);
   if (with_bundle) with_bundle(session.bundle(), *report);
   return report;
 }

@@ -17,6 +17,7 @@
 #include "reelcheck/hex.hpp"
 #include "reelcheck/export.hpp"
 #include "reelcheck/lookup.hpp"
+#include "reelcheck/reel_inputs.hpp"
 #include "reelcheck/report.hpp"
 #include "reelcheck/session.hpp"
 #include "report_view.hpp"
@@ -59,6 +60,50 @@ val workItemSamples() {
   samples.call<void>("push", unpack_item(CertificateArchiveJob{}));
   samples.call<void>("push", slice_item(CertificateSlice{0, 0, one_certificate, {}}));
   return samples;
+}
+
+// The files handed over, sorted into reels by the core's rules as the CLI sorts its arguments
+// (group_inputs_by_reel): one reel's files, with the grouping's findings (a file handed over
+// twice, a lone inner archive), or an error when they hold several reels: the page verifies one
+// reel per run, the CLI each reel it is given. A file that is neither an inner archive nor a
+// bundle whose reel its listing names (a folder's notes, a damaged download) is no reel of its
+// own here: it goes to the session with the rest, which says what it is (ignored_input, or why
+// it cannot be read).
+Result<std::pair<std::vector<InputFile>, std::vector<Finding>>>
+one_reel(const std::vector<InputFile>& files) {
+  std::vector<HandedOverItem> items;
+  std::vector<std::size_t> file_of; // items[i] is files[file_of[i]]
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    HandedOverItem item{files[i].name, {files[i]}};
+    if (!names_an_inner_archive(files[i].name)) {
+      if (files.size() == 1) continue; // nothing to share a reel with
+      item.reel = bundle_reel(files[i]); // from its listing: no entry is unpacked
+      if (!item.reel) continue;
+    }
+    items.push_back(std::move(item));
+    file_of.push_back(i);
+  }
+  auto reels = group_inputs_by_reel(items);
+  if (reels.empty()) return std::pair{files, std::vector<Finding>{}};
+  if (reels.size() > 1) {
+    std::string names;
+    for (const auto& r : reels)
+      names += (names.empty() ? "" : ", ") + r.name;
+    return make_error(ErrorCode::kBadInput,
+                      "these files hold " + std::to_string(reels.size()) + " reels (" + names +
+                          "); the page verifies one reel at a time: choose the files of one reel");
+  }
+  // The reel's items (a file handed over twice is in it once) and every other file, in the
+  // order they were handed over.
+  std::vector<bool> keep(files.size(), true);
+  for (const std::size_t f : file_of)
+    keep[f] = false;
+  for (const std::size_t item : reels.front().items)
+    keep[file_of[item]] = true;
+  std::vector<InputFile> out;
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (keep[i]) out.push_back(files[i]);
+  return std::pair{std::move(out), std::move(reels.front().findings)};
 }
 
 class BundleSession {
@@ -109,6 +154,10 @@ public:
       files.reserve(inputs_.size());
       for (const auto& [name, bytes] : inputs_)
         files.push_back(InputFile{name, ByteView(bytes.data(), bytes.size())});
+      auto reel = one_reel(files);
+      if (!reel) return error_value(reel.error());
+      input_findings_ = std::move(reel->second);
+      files = std::move(reel->first);
       if (progress.typeOf().as<std::string>() == "function") {
         progress_ = [progress](Phase p, std::uint64_t done, std::uint64_t total) {
           progress(std::string(phase_name(p)), static_cast<double>(done),
@@ -229,7 +278,7 @@ public:
       if (!session_) return bad_input("No bundle is open.");
       report_.reset();
       if (auto e = session_->error()) return refuse(*e);
-      auto report = session_->report(ReportOptions{session_->terms().at, false});
+      auto report = session_->report(ReportOptions{session_->terms().at, false, input_findings_});
       if (!report) return refuse(report.error());
       release_inputs();
       report_.emplace(std::move(report).value());
@@ -353,7 +402,7 @@ private:
     // The kept report has no secret values; one with them is built for this export only.
     std::optional<Report> with_secrets;
     if (include_secrets) {
-      auto report = session_->report(ReportOptions{session_->terms().at, true});
+      auto report = session_->report(ReportOptions{session_->terms().at, true, input_findings_});
       if (!report) return error_value(report.error());
       with_secrets.emplace(std::move(report).value());
     }
@@ -389,6 +438,7 @@ private:
 
   TrustStore store_;
   std::vector<std::pair<std::string, std::vector<std::uint8_t>>> inputs_;
+  std::vector<Finding> input_findings_; // the reel grouping's, for the report
   SecureBytes key_;
   std::optional<VerificationSession> session_;
   ProgressFn progress_; // the session calls it while it runs (addUnpacked, addVerdicts too)

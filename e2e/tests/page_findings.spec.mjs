@@ -151,6 +151,43 @@ test('the .7z and the .zip of one reel chosen together: one message, two copies 
   expect(pageJson === fs.readFileSync(out, 'utf8')).toBe(true);
 });
 
+// The files are sorted into reels by the core's rules, as the CLI sorts its arguments
+// (group_inputs_by_reel): the page verifies one reel per run and says so when given two.
+test('files of two reels chosen together: refused with the reels named, no report', async ({ page }) => {
+  const a = entry('clean_7z');
+  const b = entry('extra');
+  expect(a.reel_id).not.toBe(b.reel_id);
+  await page.goto('index.html');
+  await fillForm(page, [...a.files, ...b.files].map(fx), keyOf('clean_7z'));
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#error-box')).toBeVisible({ timeout: 100_000 });
+  await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'bad_input');
+  await expect(page.locator('#error-box')).toContainText('these files hold 2 reels (clean.7z, extra.7z)');
+  await expect(page.locator('#error-box')).toContainText('one reel at a time');
+  await expect(page.locator('#summary')).toBeHidden();
+});
+
+// One inner archive on its own: the reel's report lists the archives that are missing, and the
+// grouping says the archive came without its reel (stray_archive), as the CLI's report does,
+// byte for byte.
+test('one loose inner archive on its own: stray_archive, the CLI\'s report', async ({ page }, testInfo) => {
+  const loose = entry('clean_loose');
+  const one = loose.files.find((f) => f.endsWith('_E0E0_Certs.7z'));
+  await page.goto('index.html');
+  await fillForm(page, [fx(one)], keyOf('clean_loose'));
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
+  await expect(page.locator('#findings-body tr[data-code="stray_archive"] td.kind')).toHaveText('Archive without its reel');
+  test.skip(!fs.existsSync(cli), 'native CLI not built (build/release/native/reelcheck)');
+  const out = testInfo.outputPath('cli.json');
+  const run = spawnSync(cli, ['verify', fx(one), '--key-file', fx(loose.key_file), '--trust', trustFile(),
+    '--at', manifest().check_time, '--json', out], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(1);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
+  const pageJson = fs.readFileSync(await download.path(), 'utf8');
+  expect(pageJson === fs.readFileSync(out, 'utf8')).toBe(true);
+});
+
 test('a folder\'s other files go to the core, which says they were ignored (ignored_input)', async ({ page }, testInfo) => {
   const loose = entry('clean_loose');
   const notes = testInfo.outputPath('notes.txt');

@@ -6,10 +6,9 @@
 // are one reel, whose files go to one session together; its reader then reports them as two
 // copies, verified once (duplicate_bundle, a warning), or as different archives under the same
 // names (duplicate_bundle, an error).
-// The CLI sorts its arguments with these rules (it may verify many reels in one run). The page
-// verifies one reel per run and hands every file to one session without sorting: for one reel's
-// files, handed over together, both end in the same session with the same files, and so the
-// same report.
+// Both front ends sort what they are given with these rules: the CLI verifies every reel it is
+// given, the page one per run (it refuses files of several reels). One reel's files end in the
+// same session with the same findings either way, and so in the same report.
 #pragma once
 
 #include <optional>

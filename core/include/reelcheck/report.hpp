@@ -94,6 +94,9 @@ struct Report {
 struct ReportOptions {
   CheckTime check_time = 0;
   bool include_secrets = false;
+  // How the inputs were handed over (ReelInputs::findings: duplicate_input, stray_archive), for
+  // the report of the reel they were sorted into: listed after the bundle's own findings.
+  std::vector<Finding> input_findings = {};
 };
 
 // Gathers the per-certificate verdicts (any order, e.g. from several threads) into the report

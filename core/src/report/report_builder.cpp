@@ -311,6 +311,8 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   for (auto& [id, chip] : chips)
     report.chips.push_back(std::move(chip));
   count(report);
+  report.findings.insert(report.findings.end(), options.input_findings.begin(),
+                         options.input_findings.end());
   return report;
 }
 
