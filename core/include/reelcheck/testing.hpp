@@ -1,6 +1,6 @@
-// Hooks for test programs only, as mbedTLS keeps its own behind MBEDTLS_TEST_HOOKS: a core built
-// with REELCHECK_TEST_HOOKS (build trees with REELCHECK_TESTS=ON) has them; the page's wasm core
-// and any build without tests have none, and this header refuses to compile there.
+// Hooks for test programs only, as mbedTLS keeps its own behind MBEDTLS_TEST_HOOKS: a test program
+// links reelcheck_test_hooks (core/CMakeLists.txt), which defines REELCHECK_TEST_HOOKS and holds
+// them; the CLI's and the page's core have none, and this header refuses to compile there.
 #pragma once
 
 #include <cstddef>
