@@ -3,11 +3,13 @@
 #include <CLI/CLI.hpp>
 
 #include <ctime>
+#include <iterator>
 #include <iostream>
 #include <string_view>
 #include <thread>
 
 #include "reelcheck/chip_id.hpp"
+#include "reelcheck/export.hpp"
 #include "reelcheck/lookup.hpp"
 #include "reelcheck/version.hpp"
 
@@ -180,9 +182,19 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   exporter->add_option("inputs", o.inputs, "the reel: a bundle, a folder, or its inner archives")
       ->required()
       ->type_name("BUNDLE_OR_DIR...");
-  exporter->add_option("--format", o.export_format, "aws-bulk, aws-cli, azure-dps or thingpress")
+  // The formats' names are the core's (export.hpp), listed as "a, b, c or d".
+  std::vector<std::string> format_names;
+  std::string format_list;
+  for (const ExportFormat f : kAllExportFormats) {
+    format_names.emplace_back(export_format_name(f));
+    format_list += (format_list.empty() ? ""
+                    : format_names.size() == std::size(kAllExportFormats) ? " or "
+                                                                           : ", ") +
+                   format_names.back();
+  }
+  exporter->add_option("--format", o.export_format, format_list)
       ->required()
-      ->check(CLI::IsMember({"aws-bulk", "aws-cli", "azure-dps", "thingpress"}))
+      ->check(CLI::IsMember(format_names))
       ->type_name("FORMAT");
   exporter
       ->add_option("--out", o.out_dir,
