@@ -18,6 +18,9 @@
 namespace reelcheck::detail {
 
 #if defined(__SIZEOF_INT128__) && !defined(__wasm__) && !defined(REELCHECK_LIMB32)
+// For the arithmetic that has a form of its own for each limb width (p384_field.hpp,
+// rsa_verifier.cpp).
+#define REELCHECK_WIDE_LIMBS 1
 using Limb = std::uint64_t;
 __extension__ using WideLimb = unsigned __int128;
 #else

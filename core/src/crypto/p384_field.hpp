@@ -7,7 +7,7 @@
 
 #include "crypto/fixed_width.hpp"
 
-#if defined(__SIZEOF_INT128__) && !defined(__wasm__) && !defined(REELCHECK_LIMB32)
+#if defined(REELCHECK_WIDE_LIMBS)
 #include "crypto/p384_field_solinas.hpp"
 namespace reelcheck::detail::p384 {
 using Field = SolinasField;

@@ -8,6 +8,9 @@
 #include <mutex>
 
 #include "crypto/fixed_width.hpp"
+#if !defined(REELCHECK_WIDE_LIMBS)
+#include "crypto/rsa_modulus_radix28.hpp"
+#endif
 
 namespace reelcheck::detail {
 namespace {
@@ -16,7 +19,14 @@ constexpr std::size_t kBits = 2048;
 constexpr std::size_t kBytes = kBits / 8;
 constexpr std::size_t kLimbs = kLimbsFor<kBits>;
 using Value = Limbs<kLimbs>;
+// Natively 64-bit limbs; with 32-bit limbs (wasm) 28-bit digits, whose rows need no carries.
+#if defined(REELCHECK_WIDE_LIMBS)
 using Modulus = MontgomeryModulus<kLimbs>;
+using Residue = Value;
+#else
+using Modulus = Radix28RsaModulus;
+using Residue = Radix28RsaModulus::Residue;
+#endif
 
 // DER DigestInfo prefixes (RFC 8017, 9.2 note 1): SEQUENCE { AlgorithmIdentifier { OID, NULL },
 // OCTET STRING of the hash length }.
@@ -74,7 +84,7 @@ bool RsaVerifier::verify(Hash hash_type, std::span<const std::uint8_t> hash,
   if (!limbs_from_bytes(signature, s) || compare(s, m.modulus()) >= 0) return false;
 
   // s^e by left-to-right binary exponentiation in the Montgomery domain.
-  Value base{}, x{};
+  Residue base{}, x{};
   m.to_montgomery(base, s);
   x = base;
   const std::uint32_t e = key_->exponent;
@@ -82,9 +92,10 @@ bool RsaVerifier::verify(Hash hash_type, std::span<const std::uint8_t> hash,
     m.sqr(x, x);
     if ((e >> bit) & 1) m.mul(x, x, base);
   }
-  m.from_montgomery(x, x);
+  Value plain{};
+  m.from_montgomery(plain, x);
   std::array<std::uint8_t, kBytes> em{};
-  limbs_to_bytes(x, em);
+  limbs_to_bytes(plain, em);
 
   return em == encoded_message(hash_type, hash); // compared whole
 }
