@@ -23,12 +23,6 @@
 
 #include "crypto/fixed_width.hpp"
 
-#if defined(__clang__)
-#define RC_UNROLL _Pragma("clang loop unroll(full)")
-#else
-#define RC_UNROLL
-#endif
-
 namespace reelcheck::detail::p384 {
 
 namespace radix29 {
@@ -104,7 +98,7 @@ public:
   // The fully reduced plain value (< p).
   static void decode(Plain& r, const Value& a) {
     Wide t[2 * kDigits] = {};
-    RC_UNROLL
+    REELCHECK_UNROLL
     for (std::size_t i = 0; i < kDigits; ++i)
       t[i] = a[i];
     Value d{};
@@ -117,7 +111,7 @@ public:
     // s = a + b < 4p; r = s - 2p unless that is negative. Both chains in one pass.
     Wide s = 0, d = 0;
     Value sum{}, reduced{};
-    RC_UNROLL
+    REELCHECK_UNROLL
     for (std::size_t i = 0; i < kDigits; ++i) {
       const Wide x = Wide(a[i]) + b[i];
       s += x;
@@ -133,7 +127,7 @@ public:
     // a - b in (-2p, 2p); add 2p if it is negative.
     Wide x = 0, y = 0;
     Value diff{}, lifted{};
-    RC_UNROLL
+    REELCHECK_UNROLL
     for (std::size_t i = 0; i < kDigits; ++i) {
       const Wide v = Wide(a[i]) - b[i];
       x += v;
@@ -156,16 +150,16 @@ public:
 
   static void mul(Value& r, const Value& a, const Value& b) {
     Wide x[kDigits], y[kDigits];
-    RC_UNROLL
+    REELCHECK_UNROLL
     for (std::size_t i = 0; i < kDigits; ++i) {
       x[i] = a[i];
       y[i] = b[i];
     }
     Wide t[2 * kDigits];
-    RC_UNROLL
+    REELCHECK_UNROLL
     for (std::size_t k = 0; k < 2 * kDigits - 1; ++k) {
       Wide column = 0; // at most 14 products below 2^58
-      RC_UNROLL
+      REELCHECK_UNROLL
       for (std::size_t i = (k < kDigits ? 0 : k - kDigits + 1);
            i <= (k < kDigits ? k : kDigits - 1); ++i)
         column += x[i] * y[k - i];
@@ -177,16 +171,16 @@ public:
 
   static void sqr(Value& r, const Value& a) {
     Wide x[kDigits], twice[kDigits];
-    RC_UNROLL
+    REELCHECK_UNROLL
     for (std::size_t i = 0; i < kDigits; ++i) {
       x[i] = a[i];
       twice[i] = x[i] << 1;
     }
     Wide t[2 * kDigits];
-    RC_UNROLL
+    REELCHECK_UNROLL
     for (std::size_t k = 0; k < 2 * kDigits - 1; ++k) {
       Wide column = 0; // at most 7 doubled products below 2^59 and one square
-      RC_UNROLL
+      REELCHECK_UNROLL
       for (std::size_t i = (k < kDigits ? 0 : k - kDigits + 1); 2 * i < k; ++i)
         column += twice[i] * x[k - i];
       if (k % 2 == 0) column += x[k / 2] * x[k / 2];
@@ -226,7 +220,7 @@ private:
   // adding m p 2^(29 i) clears the digit: its rest carries up, and p's other terms land at
   // 2^32 = 2^(29+3), 2^96 = 2^(87+9), 2^128 = 2^(116+12) and 2^384 = 2^(377+7).
   [[gnu::always_inline]] static void reduce(Value& r, Wide (&t)[2 * kDigits]) {
-    RC_UNROLL
+    REELCHECK_UNROLL
     for (std::size_t i = 0; i < kDigits; ++i) {
       const Wide m = t[i] & kMask;
       t[i + 1] += (t[i] >> kDigitBits) + (m << 3);
@@ -234,7 +228,7 @@ private:
       t[i + 4] -= m << 12;
       t[i + 13] += m << 7;
     }
-    RC_UNROLL
+    REELCHECK_UNROLL
     for (std::size_t i = kDigits; i < 2 * kDigits - 1; ++i) {
       r[i - kDigits] = std::uint32_t(t[i] & kMask);
       t[i + 1] += t[i] >> kDigitBits;
@@ -245,4 +239,3 @@ private:
 
 } // namespace reelcheck::detail::p384
 
-#undef RC_UNROLL

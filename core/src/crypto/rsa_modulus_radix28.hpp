@@ -18,12 +18,6 @@
 
 #include "crypto/fixed_width.hpp"
 
-#if defined(__clang__)
-#define RC_UNROLL _Pragma("clang loop unroll(full)")
-#else
-#define RC_UNROLL
-#endif
-
 namespace reelcheck::detail {
 
 class Radix28RsaModulus {
@@ -106,7 +100,7 @@ private:
   // t[0 .. kDigits) += q v: no carries (every word stays below 2^64, see above).
   [[gnu::always_inline]] static void add_row(std::uint64_t* t, std::uint64_t q,
                                              const std::uint64_t* v) {
-    RC_UNROLL
+    REELCHECK_UNROLL
     for (std::size_t j = 0; j < kDigits; ++j)
       t[j] += q * v[j];
   }
@@ -161,4 +155,3 @@ private:
 
 } // namespace reelcheck::detail
 
-#undef RC_UNROLL
