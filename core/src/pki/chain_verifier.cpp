@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "crypto/ecdsa_p384.hpp"
+#include "pki/anchor_link_memo.hpp"
 #include "pki/infineon_cas.hpp"
 #include "pki/parsed_certificate.hpp"
 #include "reelcheck/chip_id.hpp"
@@ -140,10 +141,11 @@ NameParts parse_certificate_name(std::string_view file) {
 struct ChainVerifier::Impl {
   std::vector<Anchor> anchors;
   std::string fingerprint; // of the store
-  // The anchors' links (mbedTLS checks their own signatures: P-521, RSA-4096) and the fast
-  // engines (their first use runs the engines' self-tests) cost tens of milliseconds. They are
-  // made at the first verification, not at construction: a CLI thread or a page worker built
-  // at the start of a run unpacks first and does not wait for them.
+  // The anchors' links (mbedTLS checks their own signatures: P-521, RSA-4096; remembered for
+  // the process, pki/anchor_link_memo.hpp) and the fast engines (their first use runs the
+  // engines' self-tests) cost tens of milliseconds. They are made at the first verification,
+  // not at construction: a CLI thread or a page worker built at the start of a run unpacks
+  // first and does not wait for them.
   std::once_flag ready_once;
 
   Impl& ready() {
@@ -159,12 +161,12 @@ struct ChainVerifier::Impl {
     for (std::size_t i = 0; i < anchors.size(); ++i) {
       const auto& child = *anchors[i].crt;
       if (detail::same_name(child.subject_raw, child.issuer_raw) &&
-          detail::check_signature(child, child) == SignatureCheck::kValid)
+          detail::anchor_link_memo().check(child, child) == SignatureCheck::kValid)
         continue; // self-signed root
       for (std::size_t j = 0; j < anchors.size(); ++j) {
         if (i == j || !detail::same_name(anchors[j].crt->subject_raw, child.issuer_raw)) continue;
         if (is_ca_usable(*anchors[j].crt) &&
-            detail::check_signature(child, *anchors[j].crt) == SignatureCheck::kValid)
+            detail::anchor_link_memo().check(child, *anchors[j].crt) == SignatureCheck::kValid)
           anchors[i].parents.push_back(static_cast<int>(j));
       }
     }
