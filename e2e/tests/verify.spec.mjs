@@ -2,7 +2,7 @@
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { entry, fx, verify, expectCounts, shot, manifest } from './helpers.mjs';
+import { entry, fx, verify, expectCounts, shot, manifest, injectWorkerHook } from './helpers.mjs';
 
 test.describe('happy path', () => {
   for (const [name, label] of [['clean_7z', 'outer .7z'], ['clean_zip', 'outer .zip'], ['clean_loose', 'loose inner archives']]) {
@@ -159,13 +159,70 @@ test('other bundles: counts as expected (plain headers, extra chips, orphan secr
   }
 });
 
-// The bundle is read by the coordinator worker when Verify is pressed, not when it is chosen
-// (its bytes never pass through the page's thread): a file gone in between is said plainly.
-test('a chosen bundle deleted before Verify: a clear message, no report', async ({ page }, testInfo) => {
-  const e = entry('clean_7z');
-  const copy = testInfo.outputPath(path.basename(e.files[0]));
+// The coordinator reads the chosen bundle as soon as it is chosen (the `stage` request), while
+// the key is typed; Verify then takes those bytes. Its bytes never pass through the page's
+// thread. Records each open request's stageId (window.__opens) and each stage's files.
+async function recordStaging(page) {
+  await page.addInitScript(() => {
+    window.__opens = [];
+    window.__stages = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, transfer) {
+      if (message && message.type === 'open') window.__opens.push({ stageId: message.stageId ?? null, files: message.inputs.map((i) => i.name) });
+      if (message && message.type === 'stage') window.__stages.push({ stageId: message.stageId, files: message.inputs.map((i) => i.name) });
+      return post.call(this, message, transfer);
+    };
+  });
+}
+
+// A copy of a fixture's bundle in the test's output folder (to delete or replace it).
+function copyOfBundle(testInfo, name, as) {
+  const e = entry(name);
+  const copy = testInfo.outputPath(as || path.basename(e.files[0]));
   fs.mkdirSync(path.dirname(copy), { recursive: true });
   fs.copyFileSync(fx(e.files[0]), copy);
+  return copy;
+}
+
+test('the bundle is read when it is chosen: Verify takes the bytes read then, even if the file is deleted afterwards', async ({ page }, testInfo) => {
+  const copy = copyOfBundle(testInfo, 'clean_7z');
+  await recordStaging(page);
+  await page.goto('index.html');
+  await page.locator('#file-input').setInputFiles([copy]);
+  // The staging's answer: the coordinator holds the bytes.
+  await expect.poll(() => page.evaluate(() => window.__stages.length)).toBe(1);
+  await expect.poll(() => page.evaluate(async () => {
+    const engine = window.RC.app.engine;
+    return engine.coordinator.pending ? engine.coordinator.pending.size : 0;
+  })).toBe(0);
+  fs.rmSync(copy);
+  await verify(page, 'clean_7z', { chosen: true });
+  await expectCounts(page, 'clean_7z', true);
+  const [stages, opens] = await page.evaluate(() => [window.__stages, window.__opens]);
+  expect(opens).toEqual([{ stageId: stages[0].stageId, files: [path.basename(copy)] }]);
+});
+
+test('files chosen again replace the staged ones: the run reads what is chosen at Verify', async ({ page }, testInfo) => {
+  const first = copyOfBundle(testInfo, 'clean_7z', 'first.7z');
+  const second = copyOfBundle(testInfo, 'wrong_key', 'second.7z');
+  await recordStaging(page);
+  await page.goto('index.html');
+  await page.locator('#file-input').setInputFiles([first]);
+  await page.locator('#file-input').setInputFiles([second]);
+  // The second bundle's key is not the first's: a run of the first bundle would succeed.
+  await verify(page, 'wrong_key', { chosen: true, waitFor: 'error' });
+  await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'wrong_key');
+  const [stages, opens] = await page.evaluate(() => [window.__stages, window.__opens]);
+  expect(stages.map((s) => s.files)).toEqual([['first.7z'], ['second.7z']]);
+  expect(opens).toEqual([{ stageId: stages[1].stageId, files: ['second.7z'] }]);
+});
+
+// A bundle the coordinator could not read when it was chosen (the hook makes its staging read
+// nothing, as when the file is gone before the read) is read at Verify; a file gone by then is
+// said plainly, with no report.
+test('a chosen bundle deleted before it could be read: a clear message at Verify, no report', async ({ page }, testInfo) => {
+  const copy = copyOfBundle(testInfo, 'clean_7z');
+  await injectWorkerHook(page, 'handlers.stage = async () => ({ ok: true });');
   await page.goto('index.html');
   await page.locator('#file-input').setInputFiles([copy]);
   fs.rmSync(copy);

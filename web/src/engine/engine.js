@@ -26,6 +26,9 @@
       this.activeRuns = 0;
       this.runToken = 0;
       this.lastTimings = null;  // per-phase times of the last run (no secrets)
+      this.staged = null;       // {id, files}: the chosen files the coordinator is reading ahead
+      this.stageSeq = 0;
+      this.checkTimes = new Map(); // text -> the core's normalised check time (a pure function)
     }
 
     get verifierCount() { return poolSize(); }
@@ -54,6 +57,26 @@
       this.pool.init(trust.anchors, trust.useDefaults).catch(() => {}); // run() reports errors
     }
 
+    // The coordinator reads the chosen files now, while the user types the key, instead of
+    // after Verify: files: [File]. run() hands it the staging's id when its files are the same
+    // File objects in the same order; otherwise the coordinator reads them at Verify as before.
+    stage(files) {
+      if (this.activeRuns > 0 || !files.length) return;
+      if (this.staged && this.staged.files.length === files.length && this.staged.files.every((f, i) => f === files[i])) return;
+      const id = ++this.stageSeq;
+      this.staged = { id, files: files.slice() };
+      this.ensureCoordinator().call(REQUEST.STAGE, { stageId: id, inputs: files.map((f) => ({ name: f.name, file: f })) }).catch(() => {});
+    }
+
+    // The staging id for these files ([{name, file}]), if the coordinator was last asked to read
+    // exactly them; used once.
+    takeStaged(files) {
+      const s = this.staged;
+      this.staged = null;
+      if (!s || s.files.length !== files.length || s.files.some((f, i) => f !== files[i].file)) return undefined;
+      return s.id;
+    }
+
     // Only a run gives the coordinator its event handler (progress, and the certificate slices
     // it posts while unpacking). Other callers (warm-up, check time) leave it alone: replacing
     // it mid-run would lose slices (the run then stops, failing closed).
@@ -67,10 +90,17 @@
       return this.coordinator;
     }
 
-    // Normalised ISO check time via the core's parser.
+    // Normalised ISO check time via the core's parser. Kept per text (the parse depends on the
+    // text alone), so that Verify does not wait for a round trip to a coordinator that may be
+    // busy reading the files: the page asks as soon as the bundle is chosen.
     async checkTime(text) {
+      const known = this.checkTimes.get(text);
+      if (known) return known;
       const c = this.ensureCoordinator();
-      return check(await c.call(REQUEST.CHECK_TIME, { text })).checkTime;
+      const iso = check(await c.call(REQUEST.CHECK_TIME, { text })).checkTime;
+      if (this.checkTimes.size >= 16) this.checkTimes.clear();
+      this.checkTimes.set(text, iso);
+      return iso;
     }
 
     async lookup(text) {
@@ -135,6 +165,7 @@
     // Ends every worker: the bundle, the key copy and all secrets go with their memory.
     async clear() {
       this.runToken++;
+      this.staged = null;
       this.pool.stop();
       if (this.coordinator) {
         const c = this.coordinator;

@@ -74,13 +74,19 @@
     // Coordinator.
     checkTime: { role: 'coordinator', fields: { text: 'string' }, answer: { checkTime: 'string' } },
     lookup: { role: 'coordinator', fields: { text: 'string' }, answer: { answer: 'lookupAnswer' } },
+    // The files just chosen, read now (while the user types the key): open `stageId` takes
+    // their bytes instead of reading the files again. One staging at a time; the next staging,
+    // open and wipe drop it. Public bytes only: no key, no setting.
+    stage: { role: 'coordinator', fields: { stageId: 'positive', inputs: 'chosenFiles' }, answer: {} },
     // key: the transport key's bytes (a copy owned by the worker, wiped there); absent or null
     // only with certsOnly: true (then the keys archive is never opened). verifiers: how many
     // verifier workers the slices are cut for; checkTime: the run's (every verdict must be
-    // reached at it). The answer: how many archives were posted to unpack.
+    // reached at it). stageId: the staging of these same inputs, if there was one (the inputs are
+    // read again when it is not this worker's latest or its reading failed). The answer: how
+    // many archives were posted to unpack.
     open: {
       role: 'coordinator',
-      fields: { inputs: 'chosenFiles', key: 'bytesOrNull?', certsOnly: 'bool?', anchors: 'files', useDefaults: 'bool', verifiers: 'positive', checkTime: 'string' },
+      fields: { inputs: 'chosenFiles', stageId: 'positive?', key: 'bytesOrNull?', certsOnly: 'bool?', anchors: 'files', useDefaults: 'bool', verifiers: 'positive', checkTime: 'string' },
       answer: { archives: 'count' },
       check: (m) => (m.certsOnly === true ? (m.key == null ? null : 'key') : (m.key instanceof Uint8Array ? null : 'key')),
     },

@@ -103,7 +103,8 @@
     let opening;
     try {
       // The files go as the user chose them (File objects): the coordinator reads them.
-      opening = coordinator.call(REQUEST.OPEN, { inputs: files, key, certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length, checkTime });
+      const stageId = engine.takeStaged(files);
+      opening = coordinator.call(REQUEST.OPEN, { inputs: files, ...(stageId ? { stageId } : {}), key, certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length, checkTime });
     } finally {
       if (key) key.fill(0); // the worker has its own copy now; this one is no longer needed
     }

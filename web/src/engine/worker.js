@@ -50,6 +50,20 @@ function loadModule() {
 
 let session = null;   // coordinator
 let verifier = null;  // verifier
+// Coordinator: the chosen files read ahead of Verify (the `stage` request): {id, read: a promise
+// of [{name, bytes}], or of null when a file could not be read (open then reads them itself and
+// reports it)}. Taken by the open that names its id; dropped by any open, the next stage, wipe.
+let staged = null;
+// Files larger than this together are not read ahead: a folder dropped by mistake (a video
+// beside the letter) is read only at Verify, when the core's limits refuse it, not while the
+// user is still choosing. Every real bundle is far smaller.
+const MAX_STAGED_BYTES = 256 * 1024 * 1024;
+
+async function readChosenFiles(inputs) {
+  const out = [];
+  for (const input of inputs) out.push({ name: input.name, bytes: new Uint8Array(await input.file.arrayBuffer()) });
+  return out;
+}
 
 function failure(code, message) {
   return { ok: false, error: { code, message } };
@@ -76,11 +90,17 @@ const handlers = {
       session = new M.BundleSession(msg.useDefaults);
       const anchors = addAnchors(session, msg.anchors);
       if (!anchors.ok) return anchors;
-      // The chosen files are read here, one at a time, off the page's thread.
-      for (const input of msg.inputs) {
+      // The chosen files: as staged when they were chosen (the same files, in the same order),
+      // otherwise read here, one at a time, off the page's thread.
+      const stage = staged;
+      staged = null;
+      let read = stage && msg.stageId !== undefined && stage.id === msg.stageId ? await stage.read : null;
+      if (read && (read.length !== msg.inputs.length || read.some((r, i) => r.name !== msg.inputs[i].name))) read = null;
+      for (let i = 0; i < msg.inputs.length; i++) {
+        const input = msg.inputs[i];
         let bytes;
         try {
-          bytes = new Uint8Array(await input.file.arrayBuffer());
+          bytes = read ? read[i].bytes : new Uint8Array(await input.file.arrayBuffer());
         } catch (readError) {
           return failure('bad_input', 'File "' + input.name + '" could not be read: it may have been moved, changed or deleted since it was chosen. Choose it again.');
         }
@@ -127,6 +147,17 @@ const handlers = {
       // core keeps its own copy until decrypt() ends (or open() fails), then wipes it.
       if (key instanceof Uint8Array) key.fill(0);
     }
+  },
+  async stage(msg) {
+    const total = msg.inputs.reduce((sum, input) => sum + input.file.size, 0);
+    if (total > MAX_STAGED_BYTES) {
+      staged = null;
+      return { ok: true };
+    }
+    const stage = { id: msg.stageId, read: readChosenFiles(msg.inputs).catch(() => null) };
+    staged = stage;
+    await stage.read;
+    return { ok: true };
   },
   async addUnpacked(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
@@ -184,6 +215,7 @@ const handlers = {
     return M.normaliseCheckTime(String(msg.text)); // {ok, checkTime} or the core's bad_input
   },
   async wipe() {
+    staged = null;
     if (session) { session.wipe(); session.delete(); session = null; }
     return { ok: true };
   },

@@ -40,6 +40,10 @@
   // change after that).
   async function warmUp() {
     loadCodes().catch(() => { /* asked again at Verify */ });
+    // The coordinator reads the chosen bundle now, and the check time is parsed now: Verify then
+    // waits for neither (a failure is met again, and reported, at Verify).
+    engine.stage(state.files);
+    if (state.files.length) engine.checkTime($('time-input').value.trim()).catch(() => {});
     try {
       const anchors = await Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
       engine.warmUp({ anchors, useDefaults: !$('anchors-only').checked });
