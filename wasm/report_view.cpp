@@ -2,20 +2,27 @@
 // code reads the same words in both.
 #include "report_view.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "reelcheck/codes.hpp"
+#include "report/json_writer.hpp"
 
 namespace reelcheck::wasm {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using detail::JsonWriter;
 
-Json problems_json(const std::vector<Problem>& problems) {
-  Json out = Json::array();
-  for (const auto& p : problems)
-    out.push_back(Json{{"code", problem_code_name(p.code)}, {"message", p.message}});
-  return out;
+// The view is written straight into one string by the reports' own writer (the text
+// nlohmann's dump() gives, compact): 4,160 rows through a tree of nodes took most of the
+// report request's time, on the coordinator alone at the end of a run.
+
+void problems_json(JsonWriter& w, const std::vector<Problem>& problems) {
+  w.begin_array();
+  for (const auto& p : problems) {
+    w.begin_object();
+    w.member("code", problem_code_name(p.code));
+    w.member("message", p.message);
+    w.end_object();
+  }
+  w.end_array();
 }
 
 const char* secrets_word(const ChipRecord& c) {
@@ -23,94 +30,119 @@ const char* secrets_word(const ChipRecord& c) {
   return c.pbs.present || c.auth.present ? "partial" : "none";
 }
 
-Json row_json(const ChipRecord& c) {
-  Json slots = Json::object();
+// One chip's row. Never inlined into chip_rows, nor chip_rows into report_view_json, which
+// runs once per report: V8 optimises a function whose loops have run long, in the background
+// while the run goes on, and compiling a once-per-report function whole would be paid for
+// nothing. Small per-item functions are cheap to optimise (docs/performance.md).
+[[gnu::noinline]] void row_json(JsonWriter& w, const ChipRecord& c) {
+  w.begin_object();
+  w.member("chip_id", c.chip_id);
+  w.member("status", chip_status_name(c.status));
+  w.member("wafer_x", c.wafer_x);
+  w.member("wafer_y", c.wafer_y);
+  w.key("slots");
+  w.begin_object();
   for (Slot s : kAllSlots) {
     const auto& v = c.certificates[static_cast<std::size_t>(s)];
-    slots[std::string(slot_name(s))] = v ? Json(v->ok() ? "ok" : "failed") : Json(nullptr);
+    w.key(slot_name(s));
+    if (v)
+      w.value(v->ok() ? "ok" : "failed");
+    else
+      w.null();
   }
-  return Json{{"chip_id", c.chip_id},
-              {"status", chip_status_name(c.status)},
-              {"wafer_x", c.wafer_x},
-              {"wafer_y", c.wafer_y},
-              {"slots", std::move(slots)},
-              {"secrets", secrets_word(c)},
-              {"reasons", problems_json(c.reasons)}};
+  w.end_object();
+  w.member("secrets", secrets_word(c));
+  w.key("reasons");
+  problems_json(w, c.reasons);
+  w.end_object();
 }
 
-Json finding_json(const Finding& f) {
-  return Json{{"severity", severity_name(f.severity)},
-              {"code", finding_code_name(f.code)},
-              {"file", f.file},
-              {"line", f.line},
-              {"chip_id", f.chip_id},
-              {"message", f.message}};
+[[gnu::noinline]] void finding_json(JsonWriter& w, const Finding& f) {
+  w.begin_object();
+  w.member("severity", severity_name(f.severity));
+  w.member("code", finding_code_name(f.code));
+  w.member("file", f.file);
+  w.member("line", f.line);
+  w.member("chip_id", f.chip_id);
+  w.member("message", f.message);
+  w.end_object();
 }
 
-// The loops over chips and findings live in functions of their own, never inlined into
-// report_view_json, which runs once per report: V8 optimises a function whose loops have run
-// long, in the background while the run goes on, and compiling report_view_json whole would be
-// paid for nothing. These small ones are cheap to optimise (docs/performance.md).
-[[gnu::noinline]] Json chip_rows(const std::vector<ChipRecord>& chips) {
-  Json rows = Json::array();
+[[gnu::noinline]] void chip_rows(JsonWriter& w, const std::vector<ChipRecord>& chips) {
+  w.begin_array();
   for (const auto& c : chips)
-    rows.push_back(row_json(c));
-  return rows;
+    row_json(w, c);
+  w.end_array();
 }
 
-struct ViewFindings {
-  Json findings = Json::array(); // the first kViewFindings
-  Json duplicate_bundles = Json::array();
+// The first kViewFindings findings; two copies of one reel chosen together are told in one
+// sentence each (the page says so in its verdict line); the other error findings are counted.
+[[gnu::noinline]] void view_findings(JsonWriter& w, const std::vector<Finding>& all) {
+  w.key("findings");
+  w.begin_array();
+  for (std::size_t i = 0; i < all.size() && i < kViewFindings; ++i)
+    finding_json(w, all[i]);
+  w.end_array();
+  w.member("findings_total", all.size());
   std::size_t errors = 0;
-};
-[[gnu::noinline]] ViewFindings view_findings(const std::vector<Finding>& all) {
-  // Two copies of one reel chosen together is told in one sentence each (the page says so in
-  // its verdict line); the other error findings are counted there.
-  ViewFindings out;
-  for (const auto& f : all) {
-    if (f.code == FindingCode::kDuplicateBundle)
-      out.duplicate_bundles.push_back(f.message);
-    else if (f.severity == Severity::kError)
-      ++out.errors;
-    if (out.findings.size() < kViewFindings) out.findings.push_back(finding_json(f));
-  }
-  return out;
+  for (const auto& f : all)
+    errors += f.code != FindingCode::kDuplicateBundle && f.severity == Severity::kError;
+  w.member("error_findings", errors);
+  w.key("duplicate_bundles");
+  w.begin_array();
+  for (const auto& f : all)
+    if (f.code == FindingCode::kDuplicateBundle) w.value(f.message);
+  w.end_array();
 }
 
 } // namespace
 
 std::string report_view_json(const Report& r) {
-  Json archives = Json::array();
-  for (const auto& a : r.archives)
-    archives.push_back(
-        Json{{"kind", inner_archive_kind_name(a.kind)}, {"name", a.name}, {"entries", a.entries}});
-  Json missing = Json::array();
+  SecureString text = secure_text(4096 + 160 * r.chips.size());
+  JsonWriter w(text, -1);
+  w.begin_object();
+  w.member("check_time", r.check_time);
+  w.member("reel_id", r.reel_id);
+  w.member("batch_id", r.batch_id);
+  w.member("verdict", r.all_ok() ? "ok" : "failed");
+  w.member("secrets_checked", r.secrets_checked);
+  w.key("counts");
+  w.begin_object();
+  w.member("chips", r.counts.chips);
+  w.member("ok", r.counts.ok);
+  w.member("failed", r.counts.failed);
+  w.member("extra", r.counts.extra);
+  w.member("certificates", r.counts.certificates);
+  w.member("certificates_ok", r.counts.certificates_ok);
+  w.end_object();
+  w.key("archives");
+  w.begin_array();
+  for (const auto& a : r.archives) {
+    w.begin_object();
+    w.member("kind", inner_archive_kind_name(a.kind));
+    w.member("name", a.name);
+    w.member("entries", a.entries);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("missing_archives");
+  w.begin_array();
   for (auto kind : r.missing_archives)
-    missing.push_back(inner_archive_kind_name(kind));
-  ViewFindings findings = view_findings(r.findings);
-  const Json out{{"check_time", r.check_time},
-                 {"reel_id", r.reel_id},
-                 {"batch_id", r.batch_id},
-                 {"verdict", r.all_ok() ? "ok" : "failed"},
-                 {"secrets_checked", r.secrets_checked},
-                 {"counts", Json{{"chips", r.counts.chips},
-                                 {"ok", r.counts.ok},
-                                 {"failed", r.counts.failed},
-                                 {"extra", r.counts.extra},
-                                 {"certificates", r.counts.certificates},
-                                 {"certificates_ok", r.counts.certificates_ok}}},
-                 {"archives", std::move(archives)},
-                 {"missing_archives", std::move(missing)},
-                 {"trust_anchor_count", r.trust_anchors.size()},
-                 {"untrusted_issuers", untrusted_issuers(r)},
-                 {"trust_hint", untrusted_issuer_hint(r)},
-                 {"findings", std::move(findings.findings)},
-                 {"findings_total", r.findings.size()},
-                 {"error_findings", findings.errors},
-                 {"duplicate_bundles", std::move(findings.duplicate_bundles)},
-                 {"unassigned_certificates", r.unassigned.size()},
-                 {"chips", chip_rows(r.chips)}};
-  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+    w.value(inner_archive_kind_name(kind));
+  w.end_array();
+  w.member("trust_anchor_count", r.trust_anchors.size());
+  w.key("untrusted_issuers");
+  w.begin_array();
+  for (const auto& issuer : untrusted_issuers(r))
+    w.value(issuer);
+  w.end_array();
+  w.member("trust_hint", untrusted_issuer_hint(r));
+  view_findings(w, r.findings);
+  w.member("unassigned_certificates", r.unassigned.size());
+  w.key("chips");
+  chip_rows(w, r.chips);
+  w.end_object();
+  return std::string(text.data(), text.size());
 }
 
 } // namespace reelcheck::wasm
