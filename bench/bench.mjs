@@ -5,7 +5,9 @@
 //   cli x2   the same bundle twice (as .7z files of two names): one reel, verified once (about 1x)
 //   page     build/web in headless Chromium, from setInputFiles to the verdict on screen; then
 //            the same reel again on the same page (what the first run paid for V8 compiling
-//            and optimising the core's code on first use)
+//            and optimising the core's code on first use). The bundle is chosen right after the
+//            anchors, while the page's idle-time start (workers, tables) may still be going on
+//   settled  the same, with the bundle chosen 2 s after the anchors (a person's pace)
 //   compare  bench/compare (7z-wasm + @peculiar/x509), same measure
 //   baseline another build of the page (REELCHECK_BASELINE_WEB_DIR), same measure, if given
 // then the wasm micro-benchmark (µs per P-384 verification in Chromium). Prints a summary and
@@ -39,7 +41,7 @@ const outDir = path.join(root, 'build', 'bench');
 // REELCHECK_BASELINE_WEB_DIR: another build of the page (say, of an earlier commit), run
 // alternating with this one as "baseline", to measure what a change bought phase by phase.
 const baselineDir = env.REELCHECK_BASELINE_WEB_DIR ? path.resolve(env.REELCHECK_BASELINE_WEB_DIR) : null;
-const only = (env.ONLY || 'manual,cli,cli2,page,compare,micro' + (baselineDir ? ',baseline' : '')).split(',');
+const only = (env.ONLY || 'manual,cli,cli2,page,settled,compare,micro' + (baselineDir ? ',baseline' : '')).split(',');
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -100,7 +102,7 @@ function runCli2() {
   return runCli(fs.readdirSync(twoReelDir).sort().map((f) => path.join(twoReelDir, f)));
 }
 
-async function runPageLike(url, { verdict, after }) {
+async function runPageLike(url, { verdict, after, settleMs = 0 }) {
   const page = await browser.newPage();
   try {
     await page.goto(url);
@@ -109,6 +111,10 @@ async function runPageLike(url, { verdict, after }) {
     if (await page.locator('#anchors-details summary').count()) await page.locator('#anchors-details summary').click();
     await page.locator('#anchor-input').setInputFiles([trust]);
     if (await page.locator('#anchors-only').count()) await page.locator('#anchors-only').check();
+    // settled: the bundle is chosen settleMs after the anchors, as a person would (the page's
+    // work while it is idle after loading is then done: its workers started, its verifiers
+    // prepared for these anchors). Otherwise at once, with that work still going on.
+    if (settleMs) await page.waitForTimeout(settleMs);
     // The UI thread's responsiveness: how soon after the click the first progress shows (a phase
     // row turns active), and the longest task on the UI thread (Chromium's Long Tasks API, which
     // reports every task over 50 ms) during the run.
@@ -180,8 +186,10 @@ async function runPageLike(url, { verdict, after }) {
     await page.close();
   }
 }
-const runPageAt = (top) => runPageLike(origin + '/' + top + '/index.html', {
+const SETTLE_MS = 2000;
+const runPageAt = (top, settleMs = 0) => runPageLike(origin + '/' + top + '/index.html', {
   verdict: '#summary',
+  settleMs,
   after: async (page) => {
     // The heap figure arrives just after the verdict (the workers are asked once it is shown).
     await page.waitForFunction(() => window.__reelcheckTimings && window.__reelcheckTimings.wasmHeapMiB, null, { timeout: 10_000 })
@@ -206,8 +214,8 @@ const runCompare = () => runPageLike(origin + '/compare/index.html', {
 });
 
 // ---- rounds -----------------------------------------------------------------------------------
-const runs = { manual: [], cli: [], cli2: [], page: [], baseline: [], compare: [] };
-const fns = { manual: runManual, cli: () => runCli([bundle]), cli2: runCli2, page: runPage, baseline: () => runPageAt('baseline'), compare: runCompare };
+const runs = { manual: [], cli: [], cli2: [], page: [], settled: [], baseline: [], compare: [] };
+const fns = { manual: runManual, cli: () => runCli([bundle]), cli2: runCli2, page: runPage, settled: () => runPageAt('page', SETTLE_MS), baseline: () => runPageAt('baseline'), compare: runCompare };
 for (let round = 1; round <= ROUNDS; round++) {
   for (const name of Object.keys(fns)) {
     if (!only.includes(name)) continue;
@@ -312,6 +320,9 @@ const lines = [
   `    UI thread: ${uiSummary(runs.page)}`,
   `    the same reel again on the same page (V8 has compiled and optimised the core by then): Verify to verdict ${sec(againMedian)}` +
     ` against ${sec(firstClickMedian)} for the first run; again/CLI ${ratio(againMedian, med.cli)}`,
+  ...(runs.settled.length ? [
+    `  the page chosen ${SETTLE_MS / 1000} s after its anchors (a person's pace: the page's idle-time start is done)  ${sec(med.settled)}` +
+      `; in its own clock ${sec(inPageMedian(runs.settled))}; settled/CLI ${ratio(med.settled, med.cli)} (in its own clock ${ratio(inPageMedian(runs.settled), med.cli)})`] : []),
   ...(runs.baseline.length ? [
     `  baseline page (${baselineDir})   ${sec(med.baseline)}   (this page: ${ratio(med.page, med.baseline)}x)`,
     `    phases: ${phaseMedianLine(runs.baseline)}`,

@@ -7,7 +7,7 @@
 #     Chromium, and a comparison page built from 7z-wasm + @peculiar/x509;
 #   - the wasm micro-benchmark: µs per P-384 verification in Chromium (engine vs mbedTLS).
 # Prints medians and ratios, the CLI's peak RSS and the wasm heap's high-water mark; writes
-# build/bench/results.json. Environment: ROUNDS, ONLY=manual,cli,cli2,page,compare,micro,
+# build/bench/results.json. Environment: ROUNDS, ONLY=manual,cli,cli2,page,settled,compare,micro,
 # BENCH_RELEASE_DIR (default build/release), BUILD (wasm build dir, default build/wasm),
 # REELCHECK_BASELINE_WEB_DIR (another build of the page to compare with, phase by phase).
 set -euo pipefail
