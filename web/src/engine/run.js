@@ -102,7 +102,8 @@
     progress({ phase: 'reading', done: 0, total: 1 });
     let opening;
     try {
-      // The files go as the user chose them (File objects): the coordinator reads them.
+      // The files go as the user chose them (File objects): the coordinator takes the bytes it
+      // read when they were chosen (engine.stage), or reads them now.
       const stageId = engine.takeStaged(files);
       opening = coordinator.call(REQUEST.OPEN, { inputs: files, ...(stageId ? { stageId } : {}), key, certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length, checkTime });
     } finally {
