@@ -25,6 +25,8 @@ public:
 
   // check_signature(child, parent) through mbedTLS, asked once per pair of DERs.
   SignatureCheck check(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent);
+  // An answer known beforehand (remember_builtin_links), for these two DERs exactly.
+  void remember(ByteView child_der, ByteView parent_der, SignatureCheck result);
 
   // How many checks were computed (not found): tests show that a second verifier reuses them.
   std::size_t checks_made() const;
@@ -38,7 +40,13 @@ private:
   std::size_t checks_made_ = 0;
 };
 
-// The process's memo, shared by every ChainVerifier (and thread).
+// The built-in anchors' links (kInfineonCaLinks, each checked by the tests) put into `memo`, for
+// exactly the embedded certificates' bytes: a ChainVerifier over the built-in trust then links
+// it without mbedTLS's P-521 and RSA-4096 (the page's verifiers make one as it loads).
+void remember_builtin_links(AnchorLinkMemo& memo);
+
+// The process's memo, shared by every ChainVerifier (and thread); it starts with the built-in
+// anchors' links.
 AnchorLinkMemo& anchor_link_memo();
 
 } // namespace reelcheck::detail

@@ -4,6 +4,7 @@
 // (trust_store.cpp) must not depend on whether the user added them again with --trust.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace reelcheck::detail {
@@ -19,6 +20,15 @@ inline constexpr InfineonCa kInfineonCas[] = {
     {"b413c71580af3ec5efe83fad31db2d4af4612355e3b01e50903b10763d738894", true},  // RSA Root CA 2
     {"e4db515b145f22be438f184ebc36e92b243a617a2660676c4fa99a89e2c7171c", true},  // Trust M CA 309
 };
+
+// Which of them signed which (indices into kInfineonCas): each root itself, each CA its root.
+// The built-in anchors' links are these facts about fixed bytes, so a verifier made for the
+// built-in trust need not check them with mbedTLS again (pki/anchor_link_memo.cpp);
+// tests/anchor_link_memo_test.cpp checks every one with mbedTLS.
+struct InfineonCaLink {
+  std::size_t child, parent;
+};
+inline constexpr InfineonCaLink kInfineonCaLinks[] = {{0, 0}, {1, 0}, {2, 2}, {3, 2}};
 
 // The Infineon CA with this fingerprint (lower-case hex), or nullptr.
 inline const InfineonCa* find_infineon_ca(std::string_view fingerprint_sha256) {
