@@ -4,6 +4,7 @@
 
 #include "reelcheck/codes.hpp"
 #include "report/json_writer.hpp"
+#include "report/report_parts_json.hpp"
 
 namespace reelcheck::wasm {
 namespace {
@@ -13,17 +14,6 @@ using detail::JsonWriter;
 // The view is written straight into one string by the reports' own writer (the text
 // nlohmann's dump() gives, compact): 4,160 rows through a tree of nodes took most of the
 // report request's time, on the coordinator alone at the end of a run.
-
-void problems_json(JsonWriter& w, const std::vector<Problem>& problems) {
-  w.begin_array();
-  for (const auto& p : problems) {
-    w.begin_object();
-    w.member("code", problem_code_name(p.code));
-    w.member("message", p.message);
-    w.end_object();
-  }
-  w.end_array();
-}
 
 const char* secrets_word(const ChipRecord& c) {
   if (c.pbs.present && c.auth.present) return "both";
@@ -53,7 +43,7 @@ const char* secrets_word(const ChipRecord& c) {
   w.end_object();
   w.member("secrets", secrets_word(c));
   w.key("reasons");
-  problems_json(w, c.reasons);
+  detail::write_problems(w, c.reasons);
   w.end_object();
 }
 
@@ -107,14 +97,7 @@ std::string report_view_json(const Report& r) {
   w.member("verdict", r.all_ok() ? "ok" : "failed");
   w.member("secrets_checked", r.secrets_checked);
   w.key("counts");
-  w.begin_object();
-  w.member("chips", r.counts.chips);
-  w.member("ok", r.counts.ok);
-  w.member("failed", r.counts.failed);
-  w.member("extra", r.counts.extra);
-  w.member("certificates", r.counts.certificates);
-  w.member("certificates_ok", r.counts.certificates_ok);
-  w.end_object();
+  detail::write_counts(w, r.counts);
   w.key("archives");
   w.begin_array();
   for (const auto& a : r.archives) {
@@ -126,10 +109,7 @@ std::string report_view_json(const Report& r) {
   }
   w.end_array();
   w.key("missing_archives");
-  w.begin_array();
-  for (auto kind : r.missing_archives)
-    w.value(inner_archive_kind_name(kind));
-  w.end_array();
+  detail::write_missing_archives(w, r.missing_archives);
   w.member("trust_anchor_count", r.trust_anchors.size());
   w.key("untrusted_issuers");
   w.begin_array();

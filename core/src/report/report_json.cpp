@@ -4,6 +4,7 @@
 #include "reelcheck/project_version.hpp"
 #include "reelcheck/report.hpp"
 #include "report/json_writer.hpp"
+#include "report/report_parts_json.hpp"
 #include "report/trust_anchors_json.hpp"
 #include "util/hex.hpp"
 
@@ -17,16 +18,7 @@ constexpr const char* kGenerator = "reelcheck " REELCHECK_VERSION;
 // A chip's object with its three certificates and both secrets is about 3.3 KB.
 constexpr std::size_t kChipJsonSize = 3400;
 
-void write_problems(JsonWriter& w, const std::vector<Problem>& problems) {
-  w.begin_array();
-  for (const auto& p : problems) {
-    w.begin_object();
-    w.member("code", problem_code_name(p.code));
-    w.member("message", p.message);
-    w.end_object();
-  }
-  w.end_array();
-}
+using detail::write_problems;
 
 void write_verdict(JsonWriter& w, const CertificateVerdict& v) {
   w.begin_object();
@@ -127,14 +119,7 @@ SecureString report_to_json(const Report& r) {
   w.member("batch_id", r.batch_id);
   w.member("verdict", r.all_ok() ? "ok" : "failed");
   w.key("counts");
-  w.begin_object();
-  w.member("chips", r.counts.chips);
-  w.member("ok", r.counts.ok);
-  w.member("failed", r.counts.failed);
-  w.member("extra", r.counts.extra);
-  w.member("certificates", r.counts.certificates);
-  w.member("certificates_ok", r.counts.certificates_ok);
-  w.end_object();
+  detail::write_counts(w, r.counts);
   w.key("archives");
   w.begin_array();
   for (const auto& a : r.archives) {
@@ -148,10 +133,7 @@ SecureString report_to_json(const Report& r) {
   }
   w.end_array();
   w.key("missing_archives");
-  w.begin_array();
-  for (auto kind : r.missing_archives)
-    w.value(inner_archive_kind_name(kind));
-  w.end_array();
+  detail::write_missing_archives(w, r.missing_archives);
   w.key("trust_anchors");
   detail::write_trust_anchors(w, r.trust_anchors);
   w.key("findings");
