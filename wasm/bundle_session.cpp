@@ -127,8 +127,9 @@ public:
     });
   }
 
-  // The transport key's UTF-8 bytes. Kept in wiping memory until decrypt() ends (or open()
-  // fails, or wipe()), then wiped.
+  // The transport key's UTF-8 bytes, given just before decrypt() (the page begins a run when the
+  // bundle is chosen; the key comes at Verify). Kept in wiping memory until decrypt() ends (or
+  // wipe()), then wiped.
   val setKey(const val& bytes) {
     return guarded([&] {
       copy_from_js(bytes, key_);

@@ -11,13 +11,20 @@ const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'na
 const realBundle = path.resolve(process.env.REELCHECK_REAL_BUNDLE_DIR || path.join(root, '..', 'shared', 'reference', 'real-bundle'),
   '78211223032C7EFA_bundle.7z');
 
-// Records every 'open' request the page posts to a worker (its key field among them).
+// Records every 'open' request the page posts to a worker (window.__opens: its certsOnly, and
+// whether it has a key field at all) and every request of any type that carries a key field
+// (window.__keys: its type, and the key as it went: null, its length, or its type).
 async function recordOpens(page) {
   await page.addInitScript(() => {
     window.__opens = [];
+    window.__keys = [];
     const post = Worker.prototype.postMessage;
     Worker.prototype.postMessage = function (message, transfer) {
-      if (message && message.type === 'open') window.__opens.push({ key: message.key === undefined ? 'absent' : message.key, certsOnly: message.certsOnly });
+      if (message && message.type === 'open') window.__opens.push({ keyField: 'key' in message, certsOnly: message.certsOnly });
+      if (message && typeof message === 'object' && 'key' in message) {
+        const k = message.key;
+        window.__keys.push({ type: message.type, key: k === null ? null : k instanceof Uint8Array ? { length: k.length } : typeof k });
+      }
       return post.call(this, message, transfer);
     };
   });
@@ -49,10 +56,14 @@ test('certificates only: no key asked for or sent, the same report as the CLI', 
   await expect(page.locator('#verdict-sub')).toContainText('Certificates only: the keys archive was not opened');
   await expect(page.locator('#c-ok')).toHaveText(String(e.chip_count));
   await expect(page.locator('#c-extra')).toHaveText('0');
-  const opens = await page.evaluate(() => window.__opens);
-  expect(opens.length).toBe(1);
-  expect(opens[0].certsOnly).toBe(true);
-  expect(opens[0].key === null || opens[0].key === 'absent').toBe(true);
+  // The page begins a run as the form is filled in (the first before the box was ticked, so
+  // not certificates only): no open carries a key, the run shown was certificates only, and
+  // the one decrypt (the run Verify drove) says "no key" (null).
+  const [opens, keys] = await page.evaluate(() => [window.__opens, window.__keys]);
+  expect(opens.length).toBeGreaterThan(0);
+  for (const open of opens) expect(open.keyField, 'an open carries no key').toBe(false);
+  expect(opens.at(-1).certsOnly).toBe(true);
+  expect(keys, 'the only key sent is decrypt\'s null').toEqual([{ type: 'decrypt', key: null }]);
 
   const out = testInfo.outputPath('cli.json');
   const run = spawnSync(cli, ['verify', fx(e.files[0]), '--certs-only', '--trust', trustFile(), '--at', manifest().check_time,

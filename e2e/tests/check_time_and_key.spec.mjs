@@ -1,6 +1,7 @@
-// The check time is the moment Verify is pressed (unless the user typed one), and the transport
-// key does not outlive a run: the key field is emptied and the worker's copy is wiped on every
-// path, the early error returns included.
+// The check time is the moment the run begins (unless the user typed one), and the transport
+// key does not outlive a run: it goes to a worker only with decrypt, the key field is emptied,
+// and the page's and the worker's copies are wiped on every path, the early error returns
+// included.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,17 +46,55 @@ test('a check time the user typed is kept however long the tab stays open', asyn
   await expect(page.locator('#time-input')).toHaveValue('2026-06-01T00:00:00Z');
 });
 
+// Records what the page posts to its workers, in the page (an init script): every message's type
+// (window.__posted) and, for each one with a key field, its type and the key as it went (its
+// length, or null: window.__keys). The key travels with decrypt alone, so that is the record of
+// which worker got which key. With keyText, also every UTF-8 copy the page makes of that text
+// (window.__keyCopies), each of which must end wiped.
+async function recordWorkerMessages(page, keyText) {
+  await page.addInitScript((keyText) => {
+    window.__posted = [];
+    window.__keys = [];
+    window.__keyCopies = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, transfer) {
+      window.__posted.push(message && message.type);
+      if (message && typeof message === 'object' && 'key' in message) {
+        const k = message.key;
+        window.__keys.push({ type: message.type, key: k === null ? null : k instanceof Uint8Array ? { length: k.length } : typeof k });
+      }
+      return post.call(this, message, transfer);
+    };
+    if (typeof keyText === 'string') {
+      const encode = TextEncoder.prototype.encode;
+      TextEncoder.prototype.encode = function (text) {
+        const out = encode.call(this, text);
+        if (text === keyText) window.__keyCopies.push(out);
+        return out;
+      };
+    }
+  }, keyText);
+}
+
+// The page's own copies of the key (window.__keyCopies): how many it made, and whether every one
+// is all zeros by now.
+const pageKeyCopies = (page) => page.evaluate(() => ({
+  copies: window.__keyCopies.length, wiped: window.__keyCopies.every((c) => c.every((b) => b === 0)) }));
+
 // Reports, from inside the coordinator worker, whether its copy of the key is wiped once the
-// open request is answered (the hook runs after worker.js; on errors the page ends the worker
-// right after, so the answer goes out on the console before that).
+// decrypt request (the one that carries the key) is answered. The hook runs after worker.js; on
+// errors the page ends the worker right after, so the answer goes out on the console before
+// that. `MODE` 'no-session' drops the session just before decrypt runs, as a session dropped
+// meanwhile would be: decrypt's early return ("No bundle is open.") must wipe the key too.
 function reportKeyCopy() {
-  const original = handlers.open;
-  handlers.open = async (msg) => {
+  const original = handlers.decrypt;
+  handlers.decrypt = async (msg) => {
+    if ('MODE' === 'no-session' && session) { session.wipe(); session.delete(); session = null; }
     try {
       return await original(msg);
     } finally {
-      console.log('reelcheck-test key copy ' + JSON.stringify({
-        length: msg.key.length, zero: msg.key.every((b) => b === 0) }));
+      console.log('reelcheck-test key copy ' + JSON.stringify(msg.key instanceof Uint8Array
+        ? { length: msg.key.length, zero: msg.key.every((b) => b === 0) } : { key: msg.key === null ? null : typeof msg.key }));
     }
   };
 }
@@ -63,12 +102,16 @@ function reportKeyCopy() {
 for (const [title, name, options, outcome] of [
   ['after a verified bundle', 'clean_7z', {}, '#summary'],
   ['after a wrong key', 'wrong_key', {}, '#error-box'],
+  ['after an early return in decrypt (no bundle open when the key arrives)', 'clean_7z', { mode: 'no-session' }, '#error-box'],
+  // Open refuses the anchors, before the keys archive: the key never reaches a worker at all.
   ['after an early error (an unusable trust anchor file)', 'clean_7z', { anchors: 'bad' }, '#error-box'],
 ]) {
   test(`the key field is empty and the worker's key copy wiped ${title}`, async ({ page }) => {
-    const hook = `;(${reportKeyCopy.toString()})();`;
+    const key = keyOf(name);
+    const hook = `;(${reportKeyCopy.toString().replaceAll('MODE', options.mode || 'none')})();`;
     const reports = [];
     page.on('console', (m) => { if (m.text().startsWith('reelcheck-test key copy ')) reports.push(JSON.parse(m.text().slice(24))); });
+    await recordWorkerMessages(page, key);
     await injectWorkerHook(page, hook);
     await page.goto('index.html');
     const anchors = options.anchors === 'bad'
@@ -77,21 +120,42 @@ for (const [title, name, options, outcome] of [
     await fillForm(page, name, { checkTime: manifest().check_time, anchors });
     await page.locator('#verify-button').click();
     await expect(page.locator(outcome)).toBeVisible({ timeout: 100_000 });
+    if (options.mode === 'no-session') await expect(page.locator('#error-detail')).toContainText('No bundle is open.');
     await expect(page.locator('#key-input')).toHaveValue('');
+    // The page's copies: at least the one the run took, every one wiped.
+    await expect.poll(() => pageKeyCopies(page)).toEqual({ copies: expect.any(Number), wiped: true });
+    expect((await pageKeyCopies(page)).copies).toBeGreaterThan(0);
+    // Runs begun before Verify (when the files, time and anchors were chosen) open the bundle
+    // without the key; no message but decrypt carries one, and only the run Verify drives
+    // decrypts.
+    const keys = await page.evaluate(() => window.__keys);
+    if (options.anchors === 'bad') {
+      expect(keys, 'no key went to a worker: the run ended before decrypt').toEqual([]);
+      expect(await page.evaluate(() => window.__posted)).not.toContain('decrypt');
+      expect(reports).toEqual([]);
+      return;
+    }
+    expect(keys, 'the key went once, with decrypt').toEqual([{ type: 'decrypt', key: { length: Buffer.byteLength(key) } }]);
     await expect.poll(() => reports.length).toBe(1);
     const copy = reports[0];
-    expect(copy.length).toBe(Buffer.byteLength(keyOf(name)));
+    expect(copy.length).toBe(Buffer.byteLength(key));
     expect(copy.zero, "the worker's copy of the key is wiped").toBe(true);
   });
 }
 
-// A JavaScript exception thrown by a callback the core calls (progress, work items)
-// unwinds through BundleSession::open and the core. The wasm build uses native WebAssembly
+// A JavaScript exception thrown by a callback the core calls (progress, work items) unwinds
+// through BundleSession::open or ::decrypt and the core. The wasm build uses native WebAssembly
 // exceptions, so the C++ destructors on that path run: the session's key, the core's own copy
 // of it, the decrypted key files and the parsed secrets are all wiped. The hook (run after
-// worker.js, `MODE` and `NEEDLES` replaced) makes the coordinator's postMessage throw at that
-// callback, then searches the worker's whole WebAssembly heap for the key (UTF-8 and UTF-16LE,
-// as the 7z key derivation uses it) and for the first chip's secrets (binary and hex text).
+// worker.js, `MODE`, `NEEDLES` and the key's bytes replaced) makes the coordinator's postMessage
+// throw at that callback, then searches the worker's whole WebAssembly heap for the key (UTF-8
+// and UTF-16LE, as the 7z key derivation uses it) and for the first chip's secrets (binary and
+// hex text).
+// - progress: the last decrypting event, inside decrypt, which got the key with its request:
+//   the key given to decrypt and the secrets it decrypted must be gone when decrypt ends.
+// - unpack: the first work item, inside open. The key comes only with decrypt, so a run whose
+//   open throws must end with the key nowhere: not in the coordinator's heap, never posted to
+//   a worker, and the page's own copy wiped.
 // How often `needle` (an array of bytes) occurs in `heap` (a worker's WebAssembly memory). Put
 // into the workers' source beside the hooks that search their heaps.
 function countInHeap(heap, needle) {
@@ -106,25 +170,26 @@ function countInHeap(heap, needle) {
 
 function throwFromCallback() {
   const needles = NEEDLES;
+  const key = KEYBYTES;
   const post = self.postMessage.bind(self);
-  let thrown = false;
+  // Once in every run (events carry the run's number): the page begins runs as the form is
+  // filled in, and the one Verify drives must meet the exception too.
+  const thrownIn = new Set();
   self.postMessage = (m, transfer) => {
     const at = 'MODE' === 'unpack'
       ? m && m.type === 'unpack'
       // The last decrypting event: the keys archive is decrypted and its files parsed.
       : m && m.type === 'progress' && m.phase === 'decrypting' && m.done === m.total;
-    if (at && !thrown) {
-      thrown = true;
+    if (at && !thrownIn.has(m.run)) {
+      thrownIn.add(m.run);
       throw new Error('reelcheck-test: thrown by the MODE callback');
     }
     return post(m, transfer);
   };
   const find = countInHeap;
-  // The test's own copy of the key, to search for (the worker wipes msg.key); the heap is
-  // searched when the request the callback throws in ends: open (work items) or decrypt
-  // (progress: the keys archive is decrypted there).
-  let key = null;
-  const search = async (answer) => {
+  // The heap is searched when the request the callback throws in ends: open (work items) or
+  // decrypt (progress: the keys archive is decrypted there).
+  const search = async (request, facts) => {
     const utf16 = key.flatMap((b) => [b, 0]);
     const hex = (s) => Array.from(new TextEncoder().encode(s));
     const bin = (s) => s.match(/../g).map((h) => parseInt(h, 16));
@@ -138,12 +203,15 @@ function throwFromCallback() {
       auth: find(heap, bin(needles.auth).slice(0, 32)),
       authHex: find(heap, hex(needles.auth.slice(0, 64))),
     };
-    console.log('reelcheck-test heap ' + JSON.stringify({ answer, found, session: session !== null }));
+    console.log('reelcheck-test heap ' + JSON.stringify({ request, ...facts, found, session: session !== null }));
   };
   const watch = (name, searchHere) => {
     const original = handlers[name];
     handlers[name] = async (msg) => {
-      if (name === 'open') key = Array.from(msg.key);
+      // What the request brought: open, no key field; decrypt, the key itself (the worker's copy,
+      // compared here before the worker wipes it).
+      const brought = name === 'open' ? { keyField: 'key' in msg, run: msg.run }
+        : { keyGiven: msg.key instanceof Uint8Array && msg.key.length === key.length && msg.key.every((b, i) => b === key[i]) };
       let answer;
       try {
         answer = await original(msg);
@@ -151,7 +219,8 @@ function throwFromCallback() {
         answer = { thrown: String(e && e.message) };
         throw e;
       } finally {
-        if (searchHere) await search(answer);
+        if (name === 'decrypt') brought.copyWiped = msg.key instanceof Uint8Array && msg.key.every((b) => b === 0);
+        if (searchHere) await search(name, { answer, ...brought });
       }
       return answer;
     };
@@ -163,9 +232,12 @@ function throwFromCallback() {
 for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'the work item callback']]) {
   test(`the key and the decrypted secrets are wiped when ${title} throws inside the session (open, decrypt)`, async ({ page }) => {
     const [first] = expectedSecrets('clean_7z').values();
-    const hook = `;${countInHeap.toString()};(${throwFromCallback.toString().replaceAll('MODE', mode).replace('NEEDLES', JSON.stringify(first))})();`;
+    const key = keyOf('clean_7z');
+    const hook = `;${countInHeap.toString()};(${throwFromCallback.toString().replaceAll('MODE', mode).replace('NEEDLES', JSON.stringify(first))
+      .replace('KEYBYTES', JSON.stringify(Array.from(Buffer.from(key))))})();`;
     const reports = [];
     page.on('console', (m) => { if (m.text().startsWith('reelcheck-test heap ')) reports.push(JSON.parse(m.text().slice(20))); });
+    await recordWorkerMessages(page, key);
     await injectWorkerHook(page, hook);
     await page.goto('index.html');
     await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
@@ -175,20 +247,46 @@ for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'th
     await expect(page.locator('#error-detail')).toContainText(`reelcheck-test: thrown by the ${mode} callback`);
     await expect(page.locator('#summary')).toBeHidden();
     await expect(page.locator('#key-input')).toHaveValue('');
-    await expect.poll(() => reports.length).toBe(1);
-    const { answer, found, session } = reports[0];
-    expect(answer.thrown, 'the exception passed through open() to the worker').toContain('thrown by the');
-    expect(found, 'no copy of the key or of a secret is left in the worker\'s heap').toEqual(
-      { key: 0, keyUtf16: 0, pbs: 0, pbsHex: 0, auth: 0, authHex: 0 });
-    expect(session, 'the half-open session is dropped').toBe(false);
+    await expect.poll(() => pageKeyCopies(page)).toEqual({ copies: expect.any(Number), wiped: true });
+    expect((await pageKeyCopies(page)).copies, 'the page made a copy of the key to wipe').toBeGreaterThan(0);
+    const clean = { key: 0, keyUtf16: 0, pbs: 0, pbsHex: 0, auth: 0, authHex: 0 };
+    const keys = await page.evaluate(() => window.__keys);
+    if (mode === 'progress') {
+      // Only the run Verify drives gets the key, and so decrypts.
+      expect(keys, 'the key went once, with decrypt').toEqual([{ type: 'decrypt', key: { length: Buffer.byteLength(key) } }]);
+      await expect.poll(() => reports.length).toBe(1);
+      const { request, answer, keyGiven, copyWiped, found, session } = reports[0];
+      expect(request).toBe('decrypt');
+      expect(keyGiven, 'decrypt brought the key').toBe(true);
+      expect(answer.thrown, 'the exception passed through decrypt() to the worker').toContain('thrown by the progress callback');
+      expect(copyWiped, "the worker's copy of the key is wiped").toBe(true);
+      expect(found, 'no copy of the key or of a secret is left in the worker\'s heap').toEqual(clean);
+      expect(session, 'the session is dropped').toBe(false);
+      return;
+    }
+    // Every open the page posted (runs begun before Verify too) threw at its first work item;
+    // the run whose error is shown was the last of them. None brought a key, and no decrypt
+    // followed.
+    expect(keys, 'no key went to a worker').toEqual([]);
+    expect(await page.evaluate(() => window.__posted)).not.toContain('decrypt');
+    const opens = (await page.evaluate(() => window.__posted)).filter((t) => t === 'open').length;
+    await expect.poll(() => reports.length, 'every open the page posted is searched').toBe(opens);
+    const last = reports.reduce((a, b) => (b.run > a.run ? b : a));
+    expect(last.answer.thrown, 'the exception passed through open() to the worker').toContain('thrown by the unpack callback');
+    for (const { request, keyField, found, session } of reports) {
+      expect(request).toBe('open');
+      expect(keyField, 'open brings no key').toBe(false);
+      expect(found, 'no copy of the key or of a secret is left in the worker\'s heap').toEqual(clean);
+      expect(session, 'the half-open session is dropped').toBe(false);
+    }
   });
 }
 
-// The coordinator holds the key from open until it decrypts the keys archive, once every
-// archive's outcome is in. A run that fails before that (here a verifier whose unpacking fails
-// as if it crashed) has the coordinator drop its session at once (the engine asks for it, and
-// the page clears its workers after any error): the hook searches the coordinator's
-// WebAssembly heap for the key after the first wipe.
+// The coordinator gets the key with decrypt, once every archive's outcome is in. A run that
+// fails before that (here a verifier whose unpacking fails as if it crashed) never sends it,
+// and has the coordinator drop its session at once (the engine asks for it, and the page
+// clears its workers after any error): the hook searches the coordinator's WebAssembly heap
+// for the key after the first wipe.
 function failVerifierAndWatchWipe() {
   const KEY = KEYBYTES;
   if (typeof handlers.unpack === 'function') {
@@ -209,6 +307,7 @@ test('a run that fails before the keys archive is read leaves no key in the coor
   const hook = `;${countInHeap.toString()};(${failVerifierAndWatchWipe.toString().replace('KEYBYTES', JSON.stringify(key))})();`;
   const wiped = [];
   page.on('console', (m) => { if (m.text().startsWith('reelcheck-test wiped ')) wiped.push(JSON.parse(m.text().slice(21))); });
+  await recordWorkerMessages(page);
   await injectWorkerHook(page, hook);
   await page.goto('index.html');
   await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
@@ -217,6 +316,7 @@ test('a run that fails before the keys archive is read leaves no key in the coor
   await expect(page.locator('#error-detail')).toContainText('reelcheck-test: a verifier failed');
   await expect.poll(() => wiped.length).toBeGreaterThan(0);
   expect(wiped[0], 'the session is dropped and no copy of the key is left').toEqual({ found: 0, session: false });
+  expect(await page.evaluate(() => window.__keys), 'no request carried the key').toEqual([]);
 });
 
 // The transport key is at most 256 bytes after trimming white space (the core's bound, issue 17):
@@ -225,25 +325,13 @@ test('a run that fails before the keys archive is read leaves no key in the coor
 // The page's words and the core's differ only in their first letter and their last clause.
 const TOO_LONG = /the transport key is longer than 256 bytes \((\d+)\): that is not the key from a reel's letter/i;
 
-// Records the type of every message the page posts to a worker (window.__posted).
-async function recordWorkerMessages(page) {
-  await page.addInitScript(() => {
-    window.__posted = [];
-    const post = Worker.prototype.postMessage;
-    Worker.prototype.postMessage = function (message, transfer) {
-      window.__posted.push(message && message.type);
-      return post.call(this, message, transfer);
-    };
-  });
-}
-
 for (const [title, key, bytes] of [
   ['a 300-character key', 'K'.repeat(300), 300],
   ['a pasted megabyte', 'x'.repeat(1 << 20), 1 << 20],
   ['257 bytes of UTF-8 (129 characters)', 'é'.repeat(128) + 'K', 257],
 ]) {
   test(`${title} is refused with a clear message before any worker gets it, and no report`, async ({ page }) => {
-    await recordWorkerMessages(page);
+    await recordWorkerMessages(page, key);
     await page.goto('index.html');
     await fillForm(page, 'clean_7z', { key, checkTime: manifest().check_time });
     await page.locator('#verify-button').click();
@@ -254,8 +342,15 @@ for (const [title, key, bytes] of [
     await expect(page.locator('#summary')).toBeHidden();
     await expect(page.locator('#chips-panel')).toBeHidden();
     await expect(page.locator('#key-input')).toHaveValue('');
-    const posted = await page.evaluate(() => window.__posted);
-    expect(posted, 'no open request (and so no key) went to a worker').not.toContain('open');
+    // The runs begun as the form was filled in opened the bundle, without a key: the key goes
+    // only with decrypt, which the refused key never reached. The error is shown after the
+    // page's check, so a key handed on past it would have been posted by now.
+    const [posted, keys] = await page.evaluate(() => [window.__posted, window.__keys]);
+    expect(posted, 'no decrypt request (and so no key) went to a worker').not.toContain('decrypt');
+    expect(keys, 'no request carried a key').toEqual([]);
+    const copies = await pageKeyCopies(page);
+    expect(copies.copies, 'the page made a copy of the key to check').toBeGreaterThan(0);
+    expect(copies.wiped, "the page's copy of the key is wiped").toBe(true);
   });
 }
 
@@ -265,14 +360,15 @@ test('the bound counts bytes after trimming, as the core does: 256 bytes between
   await fillForm(page, 'clean_7z', { key: '   ' + 'K'.repeat(256) + '\t ', checkTime: manifest().check_time });
   await page.locator('#verify-button').click();
   await expect(page.locator('#error-box')).toBeVisible({ timeout: 100_000 });
-  // Not the length: the core tried the key, and it is the wrong one.
+  // Not the length: the core tried the key, and it is the wrong one. It went, untrimmed, with
+  // decrypt (3 + 256 + 2 bytes).
   await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'wrong_key');
-  expect(await page.evaluate(() => window.__posted)).toContain('open');
+  expect(await page.evaluate(() => window.__keys)).toEqual([{ type: 'decrypt', key: { length: 261 } }]);
 });
 
 // The core's own bound, through the page's WebAssembly: an open request posted straight to a
-// coordinator worker (past the page's check) with a 300-byte key, then the keys archive's
-// decryption, where the key is used.
+// coordinator worker (past the page's check), then decrypt with a 300-byte key, which the keys
+// archive's decryption uses.
 test('the core in the page refuses a 300-byte key too (bad_input, the same message)', async ({ page }) => {
   await page.goto('index.html');
   const files = entry('clean_7z').files.map((f) => ({ name: path.basename(f), bytes: Array.from(fs.readFileSync(fx(f))) }));
@@ -289,11 +385,10 @@ test('the core in the page refuses a 300-byte key too (bad_input, the same messa
       const loaded = await ask({ type: 'load', id: 3, module: await WebAssembly.compile(Uint8Array.fromBase64(self.ReelcheckWasmBase64)) });
       if (!loaded.ok) throw new Error('load: ' + JSON.stringify(loaded));
       const open = await ask({
-        type: 'open', id: 1, verifiers: 1, anchors: [], useDefaults: true, checkTime: '2026-06-01T00:00:00Z',
+        type: 'open', id: 1, run: 1, verifiers: 1, anchors: [], useDefaults: true, certsOnly: false, checkTime: '2026-06-01T00:00:00Z',
         inputs: files.map((f) => ({ name: f.name, file: new File([new Uint8Array(f.bytes)], f.name) })),
-        key: new TextEncoder().encode('K'.repeat(keyLength)),
       });
-      return [open, await ask({ type: 'decrypt', id: 2 })];
+      return [open, await ask({ type: 'decrypt', id: 2, key: new TextEncoder().encode('K'.repeat(keyLength)) })];
     } finally {
       worker.terminate();
     }

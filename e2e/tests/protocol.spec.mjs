@@ -163,12 +163,22 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
     { type: 'checkTime', id: 4 },
     { type: 'ping' },
     { type: 'verify', id: 5, bytesBuffer: true },
-    // certsOnly with a key: the key is never taken (and the worker wipes its copy).
-    { type: 'open', id: 6, verifiers: 1, anchors: [], useDefaults: true, inputs: [], certsOnly: true, keyText: 'K', checkTime: '2026-06-01T00:00:00Z' },
+    // An open with a key, as the page once sent it: the key comes with decrypt only (a run may
+    // begin before it is typed), so open has no such field (and the worker wipes the copy).
+    { type: 'open', id: 6, run: 1, verifiers: 1, anchors: [], useDefaults: true, inputs: [], certsOnly: false, keyText: 'K', checkTime: '2026-06-01T00:00:00Z' },
     // useDefaults missing: no default stands in for it.
-    { type: 'open', id: 7, verifiers: 1, anchors: [], inputs: [], keyText: 'K', checkTime: '2026-06-01T00:00:00Z' },
+    { type: 'open', id: 7, run: 1, verifiers: 1, anchors: [], inputs: [], certsOnly: false, checkTime: '2026-06-01T00:00:00Z' },
     { type: 'initVerifier', id: 8, anchors: [{ name: 'a.pem', bytes: 'not bytes' }], useDefaults: true },
-    { type: 'open', id: 9, verifiers: 1, anchors: [], useDefaults: true, inputsAsBytes: true, keyText: 'K', checkTime: '2026-06-01T00:00:00Z' },
+    { type: 'open', id: 9, run: 1, verifiers: 1, anchors: [], useDefaults: true, certsOnly: false, inputsAsBytes: true, checkTime: '2026-06-01T00:00:00Z' },
+    // certsOnly missing: nor for it (a missing flag must not open the keys archive, or not).
+    { type: 'open', id: 10, run: 1, verifiers: 1, anchors: [], useDefaults: true, inputs: [], checkTime: '2026-06-01T00:00:00Z' },
+    // The key with decrypt: bytes or null, never text, and never left out (null says "none").
+    { type: 'decrypt', id: 14, key: 'K' },
+    { type: 'decrypt', id: 15 },
+    // The same decrypt with a key of the protocol's kinds is taken, and answered by the worker
+    // (no bundle is open in this one): the refusals above are the key's.
+    { type: 'decrypt', id: 16, keyText: 'K' },
+    { type: 'decrypt', id: 17, key: null },
   ]);
   expect(answers.slice(0, 4)).toEqual([
     { type: 'result', id: 11, result: { ok: false, error: { code: 'internal', message: 'A malformed request reached a worker (module).' } } },
@@ -183,9 +193,14 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
     refused(4, 'text'),
     refused(null, 'id'),
     refused(5, 'bytes'),
-    refused(6, 'key'),
+    refused(6, 'unexpected field key'),
     refused(7, 'useDefaults'),
     refused(8, 'anchors'),
     refused(9, 'inputs'),
+    refused(10, 'certsOnly'),
+    refused(14, 'key'),
+    refused(15, 'key'),
+    { type: 'result', id: 16, result: { ok: false, error: { code: 'bad_input', message: 'No bundle is open.' } } },
+    { type: 'result', id: 17, result: { ok: false, error: { code: 'bad_input', message: 'No bundle is open.' } } },
   ]);
 });

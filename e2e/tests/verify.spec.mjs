@@ -198,8 +198,12 @@ test('the bundle is read when it is chosen: Verify takes the bytes read then, ev
   fs.rmSync(copy);
   await verify(page, 'clean_7z', { chosen: true });
   await expectCounts(page, 'clean_7z', true);
+  // Every run of these files took the staged bytes: the one begun when the bundle was chosen,
+  // each begun again as the settings changed, and the one at Verify, if any.
   const [stages, opens] = await page.evaluate(() => [window.__stages, window.__opens]);
-  expect(opens).toEqual([{ stageId: stages[0].stageId, files: [path.basename(copy)] }]);
+  expect(stages).toHaveLength(1);
+  expect(opens.length).toBeGreaterThan(0);
+  for (const open of opens) expect(open).toEqual({ stageId: stages[0].stageId, files: [path.basename(copy)] });
 });
 
 test('files chosen again replace the staged ones: the run reads what is chosen at Verify', async ({ page }, testInfo) => {
@@ -214,7 +218,9 @@ test('files chosen again replace the staged ones: the run reads what is chosen a
   await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'wrong_key');
   const [stages, opens] = await page.evaluate(() => [window.__stages, window.__opens]);
   expect(stages.map((s) => s.files)).toEqual([['first.7z'], ['second.7z']]);
-  expect(opens).toEqual([{ stageId: stages[1].stageId, files: ['second.7z'] }]);
+  // The run of the first bundle begun when it was chosen gave way to the second's.
+  expect(opens.at(-1)).toEqual({ stageId: stages[1].stageId, files: ['second.7z'] });
+  for (const open of opens.slice(1)) expect(open.files).toEqual(['second.7z']);
 });
 
 // A bundle the coordinator could not read when it was chosen (the hook makes its staging read

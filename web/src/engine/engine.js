@@ -15,8 +15,23 @@
 
 (function (global) {
   const parts = global.RCEngine;
-  const { engineError, check, WorkerClient, workerUrl, wasmModule, VerifierPool, runVerification, readView, keyTooLong, poolSize,
+  const { engineError, check, cancelled, WorkerClient, workerUrl, wasmModule, VerifierPool, runVerification, checkKey, readView, keyTooLong, poolSize,
     PHASES, MAX_VERIFIERS, MAX_KEY_BYTES } = parts;
+
+  // Two runs' requests ask for the same work: the same File objects in the same order, the same
+  // anchors (names and bytes), the same settings and check time. The key is not compared: it
+  // is handed over at Verify.
+  function sameRequest(a, b) {
+    const sameBytes = (x, y) => {
+      if (x.byteLength !== y.byteLength) return false;
+      const u = new Uint8Array(x), v = new Uint8Array(y);
+      for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return false;
+      return true;
+    };
+    return a.files.length === b.files.length && a.files.every((f, i) => f.file === b.files[i].file && f.name === b.files[i].name) &&
+      !!a.certsOnly === !!b.certsOnly && a.useDefaults === b.useDefaults && a.checkTime === b.checkTime &&
+      a.anchors.length === b.anchors.length && a.anchors.every((x, i) => x.name === b.anchors[i].name && sameBytes(x.bytes, b.anchors[i].bytes));
+  }
   const { MESSAGE, REQUEST } = global.ReelcheckProtocol;
 
   class Engine {
@@ -29,6 +44,7 @@
       this.staged = null;       // {id, files}: the chosen files the coordinator is reading ahead
       this.stageSeq = 0;
       this.checkTimes = new Map(); // text -> the core's normalised check time (a pure function)
+      this.early = null;        // the run begun when the bundle was chosen (begin()), until Verify
     }
 
     get verifierCount() { return poolSize(); }
@@ -69,10 +85,9 @@
     }
 
     // The staging id for these files ([{name, file}]), if the coordinator was last asked to read
-    // exactly them; used once.
-    takeStaged(files) {
+    // exactly them (it keeps them for every run of these files until the next staging).
+    stagedId(files) {
       const s = this.staged;
-      this.staged = null;
       if (!s || s.files.length !== files.length || s.files.some((f, i) => f !== files[i].file)) return undefined;
       return s.id;
     }
@@ -132,17 +147,75 @@
       return format === 'csv' ? r.csv : r.json;
     }
 
+    // Begins the run for these inputs when they are chosen, before Verify: request as for run()
+    // without key and onProgress. The certificate archives are unpacked and the certificates
+    // verified while the user types the key; the keys archive waits for run() to hand the key
+    // over. run() takes this run over when it asks for the same work; any other request, a new
+    // begin() and clear() drop it. Nothing of it is shown before Verify: a failure is kept for
+    // run(), which then starts afresh and meets (and shows) it again.
+    begin(request) {
+      this.dropEarly();
+      if (this.activeRuns > 0 || !request.files.length) return;
+      let giveKey = null;
+      let refuseKey = null;
+      const key = new Promise((resolve, reject) => { giveKey = resolve; refuseKey = reject; });
+      key.catch(() => {});
+      const early = { request, giveKey, refuseKey, listener: null, seen: [], failed: false, token: 0, begunAt: performance.now() };
+      const onProgress = (p) => {
+        early.seen.push(p);
+        if (early.listener) early.listener(p);
+      };
+      early.promise = runVerification(this, { ...request, key, onProgress });
+      early.token = this.runToken; // runVerification took its token before its first await
+      early.promise.catch(() => { early.failed = true; });
+      this.early = early;
+    }
+
+    // The early run ends here (its key, if it comes, is refused and nothing is wiped twice).
+    dropEarly() {
+      const early = this.early;
+      if (!early) return;
+      this.early = null;
+      early.refuseKey(cancelled());
+      if (this.runToken === early.token) this.runToken++; // its loops stop at their next step
+    }
+
     // files: [{name, file: File}] (read by the coordinator), key: Uint8Array (zeroed here after
     // sending), anchors: [{name, bytes: ArrayBuffer}], useDefaults: bool, checkTime: ISO string.
     // onProgress({phase, done, total}). Resolves to the page's view of the report, read strictly
     // (wasm/report_view.hpp: summary, first findings, one row per chip); chip() and
     // exportReport() give the rest.
     // Afterwards this.lastTimings holds {phases: {reading, ...} in ms (they overlap), offsets
-    // (each phase's start after the run's), verifiers, slices}.
+    // (each phase's start after the run's), verifiers, slices, begunBeforeVerify: how long
+    // before this call the run began (0 unless it was begun when the files were chosen)}.
     async run(request) {
       this.activeRuns++;
       try {
-        return await runVerification(this, request);
+        const early = this.early;
+        this.early = null;
+        if (early && !early.failed && early.token === this.runToken && sameRequest(early.request, request)) {
+          try {
+            checkKey(request.key, request.certsOnly); // the same checks as a run begun now
+          } catch (e) {
+            this.early = early;
+            this.dropEarly();
+            throw e;
+          }
+          const begunBeforeVerify = performance.now() - early.begunAt;
+          early.listener = request.onProgress || null;
+          if (early.listener) for (const p of early.seen) early.listener(p); // what it did so far
+          early.giveKey(request.certsOnly ? null : request.key);
+          const view = await early.promise;
+          this.lastTimings = { ...this.lastTimings, begunBeforeVerify };
+          return view;
+        }
+        if (early) {
+          this.early = early;
+          this.dropEarly();
+        }
+        const view = await runVerification(this, request);
+        this.lastTimings = { ...this.lastTimings, begunBeforeVerify: 0 };
+        return view;
       } finally {
         this.activeRuns--;
       }
@@ -164,6 +237,7 @@
 
     // Ends every worker: the bundle, the key copy and all secrets go with their memory.
     async clear() {
+      this.dropEarly();
       this.runToken++;
       this.staged = null;
       this.pool.stop();

@@ -8,15 +8,18 @@
 //   {type: 'result', id, result}   the answer to request `id`; result is the core's own value:
 //                                  {ok: true, ...fields of REQUESTS[type].answer} or
 //                                  {ok: false, error: {code, message}}
-//   {type: 'progress', phase, done, total}   coordinator, as the core's session goes
+//   {type: 'progress', run, phase, done, total}   coordinator, as the core's session goes
 //   The session's work items, posted by the coordinator for the verifier workers (during open
 //   and addUnpacked, before their answers), each one transferred buffer:
-//   {type: 'unpack', archive, name, slot, bytes, maxTotalSize}   a certificate archive to
+//   {type: 'unpack', run, archive, name, slot, bytes, maxTotalSize}   a certificate archive to
 //                                  unpack (Verifier.unpackArchive); every one is posted before
 //                                  open's answer, which says how many
-//   {type: 'slice', archive, begin, count, bytes}   certificates begin .. begin+count-1 of an
-//                                  unpacked archive to verify, with the run's check time and
+//   {type: 'slice', run, archive, begin, count, bytes}   certificates begin .. begin+count-1 of
+//                                  an unpacked archive to verify, with the run's check time and
 //                                  anchors' fingerprint inside (wasm/wire/)
+//   `run` is the open request's: a run begun while the user still chooses (the page starts
+//   one when the bundle is chosen) may be replaced by the next, and the page takes only the
+//   events of the run it is driving.
 //   {type: 'fatal', message}       the worker's WebAssembly aborted; the worker is lost
 //
 // Each side checks what it receives against these tables (checkRequest in the worker,
@@ -74,27 +77,29 @@
     // Coordinator.
     checkTime: { role: 'coordinator', fields: { text: 'string' }, answer: { checkTime: 'string' } },
     lookup: { role: 'coordinator', fields: { text: 'string' }, answer: { answer: 'lookupAnswer' } },
-    // The files just chosen, read now (while the user types the key): open `stageId` takes
-    // their bytes instead of reading the files again. One staging at a time; the next staging,
-    // open and wipe drop it. Public bytes only: no key, no setting.
+    // The files just chosen, read now (while the user types the key): an open with this
+    // `stageId` takes their bytes instead of reading the files again. One staging at a time; the
+    // next staging and wipe drop it. Public bytes only: no key, no setting.
     stage: { role: 'coordinator', fields: { stageId: 'positive', inputs: 'chosenFiles' }, answer: {} },
-    // key: the transport key's bytes (a copy owned by the worker, wiped there); absent or null
-    // only with certsOnly: true (then the keys archive is never opened). verifiers: how many
-    // verifier workers the slices are cut for; checkTime: the run's (every verdict must be
-    // reached at it). stageId: the staging of these same inputs, if there was one (the inputs are
-    // read again when it is not this worker's latest or its reading failed). The answer: how
-    // many archives were posted to unpack.
+    // No key: it comes with decrypt, at Verify (a run may begin when the bundle is chosen).
+    // run: the page's number for this run, which the session's events carry. certsOnly: the
+    // keys archive is listed, never opened. verifiers: how many verifier workers the slices are
+    // cut for; checkTime: the run's (every verdict must be reached at it). stageId: the staging
+    // of these same inputs, if there was one (the inputs are read again when it is not this
+    // worker's latest or its reading failed). The answer: how many archives were posted to
+    // unpack.
     open: {
       role: 'coordinator',
-      fields: { inputs: 'chosenFiles', stageId: 'positive?', key: 'bytesOrNull?', certsOnly: 'bool?', anchors: 'files', useDefaults: 'bool', verifiers: 'positive', checkTime: 'string' },
+      fields: { run: 'positive', inputs: 'chosenFiles', stageId: 'positive?', certsOnly: 'bool', anchors: 'files', useDefaults: 'bool', verifiers: 'positive', checkTime: 'string' },
       answer: { archives: 'count' },
-      check: (m) => (m.certsOnly === true ? (m.key == null ? null : 'key') : (m.key instanceof Uint8Array ? null : 'key')),
     },
     // A verifier's outcome of an unpack item; the archive's slices are posted before the answer.
     addUnpacked: { role: 'coordinator', fields: { outcome: 'bytes' }, answer: {} },
-    // The keys archive, decrypted in the coordinator (where the key is) once every archive's
-    // outcome is in; the answer is the run's error, if it has one, a wrong key first of all.
-    decrypt: { role: 'coordinator', fields: {}, answer: {} },
+    // The keys archive, decrypted in the coordinator once every archive's outcome is in and
+    // Verify was pressed; the answer is the run's error, if it has one, a wrong key first of all.
+    // key: the transport key's bytes (a copy owned by the worker, wiped there, however decrypt
+    // ends); null for a certificates-only run, whose keys archive is never opened.
+    decrypt: { role: 'coordinator', fields: { key: 'bytesOrNull' }, answer: {} },
     // One slice's verdicts as a verifier sent them (transferred on), as each comes back: each
     // names its place and terms inside, and the core checks it at once against what it handed
     // out. A refused batch is the run's error.
@@ -129,9 +134,9 @@
   // Messages a worker posts on its own (no request id). The core builds unpack and slice
   // (wasm/bundle_session.cpp); the worker checks its samples of them against these as it loads.
   const EVENTS = {
-    progress: { phase: 'phase', done: 'count', total: 'count' },
-    unpack: { archive: 'count', name: 'string', slot: 'slot', bytes: 'bytes', maxTotalSize: 'count' },
-    slice: { archive: 'count', begin: 'count', count: 'positive', bytes: 'bytes' },
+    progress: { run: 'positive', phase: 'phase', done: 'count', total: 'count' },
+    unpack: { run: 'positive', archive: 'count', name: 'string', slot: 'slot', bytes: 'bytes', maxTotalSize: 'count' },
+    slice: { run: 'positive', archive: 'count', begin: 'count', count: 'positive', bytes: 'bytes' },
     fatal: { message: 'string' },
   };
   // The type names, for code to use instead of bare strings (a typo is then undefined, which

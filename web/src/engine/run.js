@@ -20,17 +20,27 @@
   const { engineError, check, cancelled, keyTooLong, copyAnchors, PhaseClock, WorkQueue, dispatch, readView } = parts;
   const { MESSAGE, REQUEST } = global.ReelcheckProtocol;
 
-  // engine: the Engine (its workers and run token). request: see Engine.run.
-  // -> the report view; engine.lastTimings is set on success.
-  async function runVerification(engine, { files, key, certsOnly, anchors, useDefaults, checkTime, onProgress }) {
-    // certsOnly: no key (null) and the keys archive is not opened; otherwise key is required.
+  // The key a run may take: null for a certificates-only run (the keys archive is not opened),
+  // otherwise the transport key's bytes within the core's bound. A key refused is wiped.
+  function checkKey(key, certsOnly) {
     if (certsOnly) {
       if (key) { key.fill(0); throw engineError('internal', 'A transport key was handed to a certificates-only run.'); }
-    } else {
-      if (!(key instanceof Uint8Array)) throw engineError('no_key', 'The transport key is needed.');
-      const tooLong = keyTooLong(key);
-      if (tooLong) { key.fill(0); throw tooLong; }
+      return;
     }
+    if (!(key instanceof Uint8Array)) throw engineError('no_key', 'The transport key is needed.');
+    const tooLong = keyTooLong(key);
+    if (tooLong) { key.fill(0); throw tooLong; }
+  }
+
+  // engine: the Engine (its workers and run token). request: see Engine.run; its key may also be
+  // a promise of it (a run begun when the bundle was chosen gets the key at Verify, already
+  // checked): everything but the keys archive goes on meanwhile.
+  // -> the report view; engine.lastTimings is set on success.
+  async function runVerification(engine, { files, key, certsOnly, anchors, useDefaults, checkTime, onProgress }) {
+    const keyLater = !!key && typeof key.then === 'function';
+    if (!keyLater) checkKey(key, certsOnly);
+    const keyReady = keyLater ? key : Promise.resolve(key);
+    let keyTaken = false;
     const token = ++engine.runToken;
     const current = () => token === engine.runToken;
     const stillCurrent = () => { if (!current()) throw cancelled(); };
@@ -72,7 +82,17 @@
     const closeWhenComplete = () => {
       if (archives === null || archivesTaken !== archives || decrypted) return;
       queue.close();
-      decrypted = coordinator.call(REQUEST.DECRYPT, {}).then(check);
+      // The key goes with decrypt, the one request that uses it: a copy to the coordinator,
+      // this one wiped at once.
+      decrypted = keyReady.then((k) => {
+        keyTaken = true;
+        if (!current()) { if (k) k.fill(0); throw cancelled(); }
+        try {
+          return coordinator.call(REQUEST.DECRYPT, { key: k || null });
+        } finally {
+          if (k) k.fill(0);
+        }
+      }).then(check);
       decrypted.catch((err) => {
         decryptError = err;
         if (current()) engine.runToken++;
@@ -81,7 +101,8 @@
     };
     // The protocol has checked each event's shape (worker_client.js) before it gets here.
     const coordinator = engine.ensureCoordinator((m) => {
-      if (!current()) return;
+      // Events of a run this page no longer drives (one begun at an earlier choice) are dropped.
+      if (!current() || m.run !== token) return;
       if (m.type === MESSAGE.PROGRESS) {
         progress({ phase: m.phase, done: m.done, total: m.total });
       } else if (m.type === MESSAGE.UNPACK) {
@@ -100,15 +121,10 @@
     verifiersReady.catch(() => {}); // when opening fails first, that error is the one shown
 
     progress({ phase: 'reading', done: 0, total: 1 });
-    let opening;
-    try {
-      // The files go as the user chose them (File objects): the coordinator takes the bytes it
-      // read when they were chosen (engine.stage), or reads them now.
-      const stageId = engine.takeStaged(files);
-      opening = coordinator.call(REQUEST.OPEN, { inputs: files, ...(stageId ? { stageId } : {}), key, certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length, checkTime });
-    } finally {
-      if (key) key.fill(0); // the worker has its own copy now; this one is no longer needed
-    }
+    // The files go as the user chose them (File objects): the coordinator takes the bytes it
+    // read when they were chosen (engine.stage), or reads them now.
+    const stageId = engine.stagedId(files);
+    const opening = coordinator.call(REQUEST.OPEN, { run: token, inputs: files, ...(stageId ? { stageId } : {}), certsOnly: !!certsOnly, anchors: copyAnchors(anchors), useDefaults, verifiers: verifiers.length, checkTime });
     const opened = opening.then(check).then((summary) => {
       if (summary.archives !== archivesPosted) {
         // Fail closed: every archive the session planned must reach a verifier, once.
@@ -165,11 +181,14 @@
     });
     verifying.catch(() => {});
 
+    // A run that ends before its keys archive: a key handed to it later is wiped unused.
+    const dropKey = () => { if (!keyTaken) keyReady.then((k) => { if (k) k.fill(0); }, () => {}); };
     try {
       await opened;
     } catch (err) {
       // Slices a verifier is still on are dropped with their answers; the workers stay.
       if (current()) engine.runToken++;
+      dropKey();
       throw err;
     }
     try {
@@ -177,6 +196,9 @@
         await Promise.race([verifying, runFailure]);
       } catch (err) {
         if (err === decryptError) throw err; // the verifiers stay (their loops end as cancelled)
+        // A run replaced by another (one begun when the bundle was chosen, then the settings
+        // changed) leaves the workers to that one.
+        if (!current()) throw err;
         engine.pool.stop(); // the other loops end with 'cancelled', which nobody waits for
         // The run is over before the keys archive was read: the coordinator drops the session
         // and the key it held for decrypt, now rather than at the next run.
@@ -199,8 +221,10 @@
     } catch (err) {
       // What failed first, not what its consequences made fail later.
       throw firstFailure || err;
+    } finally {
+      dropKey();
     }
   }
 
-  Object.assign(parts, { runVerification });
+  Object.assign(parts, { runVerification, checkKey });
 })(typeof window !== 'undefined' ? window : self);

@@ -18,7 +18,8 @@ function checkWorkItems(M) {
   const types = samples.map((item) => item && item.type);
   let wrong = types.length === WORK_ITEMS.length && WORK_ITEMS.every((t) => types.includes(t))
     ? null : 'the core builds ' + JSON.stringify(types) + ', protocol.js has ' + JSON.stringify(WORK_ITEMS);
-  for (const item of samples) wrong = wrong || checkEvent(item, WORK_ITEMS);
+  // The worker adds the run's number to each item as it posts it (handlers.open).
+  for (const item of samples) wrong = wrong || checkEvent({ ...item, run: 1 }, WORK_ITEMS);
   if (wrong) throw new Error('the core\'s work items are not protocol.js\'s (' + wrong + ')');
   return M;
 }
@@ -52,7 +53,8 @@ let session = null;   // coordinator
 let verifier = null;  // verifier
 // Coordinator: the chosen files read ahead of Verify (the `stage` request): {id, read: a promise
 // of [{name, bytes}], or of null when a file could not be read (open then reads them itself and
-// reports it)}. Taken by the open that names its id; dropped by any open, the next stage, wipe.
+// reports it)}. Used by every open that names its id (a run begun when the bundle was chosen,
+// and one begun again at Verify after a setting changed); dropped by the next stage and wipe.
 let staged = null;
 // Files larger than this together are not read ahead: a folder dropped by mistake (a video
 // beside the letter) is read only at Verify, when the core's limits refuse it, not while the
@@ -80,73 +82,77 @@ function addAnchors(target, anchors) {
   return { ok: true };
 }
 
+// One open at a time, in the order they came: the page begins a run when the bundle is chosen
+// and again when a setting changes, so a second open can arrive while the first still reads its
+// files; interleaved, the first would go on in the second's session.
+let opening = Promise.resolve();
+
+// The coordinator's session for one open request (handlers.open runs them one at a time).
+async function openSession(msg) {
+  try {
+    const M = await loadModule();
+    if (session) { session.wipe(); session.delete(); session = null; }
+    session = new M.BundleSession(msg.useDefaults);
+    const anchors = addAnchors(session, msg.anchors);
+    if (!anchors.ok) return anchors;
+    // The chosen files: as staged when they were chosen (the same files, in the same order),
+    // otherwise read here, one at a time, off the page's thread.
+    const stage = staged;
+    let read = stage && msg.stageId !== undefined && stage.id === msg.stageId ? await stage.read : null;
+    if (read && (read.length !== msg.inputs.length || read.some((r, i) => r.name !== msg.inputs[i].name))) read = null;
+    for (let i = 0; i < msg.inputs.length; i++) {
+      const input = msg.inputs[i];
+      let bytes;
+      try {
+        bytes = read ? read[i].bytes : new Uint8Array(await input.file.arrayBuffer());
+      } catch (readError) {
+        return failure('bad_input', 'File "' + input.name + '" could not be read: it may have been moved, changed or deleted since it was chosen. Choose it again.');
+      }
+      const r = session.addInput(input.name, bytes);
+      if (!r.ok) return r;
+    }
+    const certsOnly = msg.certsOnly === true;
+    // Progress at most every 50 ms, but always a phase's first and last event (the page times
+    // phases by them). It and the work items keep going to the page after open() answers (the
+    // session posts each unpacked archive's slices from addUnpacked).
+    let last = 0;
+    let lastPhase = '';
+    const progress = (phase, done, total) => {
+      // The page counts verdicts itself as they reach it, on their way here: the session's
+      // count of those it has checked would lag behind it while the key is derived.
+      if (phase === 'verifying') return;
+      const now = Date.now();
+      if (done === total || phase !== lastPhase || now - last > 50) {
+        last = now;
+        lastPhase = phase;
+        self.postMessage({ type: MESSAGE.PROGRESS, run: msg.run, phase, done, total });
+      }
+    };
+    // The session's work items for the verifiers, posted as the core built them: archives to
+    // unpack (all before open's answer), then slices as each archive's outcome comes back.
+    const post = (item) => {
+      item.run = msg.run;
+      self.postMessage(item, [item.bytes.buffer]);
+    };
+    return session.open(progress, post, msg.verifiers, certsOnly, msg.checkTime);
+  } catch (e) {
+    // A JavaScript exception ended open() (a callback threw, or the glue did). The core's
+    // cleanups ran as it passed through (native wasm exceptions: the key's copies and the
+    // decrypted entries are wiped); nothing of this session is kept either.
+    if (session) {
+      try { session.wipe(); session.delete(); } catch (ignored) { /* dropped either way */ }
+      session = null;
+    }
+    throw e;
+  }
+}
+
 const handlers = {
   // --- coordinator ---------------------------------------------------------------------------
-  async open(msg) {
-    const key = msg.key; // Uint8Array, a structured-clone copy owned by this worker
-    try {
-      const M = await loadModule();
-      if (session) { session.wipe(); session.delete(); session = null; }
-      session = new M.BundleSession(msg.useDefaults);
-      const anchors = addAnchors(session, msg.anchors);
-      if (!anchors.ok) return anchors;
-      // The chosen files: as staged when they were chosen (the same files, in the same order),
-      // otherwise read here, one at a time, off the page's thread.
-      const stage = staged;
-      staged = null;
-      let read = stage && msg.stageId !== undefined && stage.id === msg.stageId ? await stage.read : null;
-      if (read && (read.length !== msg.inputs.length || read.some((r, i) => r.name !== msg.inputs[i].name))) read = null;
-      for (let i = 0; i < msg.inputs.length; i++) {
-        const input = msg.inputs[i];
-        let bytes;
-        try {
-          bytes = read ? read[i].bytes : new Uint8Array(await input.file.arrayBuffer());
-        } catch (readError) {
-          return failure('bad_input', 'File "' + input.name + '" could not be read: it may have been moved, changed or deleted since it was chosen. Choose it again.');
-        }
-        const r = session.addInput(input.name, bytes);
-        if (!r.ok) return r;
-      }
-      const certsOnly = msg.certsOnly === true;
-      if (!certsOnly) {
-        const k = session.setKey(key);
-        key.fill(0);
-        if (!k.ok) return k;
-      }
-      // Progress at most every 50 ms, but always a phase's first and last event (the page times
-      // phases by them). It and the work items keep going to the page after open() answers (the
-      // session posts each unpacked archive's slices from addUnpacked).
-      let last = 0;
-      let lastPhase = '';
-      const progress = (phase, done, total) => {
-        // The page counts verdicts itself as they reach it, on their way here: the session's
-        // count of those it has checked would lag behind it while the key is derived.
-        if (phase === 'verifying') return;
-        const now = Date.now();
-        if (done === total || phase !== lastPhase || now - last > 50) {
-          last = now;
-          lastPhase = phase;
-          self.postMessage({ type: MESSAGE.PROGRESS, phase, done, total });
-        }
-      };
-      // The session's work items for the verifiers, posted as the core built them: archives to
-      // unpack (all before open's answer), then slices as each archive's outcome comes back.
-      const post = (item) => self.postMessage(item, [item.bytes.buffer]);
-      return session.open(progress, post, msg.verifiers, certsOnly, msg.checkTime);
-    } catch (e) {
-      // A JavaScript exception ended open() (a callback threw, or the glue did). The core's
-      // cleanups ran as it passed through (native wasm exceptions: the key's copies and the
-      // decrypted entries are wiped); nothing of this session is kept either.
-      if (session) {
-        try { session.wipe(); session.delete(); } catch (ignored) { /* dropped either way */ }
-        session = null;
-      }
-      throw e;
-    } finally {
-      // Every path (early returns, exceptions): this worker's copy of the key is wiped. The
-      // core keeps its own copy until decrypt() ends (or open() fails), then wipes it.
-      if (key instanceof Uint8Array) key.fill(0);
-    }
+  open(msg) {
+    const next = opening.then(() => openSession(msg));
+    opening = next.catch(() => {});
+    return next;
   },
   async stage(msg) {
     const total = msg.inputs.reduce((sum, input) => sum + input.file.size, 0);
@@ -163,15 +169,25 @@ const handlers = {
     if (!session) return failure('bad_input', 'No bundle is open.');
     return session.addUnpacked(msg.outcome);
   },
-  async decrypt() {
-    if (!session) return failure('bad_input', 'No bundle is open.');
+  async decrypt(msg) {
+    const key = msg.key; // Uint8Array (a structured-clone copy owned by this worker) or null
     try {
+      if (!session) return failure('bad_input', 'No bundle is open.');
+      if (key) {
+        const k = session.setKey(key);
+        if (!k.ok) return k;
+      }
       return session.decrypt();
     } catch (e) {
-      // As in open(): the core wiped the key on the way; nothing of this session is kept.
+      // The core wiped its copy of the key on the way (native wasm exceptions run its
+      // destructors); nothing of this session is kept.
       try { session.wipe(); session.delete(); } catch (ignored) { /* dropped either way */ }
       session = null;
       throw e;
+    } finally {
+      // Every path (early returns, exceptions): this worker's copy of the key is wiped. The
+      // core's copy is wiped when decrypt() ends, however it ends.
+      if (key instanceof Uint8Array) key.fill(0);
     }
   },
   async addVerdicts(msg) {

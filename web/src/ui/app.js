@@ -38,18 +38,58 @@
   // moment, as soon as the page is idle after loading and again whenever the trust settings
   // change: while the user chooses files and types the key (run() redoes it if the settings
   // change after that).
+  // Then, with a bundle chosen, the run itself begins (engine.begin): the certificates are
+  // unpacked and verified while the key is typed, and Verify hands the key over for the keys
+  // archive. A run that asks for other work at Verify (settings changed since) starts afresh.
   async function warmUp() {
+    // Whatever changed, a run begun for the inputs before is no longer the one wanted: it stops
+    // before the verifiers get these settings (its slices would be refused under them).
+    engine.dropEarly();
     loadCodes().catch(() => { /* asked again at Verify */ });
     // The coordinator reads the chosen bundle now, and the check time is parsed now: Verify then
     // waits for neither (a failure is met again, and reported, at Verify).
     engine.stage(state.files);
-    if (state.files.length) engine.checkTime($('time-input').value.trim()).catch(() => {});
+    const early = state.files.length > 0 && !state.busy && !state.report;
+    // The check time of a run begun now: the moment the bundle is chosen, unless the user typed
+    // one (inputs.js: Verify keeps it if it is recent).
+    if (early) inputs.refreshTime();
+    const timeText = $('time-input').value.trim();
+    const checkTime = state.files.length ? engine.checkTime(timeText) : null;
+    if (checkTime) checkTime.catch(() => {});
+    let anchors;
     try {
-      const anchors = await Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      anchors = await readAnchors();
       engine.warmUp({ anchors, useDefaults: !$('anchors-only').checked });
     } catch (e) {
       engine.warmUp(); // an unreadable anchor file is reported at Verify
+      engine.dropEarly();
+      return;
     }
+    if (!early) return;
+    let iso;
+    try {
+      iso = await checkTime;
+    } catch (e) {
+      engine.dropEarly(); // a check time the core refuses is reported at Verify
+      return;
+    }
+    // Still the same choice (nothing changed while the files and the time were read)?
+    if (state.busy || state.report || timeText !== $('time-input').value.trim()) return;
+    const certsOnly = $('certs-only').checked;
+    engine.begin({ files: state.files.map((f) => ({ name: f.name, file: f })), certsOnly, anchors, useDefaults: !$('anchors-only').checked, checkTime: iso });
+  }
+  // Each anchor file's bytes, read once, when it is chosen: the same File at Verify gives the
+  // same bytes without reading it again (as the bundle's staging does).
+  const anchorReads = new WeakMap();
+  function readAnchors() {
+    return Promise.all(state.anchors.map(async (f) => {
+      if (!anchorReads.has(f)) {
+        const read = f.arrayBuffer();
+        anchorReads.set(f, read);
+        read.catch(() => anchorReads.delete(f)); // read again (and reported) next time
+      }
+      return { name: f.name, bytes: await anchorReads.get(f) };
+    }));
   }
   const inputs = global.RC.setUpInputs(state, warmUp);
   const progress = new ProgressView();
@@ -156,7 +196,9 @@
     progress.update({ phase: 'reading', done: 0, total: state.files.length });
     $('pool-note').textContent = 'Using ' + engine.verifierCount + ' verifier worker' + (engine.verifierCount === 1 ? '' : 's') + ' and one coordinator, all in this tab.';
     const started = performance.now();
-    inputs.refreshTime();
+    // The run begun when the bundle was chosen keeps its check time if that is recent; any
+    // other run is judged now (unless the user typed a time).
+    if (engine.early) inputs.refreshTimeIfStale(); else inputs.refreshTime();
     let key = null;
     try {
       // The anchor files (a few kB) are read here while the coordinator checks the check time;
@@ -164,7 +206,7 @@
       // coordinator as chosen and are read there: their bytes never pass through this thread,
       // whose reading of a bundle of megabytes was a long task of its own.
       // The core's words for the report come meanwhile too (once per page).
-      const reading = Promise.all(state.anchors.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      const reading = readAnchors();
       reading.catch(() => {}); // awaited below, unless the check time fails first
       const codes = loadCodes();
       codes.catch(() => {}); // awaited before the report is shown
@@ -182,6 +224,7 @@
       const handedOver = performance.now();
       const report = await engine.run({ files, key, certsOnly, anchors, useDefaults: !$('anchors-only').checked, checkTime, onProgress: (p) => progress.update(p) });
       const reported = performance.now();
+      progress.flush(); // the bars' last state, before the report replaces them
       await codes; // the report is shown in the core's words
       // Reading the report view (its JSON, one row per chip) and showing it are two tasks of
       // their own: together, on a 4,000-chip reel, they would hold the UI thread too long.
@@ -274,7 +317,9 @@
       warmUp().catch(() => { /* reported at Verify */ });
     });
   }
-  $('anchors-only').addEventListener('change', () => { warmUp().catch(() => {}); });
+  // Settings that change the run: the run begun early starts again with them.
+  for (const id of ['anchors-only', 'certs-only', 'time-input']) $(id).addEventListener('change', () => { warmUp().catch(() => {}); });
+  $('time-now').addEventListener('click', () => { warmUp().catch(() => {}); });
 
   global.RC.app = { state, engine };
 })(window);

@@ -8,14 +8,19 @@
   // onFiles(): the bundle or anchor files changed (the page warms its workers up).
   function setUpInputs(state, onFiles) {
     // ---- time ------------------------------------------------------------------------------------
-    // Certificates are judged at the moment Verify is pressed, unless the user typed a time: a tab
-    // left open for days must not check against the moment it was loaded. The field shows the
-    // current time (refreshed at Verify) until the user types; "Now" goes back to following it.
+    // Certificates are judged at the moment the run begins, unless the user typed a time: when the
+    // bundle is chosen (the page begins the run then, while the key is typed), or at Verify if
+    // that moment is more than RECENT_MS ago. A tab left open for days must not check against the
+    // moment it was loaded. The field shows that time until the user types; "Now" goes back to
+    // following the clock.
+    const RECENT_MS = 5 * 60 * 1000;
     const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     let timeTyped = false;
+    let refreshedAt = 0;
     function followClock() {
       timeTyped = false;
       $('time-input').value = nowIso();
+      refreshedAt = Date.now();
       $('time-input').removeAttribute('aria-invalid');
     }
     followClock();
@@ -88,8 +93,18 @@
 
     return {
       followClock,
-      // The check time for a run: the moment of Verify unless the user typed one.
-      refreshTime() { if (!timeTyped) $('time-input').value = nowIso(); },
+      // The check time for a run begun now (the bundle just chosen), unless the user typed one.
+      refreshTime() {
+        if (timeTyped) return;
+        $('time-input').value = nowIso();
+        refreshedAt = Date.now();
+      },
+      // At Verify: the time set when the run began, if that is recent (the run begun then goes
+      // on); otherwise now.
+      refreshTimeIfStale() {
+        const age = Date.now() - refreshedAt;
+        if (!timeTyped && !(age >= 0 && age <= RECENT_MS)) this.refreshTime();
+      },
       showKey, renderFileList, renderAnchorList,
     };
   }

@@ -5,8 +5,24 @@
   const { $, num } = global.RC;
   const { PHASES } = global.ReelcheckEngine;
 
+  // The bars are redrawn at most this often. A run sends a progress event per slice and per
+  // archive, dozens a second; each redraw lays out and paints the page on the UI thread, which
+  // shares the machine's cores with the workers (on 2 cores, redrawing every event cost a
+  // run tens of milliseconds).
+  const REDRAW_MS = 150;
+
   class ProgressView {
+    constructor() {
+      this.pending = new Map(); // phase -> its latest event not yet drawn (in order of arrival)
+      this.timer = null;
+      this.drawnAt = -Infinity;
+    }
+
     reset() {
+      this.pending.clear();
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.drawnAt = -Infinity;
       for (const p of PHASES) {
         $('ph-' + p).value = 0; $('ph-' + p).max = 1;
         $('ph-' + p + '-text').textContent = '';
@@ -14,10 +30,32 @@
       }
     }
 
+    // An event is drawn at once when the bars have not been redrawn for REDRAW_MS (the first one
+    // of a run, in the click's own task), otherwise with the others of the next REDRAW_MS: each
+    // phase's latest event.
+    update(event) {
+      this.pending.delete(event.phase);
+      this.pending.set(event.phase, event);
+      if (this.timer) return;
+      const wait = this.drawnAt + REDRAW_MS - performance.now();
+      if (wait <= 0) this.flush();
+      else this.timer = setTimeout(() => { this.timer = null; this.flush(); }, wait);
+    }
+
+    // Draws every event not drawn yet (the run's end calls it before showing the report).
+    flush() {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.drawnAt = performance.now();
+      const events = [...this.pending.values()];
+      this.pending.clear();
+      for (const e of events) this.draw(e);
+    }
+
     // Phases overlap: verifying starts as soon as the first certificate archive is unpacked,
     // while the others still are. A phase is done when it says so (verifying: once the total is
     // known, `final`), and every phase before reporting when reporting starts.
-    update({ phase, done, total, final }) {
+    draw({ phase, done, total, final }) {
       const idx = PHASES.indexOf(phase);
       if (idx < 0) return;
       if (phase === 'reporting') for (let i = 0; i < idx; i++) this.markDone(PHASES[i]);
@@ -55,6 +93,9 @@
       const timings = {
         phases, total: elapsed, verifiers: t.verifiers, hardwareConcurrency: navigator.hardwareConcurrency || null,
         certificates: t.certificates, slices: t.slices, offsets: t.offsets, verifierBusy: t.verifierBusy, wasmHeapMiB: null,
+        // How long before Verify the run began (when the bundle was chosen); 0 when it began at
+        // Verify. The phases' offsets count from the run's beginning.
+        begunBeforeVerify: t.begunBeforeVerify || 0,
       };
       const render = () => {
         $('timings').textContent = 'Timings: ' + PHASES.filter((p) => p in phases)
