@@ -113,8 +113,9 @@ TEST(AnchorLinkMemo, ASecondVerifierOverTheSameAnchorsChecksNoAnchorSignatureAga
   ChainVerifier first(store);
   first.prepare();
   const std::size_t after_first = memo.checks_made();
-  // The fixtures' four anchors: two roots' own signatures, and each CA's by its root.
-  EXPECT_GE(after_first - before, 4u);
+  // The fixtures' four anchors: each CA's signature by its root. The roots' own signatures are
+  // not needed: no other anchor bears a root's name.
+  EXPECT_EQ(after_first - before, 2u);
   ChainVerifier second(store);
   second.prepare();
   EXPECT_EQ(memo.checks_made(), after_first);
@@ -174,11 +175,16 @@ TEST(AnchorLinkMemo, AVerifierOverTheBuiltInTrustChecksNoAnchorSignature) {
   ChainVerifier verifier(TrustStore::infineon_default());
   verifier.prepare();
   EXPECT_EQ(memo.checks_made(), before);
-  // Without them, the same verifier checks the four links with mbedTLS.
+  // Without them, the same verifier checks each CA's link with mbedTLS (a root's own signature
+  // only matters when another anchor bears its name, and none does).
   memo.clear();
   ChainVerifier again(TrustStore::infineon_default());
   again.prepare();
-  EXPECT_EQ(memo.checks_made(), before + std::size(detail::kInfineonCaLinks));
+  const auto ca_links =
+      std::count_if(std::begin(detail::kInfineonCaLinks), std::end(detail::kInfineonCaLinks),
+                    [](const auto& link) { return link.child != link.parent; });
+  EXPECT_EQ(ca_links, 2);
+  EXPECT_EQ(memo.checks_made(), before + std::size_t(ca_links));
   detail::remember_builtin_links(memo);
 }
 
@@ -191,4 +197,40 @@ TEST(AnchorLinkMemo, TheBuiltInLinksHoldForTheEmbeddedBytesOnly) {
   EXPECT_EQ(memo.checks_made(), 0u);
   EXPECT_EQ(memo.check(*damaged_root, *damaged_root), SignatureCheck::kInvalid);
   EXPECT_EQ(memo.checks_made(), 1u);
+}
+
+// A root's own signature tells a root from a CA that another anchor of the same name signed (a
+// renewed or cross-signed root). With no such anchor the answer cannot change the links, and
+// mbedTLS's P-521 or RSA-4096 check is not made; with one, it is.
+TEST(AnchorLinkMemo, ARootsOwnSignatureIsCheckedOnlyWhenAnotherAnchorBearsItsName) {
+  const auto ecc_root = fixture_certificate("ecc_root.pem");
+  const Bytes ca_pem = read_file(fixtures_dir() / "pki" / "ecc_ca.pem");
+  const CheckTime at = fixture_check_time();
+  detail::AnchorLinkMemo& memo = detail::anchor_link_memo();
+
+  memo.clear();
+  ChainVerifier plain(fixture_trust());
+  plain.prepare();
+  const std::size_t made = memo.checks_made();
+  EXPECT_EQ(memo.check(*ecc_root, *ecc_root), SignatureCheck::kValid);
+  EXPECT_EQ(memo.checks_made(), made + 1) << "the root's own signature was not checked before";
+  EXPECT_FALSE(plain.verify_loose(view(ca_pem), "ecc_ca.pem", at).chain.empty());
+
+  // The same anchors and a second one named as the ECC root (a damaged copy): now the root's own
+  // signature decides, and is checked while the verifier links its anchors.
+  TrustStore with_namesake = fixture_trust();
+  const auto damaged = with_damaged_signature(*ecc_root);
+  ASSERT_TRUE(with_namesake.add(ByteView(damaged->raw.p, damaged->raw.len), "damaged root").ok());
+  memo.clear();
+  ChainVerifier linked(with_namesake);
+  linked.prepare();
+  const std::size_t made_with_namesake = memo.checks_made();
+  EXPECT_EQ(memo.check(*ecc_root, *ecc_root), SignatureCheck::kValid);
+  EXPECT_EQ(memo.check(*damaged, *damaged), SignatureCheck::kInvalid);
+  EXPECT_EQ(memo.checks_made(), made_with_namesake) << "both own signatures were checked in prepare()";
+  const auto verdict = linked.verify_loose(view(ca_pem), "ecc_ca.pem", at);
+  EXPECT_TRUE(verdict.problems.empty());
+  EXPECT_FALSE(verdict.chain.empty());
+  memo.clear();
+  detail::remember_builtin_links(memo); // as the process's memo starts
 }

@@ -160,11 +160,22 @@ struct ChainVerifier::Impl {
   void link_anchors() {
     for (std::size_t i = 0; i < anchors.size(); ++i) {
       const auto& child = *anchors[i].crt;
+      // The anchors that could have signed this one: another anchor named as its issuer. With
+      // none, it has no parent whatever its signature says, and nothing is checked: a root's own
+      // signature (mbedTLS's P-521 or RSA-4096, tens of milliseconds in the page) is checked
+      // only when another anchor bears its name, where it tells a root from a cross-signed CA.
+      const auto named_as_issuer = [&](std::size_t j) {
+        return i != j && detail::same_name(anchors[j].crt->subject_raw, child.issuer_raw);
+      };
+      bool any_candidate = false;
+      for (std::size_t j = 0; j < anchors.size() && !any_candidate; ++j)
+        any_candidate = named_as_issuer(j);
+      if (!any_candidate) continue;
       if (detail::same_name(child.subject_raw, child.issuer_raw) &&
           detail::anchor_link_memo().check(child, child) == SignatureCheck::kValid)
         continue; // self-signed root
       for (std::size_t j = 0; j < anchors.size(); ++j) {
-        if (i == j || !detail::same_name(anchors[j].crt->subject_raw, child.issuer_raw)) continue;
+        if (!named_as_issuer(j)) continue;
         if (is_ca_usable(*anchors[j].crt) &&
             detail::anchor_link_memo().check(child, *anchors[j].crt) == SignatureCheck::kValid)
           anchors[i].parents.push_back(static_cast<int>(j));
