@@ -53,9 +53,11 @@
     // The check time of a run begun now: the moment the bundle is chosen, unless the user typed
     // one (inputs.js: Verify keeps it if it is recent).
     if (early) inputs.refreshTime();
+    // Parsed now even before a bundle is chosen (kept per text): the run begun at the choice then
+    // does not wait for a round trip to the coordinator.
     const timeText = $('time-input').value.trim();
-    const checkTime = state.files.length ? engine.checkTime(timeText) : null;
-    if (checkTime) checkTime.catch(() => {});
+    const checkTime = engine.checkTime(timeText);
+    checkTime.catch(() => {});
     let anchors;
     try {
       anchors = await readAnchors();
