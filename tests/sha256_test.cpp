@@ -1,8 +1,9 @@
 // The SHA-256 stream (crypto/sha256.hpp) on both of its paths: the SHA instructions (x86-64
-// SHA-NI, hand-written, so trusted only after these tests) and the portable code (mbedTLS).
-// Every test runs once per path; the portable path is forced through the test hook
-// (reelcheck/testing.hpp), and each digest checks that the stream really took the path under
-// test. On a CPU without the SHA extensions the hardware half is skipped, saying so.
+// SHA-NI) and the portable code (written to keep its values in registers and wasm locals), both
+// hand-written, so trusted only after these tests. Every test runs once per path; the portable
+// path is forced through the test hook (reelcheck/testing.hpp), and each digest checks that the
+// stream really took the path under test. On a CPU without the SHA extensions the hardware half
+// is skipped, saying so.
 //   - known answers: the FIPS 180-2 / NIST examples (empty, "abc", the 448- and 896-bit
 //     messages, a million 'a') and messages around the padding boundaries (55, 56, 63, 64, 65,
 //     119, 120, 128 bytes), whose digests were computed with GNU coreutils' sha256sum, an

@@ -1,7 +1,6 @@
 #include "crypto/sha256.hpp"
 
 #include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
 
 #include <cstring>
 
@@ -20,8 +19,6 @@
 namespace reelcheck::detail {
 namespace {
 
-#if defined(REELCHECK_SHA_NI)
-
 constexpr std::uint32_t kRoundConstants[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -31,6 +28,89 @@ constexpr std::uint32_t kRoundConstants[64] = {
     0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+// FIPS 180-4 compression of whole 64-byte blocks in plain C++, for CPUs without the SHA
+// instructions and for the page's WebAssembly. The working variables and the 16-word schedule
+// are named values, every index a constant once the rounds are unrolled, so that they stay in
+// registers (wasm locals) instead of an array in memory, where mbedTLS's loop keeps them: the
+// 7z key derivation (22 MB) is the page's longest single hash.
+inline std::uint32_t rotr(std::uint32_t x, int n) {
+  return (x >> n) | (x << (32 - n));
+}
+
+// One round, with the variables passed in their rotated order (no copying between rounds), and
+// sixteen of them with the message words given by `word(j)`: written out, so that every index is
+// a constant whatever the compiler unrolls.
+#define REELCHECK_SHA256_ROUND(a, b, c, d, e, f, g, h, j, word)                                  \
+  do {                                                                                         \
+    const std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + \
+                             k[j] + (word);                                                    \
+    const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c)); \
+    d += t1;                                                                                   \
+    h = t1 + t2;                                                                               \
+  } while (0)
+#define REELCHECK_SHA256_SIXTEEN_ROUNDS(WORD)                                                  \
+  REELCHECK_SHA256_ROUND(a, b, c, d, e, f, g, h, 0, WORD(0));                                  \
+  REELCHECK_SHA256_ROUND(h, a, b, c, d, e, f, g, 1, WORD(1));                                  \
+  REELCHECK_SHA256_ROUND(g, h, a, b, c, d, e, f, 2, WORD(2));                                  \
+  REELCHECK_SHA256_ROUND(f, g, h, a, b, c, d, e, 3, WORD(3));                                  \
+  REELCHECK_SHA256_ROUND(e, f, g, h, a, b, c, d, 4, WORD(4));                                  \
+  REELCHECK_SHA256_ROUND(d, e, f, g, h, a, b, c, 5, WORD(5));                                  \
+  REELCHECK_SHA256_ROUND(c, d, e, f, g, h, a, b, 6, WORD(6));                                  \
+  REELCHECK_SHA256_ROUND(b, c, d, e, f, g, h, a, 7, WORD(7));                                  \
+  REELCHECK_SHA256_ROUND(a, b, c, d, e, f, g, h, 8, WORD(8));                                  \
+  REELCHECK_SHA256_ROUND(h, a, b, c, d, e, f, g, 9, WORD(9));                                  \
+  REELCHECK_SHA256_ROUND(g, h, a, b, c, d, e, f, 10, WORD(10));                                \
+  REELCHECK_SHA256_ROUND(f, g, h, a, b, c, d, e, 11, WORD(11));                                \
+  REELCHECK_SHA256_ROUND(e, f, g, h, a, b, c, d, 12, WORD(12));                                \
+  REELCHECK_SHA256_ROUND(d, e, f, g, h, a, b, c, 13, WORD(13));                                \
+  REELCHECK_SHA256_ROUND(c, d, e, f, g, h, a, b, 14, WORD(14));                                \
+  REELCHECK_SHA256_ROUND(b, c, d, e, f, g, h, a, 15, WORD(15))
+
+// FIPS 180-4 compression of whole 64-byte blocks in plain C++, for CPUs without the SHA
+// instructions and for the page's WebAssembly. The working variables and the 16-word schedule
+// are named values with constant indices, so that they stay in registers (wasm locals) instead
+// of an array in memory, where mbedTLS's loop keeps them: the 7z key derivation (22 MB) is the
+// page's longest single hash.
+void compress_portable(std::uint32_t state[8], const std::uint8_t* data, std::size_t blocks) {
+  for (; blocks > 0; --blocks, data += 64) {
+    std::uint32_t w[16];
+    for (int i = 0; i < 16; ++i)
+      w[i] = std::uint32_t(data[4 * i]) << 24 | std::uint32_t(data[4 * i + 1]) << 16 |
+             std::uint32_t(data[4 * i + 2]) << 8 | std::uint32_t(data[4 * i + 3]);
+    std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4],
+                  f = state[5], g = state[6], h = state[7];
+    const std::uint32_t* k = kRoundConstants;
+#define REELCHECK_SHA256_LOADED(j) w[j]
+    REELCHECK_SHA256_SIXTEEN_ROUNDS(REELCHECK_SHA256_LOADED);
+#undef REELCHECK_SHA256_LOADED
+    // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], in a ring of the last sixteen.
+#define REELCHECK_SHA256_EXPANDED(j)                                                           \
+  (w[j] += (rotr(w[(j + 14) & 15], 17) ^ rotr(w[(j + 14) & 15], 19) ^ (w[(j + 14) & 15] >> 10)) + \
+           w[(j + 9) & 15] +                                                                   \
+           (rotr(w[(j + 1) & 15], 7) ^ rotr(w[(j + 1) & 15], 18) ^ (w[(j + 1) & 15] >> 3)))
+    for (int group = 1; group < 4; ++group) {
+      k += 16;
+      REELCHECK_SHA256_SIXTEEN_ROUNDS(REELCHECK_SHA256_EXPANDED);
+    }
+#undef REELCHECK_SHA256_EXPANDED
+    state[0] += a;
+    state[1] += b;
+    state[2] += c;
+    state[3] += d;
+    state[4] += e;
+    state[5] += f;
+    state[6] += g;
+    state[7] += h;
+  }
+  // As on the SHA-NI path, the working values are registers (wasm locals, outside the page's
+  // heap), not memory: wiping them would take their address and put them back in memory. The
+  // state and the pending block, which carry the key between calls, are wiped with the stream.
+}
+#undef REELCHECK_SHA256_SIXTEEN_ROUNDS
+#undef REELCHECK_SHA256_ROUND
+
+#if defined(REELCHECK_SHA_NI)
 
 // FIPS 180-4 compression of whole 64-byte blocks with the SHA-NI instructions. The state is
 // kept as the instructions want it: (A,B,E,F) and (C,D,G,H).
@@ -111,25 +191,25 @@ bool use_sha_ni() {
 
 struct Sha256::Impl {
   bool accelerated = use_sha_ni();
-  mbedtls_sha256_context portable;
   std::uint32_t state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   std::uint8_t pending[64] = {};
   std::size_t pending_len = 0;
   std::uint64_t total = 0;
 
-  Impl() {
-    mbedtls_sha256_init(&portable);
-    if (!accelerated) mbedtls_sha256_starts_ret(&portable, 0);
-  }
   ~Impl() {
-    mbedtls_sha256_free(&portable); // zeroizes
     mbedtls_platform_zeroize(state, sizeof state);
     mbedtls_platform_zeroize(pending, sizeof pending);
   }
 
+  void compress(const std::uint8_t* data, std::size_t blocks) {
 #if defined(REELCHECK_SHA_NI)
-  void update_accelerated(const std::uint8_t* data, std::size_t len) {
+    if (accelerated) return compress_sha_ni(state, data, blocks);
+#endif
+    compress_portable(state, data, blocks);
+  }
+
+  void update(const std::uint8_t* data, std::size_t len) {
     total += len;
     if (pending_len > 0) {
       const std::size_t take = std::min(len, 64 - pending_len);
@@ -138,11 +218,11 @@ struct Sha256::Impl {
       data += take;
       len -= take;
       if (pending_len < 64) return;
-      compress_sha_ni(state, pending, 1);
+      compress(pending, 1);
       pending_len = 0;
     }
     if (len >= 64) {
-      compress_sha_ni(state, data, len / 64);
+      compress(data, len / 64);
       data += len / 64 * 64;
       len %= 64;
     }
@@ -150,13 +230,13 @@ struct Sha256::Impl {
     pending_len = len;
   }
 
-  std::array<std::uint8_t, 32> finish_accelerated() {
+  std::array<std::uint8_t, 32> finish() {
     const std::uint64_t bits = total * 8;
     std::uint8_t tail[72] = {0x80};
     const std::size_t pad = (pending_len < 56 ? 56 : 120) - pending_len;
     for (int i = 0; i < 8; ++i)
       tail[pad + i] = std::uint8_t(bits >> (56 - 8 * i));
-    update_accelerated(tail, pad + 8);
+    update(tail, pad + 8);
     std::array<std::uint8_t, 32> digest{};
     for (int i = 0; i < 8; ++i)
       for (int j = 0; j < 4; ++j)
@@ -164,7 +244,6 @@ struct Sha256::Impl {
     mbedtls_platform_zeroize(tail, sizeof tail);
     return digest;
   }
-#endif
 };
 
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {}
@@ -179,19 +258,11 @@ bool Sha256::uses_sha_instructions() const {
 }
 
 void Sha256::update(ByteView data) {
-#if defined(REELCHECK_SHA_NI)
-  if (impl_->accelerated) return impl_->update_accelerated(data.data(), data.size());
-#endif
-  mbedtls_sha256_update_ret(&impl_->portable, data.data(), data.size());
+  impl_->update(data.data(), data.size());
 }
 
 std::array<std::uint8_t, 32> Sha256::finish() {
-#if defined(REELCHECK_SHA_NI)
-  if (impl_->accelerated) return impl_->finish_accelerated();
-#endif
-  std::array<std::uint8_t, 32> digest{};
-  mbedtls_sha256_finish_ret(&impl_->portable, digest.data());
-  return digest;
+  return impl_->finish();
 }
 
 } // namespace reelcheck::detail

@@ -1,12 +1,13 @@
-// SHA-256 as a stream, on the CPU's SHA extensions where it has them (x86-64 SHA-NI), else on
-// mbedTLS.
+// SHA-256 as a stream, on the CPU's SHA extensions where it has them (x86-64 SHA-NI), else in
+// portable C++ written to keep its working values in registers (the page's WebAssembly uses it).
 //
 // The 7z AES key derivation hashes 2^19 rounds of (salt, password, counter): 22 MB for a
 // typical transport key, about 0.1 s with mbedTLS's portable code, a tenth of a whole reel's
 // verification and all of it on the critical path before any secret can be read. The SHA
 // instructions do the same in a fifth of the time. The state holds key material: it is wiped
 // when the object goes away. Tests force the portable path through reelcheck/testing.hpp, so
-// both paths are checked on a CPU that has the instructions (tests/sha256_test.cpp).
+// both paths are checked on a CPU that has the instructions, against mbedTLS and OpenSSL
+// (tests/sha256_test.cpp).
 #pragma once
 
 #include <array>
