@@ -69,6 +69,12 @@ const browser = await chromium.launch({
   executablePath: env.REELCHECK_CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
     '--no-first-run', '--disable-dev-shm-usage',
+    // Chromium 156 preloads its WebUI omnibox popup (chrome://omnibox-popup.top-chrome, a renderer
+    // of its own) in every new window, and each measurement opens a page in a new context, so a
+    // new window: that renderer loaded beside the page's first run and took 0.25-0.4 s of CPU on
+    // the 2 cores (the page 1.57-1.59 s with it, 1.26-1.29 s without, 5 rounds each). A person's
+    // window has it loaded long before they open the page.
+    '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup,OmniboxAimPopup,OmniboxFullPopup',
     ...(env.REELCHECK_BENCH_CHROMIUM_ARGS ? env.REELCHECK_BENCH_CHROMIUM_ARGS.split(' ') : [])],
 });
 
@@ -216,9 +222,31 @@ const runCompare = () => runPageLike(origin + '/compare/index.html', {
 // ---- rounds -----------------------------------------------------------------------------------
 const runs = { manual: [], cli: [], cli2: [], page: [], settled: [], baseline: [], compare: [] };
 const fns = { manual: runManual, cli: () => runCli([bundle]), cli2: runCli2, page: runPage, settled: () => runPageAt('page', SETTLE_MS), baseline: () => runPageAt('baseline'), compare: runCompare };
+// Each measurement starts on a quiet machine: Chromium goes on working after a page is closed
+// (its renderer's teardown), and a CLI run started then shared the cores with it (0.64-0.85 s
+// against 0.58-0.61 s alone). Waits until both cores were less than 10% busy for 300 ms, at most
+// 5 s; the wait is not measured.
+function cpuTicks() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + (f[4] || 0);
+  return { idle, total: f.reduce((a, b) => a + b, 0) };
+}
+async function quiet() {
+  if (!fs.existsSync('/proc/stat')) return;
+  const until = Date.now() + 5000;
+  let prev = cpuTicks();
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 300));
+    const cur = cpuTicks();
+    const busy = 1 - (cur.idle - prev.idle) / Math.max(1, cur.total - prev.total);
+    prev = cur;
+    if (busy < 0.1) return;
+  }
+}
 for (let round = 1; round <= ROUNDS; round++) {
   for (const name of Object.keys(fns)) {
     if (!only.includes(name)) continue;
+    await quiet();
     const r = await fns[name]();
     runs[name].push(r);
     console.log(`round ${round} ${name.padEnd(8)} ${(r.ms / 1000).toFixed(2)} s` +
