@@ -20,6 +20,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { disabledFeatures } from '../scripts/chromium_features.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -65,16 +66,14 @@ const server = http.createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
+const chromiumPath = env.REELCHECK_CHROMIUM || '/usr/bin/chromium';
 const browser = await chromium.launch({
-  executablePath: env.REELCHECK_CHROMIUM || '/usr/bin/chromium',
+  executablePath: chromiumPath,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
     '--no-first-run', '--disable-dev-shm-usage',
-    // Chromium 156 preloads its WebUI omnibox popup (chrome://omnibox-popup.top-chrome, a renderer
-    // of its own) in every new window, and each measurement opens a page in a new context, so a
-    // new window: that renderer loaded beside the page's first run and took 0.25-0.4 s of CPU on
-    // the 2 cores (the page 1.57-1.59 s with it, 1.26-1.29 s without, 5 rounds each). A person's
-    // window has it loaded long before they open the page.
-    '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup,OmniboxAimPopup,OmniboxFullPopup',
+    // Playwright's own list and the browser UI Chromium preloads in every window, which loaded
+    // beside the page's first run (scripts/chromium_features.mjs).
+    '--disable-features=' + await disabledFeatures(chromium, { executablePath: chromiumPath, args: ['--no-sandbox'] }),
     ...(env.REELCHECK_BENCH_CHROMIUM_ARGS ? env.REELCHECK_BENCH_CHROMIUM_ARGS.split(' ') : [])],
 });
 

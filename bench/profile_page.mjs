@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { disabledFeatures } from '../scripts/chromium_features.mjs';
 
 const env = process.env;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,9 +36,11 @@ const server = http.createServer((req, res) => {
   fs.createReadStream(file).pipe(res);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const chromiumPath = env.REELCHECK_CHROMIUM || '/usr/bin/chromium';
 const browser = await chromium.launch({
-  executablePath: env.REELCHECK_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+  executablePath: chromiumPath,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage',
+    '--disable-features=' + await disabledFeatures(chromium, { executablePath: chromiumPath, args: ['--no-sandbox'] })],
 });
 const page = await browser.newPage();
 const cdp = await page.context().newCDPSession(page);

@@ -6,36 +6,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { disabledFeatures } from '../scripts/chromium_features.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 
-// Chromium preloads its WebUI omnibox popup in a renderer of its own for every window, and
-// every test's context is a window: that renderer cost about 0.8 CPU-seconds per test (a third
-// of the browser's CPU in this suite). A headless test never opens the omnibox.
-const PRELOADED_BROWSER_UI = ['WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup'];
-
-// Chromium honours only the last --disable-features switch, and Playwright passes its own list
-// (features that would make requests or change behaviour under test): a second switch from the
-// config would silently drop that list. So read the list from a browser Playwright starts, and
-// hand the workers the union (they read it in playwright.config.mjs).
-async function disabledFeatures(launchOptions) {
-  const server = await chromium.launchServer({ ...launchOptions, headless: true });
-  try {
-    const own = server.process().spawnargs
-      .filter((a) => a.startsWith('--disable-features='))
-      .flatMap((a) => a.slice('--disable-features='.length).split(','))
-      .filter(Boolean);
-    if (own.length === 0) throw new Error('Playwright passed Chromium no --disable-features list: cannot merge ours into it');
-    return [...new Set([...own, ...PRELOADED_BROWSER_UI])].join(',');
-  } finally {
-    await server.close();
-  }
-}
-
 export default async function globalSetup(config) {
   process.env.REELCHECK_CHROMIUM_DISABLED_FEATURES =
-    await disabledFeatures(config.projects[0].use.launchOptions || {});
+    await disabledFeatures(chromium, config.projects[0].use.launchOptions || {});
   // REELCHECK_WEB_DIR: test a page built elsewhere (the server serves the same folder).
   const web = path.join(process.env.REELCHECK_WEB_DIR || path.join(root, 'build', 'web'), 'index.html');
   if (!fs.existsSync(web)) throw new Error(web + ' is missing: run scripts/build_web.sh first');

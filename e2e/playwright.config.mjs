@@ -32,7 +32,7 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
         '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage',
         // Playwright's own --disable-features list plus the browser UI that Chromium preloads
-        // for every window (a context is a window): global-setup.mjs merges them, since Chromium
+        // for every window (a context is a window): global-setup.mjs merges them (scripts/chromium_features.mjs), since Chromium
         // keeps only the last --disable-features. Absent (the runner's own process), no switch.
         ...(process.env.REELCHECK_CHROMIUM_DISABLED_FEATURES
           ? ['--disable-features=' + process.env.REELCHECK_CHROMIUM_DISABLED_FEATURES] : [])],
