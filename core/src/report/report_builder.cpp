@@ -2,7 +2,6 @@
 // whole bundle: secrets without certificates, public keys shared between chips, key-file
 // findings, missing slots.
 #include <algorithm>
-#include <map>
 #include <set>
 #include <tuple>
 
@@ -36,19 +35,30 @@ void add_reason(ChipRecord& chip, ProblemCode code, std::string message) {
   chip.reasons.push_back(Problem{code, std::move(message)});
 }
 
-using ChipMap = std::map<std::string, ChipRecord>;
-
-ChipRecord& chip_for(ChipMap& chips, const std::string& id) {
-  auto [it, inserted] = chips.try_emplace(id);
-  if (inserted) {
-    it->second.chip_id = id;
-    if (auto parsed = parse_chip_id(id)) {
-      it->second.batch = parsed->batch_hex();
-      it->second.wafer_x = parsed->wafer_x();
-      it->second.wafer_y = parsed->wafer_y();
+// The report's chips, sorted by ID, made in place once every chip's ID is known: each record is
+// written once, where the report keeps it (a map of records moved into the report at the end
+// wrote a full reel's 4,160 records twice, each time into pages touched for the first time).
+void make_chips(std::vector<ChipRecord>& chips, std::vector<std::string_view> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  chips.resize(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    ChipRecord& chip = chips[i];
+    chip.chip_id = ids[i];
+    if (auto parsed = parse_chip_id(chip.chip_id)) {
+      chip.batch = parsed->batch_hex();
+      chip.wafer_x = parsed->wafer_x();
+      chip.wafer_y = parsed->wafer_y();
     }
   }
-  return it->second;
+}
+
+// A chip make_chips made (every ID it is asked for was given to make_chips).
+ChipRecord& chip_for(std::vector<ChipRecord>& chips, std::string_view id) {
+  const auto it =
+      std::lower_bound(chips.begin(), chips.end(), id,
+                       [](const ChipRecord& c, std::string_view i) { return c.chip_id < i; });
+  return *it;
 }
 
 // The steps below that run once per verdict or per chip are functions of their own, never
@@ -68,9 +78,8 @@ bool by_key(const Sent& a, const Sent& b) {
   return a.key() < b.key();
 }
 
-// One verdict against what was sent (sorted): kept, or refused with a finding.
-[[gnu::noinline]] void answer_one(std::vector<Sent>& sent, CertificateVerdict& v,
-                                  std::vector<CertificateVerdict>& answered,
+// One verdict against what was sent (sorted): kept (true), or refused with a finding.
+[[gnu::noinline]] bool answer_one(std::vector<Sent>& sent, const CertificateVerdict& v,
                                   std::vector<Finding>& findings) {
   const Sent wanted{v.archive, v.file, v.slot};
   auto it = std::lower_bound(sent.begin(), sent.end(), wanted, by_key);
@@ -81,10 +90,10 @@ bool by_key(const Sent& a, const Sent& b) {
                                v.archive + "/" + v.file, 0, v.chip_id,
                                "a verdict came back for a certificate that was not sent "
                                "out (or came back twice); it is ignored"});
-    return;
+    return false;
   }
   it->answered = true;
-  answered.push_back(std::move(v));
+  return true;
 }
 
 // Fail closed: every certificate of the bundle needs exactly one verdict, and every verdict
@@ -97,11 +106,18 @@ void keep_answered(const Bundle& bundle, std::vector<CertificateVerdict>& verdic
   for (const auto& c : bundle.certificates)
     sent.push_back(Sent{c.archive, c.name, c.slot});
   std::sort(sent.begin(), sent.end(), by_key);
-  std::vector<CertificateVerdict> answered;
-  answered.reserve(verdicts.size());
-  for (auto& v : verdicts)
-    answer_one(sent, v, answered, findings);
-  verdicts = std::move(answered);
+  // Refused verdicts are dropped in place: the kept ones are not moved into new memory (12,480
+  // verdicts of a full reel, each written into pages touched for the first time).
+  std::vector<char> kept(verdicts.size());
+  for (std::size_t i = 0; i < verdicts.size(); ++i)
+    kept[i] = answer_one(sent, verdicts[i], findings);
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < verdicts.size(); ++i)
+    if (kept[i]) {
+      if (next != i) verdicts[next] = std::move(verdicts[i]);
+      ++next;
+    }
+  verdicts.erase(verdicts.begin() + static_cast<std::ptrdiff_t>(next), verdicts.end());
   for (const auto& unanswered : sent)
     if (!unanswered.answered)
       findings.push_back(
@@ -145,12 +161,12 @@ void mark_shared_keys(std::vector<CertificateVerdict>& verdicts) {
 }
 
 // A verdict into its chip's slot; one without a chip, or a second one for a slot, is unassigned.
-[[gnu::noinline]] void place_verdict(ChipMap& chips, Report& report, CertificateVerdict&& v) {
+[[gnu::noinline]] void place_verdict(Report& report, CertificateVerdict&& v) {
   if (v.chip_id.empty()) {
     report.unassigned.push_back(std::move(v));
     return;
   }
-  ChipRecord& chip = chip_for(chips, v.chip_id);
+  ChipRecord& chip = chip_for(report.chips, v.chip_id);
   auto& slot = chip.certificates[slot_index(v.slot)];
   if (slot) {
     add_reason(chip, ProblemCode::kDuplicateCertificate,
@@ -272,33 +288,50 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   keep_answered(bundle, verdicts, report.findings);
   mark_shared_keys(verdicts);
 
-  ChipMap chips;
-  for (auto& v : verdicts)
-    place_verdict(chips, report, std::move(v));
-
-  for (const auto& record : bundle.pbs.records)
-    chip_for(chips, record.chip_id).pbs = describe_secret(record, options.include_secrets);
-  for (const auto& record : bundle.auth.records)
-    chip_for(chips, record.chip_id).auth = describe_secret(record, options.include_secrets);
-
   // Key-file findings name chips whose secret is unusable; they fail, with file and line.
   // Their codes (bad_key_line, duplicate_chip) are problem codes too; a chip with such a
   // finding fails even if a future finding code had no problem code (see the status below).
   std::vector<Finding> key_findings = bundle.pbs.findings;
   key_findings.insert(key_findings.end(), bundle.auth.findings.begin(), bundle.auth.findings.end());
+  const auto names_a_failing_chip = [](const Finding& f) {
+    return f.severity == Severity::kError && !f.chip_id.empty();
+  };
+
+  // A chip is every ID a verdict, a secret or a key-file finding with a reason names.
+  std::vector<std::string_view> ids;
+  ids.reserve(verdicts.size() + bundle.pbs.records.size() + bundle.auth.records.size());
+  for (const auto& v : verdicts)
+    if (!v.chip_id.empty()) ids.push_back(v.chip_id);
+  for (const auto& record : bundle.pbs.records)
+    ids.push_back(record.chip_id);
+  for (const auto& record : bundle.auth.records)
+    ids.push_back(record.chip_id);
+  for (const auto& f : key_findings)
+    if (names_a_failing_chip(f) && as_problem_code(f.code)) ids.push_back(f.chip_id);
+  make_chips(report.chips, std::move(ids));
+
+  for (auto& v : verdicts)
+    place_verdict(report, std::move(v));
+
+  for (const auto& record : bundle.pbs.records)
+    chip_for(report.chips, record.chip_id).pbs = describe_secret(record, options.include_secrets);
+  for (const auto& record : bundle.auth.records)
+    chip_for(report.chips, record.chip_id).auth = describe_secret(record, options.include_secrets);
+
   std::set<std::string> chips_with_key_findings;
   for (const auto& f : key_findings) {
-    if (f.severity == Severity::kError && !f.chip_id.empty()) {
+    if (names_a_failing_chip(f)) {
       if (const auto reason = as_problem_code(f.code))
-        add_reason(chip_for(chips, f.chip_id), *reason,
+        add_reason(chip_for(report.chips, f.chip_id), *reason,
                    f.file + " line " + std::to_string(f.line) + ": " + f.message);
       chips_with_key_findings.insert(f.chip_id);
     }
     report.findings.push_back(f);
   }
 
-  for (auto& [id, chip] : chips)
-    judge_chip(id, chip, bundle.secrets_checked, chips_with_key_findings, report.findings);
+  for (auto& chip : report.chips)
+    judge_chip(chip.chip_id, chip, bundle.secrets_checked, chips_with_key_findings,
+               report.findings);
 
   for (const auto& v : report.unassigned) {
     if (v.chip_id.empty())
@@ -307,9 +340,6 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
                                         "certificate file name carries no chip ID"});
   }
 
-  report.chips.reserve(chips.size());
-  for (auto& [id, chip] : chips)
-    report.chips.push_back(std::move(chip));
   count(report);
   report.findings.insert(report.findings.end(), options.input_findings.begin(),
                          options.input_findings.end());
