@@ -382,7 +382,7 @@ test('the core in the page refuses a 300-byte key too (bad_input, the same messa
     });
     try {
       // The compiled core first, as the page sends it (wasm_module.js).
-      const loaded = await ask({ type: 'load', id: 3, module: await WebAssembly.compile(Uint8Array.fromBase64(self.ReelcheckWasmBase64)) });
+      const loaded = await ask({ type: 'load', id: 3, module: await WebAssembly.compile(Uint8Array.fromBase64(self.ReelcheckWasmBase64)), heapBytes: 0 });
       if (!loaded.ok) throw new Error('load: ' + JSON.stringify(loaded));
       const open = await ask({
         type: 'open', id: 1, run: 1, verifiers: 1, anchors: [], useDefaults: true, certsOnly: false, checkTime: '2026-06-01T00:00:00Z',

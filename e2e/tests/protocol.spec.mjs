@@ -154,9 +154,11 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
   await page.goto('index.html');
   const answers = await askWorker(page, [
     // The compiled core: refused in any other form, and taken once only.
-    { type: 'load', id: 11, module: new Array(8).fill(0) },
-    { type: 'load', id: 12, compiledModule: true },
-    { type: 'load', id: 13, compiledModule: true },
+    { type: 'load', id: 11, module: new Array(8).fill(0), heapBytes: 0 },
+    // How much heap to touch once: a count, never left out.
+    { type: 'load', id: 18, compiledModule: true },
+    { type: 'load', id: 12, compiledModule: true, heapBytes: 1 << 20 },
+    { type: 'load', id: 13, compiledModule: true, heapBytes: 0 },
     { type: 'ping', id: 1 },
     { type: 'nonsense', id: 2 },
     { type: 'checkTime', id: 3, text: 12 },
@@ -180,14 +182,15 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
     { type: 'decrypt', id: 16, keyText: 'K' },
     { type: 'decrypt', id: 17, key: null },
   ]);
-  expect(answers.slice(0, 4)).toEqual([
+  expect(answers.slice(0, 5)).toEqual([
     { type: 'result', id: 11, result: { ok: false, error: { code: 'internal', message: 'A malformed request reached a worker (module).' } } },
+    { type: 'result', id: 18, result: { ok: false, error: { code: 'internal', message: 'A malformed request reached a worker (heapBytes).' } } },
     { type: 'result', id: 12, result: { ok: true } },
     { type: 'result', id: 13, result: { ok: false, error: { code: 'internal', message: 'The WebAssembly core was loaded twice.' } } },
     { type: 'result', id: 1, result: { ok: true } },
   ]);
   const refused = (id, what) => ({ type: 'result', id, result: { ok: false, error: { code: 'internal', message: `A malformed request reached a worker (${what}).` } } });
-  expect(answers.slice(4)).toEqual([
+  expect(answers.slice(5)).toEqual([
     refused(2, 'unknown request "nonsense"'),
     refused(3, 'text'),
     refused(4, 'text'),

@@ -33,6 +33,9 @@
       a.anchors.length === b.anchors.length && a.anchors.every((x, i) => x.name === b.anchors[i].name && sameBytes(x.bytes, b.anchors[i].bytes));
   }
   const { MESSAGE, REQUEST } = global.ReelcheckProtocol;
+  // The coordinator's heap touched at load: about what a 4,160-chip reel's reading takes (the
+  // bundle's bytes, its outer archive decoded, the inner archives cut out of it).
+  const COORDINATOR_HEAP_TOUCHED = 24 * 1024 * 1024;
 
   class Engine {
     constructor() {
@@ -98,7 +101,9 @@
     ensureCoordinator(onEvent) {
       if (!this.coordinator || this.coordinator.dead) {
         if (this.coordinator) this.coordinator.terminate();
-        this.coordinator = new WorkerClient('reelcheck-coordinator', { accepts: [MESSAGE.PROGRESS, MESSAGE.UNPACK, MESSAGE.SLICE], onEvent: onEvent || null });
+        // Its heap touched once at load (worker.js touchHeap): the bundle's bytes, the outer
+        // archive and its entries are cut from there when the bundle is chosen.
+        this.coordinator = new WorkerClient('reelcheck-coordinator', { accepts: [MESSAGE.PROGRESS, MESSAGE.UNPACK, MESSAGE.SLICE], onEvent: onEvent || null, heapBytes: COORDINATOR_HEAP_TOUCHED });
       } else if (onEvent) {
         this.coordinator.onEvent = onEvent;
       }

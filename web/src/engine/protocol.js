@@ -69,7 +69,8 @@
   const REQUESTS = {
     // Either role, first of all: the core's WebAssembly, compiled once by the page for every
     // worker (wasm_module.js); the worker instantiates it. Every other request waits for it.
-    load: { role: 'any', fields: { module: 'wasmModule' }, answer: {} },
+    // heapBytes: how much of its heap the worker writes into once, then frees (0: none).
+    load: { role: 'any', fields: { module: 'wasmModule', heapBytes: 'count' }, answer: {} },
     // Either role: wait until the WebAssembly is loaded (warm-up), or report the heap's size.
     ping: { role: 'any', fields: {}, answer: {} },
     memory: { role: 'any', fields: {}, answer: { bytes: 'count' } },

@@ -29,7 +29,7 @@
     // accepts: the event types (protocol EVENTS) this worker may post besides answers and
     // 'fatal': the coordinator posts progress and slices, a verifier nothing. onEvent(message)
     // receives them, already checked; it may be replaced (a run sets its own).
-    constructor(name, { accepts = [], onEvent = null } = {}) {
+    constructor(name, { accepts = [], onEvent = null, heapBytes = 0 } = {}) {
       this.name = name;
       this.accepts = accepts;
       this.pending = new Map(); // id -> {request: {type, format}, resolve, reject}
@@ -43,7 +43,7 @@
         this.fail(engineError('internal', 'A background worker failed: ' + (ev.message || 'unknown error') + '.'));
       };
       // The compiled core, shared by every worker: its first request (the others wait for it).
-      wasmModule().then((module) => this.call(REQUEST.LOAD, { module })).then(check).catch((err) => {
+      wasmModule().then((module) => this.call(REQUEST.LOAD, { module, heapBytes })).then(check).catch((err) => {
         if (this.dead) return;
         this.worker.terminate();
         this.fail(err);
