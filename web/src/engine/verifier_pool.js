@@ -10,6 +10,9 @@
   // One verifier per core; the bound only keeps a many-core machine from holding dozens of
   // 32 MiB WebAssembly heaps in one tab.
   const MAX_VERIFIERS = 16;
+  // Each verifier's heap touched once at load (worker.js touchHeap): a certificate archive's
+  // bytes, what it unpacks to and its outcome are cut from there.
+  const VERIFIER_HEAP_TOUCHED = 16 * 1024 * 1024;
   function poolSize() {
     const n = Number(global.navigator && global.navigator.hardwareConcurrency) || 2;
     return Math.max(1, Math.min(MAX_VERIFIERS, n));
@@ -30,7 +33,7 @@
     ensure() {
       if (this.workers.length !== poolSize() || this.workers.some((v) => v.dead)) {
         this.stop();
-        for (let i = 0; i < poolSize(); i++) this.workers.push(new WorkerClient('reelcheck-verifier-' + (i + 1)));
+        for (let i = 0; i < poolSize(); i++) this.workers.push(new WorkerClient('reelcheck-verifier-' + (i + 1), { heapBytes: VERIFIER_HEAP_TOUCHED }));
       }
       return this.workers;
     }
