@@ -155,6 +155,32 @@ TEST(ReportBuilder, JsonIsDeterministicAndHidesSecretsUnlessAsked) {
   EXPECT_NE(csv.find(std::string(128, '2')), std::string::npos);
 }
 
+// The page keeps the report without secret values and adds them to a copy for an export that
+// asks for them: that copy must be the report built with them, byte for byte, also when a key
+// file names a chip twice (the last record is the one described) or names a chip no report
+// has (a report of another bundle: nothing is added there).
+TEST(ReportBuilder, SecretValuesAddedToAReportAreTheReportBuiltWithThem) {
+  auto verdicts = full_set(kA);
+  for (auto& v : full_set(kB))
+    verdicts.push_back(v);
+  Bundle b = bundle_with_secrets({kA, kB, kC});
+  b.pbs.records.push_back(KeyRecord{kB, SecureBytes(64, 0x33), 9});
+  const ReportOptions without{*parse_check_time("2026-06-01"), false};
+  const ReportOptions with{*parse_check_time("2026-06-01"), true};
+  Report added = build(b, verdicts, without);
+  EXPECT_FALSE(added.secrets_included);
+  add_secret_values(added, b);
+  EXPECT_TRUE(added.secrets_included);
+  EXPECT_EQ(report_to_json(added), report_to_json(build(b, verdicts, with)));
+  EXPECT_EQ(report_to_csv(added), report_to_csv(build(b, verdicts, with)));
+  EXPECT_EQ(chip(added, kB).pbs.value, SecureBytes(64, 0x33));
+
+  Report other = build(bundle_with_secrets({kA}), full_set(kA), without);
+  add_secret_values(other, b);
+  EXPECT_EQ(other.chips.size(), 1u);
+  EXPECT_EQ(other.chips[0].pbs.value, SecureBytes(64, 0x11));
+}
+
 TEST(VerdictHandoff, EveryCertificateSentOutGetsItsOwnVerdictInOrder) {
   const auto verdicts = full_set(kA);
   std::vector<CertificateFile> sent;

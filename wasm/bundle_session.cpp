@@ -279,7 +279,10 @@ public:
       if (!session_) return bad_input("No bundle is open.");
       report_.reset();
       if (auto e = session_->error()) return refuse(*e);
-      auto report = session_->report(ReportOptions{session_->terms().at, false, input_findings_});
+      // Taken, not copied: the session's verdicts move into the report (an export with the
+      // secrets adds them to a copy of it, `exported`).
+      auto report =
+          session_->take_report(ReportOptions{session_->terms().at, false, input_findings_});
       if (!report) return refuse(report.error());
       release_inputs();
       report_.emplace(std::move(report).value());
@@ -400,12 +403,11 @@ private:
 
   val exported(bool include_secrets, bool csv) const {
     if (!session_ || !report_) return bad_input("No report yet.");
-    // The kept report has no secret values; one with them is built for this export only.
+    // The kept report has no secret values; a copy gets them for this export only.
     std::optional<Report> with_secrets;
     if (include_secrets) {
-      auto report = session_->report(ReportOptions{session_->terms().at, true, input_findings_});
-      if (!report) return error_value(report.error());
-      with_secrets.emplace(std::move(report).value());
+      with_secrets.emplace(*report_);
+      add_secret_values(*with_secrets, session_->bundle());
     }
     const Report& report = with_secrets ? *with_secrets : *report_;
     // SecureString: every buffer of the text is wiped as it is released (it may hold secrets).

@@ -84,6 +84,13 @@ test('exported JSON equals the CLI report; CSV has one row per chip; secrets onl
   const withSecrets = fs.readFileSync(await jsonS.path(), 'utf8');
   expect(JSON.parse(withSecrets).secrets_included).toBe(true);
   expect(withSecrets).toContain(someSecret);
+  // The page adds the values to a copy of the report it keeps; the CLI builds its report with
+  // them: the same bytes.
+  const outS = testInfo.outputPath('cli-secrets.json');
+  const runS = spawnSync(cli, ['verify', fx(e.files[0]), '--key-file', fx(e.key_file), '--trust', trustFile(),
+    '--at', manifest().check_time, '--include-secrets', '--json', outS], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  expect(runS.status, runS.stderr).toBe(1);
+  expect(withSecrets === fs.readFileSync(outS, 'utf8')).toBe(true);
   const [csvS] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
   expect(fs.readFileSync(await csvS.path(), 'utf8')).toContain(someSecret);
 });

@@ -107,6 +107,12 @@ struct ReportOptions {
 Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdicts,
                     const TrustStore& trust, const ReportOptions& options);
 
+// Puts the chips' secret values (PBS and authorization reference) from the bundle's key files
+// into a report of that bundle built without them: the report build_report makes with
+// include_secrets. The page keeps the report without them and adds them to a copy for an export
+// the user asked them in.
+void add_secret_values(Report& report, const Bundle& bundle);
+
 // When every certificate fails only because its issuer is not trusted, and the issuers are the
 // same one or two CAs, almost always a test PKI (or a new CA) whose certificates were not added
 // as trust anchors: those issuers, sorted. Empty otherwise. The CLI and the page both hint at it.

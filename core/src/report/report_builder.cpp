@@ -17,7 +17,7 @@ std::size_t slot_index(Slot s) {
   return static_cast<std::size_t>(s);
 }
 
-SecretInfo describe_secret(const KeyRecord& record, bool include_value) {
+SecretInfo describe_secret(const KeyRecord& record) {
   SecretInfo info;
   info.present = true;
   info.size = record.key.size();
@@ -25,7 +25,6 @@ SecretInfo describe_secret(const KeyRecord& record, bool include_value) {
   sha.update(record.key);
   const auto digest = sha.finish();
   info.fingerprint = detail::to_hex(std::span(digest).first(8));
-  if (include_value) info.value = record.key;
   return info;
 }
 
@@ -274,7 +273,6 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   report.missing_archives = bundle.missing_archives;
   report.trust_anchors = trust.anchors();
   report.secrets_checked = bundle.secrets_checked;
-  report.secrets_included = options.include_secrets && bundle.secrets_checked;
   report.findings = bundle.findings;
 
   // Verdicts arrive in any order (threads, workers): sort for a deterministic report. A session
@@ -314,9 +312,9 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
     place_verdict(report, std::move(v));
 
   for (const auto& record : bundle.pbs.records)
-    chip_for(report.chips, record.chip_id).pbs = describe_secret(record, options.include_secrets);
+    chip_for(report.chips, record.chip_id).pbs = describe_secret(record);
   for (const auto& record : bundle.auth.records)
-    chip_for(report.chips, record.chip_id).auth = describe_secret(record, options.include_secrets);
+    chip_for(report.chips, record.chip_id).auth = describe_secret(record);
 
   std::set<std::string> chips_with_key_findings;
   for (const auto& f : key_findings) {
@@ -343,7 +341,25 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   count(report);
   report.findings.insert(report.findings.end(), options.input_findings.begin(),
                          options.input_findings.end());
+  if (options.include_secrets) add_secret_values(report, bundle);
   return report;
+}
+
+void add_secret_values(Report& report, const Bundle& bundle) {
+  report.secrets_included = bundle.secrets_checked;
+  if (!report.secrets_included) return;
+  // As describe_secret's records: the last record of a chip is the one its record describes.
+  const auto value_into = [&](const KeyRecord& record, SecretInfo ChipRecord::*secret) {
+    const auto it =
+        std::lower_bound(report.chips.begin(), report.chips.end(), record.chip_id,
+                         [](const ChipRecord& c, const std::string& id) { return c.chip_id < id; });
+    if (it != report.chips.end() && it->chip_id == record.chip_id)
+      ((*it).*secret).value = record.key;
+  };
+  for (const auto& record : bundle.pbs.records)
+    value_into(record, &ChipRecord::pbs);
+  for (const auto& record : bundle.auth.records)
+    value_into(record, &ChipRecord::auth);
 }
 
 } // namespace reelcheck
