@@ -52,12 +52,17 @@ void make_chips(std::vector<ChipRecord>& chips, std::vector<std::string_view> id
   }
 }
 
-// A chip make_chips made (every ID it is asked for was given to make_chips).
-ChipRecord& chip_for(std::vector<ChipRecord>& chips, std::string_view id) {
+// The chip with this ID among chips sorted by ID, or nullptr.
+ChipRecord* chip_with_id(std::vector<ChipRecord>& chips, std::string_view id) {
   const auto it =
       std::lower_bound(chips.begin(), chips.end(), id,
                        [](const ChipRecord& c, std::string_view i) { return c.chip_id < i; });
-  return *it;
+  return it != chips.end() && it->chip_id == id ? &*it : nullptr;
+}
+
+// A chip make_chips made: build_report gives make_chips every ID it asks for here.
+ChipRecord& chip_for(std::vector<ChipRecord>& chips, std::string_view id) {
+  return *chip_with_id(chips, id);
 }
 
 // The steps below that run once per verdict or per chip are functions of their own, never
@@ -350,11 +355,8 @@ void add_secret_values(Report& report, const Bundle& bundle) {
   if (!report.secrets_included) return;
   // As describe_secret's records: the last record of a chip is the one its record describes.
   const auto value_into = [&](const KeyRecord& record, SecretInfo ChipRecord::*secret) {
-    const auto it =
-        std::lower_bound(report.chips.begin(), report.chips.end(), record.chip_id,
-                         [](const ChipRecord& c, const std::string& id) { return c.chip_id < id; });
-    if (it != report.chips.end() && it->chip_id == record.chip_id)
-      ((*it).*secret).value = record.key;
+    if (ChipRecord* chip = chip_with_id(report.chips, record.chip_id))
+      (chip->*secret).value = record.key;
   };
   for (const auto& record : bundle.pbs.records)
     value_into(record, &ChipRecord::pbs);
