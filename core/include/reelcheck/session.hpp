@@ -9,7 +9,7 @@
 //     item = session.next_work()                      nothing now: wait for results in flight
 //     result = run_work(item, verifier, key)          anywhere: another thread or worker
 //     session.complete(result)                        checked at once; may release more work
-//   session.report(options)                           every certificate answered exactly once
+//   session.take_report(options)                      every certificate answered exactly once
 //
 // The work: one job per certificate archive (unpack), the keys archive (key derivation and
 // decryption: where the key is), and slices of certificates to verify, cut as each archive is

@@ -51,7 +51,7 @@ function loadModule() {
 
 // Writes one byte into every 4 KiB page of a block of the heap, then frees it into the
 // allocator's free space, where the run's buffers are cut from later. Memory a process touches
-// for the first time costs a page fault per page (about 10 µs each on the 2-core machine the
+// for the first time costs a page fault per page (about 12 µs each on the 2-core machine the
 // benchmark runs on): paid here, while the page waits for the user, instead of while the
 // coordinator reads the bundle and the verifiers wait for their first archive.
 function touchHeap(M, bytes) {
