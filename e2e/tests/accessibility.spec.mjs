@@ -1,6 +1,6 @@
 // The page for everyone: axe-core finds no serious or critical violation in any state, the whole
 // flow works with the keyboard alone, and the focused control always shows its ring.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import { entry, fx, holdVerification, keyOf, manifest, releaseVerification, trustFile, verify } from './helpers.mjs';

@@ -1,6 +1,6 @@
 // A full reel (4,100 chips + extras, ~12,500 certificates): progress moves and the page stays
 // usable while the workers verify; the table scrolls through every chip.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { manifest, verify, expectCounts, shot } from './helpers.mjs';
 
 test('4,100-chip reel: progress moves, an input stays responsive, every chip listed', async ({ page }, testInfo) => {

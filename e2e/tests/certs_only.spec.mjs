@@ -1,7 +1,7 @@
 // "I don't have the transport key: check certificates only": the cloud team verifies every
 // certificate without the reel's letter. No key is asked for or sent to a worker, the keys
 // archive is not opened, and the report is the CLI's `verify --certs-only` report byte for byte.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

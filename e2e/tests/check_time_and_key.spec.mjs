@@ -2,7 +2,7 @@
 // key does not outlive a run: it goes to a worker only with decrypt, the key field is emptied,
 // and the page's and the worker's copies are wiped on every path, the early error returns
 // included.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, expectedSecrets, fx, keyOf, manifest, trustFile, injectWorkerHook } from './helpers.mjs';

@@ -2,7 +2,7 @@
 // verified while the user types the key, and Verify hands the key over for the keys archive.
 // Nothing of it may show before Verify, the key may reach the coordinator only with `decrypt`,
 // and a setting changed after the bundle was chosen must be the one the report is made under.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { entry, expectCounts, fx, keyOf, manifest, trustFile } from './helpers.mjs';
 
 // Records every request the page posts to a worker: its type, and whether it carried a key.

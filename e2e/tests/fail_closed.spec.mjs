@@ -3,7 +3,7 @@
 // or damages a verdict must stop the run with a clear error: never a report that passes.
 // The damage is done for real: the test appends a hook to the worker source as the page loads
 // it, wrapping the verifier's `verify` handler (worker.js) to alter its answer in transit.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { verify, injectWorkerHook } from './helpers.mjs';
 
 // Runs inside each worker, after worker.js; `MODE` is replaced before injection. It reads the

@@ -1,5 +1,5 @@
 // Finding one chip, revealing its secrets on purpose, exporting what the CLI would write.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

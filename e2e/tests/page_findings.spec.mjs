@@ -1,7 +1,7 @@
 // What a user ran into on the page (issue 8), each on a fixture bundle: the trust-anchor hint for a
 // test PKI, Cancel, plain words instead of codes, two copies of one reel, show/hide on the key,
 // whole reasons in the table, lookup by a pasted UID, both lines of a duplicate key record.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // Nothing leaves the tab, nothing stays behind, and the page works straight from disk.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { entry, verify, expectCounts, shot, keyOf, fileUrl, recordRequests } from './helpers.mjs';
 
 test('no network: only the page\'s own files are requested, the key appears nowhere; Clear leaves no storage', async ({ page, context, baseURL }, testInfo) => {

@@ -6,7 +6,7 @@
 // The page side is tested with a hook appended to the worker source as the page loads it (as in
 // fail_closed.spec.mjs), which damages what the worker posts; on a clean reel, so that a check
 // that let the damage through would show "Bundle verified".
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { verify, injectWorkerHook } from './helpers.mjs';
 
 // Runs inside each worker after worker.js; `MODE` is replaced before injection.

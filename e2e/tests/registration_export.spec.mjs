@@ -1,6 +1,6 @@
 // Registration files for the cloud from the page: one ZIP per format, written by the core,
 // holding the same files as `reelcheck export` for the same bundle, check time and options.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

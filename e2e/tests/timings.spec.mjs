@@ -1,6 +1,6 @@
 // The page reports its time per phase after a run, and verifies with one worker per core.
 // (What the times are is measured by bench/run.sh; tests never assert on wall time.)
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { verify, expectCounts, keyOf } from './helpers.mjs';
 
 const PHASES = ['reading', 'decompressing', 'decrypting', 'verifying', 'reporting'];

@@ -1,5 +1,5 @@
 // What a user sees for good, tampered and unusable bundles.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, fx, verify, expectCounts, shot, manifest, injectWorkerHook } from './helpers.mjs';

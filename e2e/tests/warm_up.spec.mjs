@@ -4,7 +4,7 @@
 // Verify, then changed), must not reach the verifiers: they would verify the run's certificates
 // against the wrong trust anchors. Settings replaced before their turn never reach them either.
 import fs from 'node:fs';
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { verify, expectCounts, trustFile } from './helpers.mjs';
 
 test('the workers start and build their tables while the page is idle, before any file is chosen', async ({ page }) => {
