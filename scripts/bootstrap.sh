@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Reelcheck needs from Debian's and npm's registries, idempotently.
 #   scripts/bootstrap.sh            native toolchain + Debian source packages
-#   scripts/bootstrap.sh --web      also emscripten, chromium and the npm packages
+#   scripts/bootstrap.sh --web      also emscripten, chromium (and its headless shell) and npm packages
 # Third-party sources (mbedtls, 7zip's LZMA SDK, zlib) arrive as Debian *source packages*
 # into build/_deps, at the exact versions pinned in cmake/third_party.lock, each checked against
 # the sha256 of its .dsc there; nothing third-party is ever committed.
@@ -22,7 +22,7 @@ native_pkgs=(build-essential cmake ninja-build pkg-config dpkg-dev libgtest-dev 
   parallel                  # GNU parallel: the README's many-machines recipe runs in the suite
   awscli python3 unzip      # the export tests: the real AWS CLI (tests/clients/), unzip
   xz-utils)                 # raw LZMA/LZMA2 streams for the decoder tests
-web_pkgs=(emscripten chromium nodejs npm)
+web_pkgs=(emscripten chromium chromium-headless-shell nodejs npm)
 
 need=()
 for p in "${native_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
