@@ -5,8 +5,8 @@
 # --gtest_filter picks a single test), instead of gtest_discover_tests' one process per test:
 # under ASan a test process costs about 0.1-0.16 s before its first assertion (relocations,
 # the sanitizer's start, the leak check at exit), and every test of a suite paid again for what
-# the suite builds (the P-384 tables, a fixture's verification). Run per suite, the sanitizer
-# suite took 165 CPU-s instead of 245 (2026-12-04), the release suite 110 instead of 131.
+# the suite builds (the P-384 tables, a fixture's verification). The sanitizer ctest took 188
+# CPU-s per suite (ctest -j3) against 295 per test (one at a time), 2026-12-04.
 # SPLIT: suites that stay one test per process (the P-384 differential's shards, which ctest -j
 # spreads over the cores). LONG: suites (split or not) that get a high COST, so that ctest starts
 # them first and the short ones fill in around them.
