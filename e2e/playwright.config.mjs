@@ -36,9 +36,9 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 30_000 },
   // One test at a time: a test's page already keeps most of the 2 cores busy (its coordinator
-  // and verifier workers, Chromium's own threads: 1.6 cores on average), and two at a time cost
-  // 14% more CPU for the same tests (382 against 336 CPU-s alone, 2026-12-04) for 5% less wall
-  // time alone; in the suite the native tests run beside them. Tests of what happens during a
+  // and verifier workers, Chromium's own threads: 1.6 cores on average alone), and in the suite
+  // the native tests run beside them. Two at a time, the whole suite on a warm machine used
+  // about 40 CPU-s more and took about 40 s longer (2026-12-04). Tests of what happens during a
   // run hold the run (helpers.holdVerification) and assert no timing, so they do not depend on
   // the load.
   fullyParallel: false,
