@@ -1,11 +1,14 @@
 // "I don't have the transport key: check certificates only": the cloud team verifies every
 // certificate without the reel's letter. No key is asked for or sent to a worker, the keys
 // archive is not opened, and the report is the CLI's `verify --certs-only` report byte for byte.
-import { test, expect } from './fixtures.mjs';
+import { test, testOnOnePage, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, fx, manifest, trustFile, root } from './helpers.mjs';
+
+// Tests that need nothing but the page share one (fixtures.mjs), reset by Clear before each.
+const onOnePage = testOnOnePage(() => {});
 
 const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
 const realBundle = path.resolve(process.env.REELCHECK_REAL_BUNDLE_DIR || path.join(root, '..', 'shared', 'reference', 'real-bundle'),
@@ -75,9 +78,8 @@ test('certificates only: no key asked for or sent, the same report as the CLI', 
   expect(JSON.parse(pageJson).secrets_checked).toBe(false);
 });
 
-test('certificates only: the real 200-chip bundle verifies under the built-in Infineon CAs', async ({ page }) => {
+onOnePage('certificates only: the real 200-chip bundle verifies under the built-in Infineon CAs', async ({ page }) => {
   test.skip(!fs.existsSync(realBundle), 'the real bundle is not at ' + realBundle);
-  await page.goto('index.html');
   await verifyCertificatesOnly(page, [realBundle], { checkTime: '2026-06-01T00:00:00Z' });
   await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
   await expect(page.locator('#c-chips')).toHaveText('200');

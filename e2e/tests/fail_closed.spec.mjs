@@ -1,15 +1,18 @@
 // Verdicts cross from the verifier workers to the coordinator as messages (one wire-format buffer
 // per slice). A verifier that drops
 // or damages a verdict must stop the run with a clear error: never a report that passes.
-// The damage is done for real: the test appends a hook to the worker source as the page loads
-// it, wrapping the verifier's `verify` handler (worker.js) to alter its answer in transit.
-import { test, expect } from './fixtures.mjs';
-import { verify, injectWorkerHook } from './helpers.mjs';
+// The damage is done for real: a hook appended to the worker source as the page loads it wraps
+// the workers' handlers (worker.js) to alter their answers in transit. The tests share one page:
+// each chooses the damage (its mode) and resets the page with Clear, as a user would after an
+// error, so the next run's workers do that damage.
+import { testOnOnePage, expect } from './fixtures.mjs';
+import { verify, injectSwitchableWorkerHook, useHookMode } from './helpers.mjs';
 
-// Runs inside each worker, after worker.js; `MODE` is replaced before injection. It reads the
-// verdict wire format (wasm/wire/verdict_wire.cpp) on its own, to damage the answer the way a
-// broken or tampered verifier would: whole records, not just random bytes.
-function tamperVerdicts() {
+// Runs inside each worker, after worker.js; mode() is the test's damage. It reads the verdict
+// wire format (wasm/wire/verdict_wire.cpp) on its own, to damage the answer the way a broken or
+// tampered verifier would: whole records, not just random bytes. It also logs, from inside the
+// coordinator, each request of a run's end it serves (addVerdicts, report).
+function tamperVerdicts(mode) {
   // A verdict slice: "RCW1", u32 archive, u32 begin, i64 check time, the anchors' fingerprint
   // (u32 length + 64 hex digits), then the verdicts: "RCV1", u32 count, then per verdict
   // archive, file (strings), slot (u8), chip_id, verdict and parsed (u8 each), 8 strings, chain
@@ -46,60 +49,54 @@ function tamperVerdicts() {
   // Certificate slices on their way from the coordinator to the page (posted while it unpacks):
   // one lost in transit, in every run (the page begins runs as the form is filled in; the one
   // Verify takes must lose one too).
-  if ('MODE' === 'drop-slice') {
-    const post = self.postMessage.bind(self);
-    const droppedIn = new Set();
-    self.postMessage = (m, transfer) => {
-      if (m && m.type === 'slice' && !droppedIn.has(m.run)) { droppedIn.add(m.run); return; }
-      post(m, transfer);
-    };
-  }
+  const post = self.postMessage.bind(self);
+  const droppedIn = new Set();
+  self.postMessage = (m, transfer) => {
+    if (mode() === 'drop-slice' && m && m.type === 'slice' && !droppedIn.has(m.run)) { droppedIn.add(m.run); return; }
+    post(m, transfer);
+  };
   // The report view on its way from the coordinator to the page.
   const originalReport = handlers.report;
   handlers.report = async (msg) => {
     const answer = await originalReport(msg);
     if (!answer.ok) return answer;
     const view = JSON.parse(answer.view);
-    if ('MODE' === 'view-without-counts') delete view.counts;
-    if ('MODE' === 'view-says-ok') view.verdict = 'ok';
-    if ('MODE' === 'view-drops-a-chip') view.chips.pop();
+    if (mode() === 'view-without-counts') delete view.counts;
+    if (mode() === 'view-says-ok') view.verdict = 'ok';
+    if (mode() === 'view-drops-a-chip') view.chips.pop();
     // A clean reel's view with one certificate not ok, or one left without a chip, while the
     // verdict still says ok.
-    if ('MODE' === 'view-certificate-not-ok') view.counts.certificates_ok -= 1;
-    if ('MODE' === 'view-unassigned') view.unassigned_certificates = 1;
+    if (mode() === 'view-certificate-not-ok') view.counts.certificates_ok -= 1;
+    if (mode() === 'view-unassigned') view.unassigned_certificates = 1;
     answer.view = JSON.stringify(view);
     return answer;
   };
   // The coordinator reads the keys archive only once a batch of verdicts was answered (refused:
   // the verifiers check at another time), which drops its session: what decrypt says after
   // that ("No bundle is open.") must not become the run's error.
-  if ('MODE' === 'other-check-time-before-decrypt') {
-    let answered = null;
-    const verdictsAnswered = new Promise((resolve) => { answered = resolve; });
-    const originalAdd = handlers.addVerdicts;
-    handlers.addVerdicts = async (msg) => {
-      const answer = await originalAdd(msg);
-      answered();
-      return answer;
-    };
-    const originalDecrypt = handlers.decrypt;
-    handlers.decrypt = async (msg) => {
-      await verdictsAnswered;
-      return originalDecrypt(msg);
-    };
-  }
+  let answered = null;
+  const verdictsAnswered = new Promise((resolve) => { answered = resolve; });
+  const originalAdd = handlers.addVerdicts;
+  handlers.addVerdicts = async (msg) => {
+    const answer = await originalAdd(msg);
+    answered();
+    return answer;
+  };
+  const originalDecrypt = handlers.decrypt;
+  handlers.decrypt = async (msg) => {
+    if (mode() === 'other-check-time-before-decrypt') await verdictsAnswered;
+    return originalDecrypt(msg);
+  };
   // A verifier set up under other trust anchors than the run's: without the built-in ones when
   // the run has them, with them when it has not. The test PKI's anchors are there either way, so
   // its verdicts on the clean reel are all good, only not reached under the run's anchors.
-  if ('MODE' === 'other-anchors') {
-    const originalInit = handlers.initVerifier;
-    handlers.initVerifier = (msg) => originalInit({ ...msg, useDefaults: !msg.useDefaults });
-  }
+  const originalInit = handlers.initVerifier;
+  handlers.initVerifier = (msg) => originalInit(mode() === 'other-anchors' ? { ...msg, useDefaults: !msg.useDefaults } : msg);
   const original = handlers.verify;
   handlers.verify = async (msg) => {
     // A verifier that checks the slice a day later than the run's check time (the time sits
     // in the slice at byte 12, after "RCS1", the archive and the first certificate's index).
-    if ('MODE'.startsWith('other-check-time')) {
+    if (mode().startsWith('other-check-time')) {
       const view = new DataView(msg.bytes.buffer, msg.bytes.byteOffset, msg.bytes.byteLength);
       view.setUint32(12, view.getUint32(12, true) + 86400, true);
     }
@@ -109,9 +106,9 @@ function tamperVerdicts() {
     const recs = records(bytes);
     const part = (r) => bytes.slice(r.start, r.end);
     let parts = recs.map(part);
-    if ('MODE' === 'drop') parts.pop();
-    if ('MODE' === 'duplicate') parts[parts.length - 1] = part(recs[0]);
-    if ('MODE' === 'strip-problems') {
+    if (mode() === 'drop') parts.pop();
+    if (mode() === 'duplicate') parts[parts.length - 1] = part(recs[0]);
+    if (mode() === 'strip-problems') {
       // Every problem cut off, each record's "failed" left as it was.
       parts = recs.map((r) => {
         const head = bytes.slice(r.start, r.problemsAt + 4);
@@ -119,8 +116,8 @@ function tamperVerdicts() {
         return head;
       });
     }
-    if ('MODE' === 'truncate') parts[parts.length - 1] = part(recs[recs.length - 1]).slice(0, -3);
-    if ('MODE' === 'failed-without-problems') {
+    if (mode() === 'truncate') parts[parts.length - 1] = part(recs[recs.length - 1]).slice(0, -3);
+    if (mode() === 'failed-without-problems') {
       // The first verdict of every slice says failed, not parsed, and names no problem: a
       // record consistent with itself, whose chip would pass if its status came from its
       // problems alone.
@@ -135,12 +132,17 @@ function tamperVerdicts() {
     answer.transfer = [answer.verdicts.buffer];
     return answer;
   };
+  for (const name of ['addVerdicts', 'report']) {
+    const served = handlers[name];
+    handlers[name] = async (msg) => {
+      const answer = await served(msg);
+      console.log('reelcheck-test coordinator ' + name + ' ' + (answer && answer.ok ? 'ok' : 'refused'));
+      return answer;
+    };
+  }
 }
 
-async function injectTamper(page, mode) {
-  const hook = `;(${tamperVerdicts.toString().replaceAll('MODE', mode)})();`;
-  await injectWorkerHook(page, hook);
-}
+const test = testOnOnePage((page) => injectSwitchableWorkerHook(page, tamperVerdicts.toString()));
 
 // [mode, title, expected error, bundle ('mixed' unless given)]. The clean reel is the one that
 // would read as verified if a check were missing.
@@ -174,8 +176,7 @@ const cases = [
 
 for (const [mode, title, message, bundle = 'mixed'] of cases) {
   test(`fail closed: ${title}`, async ({ page }) => {
-    await injectTamper(page, mode);
-    await page.goto('index.html');
+    await useHookMode(page, mode);
     // The tampered bundle: with its problems lost, its failed chips would read as OK.
     await verify(page, bundle, { waitFor: 'error' });
     await expect(page.locator('#error-detail')).toContainText(message);
@@ -187,8 +188,7 @@ for (const [mode, title, message, bundle = 'mixed'] of cases) {
 
 for (const [bundle, title] of [['mixed', 'Bundle failed verification'], ['clean_7z', 'Bundle verified']]) {
   test(`fail closed: the same page without tampering gives ${bundle} its verdict (the hook itself is harmless)`, async ({ page }) => {
-    await injectTamper(page, 'none');
-    await page.goto('index.html');
+    await useHookMode(page, 'none');
     await verify(page, bundle);
     await expect(page.locator('#verdict-title')).toHaveText(title);
   });
@@ -197,40 +197,36 @@ for (const [bundle, title] of [['mixed', 'Bundle failed verification'], ['clean_
 // The coordinator checks each slice's verdicts as they come back (addVerdicts), not all at the
 // end: a refused batch ends the run before the report is asked for, and on a clean run every
 // batch is in before it. The hook logs, from inside the coordinator, each request it serves.
-function logCoordinatorRequests() {
-  for (const name of ['addVerdicts', 'report']) {
-    const original = handlers[name];
-    handlers[name] = async (msg) => {
-      const answer = await original(msg);
-      console.log('reelcheck-test coordinator ' + name + ' ' + (answer && answer.ok ? 'ok' : 'refused'));
-      return answer;
-    };
-  }
-}
-
 for (const [mode, bundle] of [['strip-problems', 'mixed'], ['none', 'clean_7z']]) {
   test(`fail closed: the coordinator checks each slice's verdicts as they arrive (${mode === 'none' ? 'clean run' : 'tampered run'})`, async ({ page }) => {
+    await useHookMode(page, mode);
     const served = [];
-    page.on('console', (m) => {
+    const listen = (m) => {
       const text = m.text();
       if (text.startsWith('reelcheck-test coordinator ')) served.push(text.slice('reelcheck-test coordinator '.length));
-    });
-    await injectWorkerHook(page, `;(${tamperVerdicts.toString().replaceAll('MODE', mode)})();` +
-      `;(${logCoordinatorRequests.toString()})();`);
-    await page.goto('index.html');
-    if (mode === 'none') {
-      await verify(page, bundle);
-      await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
-      await expect.poll(() => served.includes('report ok')).toBe(true);
-      const batches = served.filter((s) => s.startsWith('addVerdicts'));
-      expect(batches.length).toBeGreaterThan(0);
-      expect(batches.every((s) => s === 'addVerdicts ok')).toBe(true);
-      expect(served.at(-1)).toBe('report ok'); // every batch was in before the report
-    } else {
-      await verify(page, bundle, { waitFor: 'error' });
-      await expect(page.locator('#error-detail')).toContainText(/whose summary contradicts its problems/);
-      await expect.poll(() => served.includes('addVerdicts refused')).toBe(true);
-      expect(served.some((s) => s.startsWith('report'))).toBe(false);
+    };
+    page.on('console', listen);
+    try {
+      await checkServed(page, mode, bundle, served);
+    } finally {
+      page.off('console', listen);
     }
   });
+}
+
+async function checkServed(page, mode, bundle, served) {
+  if (mode === 'none') {
+    await verify(page, bundle);
+    await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
+    await expect.poll(() => served.includes('report ok')).toBe(true);
+    const batches = served.filter((s) => s.startsWith('addVerdicts'));
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.every((s) => s === 'addVerdicts ok')).toBe(true);
+    expect(served.at(-1)).toBe('report ok'); // every batch was in before the report
+  } else {
+    await verify(page, bundle, { waitFor: 'error' });
+    await expect(page.locator('#error-detail')).toContainText(/whose summary contradicts its problems/);
+    await expect.poll(() => served.includes('addVerdicts refused')).toBe(true);
+    expect(served.some((s) => s.startsWith('report'))).toBe(false);
+  }
 }

@@ -17,4 +17,27 @@ export const test = base.extend({
     }
   }, { auto: true }],
 });
+
+// A `test` whose tests share one page (per file and test worker process) instead of opening one
+// each: a page's context, load and compile of the core cost about 1.2 CPU-s (2026-12-04), more
+// than most such tests themselves. `setUp(page)` runs once before the page loads (a worker hook,
+// say); each test starts from the page reset as a user resets it (Clear). A test that fails
+// ends its worker process, so the tests after it get a new page.
+export function testOnOnePage(setUp) {
+  return test.extend({
+    onePage: [async ({ browser }, use, workerInfo) => {
+      const { baseURL, viewport, acceptDownloads } = workerInfo.project.use;
+      const context = await browser.newContext({ baseURL, viewport, acceptDownloads });
+      const page = await context.newPage();
+      await setUp(page);
+      await page.goto('index.html');
+      await use(page);
+      await context.close();
+    }, { scope: 'worker' }],
+    page: async ({ onePage }, use) => {
+      await onePage.locator('#clear-button').click();
+      await use(onePage);
+    },
+  });
+}
 export { expect };

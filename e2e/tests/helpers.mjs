@@ -37,7 +37,8 @@ export async function verify(page, name, { key, checkTime, waitFor = 'result', c
   await page.locator('#key-input').fill(key ?? keyOf(name));
   await page.locator('#time-input').fill(checkTime ?? manifest().check_time);
   // The fixtures are signed by a test PKI: add its CAs as extra trust anchors.
-  await page.locator('#anchors-details summary').click();
+  // Opened unless it already is (a page used before, reset by Clear, keeps it open).
+  if (!(await page.locator('#anchors-details').evaluate((d) => d.open))) await page.locator('#anchors-details summary').click();
   await page.locator('#anchor-input').setInputFiles([trustFile()]);
   await page.locator('#verify-button').click();
   if (waitFor === 'result') await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
@@ -97,4 +98,45 @@ export async function injectWorkerHook(page, hook) {
     const body = (await response.text()) + `\nself.ReelcheckWorkerSource += ${JSON.stringify('\n' + hook)};\n`;
     await route.fulfill({ response, body });
   });
+}
+
+// A worker hook whose behaviour each test chooses (tests that share one page, fixtures.mjs
+// testOnOnePage): `hook` is the source of a function (mode) => void, run in every worker after
+// worker.js, where mode() is the test's mode for that worker. The page gives each worker the mode
+// as it starts it (its first message, which the hook takes out before worker.js sees it);
+// useHookMode switches it. Call before the page loads.
+export async function injectSwitchableWorkerHook(page, hook) {
+  await page.addInitScript(() => {
+    window.__reelcheckTestMode = 'none';
+    const PageWorker = window.Worker;
+    window.Worker = class extends PageWorker {
+      constructor(url, options) {
+        super(url, options);
+        PageWorker.prototype.postMessage.call(this, { reelcheckTestMode: window.__reelcheckTestMode });
+      }
+    };
+  });
+  await injectWorkerHook(page, `;(${takeTestMode.toString()})(${hook});`);
+}
+
+// Runs in the worker: keeps the mode message from worker.js's onmessage (which would refuse it).
+function takeTestMode(hook) {
+  let current = 'none';
+  const serve = self.onmessage;
+  self.onmessage = (event) => {
+    const m = event.data;
+    if (m && typeof m === 'object' && Object.hasOwn(m, 'reelcheckTestMode')) {
+      current = m.reelcheckTestMode;
+      return undefined;
+    }
+    return serve.call(self, event);
+  };
+  hook(() => current);
+}
+
+// The next verification on this page runs under `mode`: Clear (as a user resets the page) ends
+// every worker, and the ones the next run starts take the new mode.
+export async function useHookMode(page, mode) {
+  await page.evaluate((m) => { window.__reelcheckTestMode = m; }, mode);
+  await page.locator('#clear-button').click();
 }

@@ -1,16 +1,18 @@
 // Finding one chip, revealing its secrets on purpose, exporting what the CLI would write.
-import { test, expect } from './fixtures.mjs';
+import { test, testOnOnePage, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, verify, shot, fx, manifest, trustFile, expectedSecrets, root } from './helpers.mjs';
 
+// Tests that need nothing but the page share one (fixtures.mjs), reset by Clear before each.
+const onOnePage = testOnOnePage(() => {});
+
 const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
 
-test('lookup by chip ID and by 27-byte UID opens the right detail; secrets stay masked until revealed', async ({ page }, testInfo) => {
+onOnePage('lookup by chip ID and by 27-byte UID opens the right detail; secrets stay masked until revealed', async ({ page }, testInfo) => {
   const e = entry('clean_7z');
   const ids = Object.keys(e.expected.chips).sort();
-  await page.goto('index.html');
   await verify(page, 'clean_7z');
 
   // By chip ID, typed in lower case.
@@ -47,7 +49,7 @@ test('lookup by chip ID and by 27-byte UID opens the right detail; secrets stay 
   await expect(pbs).toContainText('masked');
 });
 
-test('exported JSON equals the CLI report; CSV has one row per chip; secrets only when ticked', async ({ page }, testInfo) => {
+onOnePage('exported JSON equals the CLI report; CSV has one row per chip; secrets only when ticked', async ({ page }, testInfo) => {
   test.skip(!fs.existsSync(cli), 'native CLI not built (build/release/native/reelcheck)');
   const name = 'mixed';
   const e = entry(name);
@@ -58,7 +60,6 @@ test('exported JSON equals the CLI report; CSV has one row per chip; secrets onl
   expect(run.status, run.stderr).toBe(1);
   const cliJson = fs.readFileSync(out, 'utf8');
 
-  await page.goto('index.html');
   await verify(page, name);
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
   const pageJson = fs.readFileSync(await download.path(), 'utf8');

@@ -1,11 +1,14 @@
 // What a user ran into on the page (issue 8), each on a fixture bundle: the trust-anchor hint for a
 // test PKI, Cancel, plain words instead of codes, two copies of one reel, show/hide on the key,
 // whole reasons in the table, lookup by a pasted UID, both lines of a duplicate key record.
-import { test, expect } from './fixtures.mjs';
+import { test, testOnOnePage, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, fx, holdVerification, keyOf, manifest, releaseVerification, root, trustFile, verify } from './helpers.mjs';
+
+// Tests that need nothing but the page share one (fixtures.mjs), reset by Clear before each.
+const onOnePage = testOnOnePage(() => {});
 
 const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
 
@@ -20,8 +23,7 @@ async function fillForm(page, files, key, { anchors = true } = {}) {
   if (anchors) await page.locator('#anchor-input').setInputFiles([trustFile()]);
 }
 
-test('a test PKI opened without its anchors: a hint towards Trust anchors, none once they are added', async ({ page }) => {
-  await page.goto('index.html');
+onOnePage('a test PKI opened without its anchors: a hint towards Trust anchors, none once they are added', async ({ page }) => {
   await fillForm(page, entry('clean_7z').files.map(fx), keyOf('clean_7z'), { anchors: false });
   await page.locator('#verify-button').click();
   await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
@@ -90,8 +92,7 @@ test('Cancel during a run stops the workers and keeps the form, except the key',
   await expect(page.locator('#cancel-note')).toHaveText('');
 });
 
-test('plain words: errors and findings read as words, the codes stay in the export', async ({ page }) => {
-  await page.goto('index.html');
+onOnePage('plain words: errors and findings read as words, the codes stay in the export', async ({ page }) => {
   // "no_files" and "no_key" were shown as such.
   await page.locator('#verify-button').click();
   await expect(page.locator('#error-title')).toHaveText('No bundle chosen');
@@ -122,10 +123,9 @@ test('plain words: errors and findings read as words, the codes stay in the expo
   expect([...codes].some((c) => csv.includes(c))).toBe(true);
 });
 
-test('the .7z and the .zip of one reel chosen together: one message, two copies of one reel, the CLI\'s report', async ({ page }, testInfo) => {
+onOnePage('the .7z and the .zip of one reel chosen together: one message, two copies of one reel, the CLI\'s report', async ({ page }, testInfo) => {
   const seven = entry('clean_7z');
   const zip = entry('clean_zip');
-  await page.goto('index.html');
   await fillForm(page, [...seven.files, ...zip.files].map(fx), keyOf('clean_7z'));
   await page.locator('#verify-button').click();
   await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
@@ -153,11 +153,10 @@ test('the .7z and the .zip of one reel chosen together: one message, two copies 
 
 // The files are sorted into reels by the core's rules, as the CLI sorts its arguments
 // (group_inputs_by_reel): the page verifies one reel per run and says so when given two.
-test('files of two reels chosen together: refused with the reels named, no report', async ({ page }) => {
+onOnePage('files of two reels chosen together: refused with the reels named, no report', async ({ page }) => {
   const a = entry('clean_7z');
   const b = entry('extra');
   expect(a.reel_id).not.toBe(b.reel_id);
-  await page.goto('index.html');
   await fillForm(page, [...a.files, ...b.files].map(fx), keyOf('clean_7z'));
   await page.locator('#verify-button').click();
   await expect(page.locator('#error-box')).toBeVisible({ timeout: 100_000 });
@@ -170,10 +169,9 @@ test('files of two reels chosen together: refused with the reels named, no repor
 // One inner archive on its own: the reel's report lists the archives that are missing, and the
 // grouping says the archive came without its reel (stray_archive), as the CLI's report does,
 // byte for byte.
-test('one loose inner archive on its own: stray_archive, the CLI\'s report', async ({ page }, testInfo) => {
+onOnePage('one loose inner archive on its own: stray_archive, the CLI\'s report', async ({ page }, testInfo) => {
   const loose = entry('clean_loose');
   const one = loose.files.find((f) => f.endsWith('_E0E0_Certs.7z'));
-  await page.goto('index.html');
   await fillForm(page, [fx(one)], keyOf('clean_loose'));
   await page.locator('#verify-button').click();
   await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
@@ -188,11 +186,10 @@ test('one loose inner archive on its own: stray_archive, the CLI\'s report', asy
   expect(pageJson === fs.readFileSync(out, 'utf8')).toBe(true);
 });
 
-test('a folder\'s other files go to the core, which says they were ignored (ignored_input)', async ({ page }, testInfo) => {
+onOnePage('a folder\'s other files go to the core, which says they were ignored (ignored_input)', async ({ page }, testInfo) => {
   const loose = entry('clean_loose');
   const notes = testInfo.outputPath('notes.txt');
   fs.writeFileSync(notes, 'reel letter scanned on 2026-05-01\n');
-  await page.goto('index.html');
   await fillForm(page, [...loose.files.map(fx), notes], keyOf('clean_loose'));
   await expect(page.locator('#file-list li')).toHaveCount(loose.files.length + 1);
   await page.locator('#verify-button').click();
@@ -205,8 +202,7 @@ test('a folder\'s other files go to the core, which says they were ignored (igno
   await expect(row).toContainText('not an archive of a bundle; ignored');
 });
 
-test('a check time that is no UTC time: the core\'s bad_input and its sentence, the field marked', async ({ page }) => {
-  await page.goto('index.html');
+onOnePage('a check time that is no UTC time: the core\'s bad_input and its sentence, the field marked', async ({ page }) => {
   await fillForm(page, entry('clean_7z').files.map(fx), keyOf('clean_7z'));
   await page.locator('#time-input').fill('next Tuesday');
   await page.locator('#verify-button').click();
@@ -218,8 +214,7 @@ test('a check time that is no UTC time: the core\'s bad_input and its sentence, 
   await expect(page.locator('#summary')).toBeHidden();
 });
 
-test('show/hide on the key: a toggle button, and the key hidden again for the next run', async ({ page }) => {
-  await page.goto('index.html');
+onOnePage('show/hide on the key: a toggle button, and the key hidden again for the next run', async ({ page }) => {
   const key = keyOf('clean_7z').trim();
   const toggle = page.locator('#key-toggle');
   await page.locator('#key-input').fill(key);
@@ -247,8 +242,7 @@ test('show/hide on the key: a toggle button, and the key hidden again for the ne
   await expect(toggle).toHaveAttribute('aria-pressed', 'false');
 });
 
-test('full reasons are readable: the cell holds them all, the active row shows them in full', async ({ page }) => {
-  await page.goto('index.html');
+onOnePage('full reasons are readable: the cell holds them all, the active row shows them in full', async ({ page }) => {
   await verify(page, 'mixed');
   const report = JSON.parse(await page.evaluate(() => window.RC.app.engine.exportReport('json', false)));
   const text = (c) => c.reasons.map((r) => r.message).join('; ');
@@ -268,10 +262,9 @@ test('full reasons are readable: the cell holds them all, the active row shows t
   for (const r of longest.reasons) await expect(page.locator('#detail-body ul.reasons').first()).toContainText(r.message);
 });
 
-test('lookup by pasted UID or chip ID: colons, spaces and 0x; unknown and malformed get a clear message', async ({ page }) => {
+onOnePage('lookup by pasted UID or chip ID: colons, spaces and 0x; unknown and malformed get a clear message', async ({ page }) => {
   const e = entry('clean_7z');
   const ids = Object.keys(e.expected.chips).sort();
-  await page.goto('index.html');
   await verify(page, 'clean_7z');
   const find = async (text) => {
     await page.locator('#search-input').fill(text);
@@ -307,9 +300,8 @@ test('lookup by pasted UID or chip ID: colons, spaces and 0x; unknown and malfor
   await expect(page.locator('#search-status')).toHaveText(new RegExp('^\\d+ chips? contain ' + ids[3].slice(0, 12) + '\\.$'));
 });
 
-test('a duplicate key record names both lines and whether the keys differ', async ({ page }) => {
+onOnePage('a duplicate key record names both lines and whether the keys differ', async ({ page }) => {
   const dup = entry('bad_key_lines').expected.findings.find((f) => f.code === 'duplicate_chip');
-  await page.goto('index.html');
   await verify(page, 'bad_key_lines');
   const row = page.locator('#findings-body tr[data-code="duplicate_chip"]');
   await expect(row).toHaveCount(1);

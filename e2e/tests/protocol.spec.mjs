@@ -5,44 +5,43 @@
 //   - a worker refuses any request that is not the protocol's, whole, with an error answer.
 // The page side is tested with a hook appended to the worker source as the page loads it (as in
 // fail_closed.spec.mjs), which damages what the worker posts; on a clean reel, so that a check
-// that let the damage through would show "Bundle verified".
-import { test, expect } from './fixtures.mjs';
-import { verify, injectWorkerHook } from './helpers.mjs';
+// that let the damage through would show "Bundle verified". Those tests share one page: each
+// chooses the damage (its mode) and resets the page with Clear, so the next run's workers do it.
+import { test, testOnOnePage, expect } from './fixtures.mjs';
+import { verify, injectSwitchableWorkerHook, useHookMode } from './helpers.mjs';
 
-// Runs inside each worker after worker.js; `MODE` is replaced before injection.
-function breakProtocol() {
+// Runs inside each worker after worker.js; mode() is the test's damage.
+function breakProtocol(mode) {
   const post = self.postMessage.bind(self);
   let done = false;
   self.postMessage = (m, transfer) => {
     if (!done && m && m.type === 'progress') {
-      if ('MODE' === 'progress-without-total') { done = true; const { total, ...rest } = m; return post(rest, transfer); }
-      if ('MODE' === 'progress-past-total') { done = true; return post({ ...m, done: m.total + 1 }, transfer); }
-      if ('MODE' === 'unknown-message') { done = true; post({ type: 'verdicts', bytes: new Uint8Array(4) }); }
-      if ('MODE' === 'answer-to-no-request') { done = true; post({ type: 'result', id: 424242, result: { ok: true } }); }
+      if (mode() === 'progress-without-total') { done = true; const { total, ...rest } = m; return post(rest, transfer); }
+      if (mode() === 'progress-past-total') { done = true; return post({ ...m, done: m.total + 1 }, transfer); }
+      if (mode() === 'unknown-message') { done = true; post({ type: 'verdicts', bytes: new Uint8Array(4) }); }
+      if (mode() === 'answer-to-no-request') { done = true; post({ type: 'result', id: 424242, result: { ok: true } }); }
     }
-    if (!done && m && m.type === 'slice' && 'MODE' === 'empty-slice') { done = true; return post({ ...m, count: 0 }, transfer); }
+    if (!done && m && m.type === 'slice' && mode() === 'empty-slice') { done = true; return post({ ...m, count: 0 }, transfer); }
     return post(m, transfer);
   };
   const verify = handlers.verify;
   handlers.verify = async (msg) => {
     const answer = await verify(msg);
-    if ('MODE' === 'verify-answer-without-count') delete answer.count;
-    if ('MODE' === 'verify-answer-extra-field') answer.trusted = true;
+    if (mode() === 'verify-answer-without-count') delete answer.count;
+    if (mode() === 'verify-answer-extra-field') answer.trusted = true;
     return answer;
   };
   const open = handlers.open;
   handlers.open = async (msg) => {
     const answer = await open(msg);
-    if ('MODE' === 'open-answer-without-ok') delete answer.ok;
-    if ('MODE' === 'open-answer-archives-text') answer.archives = String(answer.archives);
+    if (mode() === 'open-answer-without-ok') delete answer.ok;
+    if (mode() === 'open-answer-archives-text') answer.archives = String(answer.archives);
     return answer;
   };
 }
 
-async function injectBreak(page, mode) {
-  const hook = `;(${breakProtocol.toString().replaceAll('MODE', mode)})();`;
-  await injectWorkerHook(page, hook);
-}
+const onOnePage = testOnOnePage((page) => injectSwitchableWorkerHook(page,
+  `(mode) => { (${breakProtocol.toString()})(mode); (${renameWorkItems.toString()})(mode); }`));
 
 const cases = [
   ['progress-without-total', 'a progress event without its total', /reelcheck-coordinator\) sent a malformed message \(progress: total\)/],
@@ -57,9 +56,8 @@ const cases = [
 ];
 
 for (const [mode, title, message] of cases) {
-  test(`protocol, page side: ${title} stops the run with an error`, async ({ page }) => {
-    await injectBreak(page, mode);
-    await page.goto('index.html');
+  onOnePage(`protocol, page side: ${title} stops the run with an error`, async ({ page }) => {
+    await useHookMode(page, mode);
     await verify(page, 'clean_7z', { waitFor: 'error' });
     await expect(page.locator('#error-detail')).toContainText(message);
     await expect(page.locator('#summary')).toBeHidden();
@@ -68,9 +66,8 @@ for (const [mode, title, message] of cases) {
   });
 }
 
-test('protocol, page side: the same hook without damage lets the clean reel verify', async ({ page }) => {
-  await injectBreak(page, 'none');
-  await page.goto('index.html');
+onOnePage('protocol, page side: the same hook without damage lets the clean reel verify', async ({ page }) => {
+  await useHookMode(page, 'none');
   await verify(page, 'clean_7z');
   await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
 });
@@ -94,13 +91,13 @@ test('protocol, page side: the page never posts a request the protocol does not 
 // compares the core's samples with protocol.js as the core loads, and a core that spells them
 // otherwise fails every request, before any run. The hook changes what the core's builders
 // give (workItemSamples), as a core built from other names would.
-function renameWorkItems() {
+function renameWorkItems(mode) {
   const create = createReelcheckModule;
   createReelcheckModule = (options) => create(options).then((M) => {
     const samples = M.workItemSamples;
     M.workItemSamples = () => samples().map((item) => {
-      if ('MODE' === 'field' && item.type === 'unpack') { const { maxTotalSize, ...rest } = item; return { ...rest, maxTotal: maxTotalSize }; }
-      if ('MODE' === 'type' && item.type === 'slice') return { ...item, type: 'certificates' };
+      if (mode() === 'work-item-field' && item.type === 'unpack') { const { maxTotalSize, ...rest } = item; return { ...rest, maxTotal: maxTotalSize }; }
+      if (mode() === 'work-item-type' && item.type === 'slice') return { ...item, type: 'certificates' };
       return item;
     });
     return M;
@@ -108,12 +105,11 @@ function renameWorkItems() {
 }
 
 for (const [mode, title, message] of [
-  ['field', 'a field of a work item', /the core's work items are not protocol\.js's \(unpack: maxTotalSize\)/],
-  ['type', 'the type of a work item', /the core's work items are not protocol\.js's \(the core builds \["unpack","certificates"\], protocol\.js has \["unpack","slice"\]\)/],
+  ['work-item-field', 'a field of a work item', /the core's work items are not protocol\.js's \(unpack: maxTotalSize\)/],
+  ['work-item-type', 'the type of a work item', /the core's work items are not protocol\.js's \(the core builds \["unpack","certificates"\], protocol\.js has \["unpack","slice"\]\)/],
 ]) {
-  test(`protocol, worker side: a core that names ${title} otherwise than protocol.js is refused as it loads`, async ({ page }) => {
-    await injectWorkerHook(page, `;(${renameWorkItems.toString().replaceAll('MODE', mode)})();`);
-    await page.goto('index.html');
+  onOnePage(`protocol, worker side: a core that names ${title} otherwise than protocol.js is refused as it loads`, async ({ page }) => {
+    await useHookMode(page, mode);
     await verify(page, 'clean_7z', { waitFor: 'error' });
     await expect(page.locator('#error-detail')).toContainText(message);
     await expect(page.locator('#summary')).toBeHidden();

@@ -1,10 +1,13 @@
 // Registration files for the cloud from the page: one ZIP per format, written by the core,
 // holding the same files as `reelcheck export` for the same bundle, check time and options.
-import { test, expect } from './fixtures.mjs';
+import { test, testOnOnePage, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, verify, fx, manifest, trustFile, root } from './helpers.mjs';
+
+// Tests that need nothing but the page share one (fixtures.mjs), reset by Clear before each.
+const onOnePage = testOnOnePage(() => {});
 
 const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
 
@@ -25,7 +28,7 @@ function listFiles(dir, prefix = '') {
 }
 
 for (const [format, slot] of [['aws-bulk', 'E0E0'], ['aws-cli', 'E0E2'], ['thingpress', 'E0E1']]) {
-  test(`registration ${format} (${slot}): the page's ZIP holds exactly what reelcheck export writes`, async ({ page }, testInfo) => {
+  onOnePage(`registration ${format} (${slot}): the page's ZIP holds exactly what reelcheck export writes`, async ({ page }, testInfo) => {
     test.skip(!fs.existsSync(cli), 'native CLI not built (build/release/native/reelcheck)');
     const name = 'mixed'; // failed chips that must stay out
     const e = entry(name);
@@ -36,7 +39,6 @@ for (const [format, slot] of [['aws-bulk', 'E0E0'], ['aws-cli', 'E0E2'], ['thing
     expect(run.status, run.stdout + run.stderr).toBe(1); // findings: the planted failures
     const want = listFiles(cliDir);
 
-    await page.goto('index.html');
     await verify(page, name);
     await page.locator('#register-slot').selectOption(slot);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-register="${format}"]`).click()]);

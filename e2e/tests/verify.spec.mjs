@@ -1,13 +1,15 @@
 // What a user sees for good, tampered and unusable bundles.
-import { test, expect } from './fixtures.mjs';
+import { test, testOnOnePage, expect } from './fixtures.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, fx, verify, expectCounts, shot, manifest, injectWorkerHook } from './helpers.mjs';
 
+// Tests that need nothing but the page share one (fixtures.mjs), reset by Clear before each.
+const onOnePage = testOnOnePage(() => {});
+
 test.describe('happy path', () => {
   for (const [name, label] of [['clean_7z', 'outer .7z'], ['clean_zip', 'outer .zip'], ['clean_loose', 'loose inner archives']]) {
-    test(`${label}: counts and verdict`, async ({ page }, testInfo) => {
-      await page.goto('index.html');
+    onOnePage(`${label}: counts and verdict`, async ({ page }, testInfo) => {
       if (name === 'clean_7z') await shot(page, testInfo, '01-start');
       await verify(page, name);
       await expectCounts(page, name, true);
@@ -22,8 +24,7 @@ test.describe('happy path', () => {
   }
 });
 
-test('wrong transport key: the wrong-key message and no chip data', async ({ page }, testInfo) => {
-  await page.goto('index.html');
+onOnePage('wrong transport key: the wrong-key message and no chip data', async ({ page }, testInfo) => {
   await verify(page, 'wrong_key', { waitFor: 'error' });
   await expect(page.locator('#error-title')).toHaveText('Wrong transport key');
   await expect(page.locator('#error-text')).toContainText('does not open this bundle');
@@ -36,9 +37,8 @@ test('wrong transport key: the wrong-key message and no chip data', async ({ pag
   await shot(page, testInfo, '05-wrong-key');
 });
 
-test('tampered bundle: exactly the planted chips fail, with their reasons', async ({ page }, testInfo) => {
+onOnePage('tampered bundle: exactly the planted chips fail, with their reasons', async ({ page }, testInfo) => {
   const e = entry('mixed');
-  await page.goto('index.html');
   await verify(page, 'mixed');
   await expectCounts(page, 'mixed', false);
   const expectedFailed = Object.entries(e.expected.chips).filter(([, c]) => c.status === 'failed');
@@ -68,10 +68,9 @@ test('tampered bundle: exactly the planted chips fail, with their reasons', asyn
 
 // The chip table's filter counts are the report view's, and a row's status is the core's
 // (codeTable()): its short label in the table, with the detail's words as the label's tooltip.
-test('chip table: the filter counts and the status words of the report', async ({ page }, testInfo) => {
+onOnePage('chip table: the filter counts and the status words of the report', async ({ page }, testInfo) => {
   const e = entry('extra');
   const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
-  await page.goto('index.html');
   await verify(page, 'extra');
   await expect(page.locator('#f-all')).toHaveText(fmt(e.chip_count));
   await expect(page.locator('#f-ok')).toHaveText(fmt(e.expected.counts.ok));
@@ -90,9 +89,8 @@ test('chip table: the filter counts and the status words of the report', async (
   await shot(page, testInfo, '07-extra-chips');
 });
 
-test('findings are listed with file and line', async ({ page }) => {
+onOnePage('findings are listed with file and line', async ({ page }) => {
   const e = entry('bad_key_lines');
-  await page.goto('index.html');
   await verify(page, 'bad_key_lines');
   for (const f of e.expected.findings) {
     const row = page.locator(`#findings-body tr[data-code="${f.code}"]`, { hasText: `${f.file}:${f.line}` });
@@ -112,10 +110,9 @@ const ERROR_TITLES = {
   keys_not_encrypted: 'Key files not protected by the transport key',
   duplicate_key_file: 'Two sets of key files',
 };
-test('errors a person understands: not a bundle, corrupt, truncated, unsafe names, limits, missing archive', async ({ page }, testInfo) => {
+onOnePage('errors a person understands: not a bundle, corrupt, truncated, unsafe names, limits, missing archive', async ({ page }, testInfo) => {
   const bundles = Object.entries(manifest().bundles).filter(([, e]) => e.expected.error && e.expected.error !== 'wrong_key' && e.expected.error !== 'missing_archive');
   expect(bundles.length).toBeGreaterThanOrEqual(4);
-  await page.goto('index.html');
   for (const [name, e] of bundles) {
     await verify(page, name, { waitFor: 'error' });
     await expect(page.locator('#error-title'), name).toHaveText(ERROR_TITLES[e.expected.error]);
@@ -138,9 +135,8 @@ test('errors a person understands: not a bundle, corrupt, truncated, unsafe name
 // transport key. A keys archive swapped for an unencrypted one (the reel's own key given, as a
 // user would) stops the run in the page as in the CLI: keys_not_encrypted, naming the entry, no
 // report. (The mixed and second-pair archives and the .zip and loose forms are in the test above.)
-test('an unencrypted keys archive is refused: keys_not_encrypted, no report', async ({ page }) => {
+onOnePage('an unencrypted keys archive is refused: keys_not_encrypted, no report', async ({ page }) => {
   expect(entry('keys_unencrypted').expected.error).toBe('keys_not_encrypted');
-  await page.goto('index.html');
   await verify(page, 'keys_unencrypted', { waitFor: 'error' });
   await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'keys_not_encrypted');
   await expect(page.locator('#error-title')).toHaveText(ERROR_TITLES.keys_not_encrypted);
@@ -150,12 +146,16 @@ test('an unencrypted keys archive is refused: keys_not_encrypted, no report', as
   await expect(page.locator('#export-panel')).toBeHidden();
 });
 
-test('other bundles: counts as expected (plain headers, extra chips, orphan secrets, quirky key files, stored zip)', async ({ page }) => {
-  await page.goto('index.html');
+onOnePage('other bundles: counts as expected (plain headers, extra chips, orphan secrets, quirky key files, stored zip)', async ({ page }) => {
   for (const name of ['plain_headers', 'extra', 'orphan_secrets', 'quirky_keys', 'clean_zip_stored']) {
     await verify(page, name);
     await expectCounts(page, name);
     await page.locator('#clear-button').click();
+    // Clear takes the report out of the document, not only out of sight.
+    await expect(page.locator('#summary')).toBeHidden();
+    for (const id of ['#verdict-title', '#verdict-sub', '#s-reel', '#s-batch']) await expect(page.locator(id)).toHaveText('');
+    await expect(page.locator('#c-chips')).toHaveText('0');
+    await expect(page.locator('#archive-list li')).toHaveCount(0);
   }
 });
 

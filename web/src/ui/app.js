@@ -144,9 +144,7 @@
     detail.clear();
     search.reset();
     $('row-reason').textContent = '';
-    $('trust-hint').hidden = true;
-    $('findings-body').replaceChildren();
-    $('archive-list').replaceChildren();
+    results.clear();
   }
 
   // ---- run -------------------------------------------------------------------------------------

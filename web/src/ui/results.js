@@ -92,8 +92,20 @@
       $('findings-panel').hidden = false;
     }
 
+    // Takes the last report out of the page, not only out of sight: after Clear, or when a run
+    // begins or fails, nothing of an earlier bundle stays in the document (its reel, its counts,
+    // its verdict).
+    function clear() {
+      $('verdict').className = 'verdict';
+      $('verdict-mark').setAttribute('d', '');
+      for (const id of ['verdict-title', 'verdict-sub', 's-reel', 's-batch', 's-time', 's-anchors', 'findings-note']) $(id).textContent = '';
+      for (const id of ['c-chips', 'c-ok', 'c-failed', 'c-extra', 'c-certs']) $(id).textContent = '0';
+      showTrustHint({});
+      $('archive-list').replaceChildren();
+      $('findings-body').replaceChildren();
+    }
 
-    return { renderReport };
+    return { renderReport, clear };
   }
 
   global.RC.setUpResults = setUpResults;
