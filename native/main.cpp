@@ -8,6 +8,7 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "heap_tuning.hpp"
 #include "key_source.hpp"
 #include "reel_verification.hpp"
 
@@ -24,6 +25,7 @@ int usage_error(const std::string& message) {
 } // namespace
 
 int main(int argc, char** argv) {
+  tune_heap_for_one_run();
   Options o;
   if (auto early = parse_command_line(argc, argv, o)) return *early;
   if (o.command == "merge") return run_merge(o);
