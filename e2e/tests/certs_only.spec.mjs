@@ -1,14 +1,11 @@
 // "I don't have the transport key: check certificates only": the cloud team verifies every
 // certificate without the reel's letter. No key is asked for or sent to a worker, the keys
 // archive is not opened, and the report is the CLI's `verify --certs-only` report byte for byte.
-import { test, testOnOnePage, expect } from './fixtures.mjs';
+import { test, onOnePage, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, fx, manifest, trustFile, root } from './helpers.mjs';
-
-// Tests that need nothing but the page share one (fixtures.mjs), reset by Clear before each.
-const onOnePage = testOnOnePage(() => {});
 
 const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
 const realBundle = path.resolve(process.env.REELCHECK_REAL_BUNDLE_DIR || path.join(root, '..', 'shared', 'reference', 'real-bundle'),

@@ -40,4 +40,7 @@ export function testOnOnePage(setUp) {
     },
   });
 }
+
+// For tests that need nothing but the page: one page for all of them (per test worker process).
+export const onOnePage = testOnOnePage(() => {});
 export { expect };

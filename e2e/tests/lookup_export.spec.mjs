@@ -1,12 +1,9 @@
 // Finding one chip, revealing its secrets on purpose, exporting what the CLI would write.
-import { test, testOnOnePage, expect } from './fixtures.mjs';
+import { test, onOnePage, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, verify, shot, fx, manifest, trustFile, expectedSecrets, root } from './helpers.mjs';
-
-// Tests that need nothing but the page share one (fixtures.mjs), reset by Clear before each.
-const onOnePage = testOnOnePage(() => {});
 
 const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
 

@@ -1,14 +1,11 @@
 // What a user ran into on the page (issue 8), each on a fixture bundle: the trust-anchor hint for a
 // test PKI, Cancel, plain words instead of codes, two copies of one reel, show/hide on the key,
 // whole reasons in the table, lookup by a pasted UID, both lines of a duplicate key record.
-import { test, testOnOnePage, expect } from './fixtures.mjs';
+import { test, onOnePage, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, fx, holdVerification, keyOf, manifest, releaseVerification, root, trustFile, verify } from './helpers.mjs';
-
-// Tests that need nothing but the page share one (fixtures.mjs), reset by Clear before each.
-const onOnePage = testOnOnePage(() => {});
 
 const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
 

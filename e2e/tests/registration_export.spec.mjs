@@ -1,13 +1,10 @@
 // Registration files for the cloud from the page: one ZIP per format, written by the core,
 // holding the same files as `reelcheck export` for the same bundle, check time and options.
-import { test, testOnOnePage, expect } from './fixtures.mjs';
+import { test, onOnePage, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, verify, fx, manifest, trustFile, root } from './helpers.mjs';
-
-// Tests that need nothing but the page share one (fixtures.mjs), reset by Clear before each.
-const onOnePage = testOnOnePage(() => {});
 
 const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
 

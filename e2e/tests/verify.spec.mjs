@@ -1,11 +1,8 @@
 // What a user sees for good, tampered and unusable bundles.
-import { test, testOnOnePage, expect } from './fixtures.mjs';
+import { test, onOnePage, expect } from './fixtures.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, fx, verify, expectCounts, shot, manifest, injectWorkerHook } from './helpers.mjs';
-
-// Tests that need nothing but the page share one (fixtures.mjs), reset by Clear before each.
-const onOnePage = testOnOnePage(() => {});
 
 test.describe('happy path', () => {
   for (const [name, label] of [['clean_7z', 'outer .7z'], ['clean_zip', 'outer .zip'], ['clean_loose', 'loose inner archives']]) {
