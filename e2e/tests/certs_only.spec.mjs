@@ -73,6 +73,12 @@ test('certificates only: no key asked for or sent, the same report as the CLI', 
   const pageJson = fs.readFileSync(await download.path(), 'utf8');
   expect(pageJson === fs.readFileSync(out, 'utf8')).toBe(true);
   expect(JSON.parse(pageJson).secrets_checked).toBe(false);
+
+  // Clear unticks the box, and the key field is usable again for the next bundle.
+  await page.locator('#clear-button').click();
+  await expect(page.locator('#certs-only')).not.toBeChecked();
+  await expect(page.locator('#key-input')).toBeEnabled();
+  await expect(page.locator('#key-toggle')).toBeEnabled();
 });
 
 onOnePage('certificates only: the real 200-chip bundle verifies under the built-in Infineon CAs', async ({ page }) => {

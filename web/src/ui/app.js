@@ -272,6 +272,7 @@
     $('verify-form').reset();
     $('key-input').value = '';
     inputs.showKey(false);
+    inputs.applyCertsOnly();
     runSeq++;
     $('cancel-note').textContent = '';
     $('file-input').value = '';

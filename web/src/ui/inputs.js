@@ -35,13 +35,15 @@
       $('key-toggle').textContent = visible ? 'Hide key' : 'Show key';
     }
     $('key-toggle').addEventListener('click', () => showKey($('key-input').type === 'password'));
-    // Certificates only: no key is asked for, and a key already typed leaves the field.
-    $('certs-only').addEventListener('change', () => {
+    // Certificates only: no key is asked for, and a key already typed leaves the field. Also
+    // after Clear, whose form reset unticks the box without a change event.
+    function applyCertsOnly() {
       const off = $('certs-only').checked;
       if (off) { $('key-input').value = ''; showKey(false); }
       $('key-input').disabled = off;
       $('key-toggle').disabled = off;
-    });
+    }
+    $('certs-only').addEventListener('change', applyCertsOnly);
 
     // ---- inputs ----------------------------------------------------------------------------------
     function renderFileList() {
@@ -92,6 +94,7 @@
 
 
     return {
+      applyCertsOnly,
       followClock,
       // The check time for a run begun now (the bundle just chosen), unless the user typed one.
       refreshTime() {
