@@ -18,7 +18,7 @@ export const test = base.extend({
   }, { auto: true }],
 });
 
-// A `test` whose tests share one page (per file and test worker process) instead of opening one
+// A `test` whose tests share one page (per call and test worker process) instead of opening one
 // each: a page's context, load and compile of the core cost about 1.2 CPU-s (2026-12-04), more
 // than most such tests themselves. `setUp(page)` runs once before the page loads (a worker hook,
 // say); each test starts from the page reset as a user resets it (Clear). A test that fails
