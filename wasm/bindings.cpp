@@ -1,6 +1,7 @@
 // Embind layer: the Reelcheck core as seen from the page's Web Workers. Marshalling only — the
 // pipeline is the core's VerificationSession, the same one the CLI runs. One file per exported
-// capability; this one holds the small helpers (the code table, check time, versions).
+// capability; this one holds the small helpers (the code table, check time, versions, the
+// coordinator's warm-up).
 //
 //   coordinator worker                          verifier workers (one Verifier each)
 //   ------------------                          ------------------------------------
@@ -17,6 +18,7 @@
 //     -> the page's report view (report_view.hpp)
 //   s.chipJson(chipId), s.lookUp(text), s.exportJson(withSecrets), s.exportCsv(withSecrets),
 //   s.chipSecrets(chipId), s.wipe()
+//   warmUpCoordinator()  (once, after loading: coordinator_warm_up.hpp)
 //
 // Bytes in as Uint8Array (copied once, straight into the core's buffers); work items, outcomes
 // and verdicts between workers in the wire formats of wire/ (one transferable buffer each, strict readers);
@@ -26,6 +28,7 @@
 
 #include <string>
 
+#include "coordinator_warm_up.hpp"
 #include "js_values.hpp"
 #include "reelcheck/chip_id.hpp"
 #include "reelcheck/report.hpp"
@@ -59,10 +62,20 @@ val libraryVersions() {
   return out;
 }
 
+// The coordinator's once-per-run code on made-up reels, while the page waits for the user
+// (coordinator_warm_up.hpp). -> {ok:true}, or an error value (out of memory).
+val warmUpCoordinator() {
+  return guarded([] {
+    warm_up_coordinator();
+    return ok_value();
+  });
+}
+
 } // namespace
 } // namespace reelcheck::wasm
 
 EMSCRIPTEN_BINDINGS(reelcheck_text) {
+  emscripten::function("warmUpCoordinator", &reelcheck::wasm::warmUpCoordinator);
   emscripten::function("codeTable", &reelcheck::wasm::codeTable);
   emscripten::function("normaliseCheckTime", &reelcheck::wasm::normaliseCheckTime);
   emscripten::function("libraryVersions", &reelcheck::wasm::libraryVersions);

@@ -14,6 +14,17 @@ test('the workers start and build their tables while the page is idle, before an
   expect(page.workers().length).toBe(verifiers + 1);
 });
 
+test('the coordinator runs its once-per-run code on made-up reels as it starts, and keeps nothing of them', async ({ page }) => {
+  await page.goto('index.html');
+  // wasm/coordinator_warm_up.hpp: 'done' only if the core's warm-up answered ok through the
+  // protocol (a missing binding, a refused answer or an abort in the core would say otherwise).
+  await expect.poll(() => page.evaluate(() => window.RC.app.engine.coordinatorWarmUp), { timeout: 30_000 }).toBe('done');
+  // No session came of it: the coordinator has no bundle open, and the page shows no report.
+  const answer = await page.evaluate(() => window.RC.app.engine.coordinator.call('report', {}));
+  expect(answer).toMatchObject({ ok: false, error: { code: 'bad_input', message: 'No bundle is open.' } });
+  await expect(page.locator('#summary')).toBeHidden();
+});
+
 test('trust settings replaced before their turn never reach the verifiers; the latest ones do', async ({ page }) => {
   await page.goto('index.html');
   const pem = [...fs.readFileSync(trustFile())];

@@ -33,9 +33,11 @@
       a.anchors.length === b.anchors.length && a.anchors.every((x, i) => x.name === b.anchors[i].name && sameBytes(x.bytes, b.anchors[i].bytes));
   }
   const { MESSAGE, REQUEST } = global.ReelcheckProtocol;
-  // The coordinator's heap touched at load: about what a 4,160-chip reel's reading takes (the
-  // bundle's bytes, its outer archive decoded, the inner archives cut out of it).
-  const COORDINATOR_HEAP_TOUCHED = 24 * 1024 * 1024;
+  // The coordinator's heap touched at load: about what a 4,160-chip reel takes there (the
+  // bundle's bytes, its outer archive decoded, the inner archives cut out of it, then the
+  // report; the heap's high-water mark is 38 MiB). With 24 MiB the report's memory was touched
+  // for the first time at the run's end, while both verifiers waited.
+  const COORDINATOR_HEAP_TOUCHED = 36 * 1024 * 1024;
 
   class Engine {
     constructor() {
@@ -48,6 +50,7 @@
       this.stageSeq = 0;
       this.checkTimes = new Map(); // text -> the core's normalised check time (a pure function)
       this.early = null;        // the run begun when the bundle was chosen (begin()), until Verify
+      this.coordinatorWarmUp = null; // the coordinator's warm-up: 'pending', 'done' or an error code
     }
 
     get verifierCount() { return poolSize(); }
@@ -104,6 +107,13 @@
         // Its heap touched once at load (worker.js touchHeap): the bundle's bytes, the outer
         // archive and its entries are cut from there when the bundle is chosen.
         this.coordinator = new WorkerClient('reelcheck-coordinator', { accepts: [MESSAGE.PROGRESS, MESSAGE.UNPACK, MESSAGE.SLICE], onEvent: onEvent || null, heapBytes: COORDINATOR_HEAP_TOUCHED });
+        // Its once-per-run code optimised before the first run: a failure only costs that time,
+        // and is kept for the page's tests ('pending', 'done', or the error's code).
+        const coordinator = this.coordinator;
+        this.coordinatorWarmUp = 'pending';
+        coordinator.call(REQUEST.WARM_UP).then(check).then(
+          () => { if (this.coordinator === coordinator) this.coordinatorWarmUp = 'done'; },
+          (e) => { if (this.coordinator === coordinator) this.coordinatorWarmUp = (e && e.code) || 'failed'; });
       } else if (onEvent) {
         this.coordinator.onEvent = onEvent;
       }

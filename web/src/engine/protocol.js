@@ -76,6 +76,9 @@
     memory: { role: 'any', fields: {}, answer: { bytes: 'count' } },
     codes: { role: 'any', fields: {}, answer: { table: 'codeTable' } },
     // Coordinator.
+    // Once, after loading: the code a run's end needs (key files, hand-off, report, view) run on
+    // made-up reels (wasm/coordinator_warm_up.hpp), so that V8 has optimised it by the first run.
+    warmUp: { role: 'coordinator', fields: {}, answer: {} },
     checkTime: { role: 'coordinator', fields: { text: 'string' }, answer: { checkTime: 'string' } },
     lookup: { role: 'coordinator', fields: { text: 'string' }, answer: { answer: 'lookupAnswer' } },
     // The files just chosen, read now (while the user types the key): an open with this

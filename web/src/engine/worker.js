@@ -204,6 +204,11 @@ const handlers = {
       if (key instanceof Uint8Array) key.fill(0);
     }
   },
+  // The coordinator's once-per-run code run on made-up reels (wasm/coordinator_warm_up.hpp),
+  // asked for once when the page starts this worker; it touches no session.
+  async warmUp() {
+    return (await loadModule()).warmUpCoordinator();
+  },
   async addVerdicts(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
     return session.addVerdicts(msg.verdicts);

@@ -1,0 +1,29 @@
+// The coordinator's once-per-run code, run on a made-up reel while the page waits for the user.
+//
+// V8 runs WebAssembly on its baseline tier until a function has run long enough, then compiles
+// it again in the background and uses that code from the function's next call on. The code the
+// coordinator runs once per run (the key files' parser, the verdicts' hand-off, the report and
+// the page's view of it) therefore ran on the baseline tier in a page's first run, at its end,
+// while both verifiers waited: the report request took 100-160 ms on a fresh page against
+// 35-60 ms on later ones (docs/performance.md). Run once on a made-up reel after the page has
+// loaded, the same code is optimised before the first bundle is chosen.
+#pragma once
+
+#include <cstddef>
+
+#include "reelcheck/report.hpp"
+
+namespace reelcheck::wasm {
+
+// A reel of `chips` made-up chips (three certificates and both secrets each, every one good)
+// through the same steps as a run's coordinator: the key files parsed, every verdict through the
+// wire format and checked against what was "sent", the report built and its view written.
+// -> the report's counts (every chip OK unless a step refused the made-up reel, which would mean
+// that step's code was not run: the tests check it). Nothing made here is kept.
+ReportCounts warm_up_reel(std::size_t chips);
+
+// What the coordinator runs after loading: a few made-up reels, enough for V8 to optimise that
+// code (its tier-up counts the work a function has done, over calls).
+void warm_up_coordinator();
+
+} // namespace reelcheck::wasm
