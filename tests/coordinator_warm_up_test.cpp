@@ -5,6 +5,10 @@
 // steps after it unrun, and the chips would not all come out OK.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
+#include "archive/seven_zip_lzma.hpp"
 #include "coordinator_warm_up.hpp"
 
 using namespace reelcheck;
@@ -23,6 +27,22 @@ TEST(CoordinatorWarmUp, ChipIdsAreDistinctPastSixteen) {
   // IDs are hex counters: a reel larger than one hex digit's worth must still be one chip each.
   EXPECT_EQ(wasm::warm_up_reel(17).chips, 17u);
   EXPECT_EQ(wasm::warm_up_reel(17).ok, 17u);
+}
+
+TEST(CoordinatorWarmUp, ZeroBytesAreAnLzmaStreamOfZeros) {
+  // The decoder must run through the whole stream: a stream it refused at its first bytes would
+  // not make V8 optimise it.
+  ASSERT_TRUE(wasm::warm_up_lzma());
+  std::vector<std::uint8_t> out(wasm::kWarmUpLzmaOutput, 0xFF);
+  const std::vector<std::uint8_t> zeros(wasm::kWarmUpLzmaInput, 0);
+  const ByteView props(wasm::kWarmUpLzmaProps, sizeof wasm::kWarmUpLzmaProps);
+  ASSERT_TRUE(detail::sz::lzma_decode(props, ByteView(zeros.data(), zeros.size()), out));
+  EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](std::uint8_t b) { return b == 0; }));
+  // One byte fewer or more is refused (the stream must be used up exactly): the length is the
+  // format's, not a guess.
+  EXPECT_FALSE(detail::sz::lzma_decode(props, ByteView(zeros.data(), zeros.size() - 1), out));
+  const std::vector<std::uint8_t> longer(wasm::kWarmUpLzmaInput + 1, 0);
+  EXPECT_FALSE(detail::sz::lzma_decode(props, ByteView(longer.data(), longer.size()), out));
 }
 
 TEST(CoordinatorWarmUp, RunsAsThePageCallsIt) {

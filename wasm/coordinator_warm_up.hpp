@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "reelcheck/report.hpp"
 
@@ -22,8 +23,19 @@ namespace reelcheck::wasm {
 // that step's code was not run: the tests check it). Nothing made here is kept.
 ReportCounts warm_up_reel(std::size_t chips);
 
-// What the coordinator runs after loading: a few made-up reels, enough for V8 to optimise that
-// code (its tier-up counts the work a function has done, over calls).
+// The LZMA decoder on a stream of zero bytes, which LZMA decodes to zeros (every bit of the range
+// coder reads 0, so every symbol is a literal 0): kWarmUpLzmaInput bytes decode to exactly
+// kWarmUpLzmaOutput with the properties kWarmUpLzmaProps. The decoder is the verifiers' code, but
+// the workers share the page's one compiled module, so its optimised code is theirs too: a
+// verifier's first archive was decoded on the baseline tier from its first byte to its last (one
+// call), 1.5-3x slower. -> true when the decoder took the stream to its end.
+inline constexpr std::uint8_t kWarmUpLzmaProps[5] = {0x5D, 0x00, 0x00, 0x01, 0x00}; // lc3 pb2, 64K
+inline constexpr std::size_t kWarmUpLzmaInput = 1665;
+inline constexpr std::size_t kWarmUpLzmaOutput = 64 * 1024;
+bool warm_up_lzma();
+
+// What the coordinator runs after loading: the decoder, then a few made-up reels, enough for V8
+// to optimise that code (its tier-up counts the work a function has done, over calls).
 void warm_up_coordinator();
 
 } // namespace reelcheck::wasm
