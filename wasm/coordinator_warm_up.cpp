@@ -104,9 +104,9 @@ bool warm_up_lzma() {
 
 void warm_up_coordinator() {
   (void)warm_up_lzma();
-  // Three reels of 400 chips: measured on the 2-core machine, the first run's report request
-  // then took 45-55 ms (35-60 ms on later runs), against 100-160 ms without a warm-up and
-  // 70-80 ms after one reel-sized pass of the report alone.
+  // Three reels of 400 chips: on the 2-core machine the first run's report request then took
+  // 58-79 ms (35-60 ms on later runs) against 69-191 ms without the warm-up (7 rounds
+  // alternating, with 36 MiB of the heap touched at load; docs/performance.md).
   for (int round = 0; round < 3; ++round)
     warm_up_reel(400);
 }

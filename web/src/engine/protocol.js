@@ -77,7 +77,8 @@
     codes: { role: 'any', fields: {}, answer: { table: 'codeTable' } },
     // Coordinator.
     // Once, after loading: the code a run's end needs (key files, hand-off, report, view) run on
-    // made-up reels (wasm/coordinator_warm_up.hpp), so that V8 has optimised it by the first run.
+    // made-up reels, and the LZMA decoder the verifiers share on zeros (wasm/coordinator_warm_up.hpp),
+    // so that V8 has optimised them by the first run.
     warmUp: { role: 'coordinator', fields: {}, answer: {} },
     checkTime: { role: 'coordinator', fields: { text: 'string' }, answer: { checkTime: 'string' } },
     lookup: { role: 'coordinator', fields: { text: 'string' }, answer: { answer: 'lookupAnswer' } },
