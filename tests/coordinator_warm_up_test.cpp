@@ -25,8 +25,9 @@ TEST(CoordinatorWarmUp, MadeUpReelPassesEveryStep) {
 
 TEST(CoordinatorWarmUp, ChipIdsAreDistinctPastSixteen) {
   // IDs are hex counters: a reel larger than one hex digit's worth must still be one chip each.
-  EXPECT_EQ(wasm::warm_up_reel(17).chips, 17u);
-  EXPECT_EQ(wasm::warm_up_reel(17).ok, 17u);
+  const ReportCounts counts = wasm::warm_up_reel(17);
+  EXPECT_EQ(counts.chips, 17u);
+  EXPECT_EQ(counts.ok, 17u);
 }
 
 TEST(CoordinatorWarmUp, ZeroBytesAreAnLzmaStreamOfZeros) {

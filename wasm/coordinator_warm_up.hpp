@@ -5,8 +5,8 @@
 // coordinator runs once per run (the key files' parser, the verdicts' hand-off, the report and
 // the page's view of it) therefore ran on the baseline tier in a page's first run, at its end,
 // while both verifiers waited: the report request took 100-160 ms on a fresh page against
-// 35-60 ms on later ones (docs/performance.md). Run once on a made-up reel after the page has
-// loaded, the same code is optimised before the first bundle is chosen.
+// 35-60 ms on later ones (docs/performance.md). Run on made-up reels after the page has loaded,
+// the same code is optimised before the first bundle is chosen.
 #pragma once
 
 #include <cstddef>
