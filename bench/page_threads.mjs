@@ -15,10 +15,9 @@
 // benchmark's virtual machine each costs about 12 µs of that thread's CPU.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { disabledFeatures } from '../scripts/chromium_features.mjs';
+import { launchBenchChromium, servePage } from './bench_browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const webDirs = (process.argv.length > 2 ? process.argv.slice(2) : ['build/web']).map((d) => path.resolve(d));
@@ -32,20 +31,8 @@ const ROUNDS = Number(process.env.ROUNDS || 3);
 const TICK_MS = 1000 / 100; // USER_HZ
 
 let served = webDirs[0];
-const server = http.createServer((req, res) => {
-  const file = path.resolve(served, decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html');
-  if (!file.startsWith(served) || !fs.existsSync(file) || !fs.statSync(file).isFile()) { res.writeHead(404).end(); return; }
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const chromiumPath = process.env.REELCHECK_CHROMIUM || '/usr/bin/chromium';
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage',
-    '--disable-features=' + await disabledFeatures(chromium, { executablePath: chromiumPath, args: ['--no-sandbox'] })],
-});
+const server = await servePage(() => served);
+const browser = await launchBenchChromium(chromium);
 
 // Every thread of this process's descendants: {key: 'pid/tid', process: browser|renderer|other,
 // name, ticks (user + system), faults (minor)}.
@@ -107,7 +94,7 @@ for (let round = 0; round < ROUNDS * webDirs.length; round++) {
   served = webDirs[which];
   const page = await browser.newPage();
   try {
-    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+    await page.goto(`${server.origin}/index.html`);
     await page.locator('#key-input').fill(key);
     await page.locator('#time-input').fill(manifest.check_time);
     await page.locator('#anchors-details summary').click();

@@ -11,10 +11,9 @@
 // column:N for an anonymous JavaScript function at that column of the workers' script).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { disabledFeatures } from '../scripts/chromium_features.mjs';
+import { launchBenchChromium, servePage } from './bench_browser.mjs';
 
 const env = process.env;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,20 +27,8 @@ const manifest = JSON.parse(fs.readFileSync(path.join(fixtures, 'manifest.json')
 const checkTime = manifest.check_time;
 const TOP = Number(env.TOP || 25);
 
-const server = http.createServer((req, res) => {
-  const file = path.join(webDir, decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html');
-  if (!file.startsWith(webDir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) { res.writeHead(404).end(); return; }
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const chromiumPath = env.REELCHECK_CHROMIUM || '/usr/bin/chromium';
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage',
-    '--disable-features=' + await disabledFeatures(chromium, { executablePath: chromiumPath, args: ['--no-sandbox'] })],
-});
+const server = await servePage(() => webDir);
+const browser = await launchBenchChromium(chromium);
 const page = await browser.newPage();
 const cdp = await page.context().newCDPSession(page);
 
@@ -74,7 +61,7 @@ cdp.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
 });
 await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
 
-await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+await page.goto(`${server.origin}/index.html`);
 await page.locator('#key-input').fill(key);
 await page.locator('#time-input').fill(checkTime);
 if (await page.locator('#anchors-details summary').count()) await page.locator('#anchors-details summary').click();
