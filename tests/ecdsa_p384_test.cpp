@@ -315,6 +315,11 @@ TEST(P384Arithmetic, RepresentationsFromPTo2PStandForTheirResidues) {
       F::sqr(sq, top);
       F::mul(expected, digits(p_minus_1), digits(p_minus_1));
       ASSERT_TRUE(F::equal(sq, expected));
+      // The same through the product, whose middle Karatsuba product takes the halves' sums
+      // (digits up to 2^30 - 2): its column bound.
+      V prod{};
+      F::mul(prod, top, top);
+      ASSERT_TRUE(F::equal(prod, expected));
       Element plain{};
       F::decode(plain, sq);
       V one_plain{};
