@@ -792,7 +792,8 @@ void run_differential(std::uint64_t seed, std::size_t cases_wanted) {
       ++total;
     }
   }
-  // Batches of 300 (the engine cuts them into 128 lanes and a rest), all keys mixed.
+  // Batches of 300 (the engine cuts them into 128 lanes natively, 256 with 32-bit limbs, and a
+  // rest), all keys mixed.
   constexpr std::size_t kBatch = 300;
   for (std::size_t begin = 0; begin < kept.size(); begin += kBatch) {
     const std::size_t end = std::min(kept.size(), begin + kBatch);
