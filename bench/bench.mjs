@@ -20,7 +20,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { disabledFeatures } from '../scripts/chromium_features.mjs';
+import { launchBenchChromium } from './bench_browser.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -66,16 +66,9 @@ const server = http.createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-const chromiumPath = env.REELCHECK_CHROMIUM || '/usr/bin/chromium';
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--no-first-run', '--disable-dev-shm-usage',
-    // Playwright's own list and the browser UI Chromium preloads in every window, which loaded
-    // beside the page's first run (scripts/chromium_features.mjs).
-    '--disable-features=' + await disabledFeatures(chromium, { executablePath: chromiumPath, args: ['--no-sandbox'] }),
-    ...(env.REELCHECK_BENCH_CHROMIUM_ARGS ? env.REELCHECK_BENCH_CHROMIUM_ARGS.split(' ') : [])],
-});
+// Playwright's own list of features and the browser UI Chromium preloads in every window off:
+// they loaded beside the page's first run (bench_browser.mjs).
+const browser = await launchBenchChromium(chromium);
 
 // ---- the five measurements ------------------------------------------------------------------
 function runManual() {

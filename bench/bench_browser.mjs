@@ -9,14 +9,17 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/cs
 
 // Chromium headless with the flags it needs as root here, without Playwright's list of features
 // and the browser UI Chromium preloads in every window, which loaded beside the page's first run
-// (scripts/chromium_features.mjs).
+// (scripts/chromium_features.mjs). REELCHECK_CHROMIUM: another Chromium;
+// REELCHECK_BENCH_CHROMIUM_ARGS: more flags, space-separated (a diagnosis, say --js-flags=...).
 export async function launchBenchChromium(chromium) {
-  const executablePath = process.env.REELCHECK_CHROMIUM || '/usr/bin/chromium';
+  const env = process.env;
+  const executablePath = env.REELCHECK_CHROMIUM || '/usr/bin/chromium';
   return chromium.launch({
     executablePath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--no-first-run', '--disable-dev-shm-usage',
-      '--disable-features=' + await disabledFeatures(chromium, { executablePath, args: ['--no-sandbox'] })],
+      '--disable-features=' + await disabledFeatures(chromium, { executablePath, args: ['--no-sandbox'] }),
+      ...(env.REELCHECK_BENCH_CHROMIUM_ARGS ? env.REELCHECK_BENCH_CHROMIUM_ARGS.split(' ') : [])],
   });
 }
 

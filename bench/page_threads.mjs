@@ -34,8 +34,7 @@ let served = webDirs[0];
 const server = await servePage(() => served);
 const browser = await launchBenchChromium(chromium);
 
-// Every thread of this process's descendants: {key: 'pid/tid', process: browser|renderer|other,
-// name, ticks (user + system), faults (minor)}.
+// The processes started by this one (Chromium's), at any depth.
 function descendants() {
   const children = new Map();
   for (const d of fs.readdirSync('/proc')) {
@@ -52,6 +51,8 @@ function descendants() {
   walk(process.pid);
   return out;
 }
+// Every thread of those processes: 'pid/tid' -> {tid, kind: browser|renderer|other, name,
+// ticks (user + system), faults (minor)}.
 function threads() {
   const all = new Map();
   for (const pid of descendants()) {
