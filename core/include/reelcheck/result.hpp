@@ -17,6 +17,17 @@ namespace reelcheck {
 struct Error {
   ErrorCode code;
   std::string message; // for a person: what is wrong and where
+
+  Error(ErrorCode c, std::string m) noexcept : code(c), message(std::move(m)) {}
+  // Out of line (util/error.cpp): an error is copied and destroyed on its way up through each
+  // caller, and inline every `return x.error();` put a string copy and a free into the function.
+  // In the page's wasm that code is compiled again by V8's optimising tier whenever the function
+  // gets hot, on the same two cores as the run; errors are rare, so calls cost nothing.
+  [[gnu::noinline]] Error(const Error& other);
+  [[gnu::noinline]] Error(Error&& other) noexcept;
+  [[gnu::noinline]] Error& operator=(const Error& other);
+  [[gnu::noinline]] Error& operator=(Error&& other) noexcept;
+  [[gnu::noinline]] ~Error();
 };
 
 template <class T> class [[nodiscard]] Result {
@@ -29,15 +40,15 @@ public:
 
   T& value() & {
     assert(ok());
-    return std::get<0>(state_);
+    return *std::get_if<0>(&state_); // checked above, not again with a throwing path
   }
   const T& value() const& {
     assert(ok());
-    return std::get<0>(state_);
+    return *std::get_if<0>(&state_);
   }
   T&& value() && {
     assert(ok());
-    return std::get<0>(std::move(state_));
+    return std::move(*std::get_if<0>(&state_));
   }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
@@ -46,7 +57,7 @@ public:
 
   const Error& error() const {
     assert(!ok());
-    return std::get<1>(state_);
+    return *std::get_if<1>(&state_);
   }
 
 private:

@@ -28,7 +28,8 @@ public:
     std::vector<bool> anti;
     std::size_t num_empty = 0;
     bool have_names = false;
-    files.assign(num_files, FileItem{});
+    files.clear();
+    files.resize(num_files);
 
     for (;;) {
       auto type = in_.number();
@@ -64,9 +65,21 @@ public:
       }
     }
     if (num_files != 0 && !have_names) return corrupt("the archive lists files without names");
+    mark_empty(files, empty_stream, empty_file, anti);
+    return success();
+  }
 
+private:
+  // files_info() runs once per archive and its loops over the files sit in small functions of
+  // their own (never inlined): in the page V8 optimises a function whose loops have run long, in
+  // the background while the run goes on, and would otherwise compile all of files_info() again
+  // for a few thousand iterations of simple code (docs/performance.md).
+  [[gnu::noinline]] static void mark_empty(std::vector<FileItem>& files,
+                                           const std::vector<bool>& empty_stream,
+                                           const std::vector<bool>& empty_file,
+                                           const std::vector<bool>& anti) {
     std::size_t empty_index = 0;
-    for (std::size_t i = 0; i < num_files; ++i) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
       FileItem& f = files[i];
       f.has_stream = !empty_stream[i];
       if (f.has_stream) continue;
@@ -75,11 +88,9 @@ public:
       f.is_dir = !is_empty_file;
       ++empty_index;
     }
-    return success();
   }
 
-private:
-  Status names(Cursor& prop, std::vector<FileItem>& files) {
+  [[gnu::noinline]] static Status names(Cursor& prop, std::vector<FileItem>& files) {
     auto external = prop.byte();
     if (!external) return external.error();
     if (*external != 0)
@@ -96,8 +107,7 @@ private:
   }
 
   // File name `index` (0-based), from `pos` in the names' bytes to its terminator; `pos` moves
-  // past it. Never inlined into files_info(), which runs once per archive: see substream_sizes
-  // in seven_zip_streams_info.cpp.
+  // past it.
   [[gnu::noinline]] static Status next_name(ByteView all, std::size_t& pos, std::size_t index,
                                             std::string& out) {
     std::size_t end = pos;

@@ -218,24 +218,7 @@ private:
     // entry_of_stream[k]: the entry that receives data stream k (streams follow file order).
     std::vector<std::size_t> entry_of_stream;
     entry_of_stream.reserve(si.substream_sizes.size());
-    for (const sz::FileItem& file : h.files) {
-      auto name = detail::normalise_entry_name(file.name);
-      if (!name) {
-        return located(make_error(ErrorCode::kUnsafeName,
-                                  "unsafe entry name \"" + detail::printable(file.name) + "\""));
-      }
-      if (file.is_dir || file.is_anti) continue;
-      if (file.has_stream) {
-        const std::uint64_t size = si.substream_sizes[entry_of_stream.size()];
-        if (size > limits_.max_entry_size) {
-          return located(make_error(ErrorCode::kLimitExceeded,
-                                    "entry " + detail::printable(*name) + " exceeds the " +
-                                        detail::format_size(limits_.max_entry_size) + " limit"));
-        }
-        entry_of_stream.push_back(entries.size());
-      }
-      entries.push_back(ArchiveEntry{std::move(*name), {}});
-    }
+    if (auto ok = list_entries(h, entries, entry_of_stream); !ok) return ok.error();
 
     std::uint64_t total = 0;
     for (std::size_t i = 0; i < si.folders.size(); ++i) {
@@ -264,25 +247,68 @@ private:
       auto out =
           decode(f, plan, (*packs)[f.first_pack_stream], entries[entry_of_stream[stream]].name);
       if (!out) return out.error();
-      std::size_t offset = 0;
-      for (std::uint32_t k = 0; k < count; ++k, ++stream) {
-        ArchiveEntry& entry = entries[entry_of_stream[stream]];
-        const auto size = static_cast<std::size_t>(si.substream_sizes[stream]);
-        const ByteView data = as_bytes(*out).subspan(offset, size);
-        offset += size;
-        const auto& crc = si.substream_crcs[stream];
-        if (crc && detail::seven_zip_crc(data) != *crc) return crc_error(plan, entry.name);
-        // plan_all refused an encrypted folder that no CRC covers, and decode() checked the
-        // folder's own CRC: encrypted data that gets here was decrypted with the right key.
-        entry.encrypted = plan.encrypted;
-        if (count == 1) {
-          entry.data = std::move(*out); // a folder of one file: hand over the buffer itself
-        } else {
-          entry.data.assign(data.begin(), data.end());
-        }
-      }
+      if (auto ok = hand_out(si, plan, count, *out, stream, entries, entry_of_stream); !ok)
+        return ok.error();
+      stream += count;
     }
     return entries;
+  }
+
+  // extract() runs once per archive; its loops over the entries are functions of their own
+  // (never inlined): in the page V8 optimises a function whose loops have run long, in the
+  // background while the run goes on, and would otherwise compile all of extract() again for a
+  // few thousand iterations of simple code (docs/performance.md).
+
+  // The entries in file order, and for each data stream the entry that receives it.
+  [[gnu::noinline]] detail::Status list_entries(const sz::Header& h,
+                                                std::vector<ArchiveEntry>& entries,
+                                                std::vector<std::size_t>& entry_of_stream) const {
+    const sz::StreamsInfo& si = h.main;
+    for (const sz::FileItem& file : h.files) {
+      auto name = detail::normalise_entry_name(file.name);
+      if (!name) {
+        return located(make_error(ErrorCode::kUnsafeName,
+                                  "unsafe entry name \"" + detail::printable(file.name) + "\""));
+      }
+      if (file.is_dir || file.is_anti) continue;
+      if (file.has_stream) {
+        const std::uint64_t size = si.substream_sizes[entry_of_stream.size()];
+        if (size > limits_.max_entry_size) {
+          return located(make_error(ErrorCode::kLimitExceeded,
+                                    "entry " + detail::printable(*name) + " exceeds the " +
+                                        detail::format_size(limits_.max_entry_size) + " limit"));
+        }
+        entry_of_stream.push_back(entries.size());
+      }
+      entries.push_back(ArchiveEntry{std::move(*name), {}});
+    }
+    return detail::success();
+  }
+
+  // A decoded folder's `count` streams, from stream `first` on, checked and handed to their
+  // entries.
+  [[gnu::noinline]] detail::Status hand_out(const sz::StreamsInfo& si, const sz::FolderPlan& plan,
+                                            std::uint32_t count, SecureBytes& out,
+                                            std::size_t first, std::vector<ArchiveEntry>& entries,
+                                            const std::vector<std::size_t>& entry_of_stream) const {
+    std::size_t offset = 0;
+    for (std::size_t stream = first; stream < first + count; ++stream) {
+      ArchiveEntry& entry = entries[entry_of_stream[stream]];
+      const auto size = static_cast<std::size_t>(si.substream_sizes[stream]);
+      const ByteView data = as_bytes(out).subspan(offset, size);
+      offset += size;
+      const auto& crc = si.substream_crcs[stream];
+      if (crc && detail::seven_zip_crc(data) != *crc) return crc_error(plan, entry.name);
+      // plan_all refused an encrypted folder that no CRC covers, and decode() checked the
+      // folder's own CRC: encrypted data that gets here was decrypted with the right key.
+      entry.encrypted = plan.encrypted;
+      if (count == 1) {
+        entry.data = std::move(out); // a folder of one file: hand over the buffer itself
+      } else {
+        entry.data.assign(data.begin(), data.end());
+      }
+    }
+    return detail::success();
   }
 
   ByteView archive_;

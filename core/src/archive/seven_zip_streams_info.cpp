@@ -49,7 +49,10 @@ public:
   }
 
 private:
-  Status pack_info(StreamsInfo& out) {
+  // streams_info() runs once per archive; each part of it is a function of its own (never
+  // inlined), so that in the page V8 optimises only the parts whose loops run long, not the whole
+  // as one large function (see substream_sizes below).
+  [[gnu::noinline]] Status pack_info(StreamsInfo& out) {
     auto pos = in_.number();
     if (!pos) return pos.error();
     out.pack_pos = *pos;
@@ -73,7 +76,7 @@ private:
     }
   }
 
-  Status unpack_info(StreamsInfo& out) {
+  [[gnu::noinline]] Status unpack_info(StreamsInfo& out) {
     SZ_TRY(expect(in_, kFolder, "the coders info"));
     // A folder takes at least 3 header bytes: coder count, coder flags, unpack size.
     auto n = in_.count("folder", in_.remaining() / 3);
@@ -110,7 +113,7 @@ private:
     }
   }
 
-  Status folder(Folder& f) {
+  [[gnu::noinline]] Status folder(Folder& f) {
     auto num_coders = in_.number();
     if (!num_coders) return num_coders.error();
     if (*num_coders == 0) return corrupt("a folder without coders");
@@ -197,7 +200,7 @@ private:
     return success();
   }
 
-  Status substreams_info(StreamsInfo& out) {
+  [[gnu::noinline]] Status substreams_info(StreamsInfo& out) {
     const std::size_t num_folders = out.folders.size();
     out.num_substreams.assign(num_folders, 1);
     std::uint64_t total = num_folders;
@@ -254,8 +257,10 @@ private:
         out.substream_crcs.push_back(out.folders[f].crc);
         continue;
       }
-      for (std::uint32_t i = 0; i < out.num_substreams[f]; ++i)
-        out.substream_crcs.push_back(digests[next++]);
+      const auto first = digests.begin() + static_cast<std::ptrdiff_t>(next);
+      next += out.num_substreams[f];
+      out.substream_crcs.insert(out.substream_crcs.end(), first,
+                                digests.begin() + static_cast<std::ptrdiff_t>(next));
     }
     return success();
   }

@@ -81,7 +81,119 @@ struct SessionRun {
   void fail(Error e) {
     if (!error) error = std::move(e);
   }
+  bool failed() const { return error || assembly.any_failure(); }
+
+  // complete()'s three kinds of result and its end, each a function of its own (never inlined):
+  // complete() runs once per result, and in the page V8 would otherwise optimise all of it (in
+  // the background, on the run's cores) for the loops of its end, which runs once per run.
+  [[gnu::noinline]] std::optional<Error> take_unpacked(UnpackOutcome& unpacked, unsigned verifiers,
+                                                       const VerificationTerms& terms);
+  [[gnu::noinline]] std::optional<Error> take_keys(Result<KeyFiles>& keys);
+  [[gnu::noinline]] std::optional<Error> take_verdicts(VerdictSlice& slice,
+                                                       const VerificationTerms& terms);
+  [[gnu::noinline]] void settle();
 };
+
+std::optional<Error> SessionRun::take_unpacked(UnpackOutcome& unpacked, unsigned verifiers,
+                                               const VerificationTerms& terms) {
+  const std::size_t archive = unpacked.archive;
+  if (archive >= verdicts.size() || archive >= next_archive || assembly.has_result(archive))
+    return inconsistent("an archive came back twice, or was never handed out");
+  if (!unpacked.result) {
+    assembly.add_certificates(archive, std::move(unpacked.result));
+    return std::nullopt;
+  }
+  const auto& job = assembly.certificate_jobs()[archive];
+  const auto& certificates = unpacked.result->certificates;
+  if (unpacked.result->archive != archive ||
+      std::any_of(certificates.begin(), certificates.end(), [&](const CertificateFile& c) {
+        return c.archive != job.name || c.slot != job.slot;
+      })) {
+    return inconsistent("certificates came back under another archive than " + job.name);
+  }
+  assembly.add_certificates(archive, std::move(unpacked.result));
+  const auto added = assembly.certificates(archive);
+  certificates_known += added.size();
+  if (!failed())
+    for (const auto& [offset, count] : guided_slices(added.size(), verifiers))
+      slices.push_back(CertificateSlice{archive, offset, added.subspan(offset, count), terms});
+  return std::nullopt;
+}
+
+std::optional<Error> SessionRun::take_keys(Result<KeyFiles>& keys) {
+  if (!keys_handed_out || !assembly.keys_job() || assembly.has_keys())
+    return inconsistent("a keys archive came back that was never handed out");
+  assembly.add_keys(std::move(keys));
+  return std::nullopt;
+}
+
+std::optional<Error> SessionRun::take_verdicts(VerdictSlice& slice,
+                                               const VerificationTerms& terms) {
+  const std::size_t end = slice.begin + slice.verdicts.size();
+  if (slice.archive >= verdicts.size() || !assembly.has_certificates(slice.archive))
+    return inconsistent("verdicts came back for a certificate archive that was not handed out");
+  if (slice.terms.at != terms.at) {
+    return inconsistent("verdicts for " + certificate_range(slice.archive, slice.begin, end) +
+                        " were reached at " + format_check_time(slice.terms.at) +
+                        ", not at the check time " + format_check_time(terms.at));
+  }
+  if (slice.terms.anchors != terms.anchors) {
+    return inconsistent("verdicts for " + certificate_range(slice.archive, slice.begin, end) +
+                        " were reached under other trust anchors than this run's");
+  }
+  const auto sent = assembly.certificates(slice.archive);
+  auto& returned = verdicts[slice.archive];
+  auto next = returned.lower_bound(slice.begin);
+  const bool overlaps_next = next != returned.end() && next->first < end;
+  const bool overlaps_previous =
+      next != returned.begin() &&
+      std::prev(next)->first + std::prev(next)->second.size() > slice.begin;
+  if (slice.begin > sent.size() || end > sent.size() || end < slice.begin) {
+    return inconsistent("verdicts came back for " +
+                        certificate_range(slice.archive, slice.begin, end) + ", of " +
+                        std::to_string(sent.size()));
+  }
+  if (overlaps_next || overlaps_previous) {
+    return inconsistent("two verdicts came back for " +
+                        certificate_range(slice.archive, slice.begin, end));
+  }
+  if (auto mismatch =
+          check_verdicts_answer(sent.subspan(slice.begin, end - slice.begin), slice.verdicts)) {
+    mismatch->message += " (" + certificate_range(slice.archive, slice.begin, end) + ")";
+    return mismatch;
+  }
+  if (!slice.verdicts.empty()) {
+    verdicts_in += slice.verdicts.size();
+    returned.emplace(slice.begin, std::move(slice.verdicts));
+    if (progress) progress(Phase::kVerifying, verdicts_in, certificates_known);
+  }
+  return std::nullopt;
+}
+
+// Settled without an error: the bundle is whole, and every certificate must have its verdict.
+void SessionRun::settle() {
+  auto whole = std::move(assembly).finish();
+  if (!whole) {
+    fail(whole.error());
+    return;
+  }
+  std::vector<CertificateVerdict> all;
+  all.reserve(whole->certificates.size());
+  for (auto& by_begin : verdicts) {
+    std::size_t archive_start = all.size();
+    for (auto& [begin, part] : by_begin) {
+      if (begin != all.size() - archive_start) break; // a gap: check_verdicts_answer says so
+      std::move(part.begin(), part.end(), std::back_inserter(all));
+    }
+  }
+  verdicts.clear();
+  if (auto mismatch = check_verdicts_answer(whole->certificates, all)) {
+    fail(*mismatch);
+    return;
+  }
+  all_verdicts = std::move(all);
+  bundle.emplace(std::move(whole).value());
+}
 
 } // namespace detail
 
@@ -181,101 +293,15 @@ std::optional<Error> VerificationSession::complete(WorkResult result) {
     return r.error = inconsistent("a result came back that was never asked for");
   --r.in_flight;
   std::optional<Error> refused;
-  if (auto* unpacked = std::get_if<UnpackOutcome>(&result)) {
-    const std::size_t archive = unpacked->archive;
-    if (archive >= r.verdicts.size() || archive >= r.next_archive ||
-        r.assembly.has_result(archive)) {
-      refused = inconsistent("an archive came back twice, or was never handed out");
-    } else if (!unpacked->result) {
-      r.assembly.add_certificates(archive, std::move(unpacked->result));
-    } else {
-      const auto& job = r.assembly.certificate_jobs()[archive];
-      const auto& certificates = unpacked->result->certificates;
-      if (unpacked->result->archive != archive ||
-          std::any_of(certificates.begin(), certificates.end(), [&](const CertificateFile& c) {
-            return c.archive != job.name || c.slot != job.slot;
-          })) {
-        refused = inconsistent("certificates came back under another archive than " + job.name);
-      } else {
-        r.assembly.add_certificates(archive, std::move(unpacked->result));
-        const auto added = r.assembly.certificates(archive);
-        r.certificates_known += added.size();
-        if (!state_->failed())
-          for (const auto& [offset, count] : guided_slices(added.size(), state_->verifiers))
-            r.slices.push_back(
-                CertificateSlice{archive, offset, added.subspan(offset, count), state_->terms});
-      }
-    }
-  } else if (auto* keys = std::get_if<Result<KeyFiles>>(&result)) {
-    if (!r.keys_handed_out || !r.assembly.keys_job() || r.assembly.has_keys()) {
-      refused = inconsistent("a keys archive came back that was never handed out");
-    } else {
-      r.assembly.add_keys(std::move(*keys));
-    }
-  } else {
-    auto& slice = std::get<VerdictSlice>(result);
-    const std::size_t end = slice.begin + slice.verdicts.size();
-    if (slice.archive >= r.verdicts.size() || !r.assembly.has_certificates(slice.archive)) {
-      refused =
-          inconsistent("verdicts came back for a certificate archive that was not handed out");
-    } else if (slice.terms.at != state_->terms.at) {
-      refused = inconsistent("verdicts for " + certificate_range(slice.archive, slice.begin, end) +
-                             " were reached at " + format_check_time(slice.terms.at) +
-                             ", not at the check time " + format_check_time(state_->terms.at));
-    } else if (slice.terms.anchors != state_->terms.anchors) {
-      refused = inconsistent("verdicts for " + certificate_range(slice.archive, slice.begin, end) +
-                             " were reached under other trust anchors than this run's");
-    } else {
-      const auto sent = r.assembly.certificates(slice.archive);
-      auto& returned = r.verdicts[slice.archive];
-      auto next = returned.lower_bound(slice.begin);
-      const bool overlaps_next = next != returned.end() && next->first < end;
-      const bool overlaps_previous =
-          next != returned.begin() &&
-          std::prev(next)->first + std::prev(next)->second.size() > slice.begin;
-      if (slice.begin > sent.size() || end > sent.size() || end < slice.begin) {
-        refused = inconsistent("verdicts came back for " +
-                               certificate_range(slice.archive, slice.begin, end) + ", of " +
-                               std::to_string(sent.size()));
-      } else if (overlaps_next || overlaps_previous) {
-        refused = inconsistent("two verdicts came back for " +
-                               certificate_range(slice.archive, slice.begin, end));
-      } else if (auto mismatch = check_verdicts_answer(sent.subspan(slice.begin, end - slice.begin),
-                                                       slice.verdicts)) {
-        mismatch->message += " (" + certificate_range(slice.archive, slice.begin, end) + ")";
-        refused = *mismatch;
-      } else if (!slice.verdicts.empty()) {
-        r.verdicts_in += slice.verdicts.size();
-        returned.emplace(slice.begin, std::move(slice.verdicts));
-        if (r.progress) r.progress(Phase::kVerifying, r.verdicts_in, r.certificates_known);
-      }
-    }
-  }
+  if (auto* unpacked = std::get_if<UnpackOutcome>(&result))
+    refused = r.take_unpacked(*unpacked, state_->verifiers, state_->terms);
+  else if (auto* keys = std::get_if<Result<KeyFiles>>(&result))
+    refused = r.take_keys(*keys);
+  else
+    refused = r.take_verdicts(std::get<VerdictSlice>(result), state_->terms);
   if (refused) r.fail(*refused);
   if (state_->failed() || !settled()) return refused;
-
-  // Settled without an error: the bundle is whole, and every certificate must have its verdict.
-  auto bundle = std::move(r.assembly).finish();
-  if (!bundle) {
-    r.fail(bundle.error());
-    return std::nullopt;
-  }
-  std::vector<CertificateVerdict> all;
-  all.reserve(bundle->certificates.size());
-  for (auto& by_begin : r.verdicts) {
-    std::size_t archive_start = all.size();
-    for (auto& [begin, part] : by_begin) {
-      if (begin != all.size() - archive_start) break; // a gap: check_verdicts_answer says so
-      std::move(part.begin(), part.end(), std::back_inserter(all));
-    }
-  }
-  r.verdicts.clear();
-  if (auto mismatch = check_verdicts_answer(bundle->certificates, all)) {
-    r.fail(*mismatch);
-    return std::nullopt;
-  }
-  r.all_verdicts = std::move(all);
-  r.bundle.emplace(std::move(bundle).value());
+  r.settle();
   return std::nullopt;
 }
 
