@@ -51,6 +51,34 @@ function functionNames(file) {
   return names;
 }
 
+// Function index -> size of its body in bytes, from the code section (imported functions first).
+function functionSizes(file) {
+  const b = fs.readFileSync(file);
+  let i = 8;
+  const leb = () => { let r = 0, s = 0, x; do { x = b[i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return r; };
+  const skipName = () => { const l = leb(); i += l; };
+  const skipLimits = () => { const flags = b[i++]; leb(); if (flags & 1) leb(); };
+  let imported = 0;
+  const sizes = new Map();
+  while (i < b.length) {
+    const id = b[i++];
+    const size = leb();
+    const end = i + size;
+    if (id === 2) {
+      for (let n = leb(); n > 0; n--) {
+        skipName(); skipName();
+        const kind = b[i++];
+        if (kind === 0) { leb(); imported++; } else if (kind === 1) { i++; skipLimits(); } else if (kind === 2) skipLimits(); else if (kind === 3) i += 2; else if (kind === 4) { i++; leb(); }
+      }
+    } else if (id === 10) {
+      const n = leb();
+      for (let k = 0; k < n; k++) { const s = leb(); sizes.set(imported + k, s); i += s; }
+    }
+    i = end;
+  }
+  return sizes;
+}
+
 // Chromium with a DevTools port, its output read here; Playwright connects to it.
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'reelcheck-tier-up-'));
 const browserProcess = spawn('/usr/bin/chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -101,21 +129,28 @@ try {
   await page.waitForTimeout(300);
 
   const names = functionNames(path.resolve(root, wasmPath));
+  const sizes = functionSizes(path.resolve(root, wasmPath));
+  const kb = (list) => (list.reduce((s, c) => s + (sizes.get(c.index) || 0), 0) / 1024).toFixed(0);
   const before = compiled.filter((c) => c.at < selected);
   const during = compiled.filter((c) => c.at >= selected && c.at <= verdict);
   const sum = (list) => list.reduce((s, c) => s + c.ms, 0);
   console.log(`first run: ${((verdict - selected) / 1000).toFixed(2)} s from choosing the bundle to the verdict (traced, in a Chromium of its own: bench/bench.mjs times runs)`);
   console.log(`TurboFan: ${sum(before).toFixed(0)} ms for ${before.length} functions before it, ` +
-    `${sum(during).toFixed(0)} ms for ${during.length} functions during it (each compile's own time, on V8's background threads)`);
+    `${sum(during).toFixed(0)} ms for ${during.length} functions during it (each compile's own time, on V8's background threads; ` +
+    `${kb(before)} and ${kb(during)} KB of wasm code, which does not vary with the machine's load as the times do)`);
   const list = (compiles) => {
     for (const c of [...compiles].sort((a, b) => b.ms - a.ms).slice(0, Number(top))) {
-      console.log(`  ${c.ms.toFixed(1).padStart(6)} ms  ${(names.get(c.index) || '#' + c.index).slice(0, 110)}`);
+      console.log(`  ${c.ms.toFixed(1).padStart(6)} ms ${String(sizes.get(c.index) || 0).padStart(6)} B  ${(names.get(c.index) || '#' + c.index).slice(0, 100)}`);
     }
   };
   list(during);
+  if (process.env.BEFORE) {
+    console.log('before it:');
+    list(before);
+  }
   const second = compiled.filter((c) => c.at >= again && c.at <= againVerdict);
   console.log(`again on the same page: ${((againVerdict - again) / 1000).toFixed(2)} s from Verify to the verdict; ` +
-    `TurboFan ${sum(second).toFixed(0)} ms for ${second.length} functions during it`);
+    `TurboFan ${sum(second).toFixed(0)} ms for ${second.length} functions (${kb(second)} KB) during it`);
   list(second);
 } finally {
   await browser.close().catch(() => {});

@@ -78,7 +78,9 @@ struct CheckedSignature {
   SignatureCheck result = SignatureCheck::kInvalid;
 };
 
-void add_problem(CertificateVerdict& v, ProblemCode code, std::string message) {
+// Out of line: called from many branches of the per-certificate checks, most of them rare, each
+// inlined copy a vector's growth path in code that the page's V8 compiles again.
+[[gnu::noinline]] void add_problem(CertificateVerdict& v, ProblemCode code, std::string message) {
   v.problems.push_back(Problem{code, std::move(message)});
 }
 
@@ -344,6 +346,21 @@ struct ChainVerifier::Impl {
     return best;
   }
 
+  // verify()'s rarely taken branches that build a message, out of line: verify() runs once per
+  // certificate, and in the page V8 compiles it again, cold branches and all.
+  [[gnu::noinline]] static void several_certificates(CertificateVerdict& v, std::size_t count) {
+    add_problem(v, ProblemCode::kSeveralCertificates,
+                "the file holds " + std::to_string(count) +
+                    " certificates; a certificate file must hold exactly one (only the first "
+                    "is judged)");
+  }
+  [[gnu::noinline]] static void wrong_key_type(CertificateVerdict& v, Slot slot,
+                                               std::string_view want) {
+    add_problem(v, ProblemCode::kWrongKeyType,
+                "slot " + std::string(slot_name(slot)) + " needs " + std::string(want) +
+                    ", found " + v.key_type);
+  }
+
   CertificateVerdict verify(const Result<CrtPtr>& parsed, CheckTime at, bool device_rules,
                             std::optional<Slot> slot, std::span<const CheckedSignature> checked) {
     CertificateVerdict v;
@@ -357,10 +374,7 @@ struct ChainVerifier::Impl {
     // A certificate file holds one certificate. The first is judged below all the same, so the
     // report shows what it is; the others would otherwise pass unseen.
     if (const std::size_t count = detail::certificate_count(crt); count > 1)
-      add_problem(v, ProblemCode::kSeveralCertificates,
-                  "the file holds " + std::to_string(count) +
-                      " certificates; a certificate file must hold exactly one (only the first "
-                      "is judged)");
+      several_certificates(v, count);
     v.subject = detail::subject_dn(crt);
     v.issuer = detail::issuer_dn(crt);
     v.serial = detail::to_hex(ByteView(crt.serial.p, crt.serial.len), true);
@@ -382,11 +396,9 @@ struct ChainVerifier::Impl {
         add_problem(v, ProblemCode::kWrongKeyUsage,
                     "keyUsage does not allow digitalSignature, which a device certificate needs");
       if (slot) {
-        const std::string want = *slot == Slot::kE0E2 ? "RSA 2048" : "EC P-256";
+        const std::string_view want = *slot == Slot::kE0E2 ? "RSA 2048" : "EC P-256";
         if (v.key_type != want)
-          add_problem(v, ProblemCode::kWrongKeyType,
-                      "slot " + std::string(slot_name(*slot)) + " needs " + want + ", found " +
-                          v.key_type);
+          wrong_key_type(v, *slot, want);
         else
           family = slot_family(*slot);
       }

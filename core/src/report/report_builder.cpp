@@ -37,7 +37,7 @@ void add_reason(ChipRecord& chip, ProblemCode code, std::string message) {
 // The report's chips, sorted by ID, made in place once every chip's ID is known: each record is
 // written once, where the report keeps it (a map of records moved into the report at the end
 // wrote a full reel's 4,160 records twice, each time into pages touched for the first time).
-void make_chips(std::vector<ChipRecord>& chips, std::vector<std::string_view> ids) {
+[[gnu::noinline]] void make_chips(std::vector<ChipRecord>& chips, std::vector<std::string_view> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   chips.resize(ids.size());
@@ -103,8 +103,9 @@ bool by_key(const Sent& a, const Sent& b) {
 // Fail closed: every certificate of the bundle needs exactly one verdict, and every verdict
 // must be for a certificate of the bundle. The front ends refuse such a run outright
 // (check_verdicts_answer); this keeps the report itself from ever reading as OK.
-void keep_answered(const Bundle& bundle, std::vector<CertificateVerdict>& verdicts,
-                   std::vector<Finding>& findings) {
+[[gnu::noinline]] void keep_answered(const Bundle& bundle,
+                                     std::vector<CertificateVerdict>& verdicts,
+                                     std::vector<Finding>& findings) {
   std::vector<Sent> sent;
   sent.reserve(bundle.certificates.size());
   for (const auto& c : bundle.certificates)
@@ -132,7 +133,7 @@ void keep_answered(const Bundle& bundle, std::vector<CertificateVerdict>& verdic
 
 // Public keys shared between different chips: (key, verdict) pairs sorted, so that each run
 // of one key lists its users in the verdicts' order.
-void mark_shared_keys(std::vector<CertificateVerdict>& verdicts) {
+[[gnu::noinline]] void mark_shared_keys(std::vector<CertificateVerdict>& verdicts) {
   std::vector<std::pair<std::string_view, std::size_t>> keys;
   keys.reserve(verdicts.size());
   for (std::size_t i = 0; i < verdicts.size(); ++i)
@@ -230,7 +231,7 @@ void mark_shared_keys(std::vector<CertificateVerdict>& verdicts) {
     chip.status = needs_all_slots ? ChipStatus::kOk : ChipStatus::kExtra;
 }
 
-void count(Report& report) {
+[[gnu::noinline]] void count(Report& report) {
   ReportCounts& c = report.counts;
   c.chips = report.chips.size();
   for (const auto& chip : report.chips) {
@@ -246,6 +247,86 @@ void count(Report& report) {
   for (const auto& v : report.unassigned) {
     ++c.certificates;
     c.certificates_ok += v.ok();
+  }
+}
+
+// build_report's steps over every verdict, chip or key-file finding, each a function of its own
+// (never inlined, as the steps above): build_report itself then has no loop for V8 to optimise.
+
+// Verdicts arrive in any order (threads, workers): sort for a deterministic report. A session
+// hands them over in the bundle's order, which already is this one.
+[[gnu::noinline]] void sort_verdicts(std::vector<CertificateVerdict>& verdicts) {
+  const auto by_name = [](const CertificateVerdict& a, const CertificateVerdict& b) {
+    return std::tie(a.archive, a.file) < std::tie(b.archive, b.file);
+  };
+  if (!std::is_sorted(verdicts.begin(), verdicts.end(), by_name))
+    std::sort(verdicts.begin(), verdicts.end(), by_name);
+}
+
+// A key-file finding that fails a chip (a secret unusable). Its codes (bad_key_line,
+// duplicate_chip) are problem codes too; a chip with such a finding fails even if a future
+// finding code had no problem code (judge_chip).
+bool names_a_failing_chip(const Finding& f) {
+  return f.severity == Severity::kError && !f.chip_id.empty();
+}
+
+// A chip is every ID a verdict, a secret or a key-file finding with a reason names.
+[[gnu::noinline]] std::vector<std::string_view>
+chip_ids(const Bundle& bundle, const std::vector<CertificateVerdict>& verdicts,
+         const std::vector<Finding>& key_findings) {
+  std::vector<std::string_view> ids;
+  ids.reserve(verdicts.size() + bundle.pbs.records.size() + bundle.auth.records.size());
+  for (const auto& v : verdicts)
+    if (!v.chip_id.empty()) ids.push_back(v.chip_id);
+  for (const auto& record : bundle.pbs.records)
+    ids.push_back(record.chip_id);
+  for (const auto& record : bundle.auth.records)
+    ids.push_back(record.chip_id);
+  for (const auto& f : key_findings)
+    if (names_a_failing_chip(f) && as_problem_code(f.code)) ids.push_back(f.chip_id);
+  return ids;
+}
+
+[[gnu::noinline]] void place_verdicts(Report& report, std::vector<CertificateVerdict>& verdicts) {
+  for (auto& v : verdicts)
+    place_verdict(report, std::move(v));
+}
+
+[[gnu::noinline]] void describe_secrets(std::vector<ChipRecord>& chips, const Bundle& bundle) {
+  for (const auto& record : bundle.pbs.records)
+    chip_for(chips, record.chip_id).pbs = describe_secret(record);
+  for (const auto& record : bundle.auth.records)
+    chip_for(chips, record.chip_id).auth = describe_secret(record);
+}
+
+// The key-file findings into the report, each failing chip's as a reason. -> those chips.
+[[gnu::noinline]] std::set<std::string> add_key_findings(Report& report,
+                                                         const std::vector<Finding>& key_findings) {
+  std::set<std::string> chips_with_key_findings;
+  for (const auto& f : key_findings) {
+    if (names_a_failing_chip(f)) {
+      if (const auto reason = as_problem_code(f.code))
+        add_reason(chip_for(report.chips, f.chip_id), *reason,
+                   f.file + " line " + std::to_string(f.line) + ": " + f.message);
+      chips_with_key_findings.insert(f.chip_id);
+    }
+    report.findings.push_back(f);
+  }
+  return chips_with_key_findings;
+}
+
+[[gnu::noinline]] void judge_chips(Report& report, bool secrets_checked,
+                                   const std::set<std::string>& chips_with_key_findings) {
+  for (auto& chip : report.chips)
+    judge_chip(chip.chip_id, chip, secrets_checked, chips_with_key_findings, report.findings);
+}
+
+[[gnu::noinline]] void note_unassigned(Report& report) {
+  for (const auto& v : report.unassigned) {
+    if (v.chip_id.empty())
+      report.findings.push_back(Finding{Severity::kError, FindingCode::kNameMismatch,
+                                        v.archive + "/" + v.file, 0, "",
+                                        "certificate file name carries no chip ID"});
   }
 }
 
@@ -280,68 +361,20 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   report.secrets_checked = bundle.secrets_checked;
   report.findings = bundle.findings;
 
-  // Verdicts arrive in any order (threads, workers): sort for a deterministic report. A session
-  // hands them over in the bundle's order, which already is this one.
-  const auto by_name = [](const CertificateVerdict& a, const CertificateVerdict& b) {
-    return std::tie(a.archive, a.file) < std::tie(b.archive, b.file);
-  };
-  if (!std::is_sorted(verdicts.begin(), verdicts.end(), by_name))
-    std::sort(verdicts.begin(), verdicts.end(), by_name);
-
+  sort_verdicts(verdicts);
   keep_answered(bundle, verdicts, report.findings);
   mark_shared_keys(verdicts);
 
   // Key-file findings name chips whose secret is unusable; they fail, with file and line.
-  // Their codes (bad_key_line, duplicate_chip) are problem codes too; a chip with such a
-  // finding fails even if a future finding code had no problem code (see the status below).
   std::vector<Finding> key_findings = bundle.pbs.findings;
   key_findings.insert(key_findings.end(), bundle.auth.findings.begin(), bundle.auth.findings.end());
-  const auto names_a_failing_chip = [](const Finding& f) {
-    return f.severity == Severity::kError && !f.chip_id.empty();
-  };
 
-  // A chip is every ID a verdict, a secret or a key-file finding with a reason names.
-  std::vector<std::string_view> ids;
-  ids.reserve(verdicts.size() + bundle.pbs.records.size() + bundle.auth.records.size());
-  for (const auto& v : verdicts)
-    if (!v.chip_id.empty()) ids.push_back(v.chip_id);
-  for (const auto& record : bundle.pbs.records)
-    ids.push_back(record.chip_id);
-  for (const auto& record : bundle.auth.records)
-    ids.push_back(record.chip_id);
-  for (const auto& f : key_findings)
-    if (names_a_failing_chip(f) && as_problem_code(f.code)) ids.push_back(f.chip_id);
-  make_chips(report.chips, std::move(ids));
-
-  for (auto& v : verdicts)
-    place_verdict(report, std::move(v));
-
-  for (const auto& record : bundle.pbs.records)
-    chip_for(report.chips, record.chip_id).pbs = describe_secret(record);
-  for (const auto& record : bundle.auth.records)
-    chip_for(report.chips, record.chip_id).auth = describe_secret(record);
-
-  std::set<std::string> chips_with_key_findings;
-  for (const auto& f : key_findings) {
-    if (names_a_failing_chip(f)) {
-      if (const auto reason = as_problem_code(f.code))
-        add_reason(chip_for(report.chips, f.chip_id), *reason,
-                   f.file + " line " + std::to_string(f.line) + ": " + f.message);
-      chips_with_key_findings.insert(f.chip_id);
-    }
-    report.findings.push_back(f);
-  }
-
-  for (auto& chip : report.chips)
-    judge_chip(chip.chip_id, chip, bundle.secrets_checked, chips_with_key_findings,
-               report.findings);
-
-  for (const auto& v : report.unassigned) {
-    if (v.chip_id.empty())
-      report.findings.push_back(Finding{Severity::kError, FindingCode::kNameMismatch,
-                                        v.archive + "/" + v.file, 0, "",
-                                        "certificate file name carries no chip ID"});
-  }
+  make_chips(report.chips, chip_ids(bundle, verdicts, key_findings));
+  place_verdicts(report, verdicts);
+  describe_secrets(report.chips, bundle);
+  const std::set<std::string> chips_with_key_findings = add_key_findings(report, key_findings);
+  judge_chips(report, bundle.secrets_checked, chips_with_key_findings);
+  note_unassigned(report);
 
   count(report);
   report.findings.insert(report.findings.end(), options.input_findings.begin(),
