@@ -52,11 +52,11 @@ int main(int argc, char** argv) {
         .write(reinterpret_cast<const char*>(batch.data()), static_cast<std::streamsize>(batch.size()));
     std::ofstream(std::string(argv[3]) + "/slice_" + std::to_string(n) + ".bin", std::ios::binary)
         .write(reinterpret_cast<const char*>(slice.data()), static_cast<std::streamsize>(slice.size()));
-    // The framed messages the workers exchange: a slice with its terms, its verdicts echoing
-    // them, and an archive's unpack outcome.
+    // The framed messages the workers exchange: a slice naming its certificates and terms, its
+    // verdicts echoing them, and an archive's unpack outcome.
     const VerificationTerms terms{1780272000, store.fingerprint()};
     const std::span<const CertificateFile> some(files.data(), n);
-    const auto framed_slice = wasm::wire::encode_slice(CertificateSlice{1, 128, some, terms});
+    const auto framed_slice = wasm::wire::encode_slice_ref(CertificateSlice{1, 128, some, terms});
     const auto framed_verdicts = wasm::wire::encode_verdict_slice(
         VerdictSlice{1, 128, terms, {verdicts.begin(), verdicts.begin() + static_cast<long>(n)}});
     const auto outcome = wasm::wire::encode_unpack_outcome(

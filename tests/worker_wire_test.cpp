@@ -219,13 +219,17 @@ const std::string kAnchors(64, 'a');
 TEST(WorkWire, SlicesVerdictSlicesAndUnpackOutcomesRoundTripAndRefuseDamage) {
   const auto certs = sample_certificates();
   const CertificateSlice slice{2, 640, certs, {1780272000, kAnchors}};
-  const auto slice_bytes = encode_slice(slice);
-  const auto back = decode_slice(slice_bytes);
+  const auto slice_bytes = encode_slice_ref(slice);
+  const auto back = decode_slice_ref(slice_bytes);
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(back->archive, 2u);
   EXPECT_EQ(back->begin, 640u);
+  EXPECT_EQ(back->count, certs.size());
   EXPECT_EQ(back->terms, slice.terms);
-  EXPECT_EQ(encode_slice(back->view()), slice_bytes);
+  // A slice names its certificates, never carries them: its size does not grow with theirs.
+  EXPECT_EQ(slice_bytes.size(), 4u + 4 + 4 + 8 + 4 + 64 + 4);
+  // A slice of no certificate is no slice.
+  EXPECT_FALSE(decode_slice_ref(encode_slice_ref(CertificateSlice{2, 640, {}, slice.terms})).ok());
 
   VerdictSlice verdicts{1, 128, {-5, kAnchors}, sample_verdicts()};
   const auto verdict_bytes = encode_verdict_slice(verdicts);
@@ -250,7 +254,7 @@ TEST(WorkWire, SlicesVerdictSlicesAndUnpackOutcomesRoundTripAndRefuseDamage) {
 
   for (const auto* bytes : {&slice_bytes, &verdict_bytes, &unpacked_bytes, &failed_bytes}) {
     const auto decodes = [&](std::span<const std::uint8_t> b) {
-      return bytes == &slice_bytes     ? decode_slice(b).ok()
+      return bytes == &slice_bytes     ? decode_slice_ref(b).ok()
              : bytes == &verdict_bytes ? decode_verdict_slice(b).ok()
                                        : decode_unpack_outcome(b).ok();
     };
@@ -263,7 +267,7 @@ TEST(WorkWire, SlicesVerdictSlicesAndUnpackOutcomesRoundTripAndRefuseDamage) {
   // The fingerprint is 64 lower-case hex digits, nothing else.
   auto upper = slice_bytes;
   upper.at(4 + 4 + 4 + 8 + 4) = 'A';
-  EXPECT_FALSE(decode_slice(upper).ok());
+  EXPECT_FALSE(decode_slice_ref(upper).ok());
   // An error code the reader does not know is no outcome.
   auto renamed = failed_bytes;
   renamed.at(4 + 4 + 1 + 4) = 'X';

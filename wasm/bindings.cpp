@@ -10,19 +10,22 @@
 //   s.addInput(name, bytes)  (each file)        v.addTrustAnchor(name, bytes)
 //   s.setKey(bytes)
 //   s.open(progressFn, postFn, n, certsOnly, checkTime) -> {archives}
-//     postFn({type: "unpack", ...})     ------->  v.unpackArchive(...) -> outcome bytes
-//   s.addUnpacked(outcome)  <------------------------------------------------'
-//     postFn({type: "slice", ...})      ------->  v.verifySlice(slice) -> verdict bytes
-//   s.decrypt()  (once every outcome is in; the key stays here)                |
-//   s.buildReport([verdict bytes, ...])  <-----------------------------------'
+//     postFn({type: "unpack", ...})     ------->  v.unpackArchive(run, ...) -> outcome bytes
+//   s.addUnpacked(outcome)  <----------------------------------------'   (v keeps the certificates)
+//     (the outcome's bytes back, for a verifier w that takes a slice of it:
+//                                       ------->  w.adoptArchive(run, outcome))
+//     postFn({type: "slice", ...})      ------->  v.verifySlice(run, slice) -> verdict bytes
+//   s.addVerdicts(verdict bytes)  <------------------------------------------'
+//   s.decrypt()  (once every outcome is in; the key stays here)
+//   s.buildReport()
 //     -> the page's report view (report_view.hpp)
 //   s.chipJson(chipId), s.lookUp(text), s.exportJson(withSecrets), s.exportCsv(withSecrets),
 //   s.chipSecrets(chipId), s.wipe()
 //   warmUpCoordinator()  (once, after loading: coordinator_warm_up.hpp)
 //
 // Bytes in as Uint8Array (copied once, straight into the core's buffers); work items, outcomes
-// and verdicts between workers in the wire formats of wire/ (one transferable buffer each, strict readers);
-// reports out as the core's own JSON; errors as {ok:false, error:{code, message}} values
+// and verdicts between workers in the wire formats of wire/ (one transferable buffer each, strict
+// readers); reports out as the core's own JSON; errors as {ok:false, error:{code, message}} values
 // (js_values.hpp). No exception ever crosses into JavaScript.
 #include <emscripten/bind.h>
 

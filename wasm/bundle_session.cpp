@@ -41,8 +41,10 @@ val unpack_item(const CertificateArchiveJob& job) {
   return item;
 }
 
+// A slice names its certificates (wire::encode_slice_ref): the verifier that takes it holds
+// them already, from unpacking their archive or from its outcome (run.js hands it on).
 val slice_item(const CertificateSlice& slice) {
-  const auto bytes = wire::encode_slice(slice);
+  const auto bytes = wire::encode_slice_ref(slice);
   val item = val::object();
   item.set("type", std::string("slice"));
   item.set("archive", static_cast<double>(slice.archive));
@@ -207,8 +209,10 @@ public:
   }
 
   // A worker's outcome of an "unpack" item (Verifier.unpackArchive). The archive's slices go to
-  // post() at once. -> {ok:true} or {ok:false, error}: the run's error (the first in the
-  // archives' order once every archive before it is in), or a malformed outcome.
+  // post() at once. The outcome's bytes are copied here and left as they were: the page hands
+  // them on to a verifier that takes a slice of an archive another one unpacked. -> {ok:true} or
+  // {ok:false, error}: the run's error (the first in the archives' order once every archive before
+  // it is in), or a malformed outcome.
   val addUnpacked(const val& outcome) {
     return guarded([&] {
       if (!session_) return bad_input("No bundle is open.");

@@ -1,9 +1,11 @@
 // Verifier: one per verifier worker. It runs the session's work items the coordinator hands
-// out: a certificate archive to unpack (the outcome back), a certificate slice to verify (its
-// verdicts back), all in the workers' wire formats (wire/), read strictly on either side.
+// out: a certificate archive to unpack (the outcome back; its certificates kept for the run), a
+// slice of certificates it holds to verify (its verdicts back), all in the workers' wire formats
+// (wire/), read strictly on either side.
 #include <emscripten/bind.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,18 +39,29 @@ public:
     });
   }
 
-  // slice: a certificate slice from the coordinator (wire/certificate_wire.hpp: where its
-  // certificates are, the check time, the anchors' fingerprint), a Uint8Array.
-  // -> {ok:true, verdicts: Uint8Array (wire/verdict_wire.hpp), count}. The verdicts carry this
-  // verifier's own anchors' fingerprint: the coordinator refuses them if they are not the run's.
-  val verifySlice(const val& slice) {
+  // A slice of run `run` (wire/certificate_wire.hpp: which certificates of which archive, the
+  // check time, the anchors' fingerprint), a Uint8Array, naming certificates this verifier holds
+  // for that run: it unpacked their archive (unpackArchive) or was handed its outcome
+  // (adoptArchive). -> {ok:true, verdicts: Uint8Array (wire/verdict_wire.hpp), count}. The
+  // verdicts carry this verifier's own anchors' fingerprint: the coordinator refuses them if they
+  // are not the run's, and checks each verdict against the certificate it handed out there.
+  val verifySlice(double run, const val& slice) {
     return guarded([&] {
       std::vector<std::uint8_t> bytes;
       copy_from_js(slice, bytes);
-      auto decoded = wire::decode_slice(bytes);
-      if (!decoded) return error_value(decoded.error());
+      auto ref = wire::decode_slice_ref(bytes);
+      if (!ref) return error_value(ref.error());
+      // Fail closed: certificates this verifier does not hold, or holds for another run, are
+      // never verified in their place.
+      const auto held = held_.find(ref->archive);
+      if (run != held_run_ || held == held_.end() || ref->begin > held->second.size() ||
+          ref->count > held->second.size() - ref->begin)
+        return error_value("internal", "A slice names certificates this verifier does not hold.");
       if (!verifier_) verifier_ = std::make_unique<ChainVerifier>(store_);
-      const VerdictSlice verdicts = verify_slice(*verifier_, decoded->view());
+      const std::span<const CertificateFile> certificates(held->second);
+      const VerdictSlice verdicts = verify_slice(
+          *verifier_, CertificateSlice{ref->archive, ref->begin,
+                                       certificates.subspan(ref->begin, ref->count), ref->terms});
       const auto answer = wire::encode_verdict_slice(verdicts);
       val out = ok_value();
       out.set("verdicts", copy_to_js(answer.data(), answer.size()));
@@ -57,15 +70,16 @@ public:
     });
   }
 
-  // One certificate archive's job from the coordinator's session: unpacks it here, so that the
-  // archives are unpacked on every core at once. max_total_size: what is left of the bundle's
-  // limit (the session charges the sum). -> {ok:true, outcome: Uint8Array} where the outcome
+  // One certificate archive's job from the coordinator's session, for run `run`: unpacks it
+  // here, so that the archives are unpacked on every core at once, and keeps its certificates
+  // for the run's slices. max_total_size: what is left of the bundle's limit (the session
+  // charges the sum). -> {ok:true, outcome: Uint8Array} where the outcome
   // (wire/certificate_wire.hpp) holds the certificates or why the archive could not be read.
-  val unpackArchive(double archive, const std::string& name, const std::string& slot,
+  val unpackArchive(double run, double archive, const std::string& name, const std::string& slot,
                     const val& bytes, double max_total_size) {
     return guarded([&] {
       const auto s = parse_slot(slot);
-      if (!s || !(archive >= 0 && archive < 1e6) || !(max_total_size >= 0))
+      if (!s || !(archive >= 0 && archive < 1e6) || !(max_total_size >= 0) || !(run > 0))
         return bad_input("An archive handed to a worker is malformed.");
       std::vector<std::uint8_t> data;
       copy_from_js(bytes, data);
@@ -76,17 +90,45 @@ public:
       job.bytes = ByteView(data.data(), data.size());
       job.limits.max_total_size =
           std::min(job.limits.max_total_size, static_cast<std::uint64_t>(max_total_size));
-      const auto outcome =
-          wire::encode_unpack_outcome(UnpackOutcome{job.archive, unpack_certificate_archive(job)});
+      UnpackOutcome outcome{job.archive, unpack_certificate_archive(job)};
+      const auto wire_outcome = wire::encode_unpack_outcome(outcome);
+      if (outcome.result) hold(run, job.archive, std::move(outcome.result->certificates));
       val out = ok_value();
-      out.set("outcome", copy_to_js(outcome.data(), outcome.size()));
+      out.set("outcome", copy_to_js(wire_outcome.data(), wire_outcome.size()));
       return out;
     });
   }
 
+  // Another verifier's outcome of an archive (as the coordinator took it), for run `run`: this
+  // verifier holds its certificates too, for the slices it takes of that archive. -> {ok:true}.
+  val adoptArchive(double run, const val& outcome) {
+    return guarded([&] {
+      if (!(run > 0)) return bad_input("An archive handed to a worker is malformed.");
+      std::vector<std::uint8_t> bytes;
+      copy_from_js(outcome, bytes);
+      auto decoded = wire::decode_unpack_outcome(bytes);
+      if (!decoded) return error_value(decoded.error());
+      if (!decoded->result)
+        return error_value("internal", "An archive that could not be read was handed on.");
+      hold(run, decoded->archive, std::move(decoded->result->certificates));
+      return ok_value();
+    });
+  }
+
 private:
+  // Archives held for one run at a time: a new run's first archive drops the last run's.
+  void hold(double run, std::size_t archive, std::vector<CertificateFile> certificates) {
+    if (run != held_run_) {
+      held_.clear();
+      held_run_ = run;
+    }
+    held_[archive] = std::move(certificates);
+  }
+
   TrustStore store_;
   std::unique_ptr<ChainVerifier> verifier_; // built on first use, after all anchors were added
+  double held_run_ = 0;
+  std::map<std::size_t, std::vector<CertificateFile>> held_; // by archive, for run held_run_
 };
 
 } // namespace
@@ -100,5 +142,6 @@ EMSCRIPTEN_BINDINGS(reelcheck_verifier) {
       .function("anchorCount", &Verifier::anchorCount)
       .function("prepare", &Verifier::prepare)
       .function("verifySlice", &Verifier::verifySlice)
-      .function("unpackArchive", &Verifier::unpackArchive);
+      .function("unpackArchive", &Verifier::unpackArchive)
+      .function("adoptArchive", &Verifier::adoptArchive);
 }

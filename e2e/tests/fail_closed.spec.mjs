@@ -95,11 +95,15 @@ function tamperVerdicts(mode) {
   const original = handlers.verify;
   handlers.verify = async (msg) => {
     // A verifier that checks the slice a day later than the run's check time (the time sits
-    // in the slice at byte 12, after "RCS1", the archive and the first certificate's index).
+    // in the slice at byte 12, after "RCR1", the archive and the first certificate's index).
     if (mode().startsWith('other-check-time')) {
       const view = new DataView(msg.bytes.buffer, msg.bytes.byteOffset, msg.bytes.byteLength);
       view.setUint32(12, view.getUint32(12, true) + 86400, true);
     }
+    // A slice that names certificates the verifier does not hold: of another run (one whose
+    // archives it may still hold, were it the last one), or of an archive it never had.
+    if (mode() === 'verify-other-run') msg = { ...msg, run: msg.run + 1 };
+    if (mode() === 'slice-other-archive') new DataView(msg.bytes.buffer, msg.bytes.byteOffset, msg.bytes.byteLength).setUint32(4, 77, true);
     const answer = await original(msg);
     if (!answer.ok) return answer;
     const bytes = answer.verdicts;
@@ -169,6 +173,11 @@ const cases = [
   // the run's error, not the "No bundle is open." of the requests after it.
   ['other-check-time-before-decrypt', 'a batch is refused before the keys archive is read',
     /were reached at .* not at the check time/, 'clean_7z'],
+  // A slice names its certificates; a verifier verifies only those it holds for the slice's run.
+  ['verify-other-run', 'a slice reaches a verifier under another run than the one it holds certificates for',
+    /A slice names certificates this verifier does not hold/, 'clean_7z'],
+  ['slice-other-archive', 'a slice names an archive the verifier does not hold',
+    /A slice names certificates this verifier does not hold/, 'clean_7z'],
   // Verdicts of a clean reel reached by a verifier with other trust anchors than the run's.
   ['other-anchors', 'a verifier checks a slice under other trust anchors than the run\'s',
     /were reached under other trust anchors than this run's/, 'clean_7z'],

@@ -160,7 +160,7 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
     { type: 'checkTime', id: 3, text: 12 },
     { type: 'checkTime', id: 4 },
     { type: 'ping' },
-    { type: 'verify', id: 5, bytesBuffer: true },
+    { type: 'verify', id: 5, run: 1, bytesBuffer: true },
     // An open with a key, as the page once sent it: the key comes with decrypt only (a run may
     // begin before it is typed), so open has no such field (and the worker wipes the copy).
     { type: 'open', id: 6, run: 1, verifiers: 1, anchors: [], useDefaults: true, inputs: [], certsOnly: false, keyText: 'K', checkTime: '2026-06-01T00:00:00Z' },

@@ -1,7 +1,7 @@
 // Layout: "RCC1", u32 count, then per certificate: archive, name (length + bytes), slot (u8),
-// data (length + bytes). Around it, a slice: "RCS1", u32 archive, u32 begin, i64 check time,
-// anchors (string), then the RCC1 message; an unpacked archive: "RCU1", u32 archive, u32
-// entries, then the RCC1 message. See wire_io.hpp.
+// data (length + bytes). Around it, an unpacked archive: "RCU1", u32 archive, u32 entries, then
+// the RCC1 message. A slice names certificates of an archive instead of carrying them: "RCR1",
+// u32 archive, u32 begin, i64 check time, anchors (string), u32 count. See wire_io.hpp.
 #include "certificate_wire.hpp"
 
 #include "slice_header.hpp"
@@ -11,7 +11,7 @@ namespace reelcheck::wasm::wire {
 namespace {
 
 constexpr std::string_view kTag = "RCC1";
-constexpr std::string_view kSliceTag = "RCS1";
+constexpr std::string_view kSliceTag = "RCR1";
 constexpr std::string_view kUnpackedTag = "RCU1";
 
 void put_tag(WireWriter& w, std::string_view tag) {
@@ -61,21 +61,21 @@ Result<std::vector<CertificateFile>> decode_certificates(std::span<const std::ui
   return out;
 }
 
-std::vector<std::uint8_t> encode_slice(const CertificateSlice& slice) {
+std::vector<std::uint8_t> encode_slice_ref(const CertificateSlice& slice) {
   WireWriter w;
   put_slice_header(w, kSliceTag, {slice.archive, slice.begin, slice.terms});
-  w.bytes(encode_certificates(slice.certificates));
+  w.u32(static_cast<std::uint32_t>(slice.certificates.size()));
   return std::move(w).take();
 }
 
-Result<DecodedSlice> decode_slice(std::span<const std::uint8_t> bytes) {
+Result<SliceRef> decode_slice_ref(std::span<const std::uint8_t> bytes) {
   WireReader r(bytes);
   const SliceHeader h = get_slice_header(r, kSliceTag);
-  if (r.good()) {
-    auto certificates = decode_certificates(r.rest());
-    if (certificates) return DecodedSlice{h.archive, h.begin, h.terms, std::move(certificates).value()};
-  }
-  return make_error(ErrorCode::kBadInput, "a certificate slice handed to a verifier is malformed");
+  const std::size_t count = r.u32();
+  if (!r.at_end() || count == 0)
+    return make_error(ErrorCode::kBadInput,
+                      "a certificate slice handed to a verifier is malformed");
+  return SliceRef{h.archive, h.begin, count, h.terms};
 }
 
 std::vector<std::uint8_t> encode_unpack_outcome(const UnpackOutcome& outcome) {

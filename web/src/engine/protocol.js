@@ -16,7 +16,9 @@
 //                                  open's answer, which says how many
 //   {type: 'slice', run, archive, begin, count, bytes}   certificates begin .. begin+count-1 of
 //                                  an unpacked archive to verify, with the run's check time and
-//                                  anchors' fingerprint inside (wasm/wire/)
+//                                  anchors' fingerprint inside (wasm/wire/); it names them: the
+//                                  verifier that takes it holds them (it unpacked the archive,
+//                                  or was handed the archive's outcome: adopt)
 //   `run` is the open request's: a run begun while the user still chooses (the page starts
 //   one when the bundle is chosen) may be replaced by the next, and the page takes only the
 //   events of the run it is driving.
@@ -99,7 +101,9 @@
       answer: { archives: 'count' },
     },
     // A verifier's outcome of an unpack item; the archive's slices are posted before the answer.
-    addUnpacked: { role: 'coordinator', fields: { outcome: 'bytes' }, answer: {} },
+    // The answer hands the outcome's bytes back (read, not changed), for a verifier that takes a
+    // slice of this archive without having unpacked it (adopt).
+    addUnpacked: { role: 'coordinator', fields: { outcome: 'bytes' }, answer: { outcome: 'bytes' } },
     // The keys archive, decrypted in the coordinator once every archive's outcome is in and
     // Verify was pressed; the answer is the run's error, if it has one, a wrong key first of all.
     // key: the transport key's bytes (a copy owned by the worker, wiped there, however decrypt
@@ -124,16 +128,21 @@
     wipe: { role: 'coordinator', fields: {}, answer: {} },
     // Verifier.
     initVerifier: { role: 'verifier', fields: { anchors: 'files', useDefaults: 'bool' }, answer: {} },
-    // An unpack item as the coordinator posted it (bytes transferred on). Answer: the outcome in
-    // the wire format (the certificates, or why the archive could not be read) and the time.
+    // An unpack item of run `run` as the coordinator posted it (bytes transferred on). Answer:
+    // the outcome in the wire format (the certificates, or why the archive could not be read)
+    // and the time. The verifier keeps the certificates for the run's slices of the archive.
     unpack: {
       role: 'verifier',
-      fields: { archive: 'count', name: 'string', slot: 'slot', bytes: 'bytes', maxTotalSize: 'count' },
+      fields: { run: 'positive', archive: 'count', name: 'string', slot: 'slot', bytes: 'bytes', maxTotalSize: 'count' },
       answer: { outcome: 'bytes', ms: 'ms' },
     },
-    // bytes: one certificate slice as the coordinator posted it (transferred on). Answer: the
-    // verdicts in the wire format (transferred back), how many, and the worker's time on it.
-    verify: { role: 'verifier', fields: { bytes: 'bytes' }, answer: { verdicts: 'bytes', count: 'count', ms: 'ms' } },
+    // Another verifier's outcome of an archive of run `run` (as addUnpacked handed it back),
+    // before this verifier's first slice of that archive; the answer hands the bytes back again.
+    adopt: { role: 'verifier', fields: { run: 'positive', outcome: 'bytes' }, answer: { outcome: 'bytes', ms: 'ms' } },
+    // bytes: one certificate slice of run `run` as the coordinator posted it (transferred on),
+    // naming certificates this verifier holds (unpack, adopt). Answer: the verdicts in the wire
+    // format (transferred back), how many, and the worker's time on it.
+    verify: { role: 'verifier', fields: { run: 'positive', bytes: 'bytes' }, answer: { verdicts: 'bytes', count: 'count', ms: 'ms' } },
   };
 
   // Messages a worker posts on its own (no request id). The core builds unpack and slice

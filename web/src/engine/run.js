@@ -4,7 +4,11 @@
 //      archive; `open` answers with how many archives it posted;
 //   2. the scheduler hands each item to a free verifier: an archive's outcome goes back to the
 //      coordinator (addUnpacked), which posts that archive's slices at once; slices come back
-//      as verdicts (verification overlaps unpacking and the key derivation);
+//      as verdicts (verification overlaps unpacking and the key derivation). A slice names its
+//      certificates: the verifier that unpacked the archive keeps them and takes its slices
+//      first; another one that takes a slice of it is first handed the archive's outcome
+//      (adopt), which addUnpacked hands back for that, so the certificates cross to a verifier
+//      once per archive, not in every slice;
 //   3. once every archive's outcome is in, the coordinator decrypts the keys archive itself
 //      (the key never leaves it) while the verifiers verify;
 //   4. each slice's verdicts go on to the coordinator as they come back, which checks them
@@ -109,7 +113,7 @@
         queue.push({ kind: 'unpack', archive: m.archive, name: m.name, slot: m.slot, bytes: m.bytes, maxTotalSize: m.maxTotalSize });
         archivesPosted++;
       } else if (m.type === MESSAGE.SLICE) {
-        queue.push({ kind: 'slice', count: m.count, bytes: m.bytes });
+        queue.push({ kind: 'slice', archive: m.archive, count: m.count, bytes: m.bytes });
         streamed += m.count;
       }
     });
@@ -147,25 +151,66 @@
     let slices = 0;
     let busyMs = 0;
     const verifyProgress = () => progress({ phase: 'verifying', done, total: streamed, final: queue.closed });
+    // Which archives each verifier holds (by archive: a promise, settled once it does), and each
+    // archive's outcome bytes between their trips: the coordinator hands them back with
+    // addUnpacked's answer, and a verifier that adopts them hands them back again.
+    const held = new Map();
+    const heldBy = (v) => held.get(v) || held.set(v, new Map()).get(v);
+    const outcomes = new Map();
+    const outcomeOf = (archive) => {
+      if (!outcomes.has(archive)) {
+        let put;
+        const next = new Promise((resolve) => { put = resolve; });
+        outcomes.set(archive, { next, put });
+      }
+      return outcomes.get(archive);
+    };
+    // Lends archive's outcome bytes to use(bytes) -> a promise of them back; one borrower at a
+    // time, the next waits for them.
+    const lendOutcome = (archive, use) => {
+      const slot = outcomeOf(archive);
+      const taken = slot.next;
+      const back = taken.then(use);
+      back.catch(() => {}); // the borrower sees the failure; a failed run ends anyway
+      slot.next = back;
+      return back;
+    };
+    const holds = (v, archive) => {
+      const mine = heldBy(v);
+      if (!mine.has(archive)) {
+        mine.set(archive, lendOutcome(archive, (outcome) =>
+          v.call(REQUEST.ADOPT, { run: token, outcome }, [outcome.buffer]).then(check).then((a) => {
+            busyMs += a.ms;
+            return a.outcome;
+          })));
+      }
+      return mine.get(archive);
+    };
     const verifying = dispatch({
       queue,
       workers: verifiers,
       ready: verifiersReady,
       stillCurrent,
+      // Archives to unpack first (they are the run's start), then slices of archives the
+      // verifier holds; another archive's slice only when none of those is left.
+      prefers: (v, item) => item.kind === 'unpack' || heldBy(v).has(item.archive),
       send: (v, item) => {
         if (item.kind === 'unpack') {
           const { archive, name, slot, bytes, maxTotalSize } = item;
-          return v.call(REQUEST.UNPACK, { archive, name, slot, bytes, maxTotalSize }, [bytes.buffer]).then(check);
+          const answer = v.call(REQUEST.UNPACK, { run: token, archive, name, slot, bytes, maxTotalSize }, [bytes.buffer]).then(check);
+          heldBy(v).set(archive, answer);
+          return answer;
         }
         if (!slices++) verifyProgress(); // the verifying phase starts with the first slice
-        return v.call(REQUEST.VERIFY, { bytes: item.bytes }, [item.bytes.buffer]).then(check);
+        return holds(v, item.archive).then(() => v.call(REQUEST.VERIFY, { run: token, bytes: item.bytes }, [item.bytes.buffer])).then(check);
       },
       receive: (item, answer) => {
         busyMs += answer.ms;
         if (item.kind === 'unpack') {
           // The outcome goes to the session, which posts the archive's slices (or decides the
           // run's error); the queue stays open until every outcome is taken.
-          coordinator.call(REQUEST.ADD_UNPACKED, { outcome: answer.outcome }, [answer.outcome.buffer]).then(check).then(() => {
+          coordinator.call(REQUEST.ADD_UNPACKED, { outcome: answer.outcome }, [answer.outcome.buffer]).then(check).then((taken) => {
+            outcomeOf(item.archive).put(taken.outcome);
             if (!current()) return;
             archivesTaken++;
             closeWhenComplete();

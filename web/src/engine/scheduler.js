@@ -40,20 +40,21 @@
       for (const f of w) f();
     }
 
-    // The next item now, or undefined.
-    take() {
-      return this.items.shift();
+    // The next item now, or undefined: the first one `prefer` likes, else the first.
+    take(prefer) {
+      const at = prefer ? this.items.findIndex(prefer) : -1;
+      return at > 0 ? this.items.splice(at, 1)[0] : this.items.shift();
     }
 
     get ready() { return this.items.length > 0; }
 
     // The next item, waiting for the coordinator if needed; null once all are handed out.
     // stillCurrent() throws when the run was stopped meanwhile.
-    async next(stillCurrent) {
+    async next(stillCurrent, prefer) {
       for (;;) {
         if (this.error) throw this.error;
         stillCurrent();
-        if (this.items.length) return this.items.shift();
+        if (this.items.length) return this.take(prefer);
         if (this.closed) return null;
         await new Promise((resolve) => this.waiting.push(resolve));
       }
@@ -68,19 +69,22 @@
   //   send(w, item):  posts the item to worker w -> a promise of its checked answer
   //   receive(item, answer): called in each worker's order of sending
   //   stillCurrent(): throws when the run was stopped (cancel, clear, another run)
-  function dispatch({ queue, workers, ready, depth = 2, send, receive, stillCurrent }) {
+  //   prefers(w, item): whether worker w takes this item before the others (the items whose
+  //                   data it holds); optional
+  function dispatch({ queue, workers, ready, depth = 2, send, receive, stillCurrent, prefers }) {
     const loop = async (worker) => {
       await ready;
       const inFlight = [];
+      const prefer = prefers ? (item) => prefers(worker, item) : null;
       const post = (item) => {
         const answer = send(worker, item).then((a) => ({ item, answer: a }));
         answer.catch(() => {}); // seen when awaited; unawaited ones belong to a failed run
         inFlight.push(answer);
       };
       for (;;) {
-        while (inFlight.length < depth && queue.ready) post(queue.take());
+        while (inFlight.length < depth && queue.ready) post(queue.take(prefer));
         if (!inFlight.length) {
-          const item = await queue.next(stillCurrent);
+          const item = await queue.next(stillCurrent, prefer);
           if (!item) return;
           post(item);
           continue;

@@ -181,7 +181,14 @@ const handlers = {
   },
   async addUnpacked(msg) {
     if (!session) return failure('bad_input', 'No bundle is open.');
-    return session.addUnpacked(msg.outcome);
+    const result = session.addUnpacked(msg.outcome);
+    if (result && result.ok) {
+      // The bytes were copied into the session; they go back to the page for a verifier that
+      // adopts the archive.
+      result.outcome = msg.outcome;
+      result.transfer = [msg.outcome.buffer];
+    }
+    return result;
   },
   async decrypt(msg) {
     const key = msg.key; // Uint8Array (a structured-clone copy owned by this worker) or null
@@ -282,7 +289,7 @@ const handlers = {
   async unpack(msg) {
     if (!verifier) return failure('internal', 'Verifier not initialised.');
     const started = performance.now();
-    const result = verifier.unpackArchive(msg.archive, msg.name, msg.slot, msg.bytes, msg.maxTotalSize);
+    const result = verifier.unpackArchive(msg.run, msg.archive, msg.name, msg.slot, msg.bytes, msg.maxTotalSize);
     if (result && result.ok) {
       result.ms = performance.now() - started;
       result.transfer = [result.outcome.buffer];
@@ -292,10 +299,21 @@ const handlers = {
   async verify(msg) {
     if (!verifier) return failure('internal', 'Verifier not initialised.');
     const started = performance.now();
-    const result = verifier.verifySlice(msg.bytes);
+    const result = verifier.verifySlice(msg.run, msg.bytes);
     if (result && result.ok) {
       result.ms = performance.now() - started; // for the page's timings
       result.transfer = [result.verdicts.buffer];
+    }
+    return result;
+  },
+  async adopt(msg) {
+    if (!verifier) return failure('internal', 'Verifier not initialised.');
+    const started = performance.now();
+    const result = verifier.adoptArchive(msg.run, msg.outcome);
+    if (result && result.ok) {
+      result.outcome = msg.outcome;
+      result.ms = performance.now() - started;
+      result.transfer = [msg.outcome.buffer];
     }
     return result;
   },
