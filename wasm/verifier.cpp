@@ -116,9 +116,12 @@ public:
   }
 
 private:
-  // Archives held for one run at a time: a new run's first archive drops the last run's.
+  // Archives held for the newest run only (the page numbers its runs upwards): a newer run's
+  // first archive drops the last run's; an archive of an older run, a request of a run the page
+  // has replaced that was still on its way, is not kept and never drops the newer run's.
   void hold(double run, std::size_t archive, std::vector<CertificateFile> certificates) {
-    if (run != held_run_) {
+    if (run < held_run_) return;
+    if (run > held_run_) {
       held_.clear();
       held_run_ = run;
     }

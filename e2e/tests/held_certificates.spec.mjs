@@ -64,6 +64,13 @@ test('held certificates: a verifier verifies only what it unpacked or adopted, f
       await ask(b, { type: 'adopt', run: 9, outcome: outcome.slice() });
       out.afterNextRun = await ask(b, { type: 'verify', run: 7, bytes: slice(0, 4, 3) });
       out.nextRun = (await ask(b, { type: 'verify', run: 9, bytes: slice(0, 4, 3) })).ok;
+      // A request of the replaced run still on its way (the page begins a run when the bundle is
+      // chosen and begins it again when a setting changes) neither drops the newer run's archives
+      // nor is held: run 9 goes on, run 7 stays refused.
+      out.staleAdopt = (await ask(b, { type: 'adopt', run: 7, outcome: outcome.slice() })).ok;
+      out.staleUnpack = (await ask(b, { type: 'unpack', run: 7, archive: 0, name: 'R2400017_B7F3C1_E0E0_Certs.7z', slot: 'E0E0', bytes: new Uint8Array(archive), maxTotalSize: 1 << 28 })).ok;
+      out.newerRunAfterStale = (await ask(b, { type: 'verify', run: 9, bytes: slice(0, 4, 3) })).ok;
+      out.staleRun = await ask(b, { type: 'verify', run: 7, bytes: slice(0, 4, 3) });
     } finally {
       for (const w of workers) w.terminate();
     }
@@ -85,4 +92,8 @@ test('held certificates: a verifier verifies only what it unpacked or adopted, f
   expect(answers.adopter).toEqual(answers.holder);
   expect(answers.afterNextRun).toEqual(notHeld);
   expect(answers.nextRun).toBe(true);
+  expect(answers.staleAdopt).toBe(true);
+  expect(answers.staleUnpack).toBe(true); // unpacked and answered: the page drops the answer
+  expect(answers.newerRunAfterStale).toBe(true);
+  expect(answers.staleRun).toEqual(notHeld);
 });
