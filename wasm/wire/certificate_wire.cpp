@@ -61,11 +61,16 @@ Result<std::vector<CertificateFile>> decode_certificates(std::span<const std::ui
   return out;
 }
 
-std::vector<std::uint8_t> encode_slice_ref(const CertificateSlice& slice) {
+std::vector<std::uint8_t> encode_slice_ref(const SliceRef& slice) {
   WireWriter w;
   put_slice_header(w, kSliceTag, {slice.archive, slice.begin, slice.terms});
-  w.u32(static_cast<std::uint32_t>(slice.certificates.size()));
+  w.u32(static_cast<std::uint32_t>(slice.count));
   return std::move(w).take();
+}
+
+std::vector<std::uint8_t> encode_slice_ref(const CertificateSlice& slice) {
+  return encode_slice_ref(
+      SliceRef{slice.archive, slice.begin, slice.certificates.size(), slice.terms});
 }
 
 Result<SliceRef> decode_slice_ref(std::span<const std::uint8_t> bytes) {

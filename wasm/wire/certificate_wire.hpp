@@ -27,6 +27,7 @@ struct SliceRef {
   std::size_t count = 0;
   VerificationTerms terms;
 };
+std::vector<std::uint8_t> encode_slice_ref(const SliceRef& slice);
 std::vector<std::uint8_t> encode_slice_ref(const CertificateSlice& slice);
 Result<SliceRef> decode_slice_ref(std::span<const std::uint8_t> bytes);
 
