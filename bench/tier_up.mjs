@@ -23,42 +23,16 @@ const fixtures = path.join(root, 'build', 'fixtures');
 const manifest = JSON.parse(fs.readFileSync(path.join(fixtures, 'manifest.json'), 'utf8'));
 const big = manifest.bundles.big;
 
-// Function index -> name, from the module's "name" custom section (imports count first).
-function functionNames(file) {
-  const b = fs.readFileSync(file);
-  let i = 8;
-  const leb = () => { let r = 0, s = 0, x; do { x = b[i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return r; };
-  const names = new Map();
-  while (i < b.length) {
-    const id = b[i++];
-    const size = leb();
-    const end = i + size;
-    if (id === 0) {
-      const len = leb();
-      const section = b.toString('utf8', i, i + len);
-      i += len;
-      while (section === 'name' && i < end) {
-        const sub = b[i++];
-        const subEnd = leb() + i;
-        if (sub === 1) {
-          for (let n = leb(); n > 0; n--) { const index = leb(); const l = leb(); names.set(index, b.toString('utf8', i, i + l)); i += l; }
-        }
-        i = subEnd;
-      }
-    }
-    i = end;
-  }
-  return names;
-}
-
-// Function index -> size of its body in bytes, from the code section (imported functions first).
-function functionSizes(file) {
+// Function index -> name (the "name" custom section) and -> size of its body in bytes (the code
+// section), from one pass over the module; imported functions count first in both.
+function readFunctions(file) {
   const b = fs.readFileSync(file);
   let i = 8;
   const leb = () => { let r = 0, s = 0, x; do { x = b[i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return r; };
   const skipName = () => { const l = leb(); i += l; };
   const skipLimits = () => { const flags = b[i++]; leb(); if (flags & 1) leb(); };
   let imported = 0;
+  const names = new Map();
   const sizes = new Map();
   while (i < b.length) {
     const id = b[i++];
@@ -73,10 +47,22 @@ function functionSizes(file) {
     } else if (id === 10) {
       const n = leb();
       for (let k = 0; k < n; k++) { const s = leb(); sizes.set(imported + k, s); i += s; }
+    } else if (id === 0) {
+      const len = leb();
+      const section = b.toString('utf8', i, i + len);
+      i += len;
+      while (section === 'name' && i < end) {
+        const sub = b[i++];
+        const subEnd = leb() + i;
+        if (sub === 1) {
+          for (let n = leb(); n > 0; n--) { const index = leb(); const l = leb(); names.set(index, b.toString('utf8', i, i + l)); i += l; }
+        }
+        i = subEnd;
+      }
     }
     i = end;
   }
-  return sizes;
+  return { names, sizes };
 }
 
 // Chromium with a DevTools port, its output read here; Playwright connects to it.
@@ -128,8 +114,7 @@ try {
   const againVerdict = Date.now();
   await page.waitForTimeout(300);
 
-  const names = functionNames(path.resolve(root, wasmPath));
-  const sizes = functionSizes(path.resolve(root, wasmPath));
+  const { names, sizes } = readFunctions(path.resolve(root, wasmPath));
   const kb = (list) => (list.reduce((s, c) => s + (sizes.get(c.index) || 0), 0) / 1024).toFixed(0);
   const before = compiled.filter((c) => c.at < selected);
   const during = compiled.filter((c) => c.at >= selected && c.at <= verdict);
