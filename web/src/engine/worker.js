@@ -161,6 +161,19 @@ async function openSession(msg) {
   }
 }
 
+// A verifier's request: run(), timed for the page's timings; the answer's buffer `field` is
+// transferred back with it.
+function timed(run, field) {
+  if (!verifier) return failure('internal', 'Verifier not initialised.');
+  const started = performance.now();
+  const result = run();
+  if (result && result.ok) {
+    result.ms = performance.now() - started;
+    result.transfer = [result[field].buffer];
+  }
+  return result;
+}
+
 const handlers = {
   // --- coordinator ---------------------------------------------------------------------------
   open(msg) {
@@ -287,35 +300,17 @@ const handlers = {
     }
   },
   async unpack(msg) {
-    if (!verifier) return failure('internal', 'Verifier not initialised.');
-    const started = performance.now();
-    const result = verifier.unpackArchive(msg.run, msg.archive, msg.name, msg.slot, msg.bytes, msg.maxTotalSize);
-    if (result && result.ok) {
-      result.ms = performance.now() - started;
-      result.transfer = [result.outcome.buffer];
-    }
-    return result;
+    return timed(() => verifier.unpackArchive(msg.run, msg.archive, msg.name, msg.slot, msg.bytes, msg.maxTotalSize), 'outcome');
   },
   async verify(msg) {
-    if (!verifier) return failure('internal', 'Verifier not initialised.');
-    const started = performance.now();
-    const result = verifier.verifySlice(msg.run, msg.bytes);
-    if (result && result.ok) {
-      result.ms = performance.now() - started; // for the page's timings
-      result.transfer = [result.verdicts.buffer];
-    }
-    return result;
+    return timed(() => verifier.verifySlice(msg.run, msg.bytes), 'verdicts');
   },
   async adopt(msg) {
-    if (!verifier) return failure('internal', 'Verifier not initialised.');
-    const started = performance.now();
-    const result = verifier.adoptArchive(msg.run, msg.outcome);
-    if (result && result.ok) {
-      result.outcome = msg.outcome;
-      result.ms = performance.now() - started;
-      result.transfer = [msg.outcome.buffer];
-    }
-    return result;
+    return timed(() => {
+      const result = verifier.adoptArchive(msg.run, msg.outcome);
+      if (result && result.ok) result.outcome = msg.outcome; // read, handed back
+      return result;
+    }, 'outcome');
   },
   async load(msg) {
     if (receiveModule === null) return failure('internal', 'The WebAssembly core was loaded twice.');
