@@ -240,6 +240,39 @@ TEST(VerificationSession, RefusesOverlapsMisplacedVerdictsGapsAndUnaskedResults)
   EXPECT_NE(twice->message.find("two verdicts"), std::string::npos) << twice->message;
 }
 
+// A slice answered with no verdicts at all passes as an answer to nothing; the run then has a
+// gap where its certificates are, and settles as an error, never as a report.
+TEST(VerificationSession, ASliceAnsweredWithNoVerdictsFailsTheRun) {
+  OpenedFixture keep;
+  VerificationSession session = begin_fixture("clean_7z", keep);
+  const ChainVerifier verifier(session.trust());
+  const auto slices = take_all_slices(session, verifier);
+  ASSERT_GE(slices.size(), 2u);
+  std::size_t emptied = 0, sent = 0;
+  for (std::size_t i = 0; i < slices.size(); ++i) {
+    sent += slices[i].certificates.size();
+    VerdictSlice answer = verify_slice(verifier, slices[i]);
+    if (i == 1) {
+      emptied = answer.verdicts.size();
+      answer.verdicts.clear();
+    }
+    session.complete(std::move(answer));
+  }
+  ASSERT_GT(emptied, 0u);
+  EXPECT_TRUE(session.settled());
+  EXPECT_FALSE(session.is_open());
+  const auto error = session.error();
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->message.find("verification is incomplete"), std::string::npos) << error->message;
+  EXPECT_NE(error->message.find(std::to_string(sent) +
+                                " certificates were sent to the verifiers but " +
+                                std::to_string(sent - emptied) + " verdicts came back"),
+            std::string::npos)
+      << error->message;
+  EXPECT_FALSE(session.report({fixture_check_time(), false}).ok());
+  EXPECT_FALSE(session.take_report({fixture_check_time(), false}).ok());
+}
+
 TEST(VerificationSession, AResultNobodyAskedForIsRefused) {
   OpenedFixture keep;
   VerificationSession session = begin_fixture("clean_7z", keep);

@@ -354,6 +354,10 @@ bool BundleAssembly::error_before(std::size_t archive) const {
 Result<Bundle> BundleAssembly::finish() && {
   if (auto e = first_error()) return *e;
   if (any_failure()) return make_error(ErrorCode::kBadInput, "the bundle's archives were not all read");
+  std::size_t count = 0;
+  for (const auto& result : certificate_results_)
+    if (result && result->ok()) count += (*result)->certificates.size();
+  bundle_.certificates.reserve(bundle_.certificates.size() + count);
   for (std::size_t i = 0; i < certificate_jobs_.size(); ++i) {
     if (!certificate_results_[i])
       return make_error(ErrorCode::kBadInput, certificate_jobs_[i].name + " was never unpacked");

@@ -106,6 +106,10 @@ bool by_key(const Sent& a, const Sent& b) {
 [[gnu::noinline]] void keep_answered(const Bundle& bundle,
                                      std::vector<CertificateVerdict>& verdicts,
                                      std::vector<Finding>& findings) {
+  // A session hands the verdicts over one for each certificate, in the bundle's order: one
+  // pass shows that each answers the certificate at its place. Anything else is matched by
+  // name below.
+  if (!check_verdicts_answer(bundle.certificates, verdicts)) return;
   std::vector<Sent> sent;
   sent.reserve(bundle.certificates.size());
   for (const auto& c : bundle.certificates)
