@@ -117,6 +117,39 @@ TEST(ReportBuilder, SharedPublicKeysFailBothChips) {
   EXPECT_NE(chip(r, kA).reasons[0].message.find(kB + "/E0E1"), std::string::npos);
 }
 
+// Each user of a shared key names every other user, in the report's order of certificates (by
+// archive, then file: A/E0E0, C/E0E1, B/E0E2 below, whatever order they came in); two keys shared
+// at once make two groups, and a certificate that was not parsed has no key to share.
+TEST(ReportBuilder, EachUserOfASharedKeyNamesTheOthersInOrder) {
+  std::vector<CertificateVerdict> verdicts;
+  for (const auto& id : {kA, kB, kC})
+    for (auto& v : full_set(id))
+      verdicts.push_back(v);
+  // A/E0E0, B/E0E2 and C/E0E1 share one key; A/E0E2 and C/E0E2 another.
+  verdicts[5].public_key_sha256 = verdicts[7].public_key_sha256 = verdicts[0].public_key_sha256;
+  verdicts[8].public_key_sha256 = verdicts[2].public_key_sha256;
+  verdicts[3].parsed = false; // B/E0E0: not parsed, with A/E0E1's key left in it
+  verdicts[3].public_key_sha256 = verdicts[1].public_key_sha256;
+  const Report r = build(bundle_with_secrets({kA, kB, kC}), verdicts);
+  auto problems_of = [&](const std::string& id, Slot slot) {
+    std::vector<std::string> out;
+    for (const auto& p : chip(r, id).certificates[static_cast<std::size_t>(slot)]->problems)
+      if (p.code == ProblemCode::kSharedPublicKey) out.push_back(p.message);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(problems_of(kA, Slot::kE0E0),
+            V{"public key also used by " + kC + "/E0E1, " + kB + "/E0E2"});
+  EXPECT_EQ(problems_of(kB, Slot::kE0E2),
+            V{"public key also used by " + kA + "/E0E0, " + kC + "/E0E1"});
+  EXPECT_EQ(problems_of(kC, Slot::kE0E1),
+            V{"public key also used by " + kA + "/E0E0, " + kB + "/E0E2"});
+  EXPECT_EQ(problems_of(kA, Slot::kE0E2), V{"public key also used by " + kC + "/E0E2"});
+  EXPECT_EQ(problems_of(kC, Slot::kE0E2), V{"public key also used by " + kA + "/E0E2"});
+  EXPECT_EQ(problems_of(kA, Slot::kE0E1), V{}); // its key's other holder was not parsed
+  EXPECT_EQ(problems_of(kB, Slot::kE0E1), V{});
+}
+
 TEST(ReportBuilder, KeyFileFindingsFailTheirChipWithFileAndLine) {
   Bundle b = bundle_with_secrets({kA});
   b.pbs.findings.push_back(Finding{Severity::kError, FindingCode::kBadKeyLine, "PBS_keys.txt", 7,

@@ -2,8 +2,12 @@
 // whole bundle: secrets without certificates, public keys shared between chips, key-file
 // findings, missing slots.
 #include <algorithm>
+#include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "crypto/sha256.hpp"
 #include "reelcheck/chip_id.hpp"
@@ -37,9 +41,13 @@ void add_reason(ChipRecord& chip, ProblemCode code, std::string message) {
 // The report's chips, sorted by ID, made in place once every chip's ID is known: each record is
 // written once, where the report keeps it (a map of records moved into the report at the end
 // wrote a full reel's 4,160 records twice, each time into pages touched for the first time).
-[[gnu::noinline]] void make_chips(std::vector<ChipRecord>& chips, std::vector<std::string_view> ids) {
+[[gnu::noinline]] void make_chips(std::vector<ChipRecord>& chips,
+                                  const std::vector<std::string_view>& named) {
+  // Most IDs come five times (a chip's three certificates, two secrets): the distinct ones
+  // first, by hash, and only those sorted.
+  const std::unordered_set<std::string_view> distinct(named.begin(), named.end());
+  std::vector<std::string_view> ids(distinct.begin(), distinct.end());
   std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   chips.resize(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     ChipRecord& chip = chips[i];
@@ -135,34 +143,31 @@ bool by_key(const Sent& a, const Sent& b) {
                   "no verdict came back for this certificate: it was not verified"});
 }
 
-// Public keys shared between different chips: (key, verdict) pairs sorted, so that each run
-// of one key lists its users in the verdicts' order.
+// Public keys shared between different chips. A full reel has 12,480 keys and, normally, no
+// repeat: one pass with a hash finds the repeats, and only their keys are grouped (each group's
+// users in the verdicts' order).
 [[gnu::noinline]] void mark_shared_keys(std::vector<CertificateVerdict>& verdicts) {
-  std::vector<std::pair<std::string_view, std::size_t>> keys;
-  keys.reserve(verdicts.size());
-  for (std::size_t i = 0; i < verdicts.size(); ++i)
-    if (verdicts[i].parsed) keys.emplace_back(verdicts[i].public_key_sha256, i);
-  std::sort(keys.begin(), keys.end());
-  std::vector<std::size_t> users;
-  for (auto run = keys.begin(); run != keys.end();) {
-    const auto end =
-        std::find_if(run, keys.end(), [&](const auto& k) { return k.first != run->first; });
-    users.clear();
-    for (auto k = run; k != end; ++k)
-      users.push_back(k->second);
-    run = end;
-    if (users.size() < 2) continue;
+  std::unordered_map<std::string_view, std::size_t> first_user;
+  first_user.reserve(verdicts.size());
+  std::map<std::string_view, std::vector<std::size_t>> shared;
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    if (!verdicts[i].parsed) continue;
+    const auto [first, inserted] = first_user.try_emplace(verdicts[i].public_key_sha256, i);
+    if (inserted) continue;
+    auto& users = shared[first->first];
+    if (users.empty()) users.push_back(first->second);
+    users.push_back(i);
+  }
+  for (const auto& [key, users] : shared) {
     for (std::size_t i : users) {
-      std::vector<std::string> others;
-      for (std::size_t j : users)
-        if (j != i)
-          others.push_back(verdicts[j].chip_id.empty()
-                               ? verdicts[j].file
-                               : verdicts[j].chip_id + "/" +
-                                     std::string(slot_name(verdicts[j].slot)));
       std::string list;
-      for (const auto& o : others)
-        list += (list.empty() ? "" : ", ") + o;
+      for (std::size_t j : users) {
+        if (j == i) continue;
+        if (!list.empty()) list += ", ";
+        list += verdicts[j].chip_id.empty()
+                    ? verdicts[j].file
+                    : verdicts[j].chip_id + "/" + std::string(slot_name(verdicts[j].slot));
+      }
       verdicts[i].problems.push_back(
           Problem{ProblemCode::kSharedPublicKey, "public key also used by " + list});
     }
@@ -384,6 +389,7 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   report.findings.insert(report.findings.end(), options.input_findings.begin(),
                          options.input_findings.end());
   if (options.include_secrets) add_secret_values(report, bundle);
+
   return report;
 }
 
