@@ -387,7 +387,17 @@ Result<Bundle> BundleAssembly::finish() && {
   }
   std::sort(bundle_.archives.begin(), bundle_.archives.end(),
             [](const auto& a, const auto& b) { return a.kind < b.kind; });
-  return std::move(bundle_);
+  Bundle whole = std::move(bundle_);
+  // What the outer layers unpacked (the inner archives' bytes, as large as the bundle) is spent,
+  // with everything that viewed it: freed now, before the report is made, rather than with the
+  // session, so that the report's memory can be what it used. The results stay: a slice handed
+  // out earlier still views their (moved-from) certificates.
+  candidates_.clear();
+  by_kind_.clear();
+  certificate_jobs_.clear();
+  keys_job_.reset();
+  unpacked_.clear();
+  return whole;
 }
 
 void BundleAssembly::report(Phase phase, std::uint64_t done, std::uint64_t total) const {
