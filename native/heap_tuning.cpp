@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdlib> // before the test below: it defines __GLIBC__
+#include <vector>
 
 #if defined(__linux__) && defined(__GLIBC__)
 #include <malloc.h>
@@ -37,6 +38,11 @@ void tune_heap_for_one_run() {
   }
   std::free(block);
 #endif
+}
+
+void keep_until_exit(std::shared_ptr<const void> object) {
+  static auto* const kept = new std::vector<std::shared_ptr<const void>>; // never deleted
+  kept->push_back(std::move(object));
 }
 
 } // namespace reelcheck::cli
