@@ -1,5 +1,6 @@
-// How the CLI's process takes memory from the kernel (native only: the core allocates as it
-// likes, and the page's workers touch their heaps once at load instead, web/src/engine/worker.js).
+// How the CLI's process takes memory from the kernel, and leaves it at exit (native only:
+// the core allocates as it likes; the page's workers touch their heaps once at load,
+// web/src/engine/worker.js).
 #pragma once
 
 #include <memory>

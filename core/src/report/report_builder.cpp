@@ -389,7 +389,6 @@ Report build_report(const Bundle& bundle, std::vector<CertificateVerdict> verdic
   report.findings.insert(report.findings.end(), options.input_findings.begin(),
                          options.input_findings.end());
   if (options.include_secrets) add_secret_values(report, bundle);
-
   return report;
 }
 
