@@ -1,5 +1,6 @@
 // Certificates as they cross between the workers (wasm/wire): unpacked archives from a verifier
-// to the coordinator (and on to a verifier that adopts them), slices naming what to verify. The
+// to the coordinator (and on to a verifier that adopts them), slices naming what to verify; and
+// the keys archive's key a verifier derived ahead (key_wire.hpp). The
 // readers must refuse what they cannot read and accept only canonical messages: whatever they
 // accept survives a round trip unchanged.
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "certificate_wire.hpp"
+#include "key_wire.hpp"
 
 namespace {
 
@@ -32,6 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!outcome->result && outcome->result.error().message.empty()) std::abort();
     expect_canonical(encode_unpack_outcome(*outcome), in);
   } else if (outcome.error().message.empty()) {
+    std::abort();
+  }
+  if (auto key = decode_derived_key(in)) {
+    const auto again = encode_derived_key(*key);
+    expect_canonical(std::vector<std::uint8_t>(again.begin(), again.end()), in);
+  } else if (key.error().message.empty()) {
     std::abort();
   }
   return 0;

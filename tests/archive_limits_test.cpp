@@ -378,6 +378,55 @@ TEST_F(TwoKeyArchive, DerivationsAcrossArchivesCountTowardsTheBundleLimit) {
   EXPECT_EQ(spent.key_bytes, 2 * per_read) << "the refused read hashed nothing";
 }
 
+// A key derived ahead (the page's idle verifier) stands for the saltless derivation of its own
+// round count and nothing else: the 2^19 folder takes it uncharged, the 2^4 one is derived and
+// charged as ever. It is the real 7-Zip's key: the same bytes as the derivation written out here.
+TEST_F(TwoKeyArchive, AKeyDerivedAheadStandsForItsOwnRoundCountOnly) {
+  auto known = derive_seven_zip_key(password());
+  ASSERT_TRUE(known.ok()) << known.error().message;
+  EXPECT_EQ(known->cycles_power, kSevenZipDefaultCyclesPower);
+  const auto expected = derive_key(kPassword, 19);
+  EXPECT_TRUE(std::equal(known->key.begin(), known->key.end(), expected.begin(), expected.end()));
+
+  ArchiveWork spent;
+  expect_files(SevenZipReader().read(view(archive_), "two.7z", password(), spent, *known), files_);
+  EXPECT_EQ(spent.keys_given, 1u);
+  EXPECT_EQ(spent.key_bytes, (std::uint64_t{1} << kSecondCycles) * kBytesPerRound);
+
+  // A key of another round count stands for nothing here: both folders derive their own.
+  auto other_rounds = derive_seven_zip_key(password(), kSecondCycles + 1);
+  ASSERT_TRUE(other_rounds.ok());
+  ArchiveWork both;
+  expect_files(SevenZipReader().read(view(archive_), "two.7z", password(), both, *other_rounds),
+               files_);
+  EXPECT_EQ(both.keys_given, 0u);
+  EXPECT_EQ(both.key_bytes, (k7ZipRounds + (std::uint64_t{1} << kSecondCycles)) * kBytesPerRound);
+
+  // Only for the password it was derived from: a key of another password (or altered on its
+  // way) is not taken, and the right key never stands in for a wrong password.
+  const std::uint64_t everything =
+      (k7ZipRounds + (std::uint64_t{1} << kSecondCycles)) * kBytesPerRound;
+  auto foreign = derive_seven_zip_key(view("another password"));
+  ASSERT_TRUE(foreign.ok());
+  SevenZipKey altered{known->cycles_power, known->key, known->password_check};
+  altered.key[0] ^= 1;
+  for (const SevenZipKey* key : {&*foreign, &altered}) {
+    ArchiveWork not_taken;
+    expect_files(SevenZipReader().read(view(archive_), "two.7z", password(), not_taken, *key),
+                 files_);
+    EXPECT_EQ(not_taken.keys_given, 0u);
+    EXPECT_EQ(not_taken.key_bytes, everything);
+  }
+  ArchiveWork wrong;
+  auto r = SevenZipReader().read(view(archive_), "two.7z", view("Wrong-Test-Key"), wrong, *known);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kWrongKey) << r.error().message;
+  EXPECT_EQ(wrong.keys_given, 0u);
+
+  EXPECT_EQ(derive_seven_zip_key(password(), 25).error().code, ErrorCode::kBadInput);
+  EXPECT_EQ(derive_seven_zip_key({}).error().code, ErrorCode::kBadInput);
+}
+
 // The attack from issue 7: many encrypted folders, each asking for an expensive derivation
 // of its own; and from issue 17: a long password makes every round cost more. Both are
 // refused from the header, before any hashing, because the budget counts bytes hashed.

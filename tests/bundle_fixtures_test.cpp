@@ -141,6 +141,90 @@ TEST(FixtureBundleSecrets, AKeyOver256BytesIsRefusedBeforeAnyKeyDerivation) {
             "letter; check that the key file or variable holds only the key");
 }
 
+// The page derives the keys archive's AES key on an idle verifier while the bundle is still being
+// unpacked (derive_keys_archive_key); the coordinator's read then skips its half a million
+// SHA-256 rounds. The key is a hint only: whatever it is, the answer is the transport key's.
+class KeyDerivedAhead : public ::testing::Test {
+protected:
+  FixtureInput in_ = load_fixture("clean_loose");
+  KeysArchiveJob job_;
+
+  void SetUp() override {
+    for (std::size_t i = 0; i < in_.names.size(); ++i)
+      if (in_.names[i].ends_with("_keys.7z"))
+        job_ = {in_.names[i], "R2400017", view(in_.contents[i]), {}};
+    ASSERT_FALSE(job_.bytes.empty());
+  }
+
+  static std::vector<std::string> secrets(const KeyFiles& keys) {
+    std::vector<std::string> out;
+    for (const auto* file : {&keys.pbs, &keys.auth})
+      for (const auto& record : file->records)
+        out.push_back(record.chip_id + ":" + detail::to_hex(as_bytes(record.key), true));
+    return out;
+  }
+};
+
+TEST_F(KeyDerivedAhead, OpensTheKeysArchiveWithoutDerivingItThere) {
+  auto derived = derive_keys_archive_key(view(in_.key));
+  ASSERT_TRUE(derived.ok()) << derived.error().message;
+  EXPECT_EQ(derived->cycles_power, 19u);
+  EXPECT_EQ(derived->key.size(), 32u);
+  auto plain = read_keys_archive(job_, view(in_.key));
+  auto given = read_keys_archive(job_, view(in_.key), *derived);
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  ASSERT_TRUE(given.ok()) << given.error().message;
+  EXPECT_FALSE(plain->key_given);
+  EXPECT_TRUE(given->key_given) << "the archive's key was derived again";
+  EXPECT_EQ(secrets(*given), secrets(*plain));
+  EXPECT_EQ(secrets(*plain).size(), 40u);
+}
+
+TEST_F(KeyDerivedAhead, IsDerivedFromTheKeyAsTheArchiveTakesIt) {
+  Bytes padded = {' ', '\t'};
+  padded.insert(padded.end(), in_.key.begin(), in_.key.end());
+  padded.push_back('\n');
+  auto a = derive_keys_archive_key(view(in_.key));
+  auto b = derive_keys_archive_key(view(padded));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->key, b->key);
+  auto given = read_keys_archive(job_, view(padded), *b);
+  ASSERT_TRUE(given.ok()) << given.error().message;
+  EXPECT_TRUE(given->key_given);
+
+  EXPECT_EQ(derive_keys_archive_key(view(" \n")).error().code, ErrorCode::kPasswordRequired);
+  const Bytes over(kMaxTransportKeySize + 1, 'K');
+  EXPECT_EQ(derive_keys_archive_key(view(over)).error().code, ErrorCode::kBadInput);
+  const Bytes not_utf8{'K', 0xC3, 0x28};
+  EXPECT_EQ(derive_keys_archive_key(view(not_utf8)).error().code, ErrorCode::kBadInput);
+}
+
+// A key derived from another transport key (the field changed, a faulty worker) costs the read a
+// derivation of its own, never a different answer: right key -> the secrets, wrong key -> the
+// wrong-key error, each with any hint.
+TEST_F(KeyDerivedAhead, AHintFromAnotherKeyNeverChangesTheAnswer) {
+  const auto other = derive_keys_archive_key(view("another transport key"));
+  ASSERT_TRUE(other.ok());
+  auto right = read_keys_archive(job_, view(in_.key), *other);
+  ASSERT_TRUE(right.ok()) << right.error().message;
+  EXPECT_FALSE(right->key_given);
+  EXPECT_EQ(secrets(*right), secrets(*read_keys_archive(job_, view(in_.key))));
+
+  const std::string wrong = "not the transport key";
+  const auto expected = read_keys_archive(job_, view(wrong));
+  ASSERT_FALSE(expected.ok());
+  EXPECT_EQ(expected.error().code, ErrorCode::kWrongKey);
+  const auto own = derive_keys_archive_key(view(wrong));
+  const auto right_one = derive_keys_archive_key(view(in_.key));
+  ASSERT_TRUE(own.ok() && right_one.ok());
+  for (const SevenZipKey* hint : {&*other, &*own, &*right_one}) {
+    auto got = read_keys_archive(job_, view(wrong), *hint);
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.error().code, expected.error().code);
+    EXPECT_EQ(got.error().message, expected.error().message);
+  }
+}
+
 // Secrets must come out of the keys archive's AES-encrypted folders: anything an attacker can
 // write without the transport key is refused, naming the entry, and no secret is handed out.
 TEST(FixtureBundleKeys, KeyFilesMustBeEncryptedWithTheTransportKey) {

@@ -1,7 +1,7 @@
 // The page's worker wire formats (wasm/wire): certificate slices out to the verifiers, verdicts
-// back. What goes in comes out field for field, and anything damaged on the way is refused:
-// cut short anywhere, a byte left over, a value out of range, or a summary that contradicts
-// the details.
+// back, the keys archive's key a verifier derived ahead. What goes in comes out field for field,
+// and anything damaged on the way is refused: cut short anywhere, a byte left over, a value out of
+// range, or a summary that contradicts the details.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "certificate_wire.hpp"
+#include "key_wire.hpp"
 #include "reelcheck/codes.hpp"
 #include "verdict_wire.hpp"
 
@@ -276,6 +277,38 @@ TEST(WorkWire, SlicesVerdictSlicesAndUnpackOutcomesRoundTripAndRefuseDamage) {
   auto count = unpacked_bytes;
   count.at(4 + 4 + 1) ^= 1;
   EXPECT_FALSE(decode_unpack_outcome(count).ok());
+}
+
+// The keys archive's key a verifier derived, on its way to the coordinator: whole or refused.
+TEST(KeyWire, RoundTripsAndRefusesAnythingElse) {
+  auto derived = derive_seven_zip_key(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>("transport-key"), 13));
+  ASSERT_TRUE(derived.ok());
+  const SecureBytes bytes = encode_derived_key(*derived);
+  ASSERT_EQ(bytes.size(), kDerivedKeyWireSize);
+  auto back = decode_derived_key(as_bytes(bytes));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->cycles_power, 19u);
+  EXPECT_EQ(back->key, derived->key);
+  EXPECT_EQ(back->password_check, derived->password_check);
+
+  for (std::size_t n = 0; n < bytes.size(); ++n)
+    EXPECT_FALSE(decode_derived_key(as_bytes(bytes).first(n)).ok()) << n;
+  SecureBytes longer = bytes;
+  longer.push_back(0);
+  EXPECT_FALSE(decode_derived_key(as_bytes(longer)).ok());
+  SecureBytes tag = bytes;
+  tag[3] = '2';
+  EXPECT_FALSE(decode_derived_key(as_bytes(tag)).ok());
+  SecureBytes rounds = bytes;
+  rounds[4] = 25; // more than 7-Zip's 2^24
+  const auto refused = decode_derived_key(as_bytes(rounds));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "a key derived by a worker is malformed");
+  rounds[4] = 24;
+  EXPECT_TRUE(decode_derived_key(as_bytes(rounds)).ok());
+  // A key without its parts is never written.
+  EXPECT_TRUE(encode_derived_key(SevenZipKey{}).empty());
 }
 
 } // namespace

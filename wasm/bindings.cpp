@@ -8,7 +8,9 @@
 //   s = new BundleSession(useDefaults)          (bundle_session.cpp)
 //   s.addTrustAnchor(name, bytes)               v = new Verifier(useDefaults)   (verifier.cpp)
 //   s.addInput(name, bytes)  (each file)        v.addTrustAnchor(name, bytes)
-//   s.setKey(bytes)
+//                                               deriveKeysArchiveKey(key) -> derived (at Verify,
+//                                                 on a verifier with nothing else to do yet)
+//   s.setKey(bytes), s.setDerivedKey(derived)
 //   s.open(progressFn, postFn, n, certsOnly, checkTime) -> {archives}
 //     postFn({type: "unpack", ...})     ------->  v.unpackArchive(run, ...) -> outcome bytes
 //   s.addUnpacked(outcome)  <----------------------------------------'   (v keeps the certificates)
@@ -16,7 +18,7 @@
 //                                       ------->  w.adoptArchive(run, outcome))
 //     postFn({type: "slice", ...})      ------->  v.verifySlice(run, slice) -> verdict bytes
 //   s.addVerdicts(verdict bytes)  <------------------------------------------'
-//   s.decrypt()  (once every outcome is in; the key stays here)
+//   s.decrypt()  (once every outcome is in; the key derived ahead spares it the derivation)
 //   s.buildReport()
 //     -> the page's report view (report_view.hpp)
 //   s.chipJson(chipId), s.lookUp(text), s.exportJson(withSecrets), s.exportCsv(withSecrets),

@@ -13,9 +13,10 @@
 
 #include "certificate_wire.hpp"
 #include "js_values.hpp"
+#include "key_wire.hpp"
 #include "reelcheck/chip_id.hpp"
-#include "reelcheck/hex.hpp"
 #include "reelcheck/export.hpp"
+#include "reelcheck/hex.hpp"
 #include "reelcheck/lookup.hpp"
 #include "reelcheck/reel_inputs.hpp"
 #include "reelcheck/report.hpp"
@@ -139,6 +140,20 @@ public:
     });
   }
 
+  // The keys archive's key as a verifier derived it ahead (Verifier's deriveKeysArchiveKey, in
+  // wire/key_wire.hpp), given with the key just before decrypt(): a hint, taken only for the key
+  // it was derived from (read_keys_archive). Wiped with the key.
+  val setDerivedKey(const val& bytes) {
+    return guarded([&] {
+      SecureBytes wire_bytes;
+      copy_from_js(bytes, wire_bytes);
+      auto decoded = wire::decode_derived_key(as_bytes(wire_bytes));
+      if (!decoded) return error_value(decoded.error());
+      derived_key_ = std::move(decoded).value();
+      return ok_value();
+    });
+  }
+
   // Starts the run: the core's session, under the check time and this session's anchors. The
   // outer layers are read here; then every work item the session releases goes to post(item)
   // for the verifier workers, its bytes one transferable Uint8Array: an unpack_item (for
@@ -244,14 +259,19 @@ public:
         }
       } wipe_key_when_done{*this};
       if (!session_) return bad_input("No bundle is open.");
+      bool key_given = false;
       if (auto keys = session_->keys_job()) {
         const SecureBytes transport_key = session_->key_for(*keys);
-        if (auto refused = session_->complete(read_keys_archive(*keys, as_bytes(transport_key))))
-          return refuse(*refused);
+        auto read = derived_key_ ? read_keys_archive(*keys, as_bytes(transport_key), *derived_key_)
+                                 : read_keys_archive(*keys, as_bytes(transport_key));
+        key_given = read && read->key_given;
+        if (auto refused = session_->complete(std::move(read))) return refuse(*refused);
       }
       if (auto e = session_->error()) return refuse(*e);
       post_work();
-      return ok_value();
+      val out = ok_value();
+      out.set("keyDerivedAhead", key_given);
+      return out;
     });
   }
 
@@ -436,6 +456,7 @@ private:
     secure_wipe(key_.data(), key_.size());
     key_.clear();
     key_.shrink_to_fit();
+    derived_key_.reset(); // its buffers wipe themselves
   }
 
   void release_inputs() {
@@ -447,6 +468,7 @@ private:
   std::vector<std::pair<std::string, std::vector<std::uint8_t>>> inputs_;
   std::vector<Finding> input_findings_; // the reel grouping's, for the report
   SecureBytes key_;
+  std::optional<SevenZipKey> derived_key_;
   std::optional<VerificationSession> session_;
   ProgressFn progress_; // the session calls it while it runs (addUnpacked, addVerdicts too)
   val post_ = val::undefined();
@@ -466,6 +488,7 @@ EMSCRIPTEN_BINDINGS(reelcheck_bundle_session) {
       .function("anchorCount", &BundleSession::anchorCount)
       .function("addInput", &BundleSession::addInput)
       .function("setKey", &BundleSession::setKey)
+      .function("setDerivedKey", &BundleSession::setDerivedKey)
       .function("open", &BundleSession::open)
       .function("addUnpacked", &BundleSession::addUnpacked)
       .function("addVerdicts", &BundleSession::addVerdicts)

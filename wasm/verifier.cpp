@@ -12,6 +12,8 @@
 
 #include "certificate_wire.hpp"
 #include "js_values.hpp"
+#include "key_wire.hpp"
+#include "reelcheck/bundle.hpp"
 #include "reelcheck/session.hpp"
 #include "reelcheck/trust.hpp"
 #include "verdict_wire.hpp"
@@ -134,10 +136,30 @@ private:
   std::map<std::size_t, std::vector<CertificateFile>> held_; // by archive, for run held_run_
 };
 
+// The keys archive's AES key for 7-Zip's default parameters, from the transport key's UTF-8 bytes:
+// half a million SHA-256 rounds, asked of a verifier while it has nothing else to do (the run's
+// start, while the coordinator reads the outer layers), so that the coordinator does not derive
+// it at the run's end beside both verifiers. -> {ok:true, derived: Uint8Array (wire/key_wire.hpp)}
+// or the core's error (no key, a key over the bound). This worker's copies are wiped here; the
+// key's bytes in JavaScript are wiped by worker.js.
+val deriveKeysArchiveKey(const val& transport_key) {
+  return guarded([&] {
+    SecureBytes key;
+    copy_from_js(transport_key, key);
+    auto derived = derive_keys_archive_key(as_bytes(key));
+    if (!derived) return error_value(derived.error());
+    const SecureBytes wire = wire::encode_derived_key(*derived);
+    val out = ok_value();
+    out.set("derived", copy_to_js(wire.data(), wire.size()));
+    return out;
+  });
+}
+
 } // namespace
 } // namespace reelcheck::wasm
 
 EMSCRIPTEN_BINDINGS(reelcheck_verifier) {
+  emscripten::function("deriveKeysArchiveKey", &reelcheck::wasm::deriveKeysArchiveKey);
   using reelcheck::wasm::Verifier;
   emscripten::class_<Verifier>("Verifier")
       .constructor<bool>()

@@ -1,8 +1,10 @@
 // The check time is the moment the run begins (unless the user typed one), and the transport
-// key does not outlive a run: it goes to a worker only with decrypt, the key field is emptied,
-// and the page's and the worker's copies are wiped on every path, the early error returns
-// included.
+// key does not outlive a run: it goes to the coordinator with decrypt and at most to one verifier
+// with deriveKey (at Verify, to derive the keys archive's AES key ahead), the key field is
+// emptied, and the page's and the workers' copies are wiped on every path, the early error
+// returns included.
 import { test, expect } from './fixtures.mjs';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entry, expectedSecrets, fx, keyOf, manifest, trustFile, injectWorkerHook } from './helpers.mjs';
@@ -48,8 +50,8 @@ test('a check time the user typed is kept however long the tab stays open', asyn
 
 // Records what the page posts to its workers, in the page (an init script): every message's type
 // (window.__posted) and, for each one with a key field, its type and the key as it went (its
-// length, or null: window.__keys). The key travels with decrypt alone, so that is the record of
-// which worker got which key. With keyText, also every UTF-8 copy the page makes of that text
+// length, or null: window.__keys). The key travels with decrypt and deriveKey alone, so that is
+// the record of which worker got which key. With keyText, also every UTF-8 copy the page makes of that text
 // (window.__keyCopies), each of which must end wiped.
 async function recordWorkerMessages(page, keyText) {
   await page.addInitScript((keyText) => {
@@ -76,6 +78,18 @@ async function recordWorkerMessages(page, keyText) {
   }, keyText);
 }
 
+// The key went to the coordinator once, with decrypt, and at most once to a verifier, with
+// deriveKey (at Verify, when a verifier still had the run's work ahead of it). -> how many
+// deriveKey requests there were (0 or 1).
+function expectKeyTrips(keys, key) {
+  const sent = { length: Buffer.byteLength(key) };
+  expect(keys.filter((m) => m.type === 'decrypt'), 'the key went once with decrypt').toEqual([{ type: 'decrypt', key: sent }]);
+  const others = keys.filter((m) => m.type !== 'decrypt');
+  expect(others.length, 'and at most once more, with deriveKey').toBeLessThanOrEqual(1);
+  for (const m of others) expect(m).toEqual({ type: 'deriveKey', key: sent });
+  return others.length;
+}
+
 // The page's own copies of the key (window.__keyCopies): how many it made, and whether every one
 // is all zeros by now.
 const pageKeyCopies = (page) => page.evaluate(() => ({
@@ -87,16 +101,18 @@ const pageKeyCopies = (page) => page.evaluate(() => ({
 // that. `MODE` 'no-session' drops the session just before decrypt runs, as a session dropped
 // meanwhile would be: decrypt's early return ("No bundle is open.") must wipe the key too.
 function reportKeyCopy() {
-  const original = handlers.decrypt;
-  handlers.decrypt = async (msg) => {
-    if ('MODE' === 'no-session' && session) { session.wipe(); session.delete(); session = null; }
-    try {
-      return await original(msg);
-    } finally {
-      console.log('reelcheck-test key copy ' + JSON.stringify(msg.key instanceof Uint8Array
-        ? { length: msg.key.length, zero: msg.key.every((b) => b === 0) } : { key: msg.key === null ? null : typeof msg.key }));
-    }
-  };
+  for (const type of ['decrypt', 'deriveKey']) {
+    const original = handlers[type];
+    handlers[type] = async (msg) => {
+      if (type === 'decrypt' && 'MODE' === 'no-session' && session) { session.wipe(); session.delete(); session = null; }
+      try {
+        return await original(msg);
+      } finally {
+        console.log('reelcheck-test key copy ' + JSON.stringify(msg.key instanceof Uint8Array
+          ? { type, length: msg.key.length, zero: msg.key.every((b) => b === 0) } : { type, key: msg.key === null ? null : typeof msg.key }));
+      }
+    };
+  }
 }
 
 for (const [title, name, options, outcome] of [
@@ -135,11 +151,13 @@ for (const [title, name, options, outcome] of [
       expect(reports).toEqual([]);
       return;
     }
-    expect(keys, 'the key went once, with decrypt').toEqual([{ type: 'decrypt', key: { length: Buffer.byteLength(key) } }]);
-    await expect.poll(() => reports.length).toBe(1);
-    const copy = reports[0];
-    expect(copy.length).toBe(Buffer.byteLength(key));
-    expect(copy.zero, "the worker's copy of the key is wiped").toBe(true);
+    const derivations = expectKeyTrips(keys, key);
+    await expect.poll(() => reports.length).toBe(1 + derivations);
+    expect(reports.map((r) => r.type).sort()).toEqual(derivations ? ['decrypt', 'deriveKey'] : ['decrypt']);
+    for (const copy of reports) {
+      expect(copy.length).toBe(Buffer.byteLength(key));
+      expect(copy.zero, `the worker's copy of the key is wiped (${copy.type})`).toBe(true);
+    }
   });
 }
 
@@ -253,7 +271,7 @@ for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'th
     const keys = await page.evaluate(() => window.__keys);
     if (mode === 'progress') {
       // Only the run Verify drives gets the key, and so decrypts.
-      expect(keys, 'the key went once, with decrypt').toEqual([{ type: 'decrypt', key: { length: Buffer.byteLength(key) } }]);
+      expectKeyTrips(keys, key);
       await expect.poll(() => reports.length).toBe(1);
       const { request, answer, keyGiven, copyWiped, found, session } = reports[0];
       expect(request).toBe('decrypt');
@@ -266,8 +284,9 @@ for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'th
     }
     // Every open the page posted (runs begun before Verify too) threw at its first work item;
     // the run whose error is shown was the last of them. None brought a key, and no decrypt
-    // followed.
-    expect(keys, 'no key went to a worker').toEqual([]);
+    // followed; the key went at most to one verifier, to derive the keys archive's key at Verify.
+    expect(keys.filter((m) => m.type !== 'deriveKey'), 'no key went to the coordinator').toEqual([]);
+    expect(keys.length).toBeLessThanOrEqual(1);
     expect(await page.evaluate(() => window.__posted)).not.toContain('decrypt');
     const opens = (await page.evaluate(() => window.__posted)).filter((t) => t === 'open').length;
     await expect.poll(() => reports.length, 'every open the page posted is searched').toBe(opens);
@@ -286,12 +305,21 @@ for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'th
 // fails before that (here a verifier whose unpacking fails as if it crashed) never sends it,
 // and has the coordinator drop its session at once (the engine asks for it, and the page
 // clears its workers after any error): the hook searches the coordinator's WebAssembly heap
-// for the key after the first wipe.
+// for the key after the first wipe. A verifier may have derived the keys archive's key at
+// Verify: its heap is searched after that.
 function failVerifierAndWatchWipe() {
   const KEY = KEYBYTES;
   if (typeof handlers.unpack === 'function') {
     handlers.unpack = async () => { throw new Error('reelcheck-test: a verifier failed'); };
   }
+  const derive = handlers.deriveKey;
+  handlers.deriveKey = async (msg) => {
+    const answer = await derive(msg);
+    const M = await loadModule();
+    const found = countInHeap(new Uint8Array(M.HEAP8.buffer), KEY);
+    console.log('reelcheck-test derived ' + JSON.stringify({ found, copyWiped: msg.key.every((b) => b === 0) }));
+    return answer;
+  };
   const wipe = handlers.wipe;
   handlers.wipe = async (msg) => {
     const answer = await wipe(msg);
@@ -306,7 +334,11 @@ test('a run that fails before the keys archive is read leaves no key in the coor
   const key = Array.from(Buffer.from(keyOf('clean_7z')));
   const hook = `;${countInHeap.toString()};(${failVerifierAndWatchWipe.toString().replace('KEYBYTES', JSON.stringify(key))})();`;
   const wiped = [];
-  page.on('console', (m) => { if (m.text().startsWith('reelcheck-test wiped ')) wiped.push(JSON.parse(m.text().slice(21))); });
+  const derived = [];
+  page.on('console', (m) => {
+    if (m.text().startsWith('reelcheck-test wiped ')) wiped.push(JSON.parse(m.text().slice(21)));
+    if (m.text().startsWith('reelcheck-test derived ')) derived.push(JSON.parse(m.text().slice(23)));
+  });
   await recordWorkerMessages(page);
   await injectWorkerHook(page, hook);
   await page.goto('index.html');
@@ -316,7 +348,96 @@ test('a run that fails before the keys archive is read leaves no key in the coor
   await expect(page.locator('#error-detail')).toContainText('reelcheck-test: a verifier failed');
   await expect.poll(() => wiped.length).toBeGreaterThan(0);
   expect(wiped[0], 'the session is dropped and no copy of the key is left').toEqual({ found: 0, session: false });
-  expect(await page.evaluate(() => window.__keys), 'no request carried the key').toEqual([]);
+  const keys = await page.evaluate(() => window.__keys);
+  expect(keys.filter((m) => m.type !== 'deriveKey'), 'no request but deriveKey carried the key').toEqual([]);
+  expect(keys.length).toBeLessThanOrEqual(1);
+  await expect.poll(() => derived.length).toBe(keys.length);
+  for (const d of derived) expect(d, "the verifier's copies of the key are wiped").toEqual({ found: 0, copyWiped: true });
+});
+
+// At Verify, the first verifier free derives the keys archive's AES key from the transport key
+// (deriveKey), and the coordinator opens the keys archive with it instead of deriving it again.
+// The verifiers' unpacking is held back (1.5 s per archive) so that the run still has work when
+// Verify comes. The hook searches each heap once its request ends: the verifier's after
+// deriveKey, the coordinator's after decrypt, for the key (UTF-8, UTF-16LE) and the derived key,
+// which the test derives itself (SHA-256 over UTF-16LE key || counter, 2^19 rounds).
+function watchDerivation() {
+  const KEY = KEYBYTES;
+  const DERIVED = DERIVEDBYTES;
+  const utf16 = KEY.flatMap((b) => [b, 0]);
+  if (typeof handlers.unpack === 'function') {
+    const unpack = handlers.unpack;
+    handlers.unpack = async (msg) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return unpack(msg);
+    };
+  }
+  for (const type of ['deriveKey', 'decrypt']) {
+    const original = handlers[type];
+    handlers[type] = async (msg) => {
+      const { key, derived } = msg;
+      const brought = { derived: derived instanceof Uint8Array ? derived.length : null };
+      let answer = null;
+      try {
+        answer = await original(msg);
+        return answer;
+      } finally {
+        const M = await loadModule();
+        const heap = new Uint8Array(M.HEAP8.buffer);
+        const same = (bytes) => bytes.length === DERIVED.length && bytes.every((b, i) => b === DERIVED[i]);
+        console.log('reelcheck-test derivation ' + JSON.stringify({
+          type, ok: answer && answer.ok, ...brought,
+          answered: answer && answer.derived ? { length: answer.derived.length, key: same(Array.from(answer.derived.slice(5, 37))) } : null,
+          keyDerivedAhead: answer ? answer.keyDerivedAhead : undefined,
+          keyWiped: key.every((b) => b === 0),
+          derivedWiped: derived instanceof Uint8Array ? derived.every((b) => b === 0) : null,
+          found: { key: countInHeap(heap, KEY), keyUtf16: countInHeap(heap, utf16), derived: countInHeap(heap, DERIVED) },
+        }));
+      }
+    };
+  }
+}
+
+// 7-Zip's key derivation, written out here: SHA-256 over (UTF-16LE key || 64-bit counter) for
+// counters 0 .. 2^19 - 1, no salt.
+function sevenZipKey(text) {
+  const unit = Buffer.from(text, 'utf16le');
+  const all = Buffer.alloc((unit.length + 8) << 19);
+  for (let i = 0, at = 0; i < 1 << 19; i++, at += unit.length + 8) {
+    unit.copy(all, at);
+    all.writeUInt32LE(i, at + unit.length);
+  }
+  return Array.from(crypto.createHash('sha256').update(all).digest());
+}
+
+test('at Verify a verifier derives the keys archive\'s key; the coordinator opens the archive with it; every copy is wiped', async ({ page }) => {
+  const key = keyOf('clean_7z');
+  const derivedKey = sevenZipKey(key);
+  const hook = `;${countInHeap.toString()};(${watchDerivation.toString().replace('KEYBYTES', JSON.stringify(Array.from(Buffer.from(key))))
+    .replace('DERIVEDBYTES', JSON.stringify(derivedKey))})();`;
+  const reports = [];
+  page.on('console', (m) => { if (m.text().startsWith('reelcheck-test derivation ')) reports.push(JSON.parse(m.text().slice(26))); });
+  await recordWorkerMessages(page, key);
+  await injectWorkerHook(page, hook);
+  await page.goto('index.html');
+  await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
+  await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
+  expect(expectKeyTrips(await page.evaluate(() => window.__keys), key), 'a verifier derived the key').toBe(1);
+  await expect.poll(() => reports.length).toBe(2);
+  const clean = { key: 0, keyUtf16: 0, derived: 0 };
+  const derive = reports.find((r) => r.type === 'deriveKey');
+  expect(derive).toEqual({
+    type: 'deriveKey', ok: true, derived: null, answered: { length: 69, key: true }, keyWiped: true, derivedWiped: null, found: clean,
+  });
+  const decrypt = reports.find((r) => r.type === 'decrypt');
+  expect(decrypt).toEqual({
+    type: 'decrypt', ok: true, derived: 69, answered: null, keyDerivedAhead: true, keyWiped: true, derivedWiped: true, found: clean,
+  });
+  await page.waitForFunction(() => window.__reelcheckTimings);
+  expect(await page.evaluate(() => window.__reelcheckTimings.keyDerivedAhead)).toBe(true);
+  await expect.poll(() => pageKeyCopies(page)).toEqual({ copies: expect.any(Number), wiped: true });
 });
 
 // The transport key is at most 256 bytes after trimming white space (the core's bound, issue 17):
@@ -361,9 +482,9 @@ test('the bound counts bytes after trimming, as the core does: 256 bytes between
   await page.locator('#verify-button').click();
   await expect(page.locator('#error-box')).toBeVisible({ timeout: 100_000 });
   // Not the length: the core tried the key, and it is the wrong one. It went, untrimmed, with
-  // decrypt (3 + 256 + 2 bytes).
+  // decrypt (3 + 256 + 2 bytes), and maybe with deriveKey.
   await expect(page.locator('#error-box')).toHaveAttribute('data-code', 'wrong_key');
-  expect(await page.evaluate(() => window.__keys)).toEqual([{ type: 'decrypt', key: { length: 261 } }]);
+  expectKeyTrips(await page.evaluate(() => window.__keys), '   ' + 'K'.repeat(256) + '\t ');
 });
 
 // The core's own bound, through the page's WebAssembly: an open request posted straight to a

@@ -130,6 +130,7 @@ async function askWorker(page, requests) {
         const message = { ...r };
         if (r.compiledModule) { message.module = compiled; delete message.compiledModule; }
         if (r.keyText) { message.key = new TextEncoder().encode(r.keyText); delete message.keyText; }
+        if (r.derivedBytes) { message.derived = new Uint8Array(r.derivedBytes); delete message.derivedBytes; }
         if (r.bytesBuffer) { message.bytes = new ArrayBuffer(8); delete message.bytesBuffer; }
         // Files as bytes, the way the page once sent them: the worker now takes File objects only.
         if (r.inputsAsBytes) { message.inputs = [{ name: 'bundle.7z', bytes: new ArrayBuffer(8) }]; delete message.inputsAsBytes; }
@@ -177,6 +178,13 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
     // (no bundle is open in this one): the refusals above are the key's.
     { type: 'decrypt', id: 16, keyText: 'K' },
     { type: 'decrypt', id: 17, key: null },
+    // The key a verifier derived goes with the key it was derived from, as bytes, or not at all.
+    { type: 'decrypt', id: 19, key: null, derivedBytes: 69 },
+    { type: 'decrypt', id: 20, keyText: 'K', derived: 'not bytes' },
+    { type: 'decrypt', id: 21, keyText: 'K', derivedBytes: 69 },
+    // deriveKey: the key as bytes; an empty one is the core's to refuse.
+    { type: 'deriveKey', id: 22, key: 'K' },
+    { type: 'deriveKey', id: 23, keyText: ' ' },
   ]);
   expect(answers.slice(0, 5)).toEqual([
     { type: 'result', id: 11, result: { ok: false, error: { code: 'internal', message: 'A malformed request reached a worker (module).' } } },
@@ -201,5 +209,10 @@ test('protocol, worker side: a request that is not the protocol\'s is refused wh
     refused(15, 'key'),
     { type: 'result', id: 16, result: { ok: false, error: { code: 'bad_input', message: 'No bundle is open.' } } },
     { type: 'result', id: 17, result: { ok: false, error: { code: 'bad_input', message: 'No bundle is open.' } } },
+    refused(19, 'derived'),
+    refused(20, 'derived'),
+    { type: 'result', id: 21, result: { ok: false, error: { code: 'bad_input', message: 'No bundle is open.' } } },
+    refused(22, 'key'),
+    { type: 'result', id: 23, result: { ok: false, error: { code: 'password_required', message: 'the keys archive is encrypted: the transport key from the reel\'s letter is needed' } } },
   ]);
 });

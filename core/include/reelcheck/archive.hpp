@@ -31,7 +31,26 @@ struct Limits {
 // Work spent across several reads that share a budget (the archives of one bundle).
 struct ArchiveWork {
   std::uint64_t key_bytes = 0; // bytes SHA-256 hashed for 7z key derivation, counted before
+  std::uint32_t keys_given = 0; // folders opened with a key derived ahead (SevenZipKey), unhashed
 };
+
+// 7-Zip derives a 7z AES key with 2^19 SHA-256 rounds and no salt unless told otherwise (so
+// were the keys archives of Infineon's bundles): such a key depends on the password alone.
+inline constexpr unsigned kSevenZipDefaultCyclesPower = 19;
+
+// A 7z AES key derived ahead of the archive that needs it, for an archive without salt: the
+// page derives it on a core with nothing else to do while the bundle is still being unpacked.
+// It opens the archive only for the password it was derived from (password_check), so a key
+// derived ahead never stands in for a password. Wiped on release.
+struct SevenZipKey {
+  unsigned cycles_power = kSevenZipDefaultCyclesPower;
+  SecureBytes key;            // 32 bytes
+  SecureBytes password_check; // SHA-256 of key || UTF-16LE password
+};
+// password: UTF-8 bytes, as SevenZipReader::read takes them. Errors: kBadInput when the
+// password is empty or not valid UTF-8, or when cycles_power is over 7-Zip's bound (24).
+Result<SevenZipKey> derive_seven_zip_key(ByteView password,
+                                         unsigned cycles_power = kSevenZipDefaultCyclesPower);
 
 struct ArchiveEntry {
   std::string name; // path inside the archive, '/' separated, validated (see entry_name.hpp)
@@ -57,11 +76,20 @@ public:
   // charged whether or not the read succeeds (a wrong key costs the same).
   Result<std::vector<ArchiveEntry>> read(ByteView archive, std::string_view archive_name,
                                          ByteView password, ArchiveWork& spent) const;
+  // The same, with a key derived ahead (derive_seven_zip_key) for folders whose salt is empty
+  // and whose round count is the key's, uncharged (spent.keys_given counts each folder it
+  // opened), if it was derived from `password`; otherwise it is not used.
+  Result<std::vector<ArchiveEntry>> read(ByteView archive, std::string_view archive_name,
+                                         ByteView password, ArchiveWork& spent,
+                                         const SevenZipKey& known_key) const;
   // The files' names (validated as read() does), from the header alone: no entry's data is
   // decompressed. An archive whose header is encrypted answers kPasswordRequired.
   Result<std::vector<std::string>> list(ByteView archive, std::string_view archive_name) const;
 
 private:
+  Result<std::vector<ArchiveEntry>> read_with(ByteView archive, std::string_view archive_name,
+                                              ByteView password, ArchiveWork& spent,
+                                              const SevenZipKey* known_key) const;
   Limits limits_;
 };
 

@@ -122,11 +122,22 @@ struct KeyFiles {
   KeyFile pbs;                   // PBS_keys.txt
   KeyFile auth;                  // auto_keys.txt
   std::vector<Finding> findings; // unexpected or missing files
+  bool key_given = false; // opened with the key derived ahead (no key derivation in the read)
 };
 // transport_key: as given (white space around it is trimmed here). Errors: no key, a key
 // longer than kMaxTransportKeySize, the wrong key, a key file that is not encrypted with it or
 // comes twice, and unusable archives.
 Result<KeyFiles> read_keys_archive(const KeysArchiveJob& job, ByteView transport_key);
+// The same with the archive's key derived ahead (derive_keys_archive_key), which spares the
+// read its key derivation when the archive has 7-Zip's default parameters. It is only a hint:
+// when the read fails with it (a key derived from another transport key), the archive is read
+// again without it, so the answer is always the one the transport key alone gives.
+Result<KeyFiles> read_keys_archive(const KeysArchiveJob& job, ByteView transport_key,
+                                   const SevenZipKey& derived_ahead);
+// The keys archive's AES key for 7-Zip's default parameters, from the transport key as given
+// (trimmed and bounded as read_keys_archive does): half a million SHA-256 rounds, for a core that
+// is idle before the keys archive is reached. Errors: no key, a key over the bound, not UTF-8.
+Result<SevenZipKey> derive_keys_archive_key(ByteView transport_key);
 
 class BundleReader {
 public:

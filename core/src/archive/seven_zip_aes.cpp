@@ -58,6 +58,18 @@ SecureBytes derive_key(ByteView salt, ByteView password, unsigned cycles_power) 
   return key;
 }
 
+// Binds a key derived ahead to the password it was derived from: cheap to check against the
+// password a read is given, and no shortcut to either (the key is the stronger secret).
+SecureBytes password_check(ByteView key, ByteView password_utf16) {
+  Sha256 sha;
+  sha.update(key);
+  sha.update(password_utf16);
+  auto digest = sha.finish();
+  SecureBytes out(digest.begin(), digest.end());
+  mbedtls_platform_zeroize(digest.data(), digest.size());
+  return out;
+}
+
 } // namespace
 
 Result<AesParams> parse_aes_props(ByteView props) {
@@ -108,7 +120,8 @@ std::uint64_t derivation_bytes(const AesParams& params, std::size_t password_utf
   return derivation_rounds(params) * (params.salt_size + password_utf16_size + 8);
 }
 
-AesKeyCache::AesKeyCache(ByteView password_utf8, const Limits& limits, ArchiveWork& spent)
+AesKeyCache::AesKeyCache(ByteView password_utf8, const Limits& limits, ArchiveWork& spent,
+                         const SevenZipKey* known_key)
     : limits_(limits), bundle_spent_(spent), has_password_(!password_utf8.empty()) {
   if (!has_password_) return;
   auto utf16 = utf8_to_utf16le(password_utf8);
@@ -116,6 +129,18 @@ AesKeyCache::AesKeyCache(ByteView password_utf8, const Limits& limits, ArchiveWo
     password_utf16_ = std::move(*utf16);
   } else {
     valid_utf8_ = false;
+  }
+  // A key derived ahead stands for its parameters' derivation when it was derived from this
+  // password: otherwise whoever handed it over would choose the key instead of the password.
+  if (valid_utf8_ && known_key && known_key->key.size() == kKeySize &&
+      known_key->cycles_power <= kMaxAesCyclesPower &&
+      known_key->password_check.size() == kKeySize) {
+    const auto check = password_check(as_bytes(known_key->key), as_bytes(password_utf16_));
+    std::uint8_t differ = 0;
+    for (std::size_t i = 0; i < kKeySize; ++i)
+      differ |= static_cast<std::uint8_t>(check[i] ^ known_key->password_check[i]);
+    if (differ == 0)
+      entries_.push_back(Entry{{}, 0, known_key->cycles_power, known_key->key, /*given=*/true});
   }
 }
 
@@ -156,7 +181,10 @@ Status AesKeyCache::check_budget(std::span<const AesParams> needed) const {
 }
 
 Result<ByteView> AesKeyCache::key_for(const AesParams& params) {
-  if (const Entry* cached = find(params)) return as_bytes(cached->key);
+  if (const Entry* cached = find(params)) {
+    if (cached->given) ++bundle_spent_.keys_given;
+    return as_bytes(cached->key);
+  }
   if (!valid_utf8_)
     return make_error(ErrorCode::kBadInput, "the transport key is not valid UTF-8 text");
   const std::uint64_t bytes = derivation_bytes(params, password_utf16_.size());
@@ -184,3 +212,20 @@ Status aes_decrypt(const AesParams& params, AesKeyCache& keys, ByteView in,
 }
 
 } // namespace reelcheck::detail::sz
+
+namespace reelcheck {
+
+Result<SevenZipKey> derive_seven_zip_key(ByteView password, unsigned cycles_power) {
+  if (password.empty()) return make_error(ErrorCode::kBadInput, "no password to derive a key from");
+  if (cycles_power > detail::sz::kMaxAesCyclesPower)
+    return make_error(ErrorCode::kBadInput, "7z keys are derived with at most 2^24 rounds");
+  auto utf16 = detail::utf8_to_utf16le(password);
+  if (!utf16) return make_error(ErrorCode::kBadInput, "the transport key is not valid UTF-8 text");
+  SevenZipKey out;
+  out.cycles_power = cycles_power;
+  out.key = detail::sz::derive_key({}, as_bytes(*utf16), cycles_power);
+  out.password_check = detail::sz::password_check(as_bytes(out.key), as_bytes(*utf16));
+  return out;
+}
+
+} // namespace reelcheck

@@ -40,7 +40,9 @@ std::uint64_t derivation_bytes(const AesParams& params, std::size_t password_utf
 // max_bundle_key_bytes) before it runs. Everything is wiped on destruction.
 class AesKeyCache {
 public:
-  AesKeyCache(ByteView password_utf8, const Limits& limits, ArchiveWork& spent);
+  // known_key: a key derived ahead for the saltless parameters of its round count (or null).
+  AesKeyCache(ByteView password_utf8, const Limits& limits, ArchiveWork& spent,
+              const SevenZipKey* known_key = nullptr);
 
   bool has_password() const { return has_password_; }
 
@@ -57,6 +59,7 @@ private:
     std::size_t salt_size = 0;
     unsigned cycles_power = 0;
     SecureBytes key;
+    bool given = false; // derived ahead (known_key), not here
   };
 
   const Entry* find(const AesParams& params) const;

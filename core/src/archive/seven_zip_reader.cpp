@@ -24,8 +24,9 @@ constexpr int kMaxHeaderLevels = 4;
 class Extraction {
 public:
   Extraction(ByteView archive, std::string_view archive_name, ByteView password,
-             const Limits& limits, ArchiveWork& spent)
-      : archive_(archive), name_(archive_name), keys_(password, limits, spent), limits_(limits) {}
+             const Limits& limits, ArchiveWork& spent, const SevenZipKey* known_key = nullptr)
+      : archive_(archive), name_(archive_name), keys_(password, limits, spent, known_key),
+        limits_(limits) {}
 
   // names_only: the entries' names from the header, no data decompressed (an encoded header
   // is, being the only way to the names).
@@ -347,10 +348,24 @@ Result<std::vector<ArchiveEntry>> SevenZipReader::read(ByteView archive,
                                                        std::string_view archive_name,
                                                        ByteView password,
                                                        ArchiveWork& spent) const {
+  return read_with(archive, archive_name, password, spent, nullptr);
+}
+
+Result<std::vector<ArchiveEntry>> SevenZipReader::read(ByteView archive,
+                                                       std::string_view archive_name,
+                                                       ByteView password, ArchiveWork& spent,
+                                                       const SevenZipKey& known_key) const {
+  return read_with(archive, archive_name, password, spent, &known_key);
+}
+
+Result<std::vector<ArchiveEntry>> SevenZipReader::read_with(ByteView archive,
+                                                            std::string_view archive_name,
+                                                            ByteView password, ArchiveWork& spent,
+                                                            const SevenZipKey* known_key) const {
   // Sizes are limit-checked before allocation, but a limit may still be more than the
   // machine (or a wasm heap) can give; that must not escape as an exception.
   try {
-    Extraction extraction(archive, archive_name, password, limits_, spent);
+    Extraction extraction(archive, archive_name, password, limits_, spent, known_key);
     return extraction.run();
   } catch (const std::bad_alloc&) {
     return make_error(ErrorCode::kLimitExceeded,

@@ -439,26 +439,64 @@ Result<UnpackedCertificates> unpack_certificate_archive(const CertificateArchive
   return out;
 }
 
-Result<KeyFiles> read_keys_archive(const KeysArchiveJob& job, ByteView key) {
+namespace {
+
+// The transport key as the keys archive takes it: trimmed, present, within the bound.
+Result<ByteView> usable_transport_key(ByteView key, std::string_view archive_name) {
   const ByteView transport_key = trim_transport_key(key);
   if (transport_key.empty())
     return make_error(ErrorCode::kPasswordRequired,
-                      job.name + " is encrypted: the transport key from the reel's letter is needed");
+                      std::string(archive_name) +
+                          " is encrypted: the transport key from the reel's letter is needed");
   if (transport_key.size() > kMaxTransportKeySize)
     return make_error(ErrorCode::kBadInput,
                       "the transport key is longer than " + std::to_string(kMaxTransportKeySize) +
                           " bytes (" + std::to_string(transport_key.size()) +
                           "): that is not the key from a reel's letter; check that the key "
                           "file or variable holds only the key");
+  return transport_key;
+}
+
+Result<KeyFiles> read_keys(const KeysArchiveJob& job, ByteView transport_key,
+                           const SevenZipKey* derived_ahead) {
   ArchiveWork spent;
-  auto entries = SevenZipReader(job.limits).read(job.bytes, job.name, transport_key, spent);
+  const SevenZipReader reader(job.limits);
+  auto entries = derived_ahead
+                     ? reader.read(job.bytes, job.name, transport_key, spent, *derived_ahead)
+                     : reader.read(job.bytes, job.name, transport_key, spent);
   if (!entries) return entries.error();
   KeyFiles keys;
   keys.entries = entries->size();
+  keys.key_given = spent.keys_given > 0;
   for (const auto& entry : *entries)
     keys.unpacked_bytes += entry.data.size();
   if (auto e = detail::read_key_files(*entries, job.name, keys)) return *e;
   return keys;
+}
+
+} // namespace
+
+Result<KeyFiles> read_keys_archive(const KeysArchiveJob& job, ByteView key) {
+  const auto transport_key = usable_transport_key(key, job.name);
+  if (!transport_key) return transport_key.error();
+  return read_keys(job, *transport_key, nullptr);
+}
+
+Result<KeyFiles> read_keys_archive(const KeysArchiveJob& job, ByteView key,
+                                   const SevenZipKey& derived_ahead) {
+  const auto transport_key = usable_transport_key(key, job.name);
+  if (!transport_key) return transport_key.error();
+  auto keys = read_keys(job, *transport_key, &derived_ahead);
+  // Whatever went wrong with the hint, the transport key alone has the last word: a key derived
+  // from another transport key costs a derivation here, never a different answer.
+  if (!keys) return read_keys(job, *transport_key, nullptr);
+  return keys;
+}
+
+Result<SevenZipKey> derive_keys_archive_key(ByteView key) {
+  const auto transport_key = usable_transport_key(key, "the keys archive");
+  if (!transport_key) return transport_key.error();
+  return derive_seven_zip_key(*transport_key);
 }
 
 ByteView trim_transport_key(ByteView key) {

@@ -66,6 +66,9 @@
     wasmModule: (x) => typeof WebAssembly === 'object' && x instanceof WebAssembly.Module,
   };
 
+  // wasm/wire/key_wire.hpp's kDerivedKeyWireSize.
+  const DERIVED_KEY_BYTES = 69;
+
   // Every request: its fields (besides type and id) and the fields of its answer when ok.
   // `role` says which worker serves it; the worker does not care, the page's clients do.
   const REQUESTS = {
@@ -107,8 +110,13 @@
     // The keys archive, decrypted in the coordinator once every archive's outcome is in and
     // Verify was pressed; the answer is the run's error, if it has one, a wrong key first of all.
     // key: the transport key's bytes (a copy owned by the worker, wiped there, however decrypt
-    // ends); null for a certificates-only run, whose keys archive is never opened.
-    decrypt: { role: 'coordinator', fields: { key: 'bytesOrNull' }, answer: {} },
+    // ends); null for a certificates-only run, whose keys archive is never opened. derived: the
+    // keys archive's AES key a verifier derived from the same key (deriveKey; transferred, wiped
+    // there), which spares the coordinator the derivation; keyDerivedAhead: whether it did.
+    decrypt: {
+      role: 'coordinator', fields: { key: 'bytesOrNull', derived: 'bytes?' }, answer: { keyDerivedAhead: 'bool' },
+      check: (m) => (m.derived !== undefined && m.key === null ? 'derived' : null),
+    },
     // One slice's verdicts as a verifier sent them (transferred on), as each comes back: each
     // names its place and terms inside, and the core checks it at once against what it handed
     // out. A refused batch is the run's error.
@@ -127,6 +135,13 @@
     secrets: { role: 'coordinator', fields: { chipId: 'string' }, answer: { chipId: 'string', pbs: 'stringOrNull', auth: 'stringOrNull' } },
     wipe: { role: 'coordinator', fields: {}, answer: {} },
     // Verifier.
+    // The keys archive's AES key from the transport key (a copy, transferred, wiped there), at
+    // Verify, on a verifier with nothing else to do yet. derived: the key in the wire format of
+    // wasm/wire/key_wire.hpp (transferred on to decrypt; the page wipes what it holds of it).
+    deriveKey: {
+      role: 'verifier', fields: { key: 'bytes' }, answer: { derived: 'bytes', ms: 'ms' },
+      checkAnswer: (r) => (r.derived.length === DERIVED_KEY_BYTES ? null : 'derived'),
+    },
     initVerifier: { role: 'verifier', fields: { anchors: 'files', useDefaults: 'bool' }, answer: {} },
     // An unpack item of run `run` as the coordinator posted it (bytes transferred on). Answer:
     // the outcome in the wire format (the certificates, or why the archive could not be read)

@@ -9,8 +9,11 @@
 //      first; another one that takes a slice of it is first handed the archive's outcome
 //      (adopt), which addUnpacked hands back for that, so the certificates cross to a verifier
 //      once per archive, not in every slice;
-//   3. once every archive's outcome is in, the coordinator decrypts the keys archive itself
-//      (the key never leaves it) while the verifiers verify;
+//   3. at Verify, the first verifier free derives the keys archive's AES key from the transport
+//      key (half a million SHA-256 rounds; at a run's start the verifiers wait for the
+//      coordinator's first archive anyway); once every archive's outcome is in, the coordinator
+//      decrypts the keys archive with it while the verifiers verify (the core takes the derived
+//      key only for the transport key it came from, and derives it itself otherwise);
 //   4. each slice's verdicts go on to the coordinator as they come back, which checks them
 //      against what was handed out, at the run's check time and under its anchors; at the end
 //      it builds the report, whose view is read strictly (report_view.js) before anything is
@@ -77,26 +80,52 @@
       }
       queue.fail(err);
     };
+    // At Verify, the keys archive's AES key is derived on the first verifier free (a work item
+    // ahead of the others: at a run's start both wait for the coordinator's first archive), not
+    // by the coordinator at the run's end beside both verifiers. A copy of the key goes to that
+    // verifier (transferred, wiped there). -> the derived key (wire format), or null: the
+    // coordinator then derives it itself (a run whose verifiers are done, a derivation refused).
+    let derivedKey = null; // held until decrypt takes it (transferred) or the run ends (wiped)
+    let ended = false;
+    const derivedReady = keyReady.then((k) => {
+      if (!k || !current() || queue.closed) return null;
+      return new Promise((resolve) => queue.pushFront({ kind: 'derive', key: k.slice(), done: resolve }));
+    }).then((d) => {
+      if (d && ended) { d.fill(0); return null; }
+      derivedKey = d;
+      return d;
+    }, () => null);
+    // However the run ends: a derived key decrypt did not take, a copy of the key still waiting
+    // for a verifier.
+    const wipeDerived = () => {
+      ended = true;
+      if (derivedKey) derivedKey.fill(0);
+      derivedKey = null;
+      for (const item of queue.items) if (item.kind === 'derive') item.key.fill(0);
+    };
     // Once every archive's outcome is in, the coordinator decrypts the keys archive (it never
-    // holds an outcome back while it derives the key) while the verifiers verify.
+    // holds an outcome back while it reads it) while the verifiers verify.
     // Its error (a wrong key, or a damaged archive) ends the run at once; the verifiers stay,
     // as when open fails.
     let decrypted = null;
     let decryptError = null;
+    let keyDerivedAhead = false;
     const closeWhenComplete = () => {
       if (archives === null || archivesTaken !== archives || decrypted) return;
       queue.close();
       // The key goes with decrypt, the one request that uses it: a copy to the coordinator,
-      // this one wiped at once.
-      decrypted = keyReady.then((k) => {
+      // this one wiped at once; the derived key is transferred.
+      decrypted = keyReady.then((k) => derivedReady.then((d) => {
         keyTaken = true;
         if (!current()) { if (k) k.fill(0); throw cancelled(); }
         try {
-          return coordinator.call(REQUEST.DECRYPT, { key: k || null });
+          derivedKey = null;
+          return coordinator.call(REQUEST.DECRYPT, { key: k || null, ...(k && d ? { derived: d } : {}) }, k && d ? [d.buffer] : []);
         } finally {
           if (k) k.fill(0);
+          if (d && d.byteLength) d.fill(0); // transferred (detached) unless the call never left
         }
-      }).then(check);
+      })).then(check).then((answer) => { keyDerivedAhead = answer.keyDerivedAhead; return answer; });
       decrypted.catch((err) => {
         decryptError = err;
         if (current()) engine.runToken++;
@@ -193,8 +222,13 @@
       stillCurrent,
       // Archives to unpack first (they are the run's start), then slices of archives the
       // verifier holds; another archive's slice only when none of those is left.
-      prefers: (v, item) => item.kind === 'unpack' || heldBy(v).has(item.archive),
+      prefers: (v, item) => item.kind === 'derive' || item.kind === 'unpack' || heldBy(v).has(item.archive),
       send: (v, item) => {
+        if (item.kind === 'derive') {
+          // A derivation refused ({ok:false}) is not the run's error: the coordinator derives.
+          return v.call(REQUEST.DERIVE_KEY, { key: item.key }, [item.key.buffer])
+            .then((a) => (a.ok ? a : { derived: null, ms: 0 }));
+        }
         if (item.kind === 'unpack') {
           const { archive, name, slot, bytes, maxTotalSize } = item;
           const answer = v.call(REQUEST.UNPACK, { run: token, archive, name, slot, bytes, maxTotalSize }, [bytes.buffer]).then(check);
@@ -206,6 +240,11 @@
       },
       receive: (item, answer) => {
         busyMs += answer.ms;
+        if (item.kind === 'derive') {
+          if (current()) item.done(answer.derived);
+          else if (answer.derived) answer.derived.fill(0);
+          return;
+        }
         if (item.kind === 'unpack') {
           // The outcome goes to the session, which posts the archive's slices (or decides the
           // run's error); the queue stays open until every outcome is taken.
@@ -234,6 +273,7 @@
       // Slices a verifier is still on are dropped with their answers; the workers stay.
       if (current()) engine.runToken++;
       dropKey();
+      wipeDerived();
       throw err;
     }
     try {
@@ -261,13 +301,14 @@
       const report = check(await coordinator.call(REQUEST.REPORT, {}));
       progress({ phase: 'reporting', done: 1, total: 1 });
       const { phases, offsets, total: totalMs } = clock.finish();
-      engine.lastTimings = { phases, offsets, total: totalMs, verifiers: verifiers.length, slices, verifierBusy: busyMs, certificates: streamed };
+      engine.lastTimings = { phases, offsets, total: totalMs, verifiers: verifiers.length, slices, verifierBusy: busyMs, certificates: streamed, keyDerivedAhead };
       return readView(report.view);
     } catch (err) {
       // What failed first, not what its consequences made fail later.
       throw firstFailure || err;
     } finally {
       dropKey();
+      wipeDerived();
     }
   }
 

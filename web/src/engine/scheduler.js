@@ -22,6 +22,12 @@
       this.wake();
     }
 
+    // Ahead of every item waiting: for the first worker that asks.
+    pushFront(item) {
+      this.items.unshift(item);
+      this.wake();
+    }
+
     // No more items will come.
     close() {
       this.closed = true;

@@ -205,11 +205,16 @@ const handlers = {
   },
   async decrypt(msg) {
     const key = msg.key; // Uint8Array (a structured-clone copy owned by this worker) or null
+    const derived = msg.derived; // the keys archive's key a verifier derived (transferred), or undefined
     try {
       if (!session) return failure('bad_input', 'No bundle is open.');
       if (key) {
         const k = session.setKey(key);
         if (!k.ok) return k;
+      }
+      if (derived) {
+        const d = session.setDerivedKey(derived);
+        if (!d.ok) return d;
       }
       return session.decrypt();
     } catch (e) {
@@ -219,9 +224,10 @@ const handlers = {
       session = null;
       throw e;
     } finally {
-      // Every path (early returns, exceptions): this worker's copy of the key is wiped. The
-      // core's copy is wiped when decrypt() ends, however it ends.
+      // Every path (early returns, exceptions): this worker's copies of the key and of the key
+      // derived ahead are wiped. The core's copies are wiped when decrypt() ends, however it ends.
       if (key instanceof Uint8Array) key.fill(0);
+      if (derived instanceof Uint8Array) derived.fill(0);
     }
   },
   // The coordinator's once-per-run code run on made-up reels (wasm/coordinator_warm_up.hpp),
@@ -299,6 +305,22 @@ const handlers = {
       if (previous) previous.delete();
     }
   },
+  // The keys archive's AES key from the transport key (wasm/verifier.cpp): this worker's copy of
+  // the key is wiped however it ends; the derived key is transferred back (the core wiped its own).
+  async deriveKey(msg) {
+    try {
+      const M = await loadModule();
+      const started = performance.now();
+      const result = M.deriveKeysArchiveKey(msg.key);
+      if (result && result.ok) {
+        result.ms = performance.now() - started;
+        result.transfer = [result.derived.buffer];
+      }
+      return result;
+    } finally {
+      msg.key.fill(0);
+    }
+  },
   async unpack(msg) {
     return timed(() => verifier.unpackArchive(msg.run, msg.archive, msg.name, msg.slot, msg.bytes, msg.maxTotalSize), 'outcome');
   },
@@ -344,6 +366,7 @@ self.onmessage = async (event) => {
     // key it carried is wiped all the same. Without a usable id the answer carries none, and
     // the page then gives up on this worker (it cannot tell which request failed).
     if (msg && msg.key instanceof Uint8Array) msg.key.fill(0);
+    if (msg && msg.derived instanceof Uint8Array) msg.derived.fill(0);
     const id = msg && Number.isInteger(msg.id) && msg.id > 0 ? msg.id : null;
     self.postMessage({ type: MESSAGE.RESULT, id, result: failure('internal', 'A malformed request reached a worker (' + wrong + ').') });
     return;

@@ -96,6 +96,8 @@
         // How long before Verify the run began (when the bundle was chosen); 0 when it began at
         // Verify. The phases' offsets count from the run's beginning.
         begunBeforeVerify: t.begunBeforeVerify || 0,
+        // Whether the keys archive opened with the key a verifier derived at Verify (run.js).
+        keyDerivedAhead: !!t.keyDerivedAhead,
       };
       const render = () => {
         $('timings').textContent = 'Timings: ' + PHASES.filter((p) => p in phases)
