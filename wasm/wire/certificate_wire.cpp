@@ -19,15 +19,15 @@ void put_tag(WireWriter& w, std::string_view tag) {
 }
 constexpr std::size_t kMinRecord = 4 + 4 + 1 + 4; // three empty strings and a slot
 
-} // namespace
-
-std::vector<std::uint8_t> encode_certificates(std::span<const CertificateFile> certificates) {
+std::size_t certificates_size(std::span<const CertificateFile> certificates) {
   std::size_t size = kTag.size() + 4;
   for (const auto& c : certificates)
     size += kMinRecord + c.archive.size() + c.name.size() + c.data.size();
-  WireWriter w;
-  w.reserve(size);
-  w.bytes(std::span(reinterpret_cast<const std::uint8_t*>(kTag.data()), kTag.size()));
+  return size;
+}
+
+void put_certificates(WireWriter& w, std::span<const CertificateFile> certificates) {
+  put_tag(w, kTag);
   w.u32(static_cast<std::uint32_t>(certificates.size()));
   for (const auto& c : certificates) {
     w.str(c.archive);
@@ -35,6 +35,14 @@ std::vector<std::uint8_t> encode_certificates(std::span<const CertificateFile> c
     w.u8(static_cast<std::uint8_t>(c.slot));
     w.bytes_with_length(c.data);
   }
+}
+
+} // namespace
+
+std::vector<std::uint8_t> encode_certificates(std::span<const CertificateFile> certificates) {
+  WireWriter w;
+  w.reserve(certificates_size(certificates));
+  put_certificates(w, certificates);
   return std::move(w).take();
 }
 
@@ -85,12 +93,14 @@ Result<SliceRef> decode_slice_ref(std::span<const std::uint8_t> bytes) {
 
 std::vector<std::uint8_t> encode_unpack_outcome(const UnpackOutcome& outcome) {
   WireWriter w;
+  // An archive's certificates are megabytes: written once, into a buffer of their size.
+  if (outcome.result.ok()) w.reserve(4 + 4 + 1 + 4 + certificates_size(outcome.result->certificates));
   put_tag(w, kUnpackedTag);
   w.u32(static_cast<std::uint32_t>(outcome.archive));
   w.u8(outcome.result.ok() ? 1 : 0);
   if (outcome.result.ok()) {
     w.u32(static_cast<std::uint32_t>(outcome.result->entries));
-    w.bytes(encode_certificates(outcome.result->certificates));
+    put_certificates(w, outcome.result->certificates);
   } else {
     w.str(error_code_name(outcome.result.error().code));
     w.str(outcome.result.error().message);
