@@ -78,6 +78,21 @@ async function recordWorkerMessages(page, keyText) {
   }, keyText);
 }
 
+// Loads the page with `hook` run in every worker (after worker.js), records what the page posts
+// to its workers (recordWorkerMessages), fills the form for the clean bundle at the fixtures'
+// check time and presses Verify. -> the hook's console reports that start with `prefix`, parsed,
+// as they come.
+async function verifyWithHook(page, { hook, prefix, key }) {
+  const reports = [];
+  page.on('console', (m) => { if (m.text().startsWith(prefix)) reports.push(JSON.parse(m.text().slice(prefix.length))); });
+  await recordWorkerMessages(page, key);
+  await injectWorkerHook(page, hook);
+  await page.goto('index.html');
+  await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
+  await page.locator('#verify-button').click();
+  return reports;
+}
+
 // The key went to the coordinator once, with decrypt, and at most once to a verifier, with
 // deriveKey (at Verify, when a verifier still had the run's work ahead of it). -> how many
 // deriveKey requests there were (0 or 1).
@@ -253,13 +268,7 @@ for (const [mode, title] of [['progress', 'a progress callback'], ['unpack', 'th
     const key = keyOf('clean_7z');
     const hook = `;${countInHeap.toString()};(${throwFromCallback.toString().replaceAll('MODE', mode).replace('NEEDLES', JSON.stringify(first))
       .replace('KEYBYTES', JSON.stringify(Array.from(Buffer.from(key))))})();`;
-    const reports = [];
-    page.on('console', (m) => { if (m.text().startsWith('reelcheck-test heap ')) reports.push(JSON.parse(m.text().slice(20))); });
-    await recordWorkerMessages(page, key);
-    await injectWorkerHook(page, hook);
-    await page.goto('index.html');
-    await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
-    await page.locator('#verify-button').click();
+    const reports = await verifyWithHook(page, { hook, prefix: 'reelcheck-test heap ', key });
     // The thrown error ends the run in the error box, never in a report.
     await expect(page.locator('#error-box')).toBeVisible({ timeout: 100_000 });
     await expect(page.locator('#error-detail')).toContainText(`reelcheck-test: thrown by the ${mode} callback`);
@@ -415,13 +424,7 @@ test('at Verify a verifier derives the keys archive\'s key; the coordinator open
   const derivedKey = sevenZipKey(key);
   const hook = `;${countInHeap.toString()};(${watchDerivation.toString().replace('KEYBYTES', JSON.stringify(Array.from(Buffer.from(key))))
     .replace('DERIVEDBYTES', JSON.stringify(derivedKey))})();`;
-  const reports = [];
-  page.on('console', (m) => { if (m.text().startsWith('reelcheck-test derivation ')) reports.push(JSON.parse(m.text().slice(26))); });
-  await recordWorkerMessages(page, key);
-  await injectWorkerHook(page, hook);
-  await page.goto('index.html');
-  await fillForm(page, 'clean_7z', { checkTime: manifest().check_time });
-  await page.locator('#verify-button').click();
+  const reports = await verifyWithHook(page, { hook, prefix: 'reelcheck-test derivation ', key });
   await expect(page.locator('#summary')).toBeVisible({ timeout: 100_000 });
   await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
   expect(expectKeyTrips(await page.evaluate(() => window.__keys), key), 'a verifier derived the key').toBe(1);
