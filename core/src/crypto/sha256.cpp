@@ -29,11 +29,6 @@ constexpr std::uint32_t kRoundConstants[64] = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-// FIPS 180-4 compression of whole 64-byte blocks in plain C++, for CPUs without the SHA
-// instructions and for the page's WebAssembly. The working variables and the 16-word schedule
-// are named values, every index a constant once the rounds are unrolled, so that they stay in
-// registers (wasm locals) instead of an array in memory, where mbedTLS's loop keeps them: the
-// 7z key derivation (22 MB) is the page's longest single hash.
 inline std::uint32_t rotr(std::uint32_t x, int n) {
   return (x >> n) | (x << (32 - n));
 }

@@ -226,8 +226,13 @@
       send: (v, item) => {
         if (item.kind === 'derive') {
           // A derivation refused ({ok:false}) is not the run's error: the coordinator derives.
-          return v.call(REQUEST.DERIVE_KEY, { key: item.key }, [item.key.buffer])
-            .then((a) => (a.ok ? a : { derived: null, ms: 0 }));
+          // A key derived for a run stopped meanwhile is wiped as it arrives (the loop then ends
+          // before receive()).
+          return v.call(REQUEST.DERIVE_KEY, { key: item.key }, [item.key.buffer]).then((a) => {
+            const derived = a.ok ? a.derived : null;
+            if (derived && !current()) derived.fill(0);
+            return { derived: current() ? derived : null, ms: a.ok ? a.ms : 0 };
+          });
         }
         if (item.kind === 'unpack') {
           const { archive, name, slot, bytes, maxTotalSize } = item;
@@ -241,8 +246,7 @@
       receive: (item, answer) => {
         busyMs += answer.ms;
         if (item.kind === 'derive') {
-          if (current()) item.done(answer.derived);
-          else if (answer.derived) answer.derived.fill(0);
+          item.done(answer.derived);
           return;
         }
         if (item.kind === 'unpack') {
