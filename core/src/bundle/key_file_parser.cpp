@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
@@ -106,6 +107,9 @@ bool all_hex(std::string_view s) {
   result.records.push_back(KeyRecord{std::move(chip_id), std::move(*key), line_no});
 }
 
+// More chips than any reel holds (a reel is a few thousand).
+constexpr std::size_t kReservedRecords = 1 << 16;
+
 } // namespace
 
 KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) const {
@@ -115,6 +119,13 @@ KeyFile KeyFileParser::parse(ByteView text_bytes, std::string_view file_name) co
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
 
   std::unordered_map<std::string, std::size_t> seen; // chip ID -> index of its first record
+  // A record per line, sized once: a reel's key file has thousands of lines, and growing the
+  // vector moved every record so far each time. Capped, so that a file of blank lines reserves
+  // no more than a large reel needs.
+  const auto lines = std::min<std::size_t>(
+      static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1, kReservedRecords);
+  result.records.reserve(lines);
+  seen.reserve(lines);
   bool seen_content = false;
   std::uint32_t line_no = 0;
   while (!text.empty()) {
