@@ -8,13 +8,12 @@ namespace {
 
 constexpr std::string_view kTag = "RCK1";
 constexpr std::size_t kPartSize = 32;
-constexpr unsigned kMaxCyclesPower = 24; // 7-Zip's bound, as the core's derivation has it
 
 } // namespace
 
 SecureBytes encode_derived_key(const SevenZipKey& key) {
-  SecureBytes out(kDerivedKeyWireSize, 0);
   if (key.key.size() != kPartSize || key.password_check.size() != kPartSize) return {};
+  SecureBytes out(kDerivedKeyWireSize, 0);
   auto at = std::copy(kTag.begin(), kTag.end(), out.begin());
   *at++ = static_cast<std::uint8_t>(key.cycles_power);
   at = std::copy(key.key.begin(), key.key.end(), at);
@@ -24,7 +23,7 @@ SecureBytes encode_derived_key(const SevenZipKey& key) {
 
 Result<SevenZipKey> decode_derived_key(std::span<const std::uint8_t> bytes) {
   if (bytes.size() != kDerivedKeyWireSize || !std::equal(kTag.begin(), kTag.end(), bytes.begin()) ||
-      bytes[kTag.size()] > kMaxCyclesPower)
+      bytes[kTag.size()] > kSevenZipMaxCyclesPower)
     return make_error(ErrorCode::kBadInput, "a key derived by a worker is malformed");
   SevenZipKey key;
   key.cycles_power = bytes[kTag.size()];

@@ -36,7 +36,10 @@ struct ArchiveWork {
 
 // 7-Zip derives a 7z AES key with 2^19 SHA-256 rounds and no salt unless told otherwise (so
 // were the keys archives of Infineon's bundles): such a key depends on the password alone.
+// It refuses more than 2^24 rounds to read, and so do we: a hostile archive could otherwise ask
+// for 2^62.
 inline constexpr unsigned kSevenZipDefaultCyclesPower = 19;
+inline constexpr unsigned kSevenZipMaxCyclesPower = 24;
 
 // A 7z AES key derived ahead of the archive that needs it, for an archive without salt: the
 // page derives it on a core with nothing else to do while the bundle is still being unpacked.

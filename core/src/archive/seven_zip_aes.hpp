@@ -12,9 +12,7 @@
 
 namespace reelcheck::detail::sz {
 
-// 7-Zip writes 19 (half a million SHA-256 rounds); it refuses more than 24 to read, and so do
-// we: a hostile archive could otherwise ask for 2^62 rounds.
-inline constexpr unsigned kMaxAesCyclesPower = 24;
+inline constexpr unsigned kMaxAesCyclesPower = kSevenZipMaxCyclesPower; // reelcheck/archive.hpp
 inline constexpr unsigned kAesCyclesNoHash = 0x3F; // key = salt || password, no hashing
 
 struct AesParams {
