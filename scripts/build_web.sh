@@ -43,7 +43,7 @@ cp web/index.html web/styles.css "$OUT.tmp/"
 # the UI. Each file is an IIFE that adds to a namespace (RCEngine, RC) read by the files after it.
 ENGINE_FILES="protocol.js engine_error.js wasm_module.js transport_key.js trust_settings.js worker_client.js verifier_pool.js
   timings.js scheduler.js report_view.js run.js engine.js"
-UI_FILES="dom.js inputs.js progress.js chip_grid.js chip_search.js chip_detail.js results.js report_export.js app.js"
+UI_FILES="dom.js inputs.js progress.js chip_grid.js chip_search.js chip_detail.js results.js report_export.js font_primer.js app.js"
 # A file in web/src/engine/ that is in no list would silently be missing from the page.
 for f in web/src/engine/*.js; do
   case " $(echo $ENGINE_FILES) worker.js " in *" $(basename "$f") "*) ;; *)

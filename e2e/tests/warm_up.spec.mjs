@@ -5,7 +5,7 @@
 // against the wrong trust anchors. Settings replaced before their turn never reach them either.
 import fs from 'node:fs';
 import { test, expect } from './fixtures.mjs';
-import { verify, expectCounts, trustFile } from './helpers.mjs';
+import { verify, expectCounts, trustFile, entry, fx, keyOf, manifest } from './helpers.mjs';
 
 test('the workers start and build their tables while the page is idle, before any file is chosen', async ({ page }) => {
   await page.goto('index.html');
@@ -76,4 +76,51 @@ test('a warm-up with other trust settings during a run does not change the run\'
   await verify(page, 'clean_7z');
   expect(await page.evaluate(() => window.__staleWarmUpDuringRun)).toBeGreaterThan(0);
   await expectCounts(page, 'clean_7z', true);
+});
+
+test('the results\' fonts are found while the page is idle, from a hidden copy of the panels that is laid out, removed at once, and changes nothing', async ({ page, browser }) => {
+  // Every element added to <body> itself, as it was when the task that added it ended.
+  await page.addInitScript(() => {
+    window.__primers = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.target !== document.body) continue;
+        for (const n of r.addedNodes) {
+          if (n.nodeType !== 1 || !n.inert) continue;
+          window.__primers.push({
+            connected: n.isConnected, ariaHidden: n.getAttribute('aria-hidden'), chipRows: n.querySelectorAll('.grid-row').length,
+            findingRows: n.querySelectorAll('td.where').length, ids: n.querySelectorAll('[id]').length,
+            fields: n.querySelectorAll('input, select, textarea').length, hidden: n.querySelectorAll('[hidden]').length,
+            marks: n.textContent.includes('✓') && n.textContent.includes('✗'),
+          });
+        }
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto('index.html');
+  const fields = () => page.evaluate(() => [...document.querySelectorAll('input, select')].map((f) => `${f.id || f.name}:${f.checked}:${f.value}`));
+  const before = await fields();
+  await expect.poll(() => page.evaluate(() => window.__primers.length), { timeout: 30_000 }).toBe(1);
+  expect(await page.evaluate(() => window.__primers[0])).toEqual({
+    connected: false, ariaHidden: 'true', chipRows: 1, findingRows: 1, ids: 0, fields: 0, hidden: 0, marks: true,
+  });
+  expect(await fields()).toEqual(before);
+  await expect(page.locator('#summary')).toBeHidden();
+
+  // Then no font is looked up from Verify to the verdict (Chromium's round trip to the browser
+  // process for each font it has not seen yet).
+  const e = entry('clean_7z');
+  await page.locator('#file-input').setInputFiles(e.files.map(fx));
+  await page.locator('#key-input').fill(keyOf('clean_7z'));
+  await page.locator('#time-input').fill(manifest().check_time);
+  await page.locator('#anchors-details summary').click();
+  await page.locator('#anchor-input').setInputFiles([trustFile()]);
+  await browser.startTracing(page, { categories: ['fonts'] });
+  await page.locator('#verify-button').click();
+  await expect(page.locator('#summary')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('#findings-panel')).toBeVisible();
+  await page.waitForTimeout(200); // laid out and painted
+  const trace = JSON.parse((await browser.stopTracing()).toString());
+  const lookups = trace.traceEvents.filter((ev) => ev.name.startsWith('WebSandboxSupportLinux'));
+  expect(lookups.length).toBe(0);
 });

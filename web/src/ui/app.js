@@ -316,6 +316,13 @@
     whenIdle(() => {
       try { engine.prepare(); } catch (e) { return; /* reported at first use */ }
       warmUp().catch(() => { /* reported at Verify */ });
+      whenIdle(() => global.RC.primeResultFonts(['progress-box', 'summary', 'chips-panel', 'findings-panel', 'export-panel'].map($), {
+        rows: [
+          { selector: '#grid-viewport', make: global.RC.ChipGrid.sampleRow },
+          { selector: '#findings-body', make: global.RC.sampleFindingRow },
+        ],
+        states: [{ selector: '.phase', classes: ['active', 'done'] }],
+      }));
     });
   }
   // Settings that change the run: the run begun early starts again with them.

@@ -16,6 +16,29 @@
       : h('span', { class: 'mark-bad', text: '✗', title: 'problem' }, h('span', { class: 'visually-hidden', text: ' problem' }));
   }
 
+  // One chip's row at index i (c: a row of the report view).
+  function chipRow(c, i) {
+    const certs = c.slots || {};
+    // Every reason in the cell (two lines show; the rest is in the tooltip, the line under the
+    // table and the detail panel), so a screen reader reads them all.
+    const reason = (c.reasons || []).map((r) => r.message).join('; ');
+    const secrets = c.secrets;
+    const el = h('div', {
+      class: 'grid-row', role: 'row', id: 'chip-row-' + c.chip_id, 'data-index': i, 'data-chip-id': c.chip_id,
+      'aria-rowindex': i + 2, 'aria-selected': 'false',
+    },
+    h('span', { role: 'gridcell' }, h('span', { class: 'pill ' + c.status, text: statusLabel(c.status), title: plainStatus(c.status) })),
+    h('span', { role: 'gridcell', class: 'mono', text: c.chip_id }),
+    h('span', { role: 'gridcell', class: 'mono', text: c.wafer_x + ' / ' + c.wafer_y }),
+    h('span', { role: 'gridcell' }, slotMark(certs.E0E0)),
+    h('span', { role: 'gridcell' }, slotMark(certs.E0E1)),
+    h('span', { role: 'gridcell' }, slotMark(certs.E0E2)),
+    h('span', { role: 'gridcell', text: secrets === 'both' ? 'PBS+Auth' : secrets === 'partial' ? 'partial' : '—' }),
+    h('span', { role: 'gridcell', class: 'reason', title: reason || null, text: reason }));
+    el.style.top = i * ROW_H + 'px';
+    return el;
+  }
+
   class ChipGrid {
     // onActive(chip | null): the active row changed (the page shows its full reasons).
     constructor(grid, viewport, spacer, onOpen, onActive) {
@@ -68,27 +91,12 @@
     }
 
     rowElement(i) {
-      const c = this.rows[i];
-      const certs = c.slots || {};
-      // Every reason in the cell (two lines show; the rest is in the tooltip, the line under the
-      // table and the detail panel), so a screen reader reads them all.
-      const reason = (c.reasons || []).map((r) => r.message).join('; ');
-      const secrets = c.secrets;
-      const el = h('div', {
-        class: 'grid-row', role: 'row', id: 'chip-row-' + c.chip_id, 'data-index': i, 'data-chip-id': c.chip_id,
-        'aria-rowindex': i + 2, 'aria-selected': c.chip_id === this.selectedId ? 'true' : 'false',
-      },
-      h('span', { role: 'gridcell' }, h('span', { class: 'pill ' + c.status, text: statusLabel(c.status), title: plainStatus(c.status) })),
-      h('span', { role: 'gridcell', class: 'mono', text: c.chip_id }),
-      h('span', { role: 'gridcell', class: 'mono', text: c.wafer_x + ' / ' + c.wafer_y }),
-      h('span', { role: 'gridcell' }, slotMark(certs.E0E0)),
-      h('span', { role: 'gridcell' }, slotMark(certs.E0E1)),
-      h('span', { role: 'gridcell' }, slotMark(certs.E0E2)),
-      h('span', { role: 'gridcell', text: secrets === 'both' ? 'PBS+Auth' : secrets === 'partial' ? 'partial' : '—' }),
-      h('span', { role: 'gridcell', class: 'reason', title: reason || null, text: reason }));
-      el.style.top = i * ROW_H + 'px';
+      const el = chipRow(this.rows[i], i);
       if (i === this.active) el.classList.add('active');
-      if (c.chip_id === this.selectedId) el.classList.add('selected');
+      if (this.rows[i].chip_id === this.selectedId) {
+        el.classList.add('selected');
+        el.setAttribute('aria-selected', 'true');
+      }
       return el;
     }
 
@@ -181,5 +189,9 @@
     }
   }
 
+  // A made-up row in every style a row has (a failed slot, a missing one, a reason), for the
+  // font primer (font_primer.js).
+  ChipGrid.sampleRow = () => chipRow({ chip_id: '0', status: 'failed', wafer_x: 0, wafer_y: 0, secrets: 'both',
+    slots: { E0E0: 'ok', E0E1: 'failed', E0E2: null }, reasons: [{ message: 'Ab' }] }, 0);
   global.RC.ChipGrid = ChipGrid;
 })(window);

@@ -5,6 +5,16 @@
 (function (global) {
   const { $, h, num, plainKind, plainSeverity, archiveKinds, plainArchive } = global.RC;
 
+  // One row of the findings table (f: a finding of the report view).
+  function findingRow(f) {
+    return h('tr', { 'data-code': f.code },
+      h('td', null, h('span', { class: 'pill ' + f.severity, text: plainSeverity(f.severity) })),
+      h('td', { class: 'kind', text: plainKind(f.code) }),
+      h('td', { class: 'where', text: f.file ? f.file + (f.line ? ':' + f.line : '') : '—' }),
+      h('td', { class: 'chip', text: f.chip_id || '' }),
+      h('td', { text: f.message }));
+  }
+
   // showChips(rows, counts): hand the chip rows and the view's counts to the table (filter and
   // search).
   function setUpResults(engine, showChips) {
@@ -82,12 +92,7 @@
       $('findings-note').textContent = total
         ? num(total) + ' finding' + (total === 1 ? '' : 's') + (total > findings.length ? ' (first ' + num(findings.length) + ' shown; all are in the JSON report)' : '') + '.'
         : 'No findings: the bundle\'s structure and key files are clean.';
-      $('findings-body').replaceChildren(...findings.map((f) => h('tr', { 'data-code': f.code },
-        h('td', null, h('span', { class: 'pill ' + f.severity, text: plainSeverity(f.severity) })),
-        h('td', { class: 'kind', text: plainKind(f.code) }),
-        h('td', { class: 'where', text: f.file ? f.file + (f.line ? ':' + f.line : '') : '—' }),
-        h('td', { class: 'chip', text: f.chip_id || '' }),
-        h('td', { text: f.message }))));
+      $('findings-body').replaceChildren(...findings.map(findingRow));
       document.querySelector('.findings-wrap').hidden = !total;
       $('findings-panel').hidden = false;
     }
@@ -109,4 +114,6 @@
   }
 
   global.RC.setUpResults = setUpResults;
+  // A made-up findings row, for the font primer (font_primer.js).
+  global.RC.sampleFindingRow = () => findingRow({ code: 'sample', severity: 'error', file: 'Ab', line: 1, chip_id: '0', message: 'Ab' });
 })(window);
