@@ -316,6 +316,7 @@
     whenIdle(() => {
       try { engine.prepare(); } catch (e) { return; /* reported at first use */ }
       warmUp().catch(() => { /* reported at Verify */ });
+      // Then the fonts the run's progress and results will use (font_primer.js).
       whenIdle(() => global.RC.primeResultFonts(['progress-box', 'summary', 'chips-panel', 'findings-panel', 'export-panel'].map($), {
         rows: [
           { selector: '#grid-viewport', make: global.RC.ChipGrid.sampleRow },
