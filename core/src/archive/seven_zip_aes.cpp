@@ -4,6 +4,10 @@
 #include <cstring>
 
 #include <mbedtls/aes.h>
+// mbedTLS 2.28's constant_time.h, unlike its other headers, has no extern "C" of its own.
+extern "C" {
+#include <mbedtls/constant_time.h>
+}
 #include <mbedtls/platform_util.h>
 
 #include "archive/seven_zip_utf.hpp"
@@ -136,10 +140,7 @@ AesKeyCache::AesKeyCache(ByteView password_utf8, const Limits& limits, ArchiveWo
       known_key->cycles_power <= kMaxAesCyclesPower &&
       known_key->password_check.size() == kKeySize) {
     const auto check = password_check(as_bytes(known_key->key), as_bytes(password_utf16_));
-    std::uint8_t differ = 0;
-    for (std::size_t i = 0; i < kKeySize; ++i)
-      differ |= static_cast<std::uint8_t>(check[i] ^ known_key->password_check[i]);
-    if (differ == 0)
+    if (mbedtls_ct_memcmp(check.data(), known_key->password_check.data(), kKeySize) == 0)
       entries_.push_back(Entry{{}, 0, known_key->cycles_power, known_key->key, /*given=*/true});
   }
 }
