@@ -9,7 +9,8 @@
 //            anchors, while the page's idle-time start (workers, tables) may still be going on
 //   settled  the same, with the bundle chosen 2 s after the anchors (a person's pace)
 //   compare  bench/compare (7z-wasm + @peculiar/x509), same measure
-//   baseline another build of the page (REELCHECK_BASELINE_WEB_DIR), same measure, if given
+//   baseline another build of the page (REELCHECK_BASELINE_WEB_DIR), same measure, if given;
+//            BASELINE_SETTLE=1: at the settled pace instead, to compare with `settled`
 // then the wasm micro-benchmark (µs per P-384 verification in Chromium). Prints a summary and
 // writes it as JSON to build/bench/results.json. REELCHECK_BENCH_CHROMIUM_ARGS adds Chromium
 // switches (space-separated), e.g. V8 flags; bench/profile_page.mjs profiles the page's workers.
@@ -213,7 +214,7 @@ const runCompare = () => runPageLike(origin + '/compare/index.html', {
 
 // ---- rounds -----------------------------------------------------------------------------------
 const runs = { manual: [], cli: [], cli2: [], page: [], settled: [], baseline: [], compare: [] };
-const fns = { manual: runManual, cli: () => runCli([bundle]), cli2: runCli2, page: runPage, settled: () => runPageAt('page', SETTLE_MS), baseline: () => runPageAt('baseline'), compare: runCompare };
+const fns = { manual: runManual, cli: () => runCli([bundle]), cli2: runCli2, page: runPage, settled: () => runPageAt('page', SETTLE_MS), baseline: () => runPageAt('baseline', env.BASELINE_SETTLE ? SETTLE_MS : 0), compare: runCompare };
 // Each measurement starts on a quiet machine: Chromium goes on working after a page is closed
 // (its renderer's teardown), and a CLI run started then shared the cores with it (0.64-0.85 s
 // against 0.58-0.61 s alone). Waits until both cores were less than 10% busy for 300 ms, at most

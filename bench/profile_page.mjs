@@ -8,7 +8,8 @@
 // Environment: TOP (functions per worker, default 25), INTERVAL_US (sampling, default 250),
 // PAUSE_MS (time between choosing the bundle and Verify, default 0: the workers' start then
 // falls in the first run), CALLERS=memset,dlmalloc (where those functions were called from;
-// column:N for an anonymous JavaScript function at that column of the workers' script).
+// column:N for an anonymous JavaScript function at that column of the workers' script; a name
+// ending in * matches every function whose name begins so, for C++ names that hold commas).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -144,7 +145,7 @@ function callers(profile, fn) {
   for (let i = 0; i < profile.samples.length; i++) {
     const n = byId.get(profile.samples[i]);
     const cf = n.callFrame;
-    if (fn.startsWith('column:') ? (cf.functionName || cf.columnNumber + 1 !== Number(fn.slice(7))) : cf.functionName !== fn) continue;
+    if (fn.startsWith('column:') ? (cf.functionName || cf.columnNumber + 1 !== Number(fn.slice(7))) : !(cf.functionName === fn || (fn.endsWith('*') && (cf.functionName || '').startsWith(fn.slice(0, -1))))) continue;
     const chain = [];
     for (let p = parent.get(n.id); p && chain.length < 5; p = parent.get(p)) chain.push(short(byId.get(p)));
     const k = chain.join(' < ');
