@@ -1,6 +1,7 @@
 #include "coordinator_warm_up.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <span>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "reelcheck/key_file.hpp"
 #include "reelcheck/trust.hpp"
 #include "report_view.hpp"
+#include "wire/certificate_wire.hpp"
 #include "wire/verdict_wire.hpp"
 
 namespace reelcheck::wasm {
@@ -67,6 +69,18 @@ ByteView bytes_of(const std::string& text) {
   return back && !check_verdicts_answer(sent, *back);
 }
 
+// One archive's certificates through the outcome's wire format, as a verifier hands them back
+// and the coordinator takes them (addUnpacked): once per archive, so each call of a run would
+// otherwise run on the baseline tier from its first certificate to its last.
+[[gnu::noinline]] bool hand_back(std::span<const CertificateFile> certificates,
+                                 std::size_t archive) {
+  UnpackOutcome outcome{archive, UnpackedCertificates{archive,
+                                                      certificates.size(),
+                                                      {certificates.begin(), certificates.end()}}};
+  const auto back = wire::decode_unpack_outcome(wire::encode_unpack_outcome(outcome));
+  return back && back->result && back->result->certificates.size() == certificates.size();
+}
+
 // A key file's line for chip i (a made-up secret).
 [[gnu::noinline]] void add_key_line(std::string& text, std::size_t i) {
   text += hex_of(i + 1, 20);
@@ -88,9 +102,11 @@ ReportCounts warm_up_reel(std::size_t chips) {
     for (std::size_t i = 0; i < chips; ++i)
       add_certificate(bundle, verdicts, slot, i);
 
+  const std::span<const CertificateFile> sent(bundle.certificates);
+  for (std::size_t archive = 0; archive < std::size(kAllSlots); ++archive)
+    if (!hand_back(sent.subspan(archive * chips, chips), archive)) return {};
   // The verifiers' answers as the coordinator takes them, a slice at a time.
   constexpr std::size_t kSlice = 128;
-  const std::span<const CertificateFile> sent(bundle.certificates);
   for (std::size_t at = 0; at < verdicts.size(); at += kSlice) {
     const std::size_t n = std::min(kSlice, verdicts.size() - at);
     if (!hand_over(sent.subspan(at, n), std::span(verdicts).subspan(at, n))) return {};
