@@ -536,7 +536,9 @@ Bytes forge(const Bytes& pem) {
 // exactly the verdict verify gives it alone, whatever the mix. Here: good and forged ECC
 // devices (enough for the batch's own path), RSA devices, a device of a look-alike CA (the
 // trusted CA's name, another key), a CA renewed with the same name and key (two anchors to try
-// per certificate), an unparsable file, a certificate in the wrong slot.
+// per certificate), an unparsable file, a certificate in the wrong slot, and devices of more
+// untrusted CAs, each named apart, than verify_all keeps issuer names for (each file's issuer
+// text must still be its own).
 TEST(PkiRules, VerifyAllGivesEachFileTheVerdictVerifyGivesIt) {
   TestIssuer issuer;
   const fs::path pki = fixtures_dir() / "pki";
@@ -570,6 +572,12 @@ TEST(PkiRules, VerifyAllGivesEachFileTheVerdictVerifyGivesIt) {
   const std::string garbage = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
   add(Bytes(garbage.begin(), garbage.end()), Slot::kE0E1);
   add(issuer.device("ec", "ecc_ca", "device"), Slot::kE0E0);
+  for (int i = 0; i < 10; ++i) {
+    const std::string ca = "extra_ca_" + std::to_string(i);
+    issuer.ca(ca, "/O=Extra " + std::to_string(i) + "/CN=Extra CA " + std::to_string(i), "", "ca");
+    add(issuer.device("ec", ca, "device"), Slot::kE0E0);
+    add(issuer.device("ec", "ecc_ca", "device"), Slot::kE0E1); // and back to a known issuer
+  }
 
   for (const bool with_renewed : {false, true}) {
     SCOPED_TRACE(with_renewed ? "CA 306 twice" : "the fixture PKI");
@@ -587,7 +595,7 @@ TEST(PkiRules, VerifyAllGivesEachFileTheVerdictVerifyGivesIt) {
       forged += alone.find("signature_invalid") != std::string::npos;
     }
     // The mix is what it says: the good ones pass, the forged ones do not.
-    EXPECT_EQ(ok, 12u);
+    EXPECT_EQ(ok, 22u);
     EXPECT_EQ(forged, 5u);
   }
 }

@@ -123,6 +123,28 @@ void check_infineon_profile(CertificateVerdict& v, const mbedtls_x509_crt& crt) 
                 "carries basicConstraints CA:FALSE");
 }
 
+// The issuer's name as text once per issuer of a slice, not once per certificate: a reel's
+// thousands of device certificates name two or three CAs, and mbedTLS formats a name with a
+// printf call per attribute, which cost as much as the rest of a verdict's text in the page.
+// The text depends on the name's DER alone, so equal bytes give equal text. A slice naming more
+// issuers than it keeps (only a hostile one) has the rest formatted each time.
+class IssuerNames {
+public:
+  std::string of(const mbedtls_x509_crt& crt) {
+    const ByteView raw(crt.issuer_raw.p, crt.issuer_raw.len);
+    for (const auto& [der, text] : known_)
+      if (std::equal(der.begin(), der.end(), raw.begin(), raw.end())) return text;
+    std::string text = detail::issuer_dn(crt);
+    if (known_.size() < kKept)
+      known_.emplace_back(std::vector<std::uint8_t>(raw.begin(), raw.end()), text);
+    return text;
+  }
+
+private:
+  static constexpr std::size_t kKept = 8;
+  std::vector<std::pair<std::vector<std::uint8_t>, std::string>> known_;
+};
+
 // "<chipID>_<slot>.pem" (any case, .pem/.crt/.cer/.der) -> chip ID and slot.
 struct NameParts {
   std::optional<ChipId> chip;
@@ -361,8 +383,10 @@ struct ChainVerifier::Impl {
                     ", found " + v.key_type);
   }
 
+  // issuer_names: a slice's memo of its issuers' names (verify_all), or none.
   CertificateVerdict verify(const Result<CrtPtr>& parsed, CheckTime at, bool device_rules,
-                            std::optional<Slot> slot, std::span<const CheckedSignature> checked) {
+                            std::optional<Slot> slot, std::span<const CheckedSignature> checked,
+                            IssuerNames* issuer_names = nullptr) {
     CertificateVerdict v;
     if (!parsed) {
       // The reason mbedTLS gave, in words (e.g. an unknown critical extension).
@@ -376,7 +400,7 @@ struct ChainVerifier::Impl {
     if (const std::size_t count = detail::certificate_count(crt); count > 1)
       several_certificates(v, count);
     v.subject = detail::subject_dn(crt);
-    v.issuer = detail::issuer_dn(crt);
+    v.issuer = issuer_names ? issuer_names->of(crt) : detail::issuer_dn(crt);
     v.serial = detail::to_hex(ByteView(crt.serial.p, crt.serial.len), true);
     v.not_before = detail::format_x509_time(crt.valid_from);
     v.not_after = detail::format_x509_time(crt.valid_to);
@@ -510,14 +534,15 @@ std::vector<CertificateVerdict> ChainVerifier::verify_all(std::span<const Certif
   std::vector<CertificateVerdict> verdicts;
   verdicts.reserve(files.size());
   std::vector<CheckedSignature> checked;
+  IssuerNames issuer_names;
   std::size_t next = 0; // in `asked`, which is in file order
   for (std::size_t i = 0; i < files.size(); ++i) {
     checked.clear();
     for (; next < asked.size() && asked[next].file == i; ++next)
       checked.push_back(
           {asked[next].anchor, valid[next] ? SignatureCheck::kValid : SignatureCheck::kInvalid});
-    CertificateVerdict& v =
-        verdicts.emplace_back(impl.verify(parsed[i], at, true, files[i].slot, checked));
+    CertificateVerdict& v = verdicts.emplace_back(
+        impl.verify(parsed[i], at, true, files[i].slot, checked, &issuer_names));
     judge_file_name(v, files[i]);
   }
   return verdicts;
