@@ -6,6 +6,7 @@
 //   NODE_PATH=/usr/share/nodejs node bench/profile_page.mjs build/web-prof
 // The profiles cover Verify -> verdict (docs/performance.md, "The first run on a fresh page").
 // Environment: TOP (functions per worker, default 25), INTERVAL_US (sampling, default 250),
+// LOAD=1 (also each worker's functions from its start to the bundle's choice),
 // PAUSE_MS (time between choosing the bundle and Verify, default 0: the workers' start then
 // falls in the first run), CALLERS=memset,dlmalloc (where those functions were called from;
 // column:N for an anonymous JavaScript function at that column of the workers' script; a name
@@ -99,7 +100,7 @@ await page.locator('#file-input').setInputFiles([bundle]);
 // From here on the profiles cover Verify to verdict: what the workers did before is dropped.
 // With PAUSE_MS=0 their start (made when the bundle is chosen) is still under way, and counted.
 await page.waitForTimeout(Number(env.PAUSE_MS || 0));
-await stopAll();
+const loading = await stopAll();
 await restartAll();
 let t0 = Date.now();
 await page.locator('#verify-button').click();
@@ -120,6 +121,16 @@ const againTimings = await page.evaluate(() => window.__reelcheckTimings || null
 const again = await stopAll();
 
 console.log(`first run ${firstMs} ms (${phasesOf(firstTimings)}), again ${againMs} ms (${phasesOf(againTimings)})`);
+// LOAD=1: what each worker did from its start to the bundle's choice, by self time.
+if (env.LOAD) {
+  for (const w of loading) {
+    const a = selfTimes(w.profile);
+    const busy = [...a.entries()].filter(([k]) => k !== '(idle)' && k !== '(program)').reduce((s, [, v]) => s + v, 0);
+    console.log(`\n== ${w.title}, from its start to the bundle's choice: busy ${busy.toFixed(0)} ms`);
+    [...a.keys()].filter((k) => k !== '(idle)').sort((x, y) => a.get(y) - a.get(x)).slice(0, TOP)
+      .forEach((n) => console.log(`  ${a.get(n).toFixed(1).padStart(8)}  ${n.slice(0, 120)}`));
+  }
+}
 first.forEach((w, i) => {
   const a = selfTimes(w.profile);
   const b = selfTimes(again[i].profile);
