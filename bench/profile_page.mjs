@@ -121,12 +121,13 @@ const againTimings = await page.evaluate(() => window.__reelcheckTimings || null
 const again = await stopAll();
 
 console.log(`first run ${firstMs} ms (${phasesOf(firstTimings)}), again ${againMs} ms (${phasesOf(againTimings)})`);
+// A worker's busy time from selfTimes(): every sample but (idle) and (program).
+const busyMs = (m) => [...m.entries()].filter(([k]) => k !== '(idle)' && k !== '(program)').reduce((s, [, v]) => s + v, 0);
 // LOAD=1: what each worker did from its start to the bundle's choice, by self time.
 if (env.LOAD) {
   for (const w of loading) {
     const a = selfTimes(w.profile);
-    const busy = [...a.entries()].filter(([k]) => k !== '(idle)' && k !== '(program)').reduce((s, [, v]) => s + v, 0);
-    console.log(`\n== ${w.title}, from its start to the bundle's choice: busy ${busy.toFixed(0)} ms`);
+    console.log(`\n== ${w.title}, from its start to the bundle's choice: busy ${busyMs(a).toFixed(0)} ms`);
     [...a.keys()].filter((k) => k !== '(idle)').sort((x, y) => a.get(y) - a.get(x)).slice(0, TOP)
       .forEach((n) => console.log(`  ${a.get(n).toFixed(1).padStart(8)}  ${n.slice(0, 120)}`));
   }
@@ -134,8 +135,7 @@ if (env.LOAD) {
 first.forEach((w, i) => {
   const a = selfTimes(w.profile);
   const b = selfTimes(again[i].profile);
-  const total = (m) => [...m.entries()].filter(([k]) => k !== '(idle)' && k !== '(program)').reduce((s, [, v]) => s + v, 0);
-  console.log(`\n== ${w.title}: busy ${total(a).toFixed(0)} ms first, ${total(b).toFixed(0)} ms again (idle and (program) left out)`);
+  console.log(`\n== ${w.title}: busy ${busyMs(a).toFixed(0)} ms first, ${busyMs(b).toFixed(0)} ms again (idle and (program) left out)`);
   const names = [...a.keys()].filter((k) => k !== '(idle)').sort((x, y) => a.get(y) - a.get(x)).slice(0, TOP);
   for (const n of names) console.log(`  ${a.get(n).toFixed(1).padStart(8)} ${(b.get(n) || 0).toFixed(1).padStart(8)}  ${n.slice(0, 110)}`);
   // CALLERS=memset,dlmalloc: where the first run's samples of these functions were called from.
