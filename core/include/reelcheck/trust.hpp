@@ -6,6 +6,7 @@
 // thread or Web Worker from the same TrustStore.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -71,6 +72,37 @@ private:
   std::vector<TrustAnchor> anchors_;
 };
 
+// An RSA PKCS#1 v1.5 signature (RSASSA-PKCS1-v1_5 with SHA-2) of a certificate by an anchor's
+// key, as ChainVerifier::verify_all would check it: for a front end whose platform verifies RSA
+// in native code while the core's own engine would run as WebAssembly (the page: WebCrypto).
+// Views into the PendingVerdicts it came from.
+struct RsaSignatureQuestion {
+  ByteView issuer_key;   // the anchor's SubjectPublicKeyInfo, DER
+  std::string_view hash; // "SHA-256", "SHA-384" or "SHA-512" (WebCrypto's names)
+  ByteView signed_data;  // the certificate's tbsCertificate, DER
+  ByteView signature;    // the signature value
+};
+// An answer to one: kUnanswered leaves it to the core's own engine (the platform could not
+// take the key, or failed).
+enum class RsaAnswer : std::uint8_t { kInvalid = 0, kValid = 1, kUnanswered = 2 };
+
+// verify_all between its two steps (ChainVerifier::begin_all, finish_all): the certificates
+// parsed, their P-384 signatures checked, the RSA ones asked. Holds views of the files and
+// belongs to the ChainVerifier that began it; both must outlive it.
+class PendingVerdicts {
+public:
+  PendingVerdicts(PendingVerdicts&&) noexcept;
+  PendingVerdicts& operator=(PendingVerdicts&&) noexcept;
+  ~PendingVerdicts();
+  std::span<const RsaSignatureQuestion> rsa_questions() const;
+
+private:
+  friend class ChainVerifier;
+  struct State;
+  explicit PendingVerdicts(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
 class ChainVerifier {
 public:
   explicit ChainVerifier(const TrustStore& store);
@@ -88,6 +120,15 @@ public:
   // of many certificates are checked together (one batch per call; a slice of an archive).
   std::vector<CertificateVerdict> verify_all(std::span<const CertificateFile> files,
                                              CheckTime at) const;
+
+  // verify_all in two steps, for a front end that verifies the RSA signatures elsewhere and
+  // asynchronously (the page's WebCrypto): begin_all does everything up to them, finish_all
+  // takes one answer per rsa_questions(), in order, and gives verify_all's verdicts. Fails
+  // closed (kBadInput, "verification is inconsistent"): a count of answers that is not the
+  // questions', or pending verdicts another ChainVerifier began.
+  PendingVerdicts begin_all(std::span<const CertificateFile> files, CheckTime at) const;
+  Result<std::vector<CertificateVerdict>> finish_all(PendingVerdicts pending,
+                                                     std::span<const RsaAnswer> answers) const;
 
   // Verifies a CA certificate against the store (used for the anchors themselves in tests
   // and by `reelcheck inspect`): same checks, without the device rules and profile.

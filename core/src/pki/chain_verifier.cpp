@@ -499,51 +499,121 @@ CertificateVerdict ChainVerifier::verify(const CertificateFile& file, CheckTime 
   return v;
 }
 
+// A signature of file `file` with anchor `anchor`'s key, asked of an engine outside verify().
+struct AskedSignature {
+  std::size_t file = 0;
+  int anchor = 0;
+  SignatureCheck result = SignatureCheck::kInvalid;
+};
+
+struct PendingVerdicts::State {
+  const void* owner = nullptr; // the ChainVerifier::Impl that began it
+  std::span<const CertificateFile> files;
+  CheckTime at = 0;
+  std::vector<Result<CrtPtr>> parsed;
+  std::vector<AskedSignature> p384;         // checked, in file order
+  std::vector<AskedSignature> rsa;          // asked, in file order: rsa_questions' places
+  std::vector<RsaSignatureQuestion> questions;
+};
+
+PendingVerdicts::PendingVerdicts(std::unique_ptr<State> state) : state_(std::move(state)) {}
+PendingVerdicts::PendingVerdicts(PendingVerdicts&&) noexcept = default;
+PendingVerdicts& PendingVerdicts::operator=(PendingVerdicts&&) noexcept = default;
+PendingVerdicts::~PendingVerdicts() = default;
+
+std::span<const RsaSignatureQuestion> PendingVerdicts::rsa_questions() const {
+  return state_ ? std::span<const RsaSignatureQuestion>(state_->questions)
+                : std::span<const RsaSignatureQuestion>();
+}
+
 std::vector<CertificateVerdict> ChainVerifier::verify_all(std::span<const CertificateFile> files,
                                                           CheckTime at) const {
-  Impl& impl = impl_->ready();
-  std::vector<Result<CrtPtr>> parsed;
-  parsed.reserve(files.size());
-  for (const CertificateFile& file : files)
-    parsed.push_back(detail::parse_certificates(file.data, "certificate"));
+  PendingVerdicts pending = begin_all(files, at);
+  // The RSA signatures unanswered: verify() checks each with the core's engine, as verify does.
+  const std::vector<RsaAnswer> answers(pending.rsa_questions().size(), RsaAnswer::kUnanswered);
+  return std::move(*finish_all(std::move(pending), answers));
+}
 
-  // Every signature the P-384 engine would check, checked in one batch: for each certificate,
-  // with the key of each anchor of its issuer's name (find_issuers tries them all).
-  struct Asked {
-    std::size_t file;
-    int anchor;
-    detail::P384SignatureCheck check;
-  };
-  std::vector<Asked> asked;
-  for (std::size_t i = 0; i < parsed.size(); ++i) {
-    if (!parsed[i]) continue;
-    const mbedtls_x509_crt& crt = **parsed[i];
+PendingVerdicts ChainVerifier::begin_all(std::span<const CertificateFile> files,
+                                         CheckTime at) const {
+  Impl& impl = impl_->ready();
+  auto state = std::make_unique<PendingVerdicts::State>();
+  state->owner = impl_.get();
+  state->files = files;
+  state->at = at;
+  state->parsed.reserve(files.size());
+  for (const CertificateFile& file : files)
+    state->parsed.push_back(detail::parse_certificates(file.data, "certificate"));
+
+  // Every signature the P-384 engine would check, checked in one batch, and every one the RSA
+  // engine would check, asked: for each certificate, with the key of each anchor of its
+  // issuer's name (find_issuers tries them all).
+  std::vector<detail::P384SignatureCheck> p384;
+  for (std::size_t i = 0; i < state->parsed.size(); ++i) {
+    if (!state->parsed[i]) continue;
+    const mbedtls_x509_crt& crt = **state->parsed[i];
     for (std::size_t j = 0; j < impl.anchors.size(); ++j) {
       const Anchor& a = impl.anchors[j];
       if (!detail::same_name(a.crt->subject_raw, crt.issuer_raw)) continue;
-      if (auto check = detail::p384_signature_check(crt, *a.crt, &a.fast))
-        asked.push_back(Asked{i, static_cast<int>(j), *check});
+      if (auto check = detail::p384_signature_check(crt, *a.crt, &a.fast)) {
+        state->p384.push_back({i, static_cast<int>(j)});
+        p384.push_back(*check);
+      } else if (const auto hash = detail::rsa_signature_hash(crt, *a.crt, &a.fast)) {
+        state->rsa.push_back({i, static_cast<int>(j)});
+        state->questions.push_back({ByteView(a.crt->pk_raw.p, a.crt->pk_raw.len), *hash,
+                                    ByteView(crt.tbs.p, crt.tbs.len),
+                                    ByteView(crt.sig.p, crt.sig.len)});
+      }
     }
   }
   std::vector<detail::EcdsaP384Verifier::Signed> batch;
-  batch.reserve(asked.size());
-  for (const Asked& a : asked)
-    batch.push_back({a.check.key, a.check.digest.view(), a.check.signature});
+  batch.reserve(p384.size());
+  for (const auto& check : p384)
+    batch.push_back({check.key, check.digest.view(), check.signature});
   const std::vector<bool> valid = detail::EcdsaP384Verifier::verify_batch(batch);
+  for (std::size_t k = 0; k < valid.size(); ++k)
+    state->p384[k].result = valid[k] ? SignatureCheck::kValid : SignatureCheck::kInvalid;
+  return PendingVerdicts(std::move(state));
+}
 
+Result<std::vector<CertificateVerdict>>
+ChainVerifier::finish_all(PendingVerdicts pending, std::span<const RsaAnswer> answers) const {
+  PendingVerdicts::State* state = pending.state_.get();
+  if (state == nullptr || state->owner != impl_.get())
+    return make_error(ErrorCode::kBadInput,
+                      "verification is inconsistent: the pending verdicts belong to another "
+                      "verifier");
+  if (answers.size() != state->questions.size())
+    return make_error(ErrorCode::kBadInput,
+                      "verification is inconsistent: " + std::to_string(answers.size()) +
+                          " answers to " + std::to_string(state->questions.size()) +
+                          " RSA signatures");
+  for (const RsaAnswer answer : answers)
+    if (answer != RsaAnswer::kInvalid && answer != RsaAnswer::kValid &&
+        answer != RsaAnswer::kUnanswered)
+      return make_error(ErrorCode::kBadInput,
+                        "verification is inconsistent: an RSA signature's answer is neither "
+                        "valid, invalid nor unanswered");
+  Impl& impl = impl_->ready();
   std::vector<CertificateVerdict> verdicts;
-  verdicts.reserve(files.size());
+  verdicts.reserve(state->files.size());
   std::vector<CheckedSignature> checked;
   IssuerNames issuer_names;
-  std::size_t next = 0; // in `asked`, which is in file order
-  for (std::size_t i = 0; i < files.size(); ++i) {
+  std::size_t next_p384 = 0, next_rsa = 0; // both in file order
+  for (std::size_t i = 0; i < state->files.size(); ++i) {
     checked.clear();
-    for (; next < asked.size() && asked[next].file == i; ++next)
-      checked.push_back(
-          {asked[next].anchor, valid[next] ? SignatureCheck::kValid : SignatureCheck::kInvalid});
-    CertificateVerdict& v = verdicts.emplace_back(
-        impl.verify(parsed[i], at, true, files[i].slot, checked, &issuer_names));
-    judge_file_name(v, files[i]);
+    for (; next_p384 < state->p384.size() && state->p384[next_p384].file == i; ++next_p384)
+      checked.push_back({state->p384[next_p384].anchor, state->p384[next_p384].result});
+    for (; next_rsa < state->rsa.size() && state->rsa[next_rsa].file == i; ++next_rsa) {
+      const RsaAnswer answer = answers[next_rsa];
+      if (answer == RsaAnswer::kUnanswered) continue; // verify() checks it with the core's engine
+      checked.push_back({state->rsa[next_rsa].anchor, answer == RsaAnswer::kValid
+                                                          ? SignatureCheck::kValid
+                                                          : SignatureCheck::kInvalid});
+    }
+    CertificateVerdict& v = verdicts.emplace_back(impl.verify(
+        state->parsed[i], state->at, true, state->files[i].slot, checked, &issuer_names));
+    judge_file_name(v, state->files[i]);
   }
   return verdicts;
 }

@@ -343,6 +343,20 @@ bool goes_to_p384_engine(const mbedtls_x509_crt& child, const FastIssuerKey* fas
   return fast != nullptr && fast->p384 && child.sig_pk == MBEDTLS_PK_ECDSA;
 }
 
+// The RSA engine's hash for child's signature, when check_signature gives it to that engine:
+// PKCS#1 v1.5 with a SHA-2 digest (RSASSA-PSS is sig_pk MBEDTLS_PK_RSASSA_PSS and stays with
+// mbedTLS).
+std::optional<RsaVerifier::Hash> rsa_engine_hash(const mbedtls_x509_crt& child,
+                                                 const FastIssuerKey* fast) {
+  if (fast == nullptr || !fast->rsa || child.sig_pk != MBEDTLS_PK_RSA) return std::nullopt;
+  switch (child.sig_md) {
+  case MBEDTLS_MD_SHA256: return RsaVerifier::Hash::kSha256;
+  case MBEDTLS_MD_SHA384: return RsaVerifier::Hash::kSha384;
+  case MBEDTLS_MD_SHA512: return RsaVerifier::Hash::kSha512;
+  default: return std::nullopt;
+  }
+}
+
 } // namespace
 
 SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509_crt& parent,
@@ -353,16 +367,9 @@ SignatureCheck check_signature(const mbedtls_x509_crt& child, const mbedtls_x509
   if (goes_to_p384_engine(child, fast))
     return fast->p384->verify(digest.view(), signature) ? SignatureCheck::kValid
                                                         : SignatureCheck::kInvalid;
-  // PKCS#1 v1.5 only (RSASSA-PSS is sig_pk MBEDTLS_PK_RSASSA_PSS and stays with mbedTLS).
-  if (fast != nullptr && fast->rsa && child.sig_pk == MBEDTLS_PK_RSA) {
-    std::optional<RsaVerifier::Hash> h;
-    if (child.sig_md == MBEDTLS_MD_SHA256) h = RsaVerifier::Hash::kSha256;
-    if (child.sig_md == MBEDTLS_MD_SHA384) h = RsaVerifier::Hash::kSha384;
-    if (child.sig_md == MBEDTLS_MD_SHA512) h = RsaVerifier::Hash::kSha512;
-    if (h)
-      return fast->rsa->verify(*h, digest.view(), signature) ? SignatureCheck::kValid
-                                                             : SignatureCheck::kInvalid;
-  }
+  if (const auto h = rsa_engine_hash(child, fast))
+    return fast->rsa->verify(*h, digest.view(), signature) ? SignatureCheck::kValid
+                                                           : SignatureCheck::kInvalid;
   // mbedTLS's verify functions take non-const contexts (they cache curve tables), which is why
   // a ChainVerifier is per thread.
   auto* key = const_cast<mbedtls_pk_context*>(&parent.pk);
@@ -381,6 +388,23 @@ std::optional<P384SignatureCheck> p384_signature_check(const mbedtls_x509_crt& c
   check.key = fast->p384.get();
   check.signature = ByteView(child.sig.p, child.sig.len);
   return check;
+}
+
+std::optional<std::string_view> rsa_signature_hash(const mbedtls_x509_crt& child,
+                                                   const mbedtls_x509_crt& parent,
+                                                   const FastIssuerKey* fast) {
+  // digest_to_verify's conditions, without the digest: the platform makes its own.
+  if (mbedtls_md_info_from_type(child.sig_md) == nullptr ||
+      !mbedtls_pk_can_do(&parent.pk, child.sig_pk) || goes_to_p384_engine(child, fast))
+    return std::nullopt;
+  const auto h = rsa_engine_hash(child, fast);
+  if (!h) return std::nullopt;
+  switch (*h) {
+  case RsaVerifier::Hash::kSha256: return "SHA-256";
+  case RsaVerifier::Hash::kSha384: return "SHA-384";
+  case RsaVerifier::Hash::kSha512: return "SHA-512";
+  }
+  return std::nullopt;
 }
 
 std::shared_ptr<const RsaVerifier> rsa_verifier_for(const mbedtls_x509_crt& crt) {

@@ -78,6 +78,13 @@ std::optional<P384SignatureCheck> p384_signature_check(const mbedtls_x509_crt& c
                                                        const mbedtls_x509_crt& parent,
                                                        const FastIssuerKey* fast);
 
+// The hash of an RSA PKCS#1 v1.5 signature that check_signature(child, parent, fast) would ask
+// fast's RSA engine to verify, for a front end whose platform verifies it instead (the page's
+// WebCrypto, in the browser's native code); nullopt when it would not ask that engine.
+std::optional<std::string_view> rsa_signature_hash(const mbedtls_x509_crt& child,
+                                                   const mbedtls_x509_crt& parent,
+                                                   const FastIssuerKey* fast);
+
 // The fast engines for a certificate's public key: P-384, or RSA-2048 (else none).
 FastIssuerKey fast_issuer_key(const mbedtls_x509_crt& crt);
 std::shared_ptr<const EcdsaP384Verifier> p384_verifier_for(const mbedtls_x509_crt& crt);
