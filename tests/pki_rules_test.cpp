@@ -1,10 +1,13 @@
 // The device-certificate rules beyond signatures and dates: keyUsage, which CA family may issue
 // which slot, renewed CAs (several anchors with one name and key), the reason mbedTLS gives
 // for a certificate it refuses, Infineon's device profile, one certificate per file, and
-// pathLenConstraint. The certificates are made here by the openssl CLI, signed by the
+// pathLenConstraint, and verify_all's RSA signatures answered outside the core (the page's
+// WebCrypto; OpenSSL here). The certificates are made here by the openssl CLI, signed by the
 // fixtures' test PKI (tests/fixtures/make_fixtures.py: P-521 root -> P-384 CA 306 -> P-256
 // devices; RSA 4096 root -> RSA 2048 CA 309 -> RSA 2048 devices) or by CAs made here.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include <ctime>
 
@@ -90,7 +93,9 @@ public:
   }
 
   // A fresh device key ("ec" = P-256, "rsa" = RSA 2048) certified by `ca` (a PKI name).
-  Bytes device(const std::string& key, const std::string& ca, const std::string& extensions) {
+  // `digest`: the CA's signature's hash (openssl's -sha256, -sha384, -sha512).
+  Bytes device(const std::string& key, const std::string& ca, const std::string& extensions,
+               const std::string& digest = "sha384") {
     const std::string n = std::to_string(++count_);
     const fs::path k = dir_ / ("dev" + n + ".key"), csr = dir_ / ("dev" + n + ".csr");
     const std::string algorithm = key == "rsa" ? "-algorithm RSA -pkeyopt rsa_keygen_bits:2048"
@@ -98,7 +103,7 @@ public:
     run("openssl genpkey " + algorithm + " -out " + shell_quote(k.string()));
     run("openssl req -new -key " + shell_quote(k.string()) + " -subj '/CN=device " + n + "' -out " +
         shell_quote(csr.string()));
-    return sign(csr, ca, extensions, 30);
+    return sign(csr, ca, extensions, 30, digest);
   }
 
   // A new CA `name` with a P-384 key and subject `subject`: self-signed when `issuer` is empty,
@@ -132,12 +137,13 @@ public:
   }
 
 private:
-  Bytes sign(const fs::path& csr, const std::string& ca, const std::string& extensions, int days) {
+  Bytes sign(const fs::path& csr, const std::string& ca, const std::string& extensions, int days,
+             const std::string& digest = "sha384") {
     const fs::path out = dir_ / ("cert" + std::to_string(++count_) + ".pem");
     run("openssl x509 -req -in " + shell_quote(csr.string()) + " -CA " +
         shell_quote(pki(ca + ".pem").string()) + " -CAkey " +
         shell_quote(pki(ca + ".key").string()) + " -set_serial " + std::to_string(1000 + count_) +
-        " -days " + std::to_string(days) + " -sha384 -extfile " +
+        " -days " + std::to_string(days) + " -" + digest + " -extfile " +
         shell_quote((dir_ / "ext.cnf").string()) + " -extensions " + extensions + " -out " +
         shell_quote(out.string()));
     return read_file(out);
@@ -598,4 +604,120 @@ TEST(PkiRules, VerifyAllGivesEachFileTheVerdictVerifyGivesIt) {
     EXPECT_EQ(ok, 22u);
     EXPECT_EQ(forged, 5u);
   }
+}
+
+namespace {
+
+// What OpenSSL says of one RSA signature question: the platform engine the page asks (WebCrypto)
+// stood in for by another independent one.
+RsaAnswer openssl_answer(const RsaSignatureQuestion& q) {
+  const unsigned char* p = q.issuer_key.data();
+  EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(q.issuer_key.size()));
+  const EVP_MD* md = q.hash == "SHA-256"   ? EVP_sha256()
+                     : q.hash == "SHA-384" ? EVP_sha384()
+                     : q.hash == "SHA-512" ? EVP_sha512()
+                                           : nullptr;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool valid = key != nullptr && md != nullptr && ctx != nullptr &&
+                     EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key) == 1 &&
+                     EVP_DigestVerify(ctx, q.signature.data(), q.signature.size(),
+                                      q.signed_data.data(), q.signed_data.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  return valid ? RsaAnswer::kValid : RsaAnswer::kInvalid;
+}
+
+} // namespace
+
+// begin_all / finish_all: verify_all with the RSA signatures answered by someone else (the page
+// asks WebCrypto). Answered by OpenSSL, every verdict is verify_all's; the answers are the ones
+// used (flipped, a forged certificate passes and a good one fails); unanswered ones are checked
+// by the core's engine; answers that do not fit the questions are refused.
+TEST(PkiRules, RsaSignaturesAnsweredOutsideGiveVerifyAllsVerdicts) {
+  TestIssuer issuer;
+  std::vector<CertificateFile> files;
+  const auto add = [&](const Bytes& pem, Slot slot) {
+    const std::string s(slot_name(slot));
+    const std::string chip = "0A1B2C3D4E5F0002" + std::to_string(1000 + files.size());
+    files.push_back(
+        CertificateFile{"R1_B1_" + s + "_Certs.7z", chip + "_" + s + ".pem", slot, pem});
+    return files.size() - 1;
+  };
+  const std::size_t sha256 = add(issuer.device("rsa", "rsa_ca", "device", "sha256"), Slot::kE0E2);
+  const std::size_t sha384 = add(issuer.device("rsa", "rsa_ca", "device"), Slot::kE0E2);
+  const std::size_t sha512 = add(issuer.device("rsa", "rsa_ca", "device", "sha512"), Slot::kE0E2);
+  const std::size_t forged = add(forge(issuer.device("rsa", "rsa_ca", "device")), Slot::kE0E2);
+  add(issuer.device("ec", "ecc_ca", "device"), Slot::kE0E0);
+  add(forge(issuer.device("ec", "ecc_ca", "device")), Slot::kE0E1);
+  const std::string garbage = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  add(Bytes(garbage.begin(), garbage.end()), Slot::kE0E2);
+  const std::size_t wrong_slot = add(issuer.device("rsa", "rsa_ca", "device"), Slot::kE0E0);
+
+  const TrustStore store = fixture_trust();
+  const ChainVerifier verifier(store);
+  const std::vector<CertificateVerdict> expected = verifier.verify_all(files, kSoon);
+  const auto texts = [](const std::vector<CertificateVerdict>& vs) {
+    std::vector<std::string> out;
+    for (const auto& v : vs)
+      out.push_back(verdict_text(v));
+    return out;
+  };
+
+  const auto answered = [&](auto answer_of) {
+    PendingVerdicts pending = verifier.begin_all(files, kSoon);
+    std::vector<RsaAnswer> answers;
+    for (const RsaSignatureQuestion& q : pending.rsa_questions())
+      answers.push_back(answer_of(q));
+    auto verdicts = verifier.finish_all(std::move(pending), answers);
+    EXPECT_TRUE(verdicts.ok());
+    return verdicts ? texts(*verdicts) : std::vector<std::string>{};
+  };
+
+  {
+    // One question per certificate the RSA CA signed (the unparsable one asks nothing), with the
+    // hash its signature names, the CA's key, and the bytes the CA signed.
+    const PendingVerdicts pending = verifier.begin_all(files, kSoon);
+    const auto questions = pending.rsa_questions();
+    ASSERT_EQ(questions.size(), 5u);
+    EXPECT_EQ(questions[0].hash, "SHA-256");
+    EXPECT_EQ(questions[1].hash, "SHA-384");
+    EXPECT_EQ(questions[2].hash, "SHA-512");
+    std::size_t valid = 0;
+    for (const auto& q : questions) {
+      EXPECT_EQ(q.signature.size(), 256u);
+      valid += openssl_answer(q) == RsaAnswer::kValid;
+    }
+    EXPECT_EQ(valid, 4u); // all but the forged one
+  }
+
+  EXPECT_EQ(answered(openssl_answer), texts(expected));
+  EXPECT_EQ(answered([](const RsaSignatureQuestion&) { return RsaAnswer::kUnanswered; }),
+            texts(expected));
+  const auto flipped = answered([](const RsaSignatureQuestion& q) {
+    return openssl_answer(q) == RsaAnswer::kValid ? RsaAnswer::kInvalid : RsaAnswer::kValid;
+  });
+  ASSERT_EQ(flipped.size(), files.size());
+  for (const std::size_t i : {sha256, sha384, sha512, wrong_slot}) {
+    EXPECT_EQ(expected[i].problems.size(), i == wrong_slot ? 1u : 0u) << i;
+    EXPECT_NE(flipped[i].find("signature_invalid"), std::string::npos) << i;
+  }
+  EXPECT_NE(verdict_text(expected[forged]).find("signature_invalid"), std::string::npos);
+  EXPECT_EQ(flipped[forged].find("signature_invalid"), std::string::npos);
+
+  // Answers that do not fit: too few, too many, a value that is none of the three, and pending
+  // verdicts another verifier began.
+  const auto refused = [&](std::vector<RsaAnswer> answers, const ChainVerifier& finisher) {
+    auto verdicts = finisher.finish_all(verifier.begin_all(files, kSoon), answers);
+    EXPECT_FALSE(verdicts.ok());
+    return verdicts ? std::string() : verdicts.error().message;
+  };
+  EXPECT_NE(refused(std::vector<RsaAnswer>(4, RsaAnswer::kValid), verifier).find("4 answers to 5"),
+            std::string::npos);
+  refused(std::vector<RsaAnswer>(6, RsaAnswer::kValid), verifier);
+  std::vector<RsaAnswer> odd(5, RsaAnswer::kValid);
+  odd[2] = static_cast<RsaAnswer>(7);
+  refused(odd, verifier);
+  const ChainVerifier other(store);
+  EXPECT_NE(refused(std::vector<RsaAnswer>(5, RsaAnswer::kUnanswered), other).find("another"),
+            std::string::npos);
 }
