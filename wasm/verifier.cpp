@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,26 +50,77 @@ public:
   // are not the run's, and checks each verdict against the certificate it handed out there.
   val verifySlice(double run, const val& slice) {
     return guarded([&] {
-      std::vector<std::uint8_t> bytes;
-      copy_from_js(slice, bytes);
-      auto ref = wire::decode_slice_ref(bytes);
-      if (!ref) return error_value(ref.error());
-      // Fail closed: certificates this verifier does not hold, or holds for another run, are
-      // never verified in their place.
-      const auto held = held_.find(ref->archive);
-      if (run != held_run_ || held == held_.end() || ref->begin > held->second.size() ||
-          ref->count > held->second.size() - ref->begin)
-        return error_value("internal", "A slice names certificates this verifier does not hold.");
-      if (!verifier_) verifier_ = std::make_unique<ChainVerifier>(store_);
-      const std::span<const CertificateFile> certificates(held->second);
-      const VerdictSlice verdicts = verify_slice(
-          *verifier_, CertificateSlice{ref->archive, ref->begin,
-                                       certificates.subspan(ref->begin, ref->count), ref->terms});
-      const auto answer = wire::encode_verdict_slice(verdicts);
+      CertificateSlice found;
+      if (auto wrong = held_slice(run, slice, found)) return *wrong;
+      return verdicts_value(verify_slice(*verifier_, found));
+    });
+  }
+
+  // verifySlice in two steps, for a worker that has the slice's RSA signatures verified by the
+  // browser's WebCrypto (native code: several times faster than the core's RSA engine compiled
+  // to WebAssembly). -> verifySlice's answer when the slice asks no RSA signature; otherwise
+  // {ok:true, keys: [{spki: Uint8Array, hash: 'SHA-256'|'SHA-384'|'SHA-512'}], questions:
+  // Uint32Array}, five numbers per question (its key in `keys`, then where the signed bytes and
+  // the signature lie in this module's memory: offset, length, offset, length; they stay there,
+  // unchanged, until finishSlice), and the slice waits here for finishSlice(answers), one byte
+  // per question (0 invalid, 1 valid, 2 unanswered: the core's engine checks it) -> verifySlice's
+  // answer. One slice waits at a time; beginSlice drops one that was never finished.
+  val beginSlice(double run, const val& slice) {
+    return guarded([&] {
+      pending_.reset();
+      CertificateSlice found;
+      if (auto wrong = held_slice(run, slice, found)) return *wrong;
+      PendingSlice pending = begin_slice(*verifier_, found);
+      const auto questions = pending.verdicts.rsa_questions();
+      if (questions.empty()) return verdicts_value(std::move(*finish_slice(*verifier_, std::move(pending), {})));
+      // Each distinct key and hash once: WebCrypto imports a key for one hash.
+      std::vector<const RsaSignatureQuestion*> keys;
+      std::vector<std::uint32_t> table;
+      table.reserve(questions.size() * 5);
+      val key_list = val::array();
+      const auto offset = [](ByteView bytes) {
+        return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(bytes.data()));
+      };
+      for (const RsaSignatureQuestion& q : questions) {
+        std::size_t k = 0;
+        while (k < keys.size() && !(keys[k]->hash == q.hash &&
+                                    std::equal(keys[k]->issuer_key.begin(), keys[k]->issuer_key.end(),
+                                               q.issuer_key.begin(), q.issuer_key.end())))
+          ++k;
+        if (k == keys.size()) {
+          keys.push_back(&q);
+          val key = val::object();
+          key.set("spki", copy_to_js(q.issuer_key.data(), q.issuer_key.size()));
+          key.set("hash", std::string(q.hash));
+          key_list.call<void>("push", key);
+        }
+        table.insert(table.end(), {static_cast<std::uint32_t>(k), offset(q.signed_data),
+                                   static_cast<std::uint32_t>(q.signed_data.size()),
+                                   offset(q.signature),
+                                   static_cast<std::uint32_t>(q.signature.size())});
+      }
+      pending_ = std::make_unique<PendingSlice>(std::move(pending));
       val out = ok_value();
-      out.set("verdicts", copy_to_js(answer.data(), answer.size()));
-      out.set("count", static_cast<double>(verdicts.verdicts.size()));
+      out.set("keys", key_list);
+      out.set("questions", val::global("Uint32Array")
+                               .new_(emscripten::typed_memory_view(table.size(), table.data())));
       return out;
+    });
+  }
+
+  val finishSlice(const val& answer_bytes) {
+    return guarded([&] {
+      if (!pending_) return error_value("internal", "No slice waits for its RSA signatures.");
+      const std::unique_ptr<PendingSlice> pending = std::move(pending_);
+      std::vector<std::uint8_t> bytes;
+      copy_from_js(answer_bytes, bytes);
+      // Any byte is carried over as it is: the core refuses one that is none of the three.
+      std::vector<RsaAnswer> answers(bytes.size());
+      std::transform(bytes.begin(), bytes.end(), answers.begin(),
+                     [](std::uint8_t b) { return static_cast<RsaAnswer>(b); });
+      auto verdicts = finish_slice(*verifier_, std::move(*pending), answers);
+      if (!verdicts) return error_value(verdicts.error());
+      return verdicts_value(*verdicts);
     });
   }
 
@@ -118,11 +170,39 @@ public:
   }
 
 private:
+  // The certificates a slice names (see verifySlice), with its terms, into `out`; builds the
+  // ChainVerifier on first use. -> an error value, or nothing. Fails closed: certificates this
+  // verifier does not hold, or holds for another run, are never verified in their place.
+  std::optional<val> held_slice(double run, const val& slice, CertificateSlice& out) {
+    std::vector<std::uint8_t> bytes;
+    copy_from_js(slice, bytes);
+    auto ref = wire::decode_slice_ref(bytes);
+    if (!ref) return error_value(ref.error());
+    const auto held = held_.find(ref->archive);
+    if (run != held_run_ || held == held_.end() || ref->begin > held->second.size() ||
+        ref->count > held->second.size() - ref->begin)
+      return error_value("internal", "A slice names certificates this verifier does not hold.");
+    if (!verifier_) verifier_ = std::make_unique<ChainVerifier>(store_);
+    const std::span<const CertificateFile> certificates(held->second);
+    out = CertificateSlice{ref->archive, ref->begin, certificates.subspan(ref->begin, ref->count),
+                           ref->terms};
+    return std::nullopt;
+  }
+
+  static val verdicts_value(const VerdictSlice& verdicts) {
+    const auto answer = wire::encode_verdict_slice(verdicts);
+    val out = ok_value();
+    out.set("verdicts", copy_to_js(answer.data(), answer.size()));
+    out.set("count", static_cast<double>(verdicts.verdicts.size()));
+    return out;
+  }
+
   // Archives held for the newest run only (the page numbers its runs upwards): a newer run's
   // first archive drops the last run's; an archive of an older run, a request of a run the page
   // has replaced that was still on its way, is not kept and never drops the newer run's.
   void hold(double run, std::size_t archive, std::vector<CertificateFile> certificates) {
     if (run < held_run_) return;
+    pending_.reset(); // it views certificates that may be replaced here
     if (run > held_run_) {
       held_.clear();
       held_run_ = run;
@@ -134,6 +214,10 @@ private:
   std::unique_ptr<ChainVerifier> verifier_; // built on first use, after all anchors were added
   double held_run_ = 0;
   std::map<std::size_t, std::vector<CertificateFile>> held_; // by archive, for run held_run_
+  // A slice waiting for its RSA signatures' answers (beginSlice); it views held_'s
+  // certificates, which no request changes before finishSlice (worker.js runs a verifier's
+  // requests one at a time).
+  std::unique_ptr<PendingSlice> pending_;
 };
 
 // The keys archive's AES key for 7-Zip's default parameters, from the transport key's UTF-8 bytes:
@@ -167,6 +251,8 @@ EMSCRIPTEN_BINDINGS(reelcheck_verifier) {
       .function("anchorCount", &Verifier::anchorCount)
       .function("prepare", &Verifier::prepare)
       .function("verifySlice", &Verifier::verifySlice)
+      .function("beginSlice", &Verifier::beginSlice)
+      .function("finishSlice", &Verifier::finishSlice)
       .function("unpackArchive", &Verifier::unpackArchive)
       .function("adoptArchive", &Verifier::adoptArchive);
 }

@@ -55,6 +55,18 @@ struct VerdictSlice {
 };
 // The one way a slice is verified, in every front end.
 VerdictSlice verify_slice(const ChainVerifier& verifier, const CertificateSlice& slice);
+// The same in two steps, for a front end that has the slice's RSA signatures verified elsewhere
+// (the page: WebCrypto, ChainVerifier::begin_all): the questions are in
+// pending.verdicts.rsa_questions(); finish_slice takes one answer per question, in order.
+struct PendingSlice {
+  std::size_t archive = 0;
+  std::size_t begin = 0;
+  VerificationTerms terms; // what the verdicts will carry
+  PendingVerdicts verdicts;
+};
+PendingSlice begin_slice(const ChainVerifier& verifier, const CertificateSlice& slice);
+Result<VerdictSlice> finish_slice(const ChainVerifier& verifier, PendingSlice pending,
+                                  std::span<const RsaAnswer> answers);
 
 // A certificate archive's job came back: its certificates, or why not.
 struct UnpackOutcome {

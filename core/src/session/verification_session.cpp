@@ -39,10 +39,25 @@ Error inconsistent(std::string what) {
 } // namespace
 
 VerdictSlice verify_slice(const ChainVerifier& verifier, const CertificateSlice& slice) {
-  VerdictSlice out{slice.archive, slice.begin, {slice.terms.at, verifier.anchors_fingerprint()},
-                   {}};
-  out.verdicts = verifier.verify_all(slice.certificates, slice.terms.at);
-  return out;
+  // The RSA signatures unanswered: the core's engine checks them (verify_all).
+  PendingSlice pending = begin_slice(verifier, slice);
+  const std::vector<RsaAnswer> answers(pending.verdicts.rsa_questions().size(),
+                                       RsaAnswer::kUnanswered);
+  return std::move(*finish_slice(verifier, std::move(pending), answers));
+}
+
+PendingSlice begin_slice(const ChainVerifier& verifier, const CertificateSlice& slice) {
+  return PendingSlice{slice.archive, slice.begin,
+                      {slice.terms.at, verifier.anchors_fingerprint()},
+                      verifier.begin_all(slice.certificates, slice.terms.at)};
+}
+
+Result<VerdictSlice> finish_slice(const ChainVerifier& verifier, PendingSlice pending,
+                                  std::span<const RsaAnswer> answers) {
+  auto verdicts = verifier.finish_all(std::move(pending.verdicts), answers);
+  if (!verdicts) return verdicts.error();
+  return VerdictSlice{pending.archive, pending.begin, std::move(pending.terms),
+                      std::move(*verdicts)};
 }
 
 WorkResult run_work(const WorkItem& item, const ChainVerifier& verifier, ByteView transport_key) {

@@ -161,17 +161,111 @@ async function openSession(msg) {
   }
 }
 
-// A verifier's request: run(), timed for the page's timings; the answer's buffer `field` is
-// transferred back with it.
-function timed(run, field) {
+// A verifier's request: run() (which may be async), timed for the page's timings; the answer's
+// buffer `field` is transferred back with it.
+async function timed(run, field) {
   if (!verifier) return failure('internal', 'Verifier not initialised.');
   const started = performance.now();
-  const result = run();
+  const result = await run();
   if (result && result.ok) {
     result.ms = performance.now() - started;
     result.transfer = [result[field].buffer];
   }
   return result;
+}
+
+// A verifier's requests run one at a time, in the order they came: a slice waits inside the
+// core for its RSA signatures' answers (verifyWithPlatformRsa), and no other request may change
+// the verifier or the certificates it holds meanwhile.
+let verifierTurn = Promise.resolve();
+function inTurn(run) {
+  const next = verifierTurn.then(run);
+  verifierTurn = next.catch(() => {});
+  return next;
+}
+
+// The RSA signatures of a slice (RSASSA-PKCS1-v1_5, SHA-2), verified by the browser's WebCrypto:
+// its native RSA takes a fraction of the time the core's RSA engine takes as WebAssembly. The
+// core asks the questions and decides every verdict with the answers (Verifier.beginSlice,
+// finishSlice): WebCrypto only says whether each signature verifies with its issuer's key.
+// Without WebCrypto (a page served over plain HTTP from another host) the core checks them.
+const subtle = self.crypto && self.crypto.subtle && typeof self.crypto.subtle.verify === 'function' &&
+  typeof self.crypto.subtle.importKey === 'function' ? self.crypto.subtle : null;
+// Issuer keys as WebCrypto keys, by hash and key bytes, for the worker's life: CA public keys
+// only, a handful at most; a key WebCrypto refuses is null (its signatures stay unanswered).
+const rsaKeys = new Map();
+function rsaKey(spki, hash) {
+  let id = hash + ':';
+  for (let i = 0; i < spki.length; i++) id += String.fromCharCode(spki[i]);
+  if (!rsaKeys.has(id)) {
+    rsaKeys.set(id, subtle.importKey('spki', spki, { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify'])
+      .catch(() => null));
+  }
+  return rsaKeys.get(id);
+}
+const ANSWER = { INVALID: 0, VALID: 1, UNANSWERED: 2 }; // the core's RsaAnswer
+
+async function verifyWithPlatformRsa(M, v, msg) {
+  const begun = v.beginSlice(msg.run, msg.bytes);
+  if (!begun.ok || !begun.questions) return begun; // failed, or no RSA signature: verdicts
+  const { keys, questions } = begun;
+  const count = questions.length / 5;
+  const answers = new Uint8Array(count).fill(ANSWER.UNANSWERED);
+  const cryptoKeys = await Promise.all(keys.map((k) => rsaKey(k.spki, k.hash)));
+  // The signed bytes and the signature, read where they lie in the core's memory: WebCrypto
+  // copies them as it is called, and nothing runs in the core until every call is made.
+  const heap = M.HEAPU8;
+  const checks = [];
+  for (let i = 0; i < count; i++) {
+    const q = questions.subarray(5 * i, 5 * i + 5);
+    const key = cryptoKeys[q[0]];
+    if (!key || q[1] + q[2] > heap.length || q[3] + q[4] > heap.length) continue;
+    checks.push(subtle.verify('RSASSA-PKCS1-v1_5', key, heap.subarray(q[3], q[3] + q[4]), heap.subarray(q[1], q[1] + q[2]))
+      .then((valid) => { answers[i] = valid ? ANSWER.VALID : ANSWER.INVALID; }, () => {}));
+  }
+  await Promise.all(checks);
+  return v.finishSlice(answers);
+}
+
+// A verifier for these trust settings (initVerifier).
+async function initVerifier(msg) {
+  const M = await loadModule();
+  // The new verifier is made while the old one still lives: the core keeps one engine (and its
+  // tables) per CA key while any verifier uses it, so a key in both settings (the user's
+  // anchors with and without the built-in ones) keeps its tables instead of building them again.
+  const previous = verifier;
+  verifier = null;
+  try {
+    const next = new M.Verifier(msg.useDefaults);
+    const added = addAnchors(next, msg.anchors);
+    if (!added.ok) {
+      next.delete();
+      return added;
+    }
+    // Tables now, before any slice (the page asks while it is idle): the first slice then
+    // verifies at full speed.
+    const prepared = next.prepare();
+    verifier = next;
+    return prepared;
+  } finally {
+    if (previous) previous.delete();
+  }
+}
+
+// The keys archive's AES key (deriveKey).
+async function deriveKey(msg) {
+  try {
+    const M = await loadModule();
+    const started = performance.now();
+    const result = M.deriveKeysArchiveKey(msg.key);
+    if (result && result.ok) {
+      result.ms = performance.now() - started;
+      result.transfer = [result.derived.buffer];
+    }
+    return result;
+  } finally {
+    msg.key.fill(0);
+  }
 }
 
 const handlers = {
@@ -282,57 +376,29 @@ const handlers = {
   },
 
   // --- verifier ------------------------------------------------------------------------------
-  async initVerifier(msg) {
-    const M = await loadModule();
-    // The new verifier is made while the old one still lives: the core keeps one engine (and its
-    // tables) per CA key while any verifier uses it, so a key in both settings (the user's
-    // anchors with and without the built-in ones) keeps its tables instead of building them again.
-    const previous = verifier;
-    verifier = null;
-    try {
-      const next = new M.Verifier(msg.useDefaults);
-      const added = addAnchors(next, msg.anchors);
-      if (!added.ok) {
-        next.delete();
-        return added;
-      }
-      // Tables now, before any slice (the page asks while it is idle): the first slice then
-      // verifies at full speed.
-      const prepared = next.prepare();
-      verifier = next;
-      return prepared;
-    } finally {
-      if (previous) previous.delete();
-    }
+  initVerifier(msg) {
+    return inTurn(() => initVerifier(msg));
   },
   // The keys archive's AES key from the transport key (wasm/verifier.cpp): this worker's copy of
   // the key is wiped however it ends; the derived key is transferred back (the core wiped its own).
-  async deriveKey(msg) {
-    try {
-      const M = await loadModule();
-      const started = performance.now();
-      const result = M.deriveKeysArchiveKey(msg.key);
-      if (result && result.ok) {
-        result.ms = performance.now() - started;
-        result.transfer = [result.derived.buffer];
-      }
-      return result;
-    } finally {
-      msg.key.fill(0);
-    }
+  deriveKey(msg) {
+    return inTurn(() => deriveKey(msg));
   },
-  async unpack(msg) {
-    return timed(() => verifier.unpackArchive(msg.run, msg.archive, msg.name, msg.slot, msg.bytes, msg.maxTotalSize), 'outcome');
+  unpack(msg) {
+    return inTurn(() => timed(() => verifier.unpackArchive(msg.run, msg.archive, msg.name, msg.slot, msg.bytes, msg.maxTotalSize), 'outcome'));
   },
-  async verify(msg) {
-    return timed(() => verifier.verifySlice(msg.run, msg.bytes), 'verdicts');
+  verify(msg) {
+    return inTurn(() => timed(async () => {
+      if (!subtle) return verifier.verifySlice(msg.run, msg.bytes);
+      return verifyWithPlatformRsa(await loadModule(), verifier, msg);
+    }, 'verdicts'));
   },
-  async adopt(msg) {
-    return timed(() => {
+  adopt(msg) {
+    return inTurn(() => timed(() => {
       const result = verifier.adoptArchive(msg.run, msg.outcome);
       if (result && result.ok) result.outcome = msg.outcome; // read, handed back
       return result;
-    }, 'outcome');
+    }, 'outcome'));
   },
   async load(msg) {
     if (receiveModule === null) return failure('internal', 'The WebAssembly core was loaded twice.');
