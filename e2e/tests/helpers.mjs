@@ -100,6 +100,17 @@ export async function injectWorkerHook(page, hook) {
   });
 }
 
+// Puts `prelude` (JavaScript source) ahead of the workers' source as the page loads it, so it
+// runs in every worker before the Emscripten glue and worker.js: what worker.js finds as it
+// starts (WebCrypto, for one) can be changed here.
+export async function injectWorkerPrelude(page, prelude) {
+  await page.route('**/worker-source.js', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()) + `\nself.ReelcheckWorkerSource = ${JSON.stringify(prelude + '\n')} + self.ReelcheckWorkerSource;\n`;
+    await route.fulfill({ response, body });
+  });
+}
+
 // A worker hook whose behaviour each test chooses (tests that share one page, fixtures.mjs
 // testOnOnePage): `hook` is the source of a function (mode) => void, run in every worker after
 // worker.js, where mode() is the test's mode for that worker. The page gives each worker the mode
