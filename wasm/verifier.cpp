@@ -73,35 +73,11 @@ public:
       PendingSlice pending = begin_slice(*verifier_, found);
       const auto questions = pending.verdicts.rsa_questions();
       if (questions.empty()) return verdicts_value(std::move(*finish_slice(*verifier_, std::move(pending), {})));
-      // Each distinct key and hash once: WebCrypto imports a key for one hash.
-      std::vector<const RsaSignatureQuestion*> keys;
-      std::vector<std::uint32_t> table;
-      table.reserve(questions.size() * 5);
-      val key_list = val::array();
-      const auto offset = [](ByteView bytes) {
-        return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(bytes.data()));
-      };
-      for (const RsaSignatureQuestion& q : questions) {
-        std::size_t k = 0;
-        while (k < keys.size() && !(keys[k]->hash == q.hash &&
-                                    std::equal(keys[k]->issuer_key.begin(), keys[k]->issuer_key.end(),
-                                               q.issuer_key.begin(), q.issuer_key.end())))
-          ++k;
-        if (k == keys.size()) {
-          keys.push_back(&q);
-          val key = val::object();
-          key.set("spki", copy_to_js(q.issuer_key.data(), q.issuer_key.size()));
-          key.set("hash", std::string(q.hash));
-          key_list.call<void>("push", key);
-        }
-        table.insert(table.end(), {static_cast<std::uint32_t>(k), offset(q.signed_data),
-                                   static_cast<std::uint32_t>(q.signed_data.size()),
-                                   offset(q.signature),
-                                   static_cast<std::uint32_t>(q.signature.size())});
-      }
+      val keys = val::array();
+      const std::vector<std::uint32_t> table = question_table(questions, keys);
       pending_ = std::make_unique<PendingSlice>(std::move(pending));
       val out = ok_value();
-      out.set("keys", key_list);
+      out.set("keys", keys);
       out.set("questions", val::global("Uint32Array")
                                .new_(emscripten::typed_memory_view(table.size(), table.data())));
       return out;
@@ -187,6 +163,34 @@ private:
     out = CertificateSlice{ref->archive, ref->begin, certificates.subspan(ref->begin, ref->count),
                            ref->terms};
     return std::nullopt;
+  }
+
+  // beginSlice's questions as five numbers each (see there), and each distinct issuer key and hash
+  // once into `keys` (WebCrypto imports a key for one hash). Out of line and small: V8 optimises
+  // this loop on its own instead of all of beginSlice with it.
+  [[gnu::noinline]] static std::vector<std::uint32_t>
+  question_table(std::span<const RsaSignatureQuestion> questions, val& keys) {
+    std::vector<std::pair<const std::uint8_t*, std::string_view>> seen; // an anchor's key: one place
+    std::vector<std::uint32_t> table;
+    table.reserve(questions.size() * 5);
+    const auto at = [](ByteView bytes) {
+      return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(bytes.data()));
+    };
+    for (const RsaSignatureQuestion& q : questions) {
+      const std::pair<const std::uint8_t*, std::string_view> key{q.issuer_key.data(), q.hash};
+      std::size_t k = std::find(seen.begin(), seen.end(), key) - seen.begin();
+      if (k == seen.size()) {
+        seen.push_back(key);
+        val entry = val::object();
+        entry.set("spki", copy_to_js(q.issuer_key.data(), q.issuer_key.size()));
+        entry.set("hash", std::string(q.hash));
+        keys.call<void>("push", entry);
+      }
+      table.insert(table.end(), {static_cast<std::uint32_t>(k), at(q.signed_data),
+                                 static_cast<std::uint32_t>(q.signed_data.size()), at(q.signature),
+                                 static_cast<std::uint32_t>(q.signature.size())});
+    }
+    return table;
   }
 
   static val verdicts_value(const VerdictSlice& verdicts) {
