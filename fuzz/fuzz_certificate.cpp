@@ -2,7 +2,8 @@
 // certificate>" (the marker line splits it; without it the whole input plays both parts):
 // the first part goes through TrustStore::add like a --trust file, then the second is
 // verified as a device certificate (slot chosen by the input) and loosely as a CA, and in a
-// slice of copies, whose verdicts must be the same.
+// slice of copies, whose verdicts must be the same, and in two steps with its RSA signatures
+// answered by the input (ChainVerifier::begin_all / finish_all).
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -51,6 +52,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             v.problems[i].message != device.problems[i].message)
           std::abort();
     }
+    // The same slice in two steps (the page's WebCrypto path), its RSA questions answered with
+    // bytes of the input, whatever they are: finish_all takes valid, invalid and unanswered and
+    // refuses anything else or a wrong count, and never fails otherwise; each question views the
+    // anchor's key, the signed part and the signature of a certificate in the slice.
+    PendingVerdicts pending = verifier.begin_all(slice, kCheckTime);
+    const auto questions = pending.rsa_questions();
+    std::vector<RsaAnswer> answers;
+    bool any_odd = false;
+    for (std::size_t i = 0; i < questions.size(); ++i) {
+      if (questions[i].issuer_key.empty() || questions[i].signed_data.empty() ||
+          questions[i].signature.empty())
+        std::abort();
+      const std::uint8_t b = data[i % size] % 4; // 3: none of the three
+      any_odd |= b == 3;
+      answers.push_back(static_cast<RsaAnswer>(b));
+    }
+    const bool wrong_count = !answers.empty() && (data[0] & 0x80) != 0;
+    if (wrong_count) answers.pop_back();
+    const auto verdicts = verifier.finish_all(std::move(pending), answers);
+    if (verdicts.ok() == (any_odd || wrong_count)) std::abort();
+    if (verdicts && verdicts->size() != slice.size()) std::abort();
   }
   return 0;
 }

@@ -72,7 +72,8 @@ public:
       if (auto wrong = held_slice(run, slice, found)) return *wrong;
       PendingSlice pending = begin_slice(*verifier_, found);
       const auto questions = pending.verdicts.rsa_questions();
-      if (questions.empty()) return verdicts_value(std::move(*finish_slice(*verifier_, std::move(pending), {})));
+      if (questions.empty())
+        return verdicts_value(std::move(*finish_slice(*verifier_, std::move(pending), {})));
       val keys = val::array();
       const std::vector<std::uint32_t> table = question_table(questions, keys);
       pending_ = std::make_unique<PendingSlice>(std::move(pending));
@@ -170,7 +171,8 @@ private:
   // this loop on its own instead of all of beginSlice with it.
   [[gnu::noinline]] static std::vector<std::uint32_t>
   question_table(std::span<const RsaSignatureQuestion> questions, val& keys) {
-    std::vector<std::pair<const std::uint8_t*, std::string_view>> seen; // an anchor's key: one place
+    // An anchor's key lies in one place, so a key and hash are told apart by where they lie.
+    std::vector<std::pair<const std::uint8_t*, std::string_view>> seen;
     std::vector<std::uint32_t> table;
     table.reserve(questions.size() * 5);
     const auto at = [](ByteView bytes) {

@@ -511,8 +511,8 @@ struct PendingVerdicts::State {
   std::span<const CertificateFile> files;
   CheckTime at = 0;
   std::vector<Result<CrtPtr>> parsed;
-  std::vector<AskedSignature> p384;         // checked, in file order
-  std::vector<AskedSignature> rsa;          // asked, in file order: rsa_questions' places
+  std::vector<AskedSignature> p384; // checked, in file order
+  std::vector<AskedSignature> rsa;  // asked, in file order: rsa_questions' places
   std::vector<RsaSignatureQuestion> questions;
 };
 

@@ -47,7 +47,8 @@ VerdictSlice verify_slice(const ChainVerifier& verifier, const CertificateSlice&
 }
 
 PendingSlice begin_slice(const ChainVerifier& verifier, const CertificateSlice& slice) {
-  return PendingSlice{slice.archive, slice.begin,
+  return PendingSlice{slice.archive,
+                      slice.begin,
                       {slice.terms.at, verifier.anchors_fingerprint()},
                       verifier.begin_all(slice.certificates, slice.terms.at)};
 }
