@@ -529,6 +529,14 @@ std::string verdict_text(const CertificateVerdict& v) {
   return out + problems_text(v);
 }
 
+// A device certificate file for `slot`, named for a chip of its own; returns its place.
+std::size_t add_device_file(std::vector<CertificateFile>& files, const Bytes& pem, Slot slot) {
+  const std::string s(slot_name(slot));
+  const std::string chip = "0A1B2C3D4E5F0001" + std::to_string(1000 + files.size());
+  files.push_back(CertificateFile{"R1_B1_" + s + "_Certs.7z", chip + "_" + s + ".pem", slot, pem});
+  return files.size() - 1;
+}
+
 // The same certificate with one bit of its signature flipped.
 Bytes forge(const Bytes& pem) {
   Bytes der = der_of(pem);
@@ -560,12 +568,7 @@ TEST(PkiRules, VerifyAllGivesEachFileTheVerdictVerifyGivesIt) {
       "", "ca");
   const Bytes renewed = issuer.reissue_ca("ecc_ca", "ecc_root", 30);
   std::vector<CertificateFile> files;
-  const auto add = [&](const Bytes& pem, Slot slot) {
-    const std::string s(slot_name(slot));
-    const std::string chip = "0A1B2C3D4E5F0001" + std::to_string(1000 + files.size());
-    files.push_back(
-        CertificateFile{"R1_B1_" + s + "_Certs.7z", chip + "_" + s + ".pem", slot, pem});
-  };
+  const auto add = [&](const Bytes& pem, Slot slot) { add_device_file(files, pem, slot); };
   for (int i = 0; i < 10; ++i) {
     const Bytes good = issuer.device("ec", "ecc_ca", "device");
     add(good, i % 2 ? Slot::kE0E0 : Slot::kE0E1);
@@ -636,13 +639,7 @@ RsaAnswer openssl_answer(const RsaSignatureQuestion& q) {
 TEST(PkiRules, RsaSignaturesAnsweredOutsideGiveVerifyAllsVerdicts) {
   TestIssuer issuer;
   std::vector<CertificateFile> files;
-  const auto add = [&](const Bytes& pem, Slot slot) {
-    const std::string s(slot_name(slot));
-    const std::string chip = "0A1B2C3D4E5F0002" + std::to_string(1000 + files.size());
-    files.push_back(
-        CertificateFile{"R1_B1_" + s + "_Certs.7z", chip + "_" + s + ".pem", slot, pem});
-    return files.size() - 1;
-  };
+  const auto add = [&](const Bytes& pem, Slot slot) { return add_device_file(files, pem, slot); };
   const std::size_t sha256 = add(issuer.device("rsa", "rsa_ca", "device", "sha256"), Slot::kE0E2);
   const std::size_t sha384 = add(issuer.device("rsa", "rsa_ca", "device"), Slot::kE0E2);
   const std::size_t sha512 = add(issuer.device("rsa", "rsa_ca", "device", "sha512"), Slot::kE0E2);

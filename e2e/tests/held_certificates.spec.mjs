@@ -6,9 +6,10 @@
 // Two verifier workers are driven here request by request, as the page drives them.
 import fs from 'node:fs';
 import { test, expect } from './fixtures.mjs';
-import { fx, manifest, trustFile } from './helpers.mjs';
+import { addWorkerDriver, fx, manifest, trustFile } from './helpers.mjs';
 
 test('held certificates: a verifier verifies only what it unpacked or adopted, for that run', async ({ page }) => {
+  await addWorkerDriver(page);
   await page.goto('index.html');
   const m = manifest();
   const archive = [...fs.readFileSync(fx(m.bundles.clean_loose.files[0]))]; // the E0E0 archive
@@ -16,27 +17,8 @@ test('held certificates: a verifier verifies only what it unpacked or adopted, f
   const answers = await page.evaluate(async ({ archive, trust, at }) => {
     const url = URL.createObjectURL(new Blob([self.ReelcheckWorkerSource], { type: 'text/javascript' }));
     const compiled = await WebAssembly.compile(Uint8Array.fromBase64(self.ReelcheckWasmBase64));
-    let id = 0;
-    const ask = (worker, message, transfer = []) => new Promise((resolve, reject) => {
-      const mine = ++id;
-      worker.onmessage = (ev) => { if (ev.data.type === 'result' && ev.data.id === mine) resolve(ev.data.result); };
-      worker.onerror = (ev) => reject(new Error(ev.message));
-      worker.postMessage({ ...message, id: mine }, transfer);
-    });
-    // A slice as the coordinator writes it: "RCR1", u32 archive, u32 begin, i64 check time,
-    // the anchors' fingerprint (u32 length + 64 hex digits), u32 count.
-    const slice = (archiveIndex, begin, count) => {
-      const bytes = new Uint8Array(4 + 4 + 4 + 8 + 4 + 64 + 4);
-      const view = new DataView(bytes.buffer);
-      bytes.set(new TextEncoder().encode('RCR1'));
-      view.setUint32(4, archiveIndex, true);
-      view.setUint32(8, begin, true);
-      view.setBigInt64(12, BigInt(at), true);
-      view.setUint32(20, 64, true);
-      bytes.set(new TextEncoder().encode('a'.repeat(64)), 24);
-      view.setUint32(88, count, true);
-      return bytes;
-    };
+    const { ask } = window.reelcheckTest;
+    const slice = (archiveIndex, begin, count) => window.reelcheckTest.slice(archiveIndex, begin, count, at);
     const workers = [new Worker(url), new Worker(url)];
     const out = {};
     try {

@@ -151,3 +151,33 @@ export async function useHookMode(page, mode) {
   await page.evaluate((m) => { window.__reelcheckTestMode = m; }, mode);
   await page.locator('#clear-button').click();
 }
+
+// For tests that drive workers request by request, as the page drives them: defines, in the page,
+// reelcheckTest.ask(worker, message, transfer) (posts a request, resolves with its answer) and
+// reelcheckTest.slice(archive, begin, count, checkTime) (a slice as the coordinator writes it:
+// "RCR1", u32 archive, u32 begin, i64 check time, the anchors' fingerprint (u32 length + 64 hex
+// digits), u32 count). Call before the page loads.
+export async function addWorkerDriver(page) {
+  await page.addInitScript(() => {
+    let id = 0;
+    const ask = (worker, message, transfer = []) => new Promise((resolve, reject) => {
+      const mine = ++id;
+      worker.onmessage = (ev) => { if (ev.data.type === 'result' && ev.data.id === mine) resolve(ev.data.result); };
+      worker.onerror = (ev) => reject(new Error(ev.message));
+      worker.postMessage({ ...message, id: mine }, transfer);
+    });
+    const slice = (archiveIndex, begin, count, checkTime) => {
+      const bytes = new Uint8Array(4 + 4 + 4 + 8 + 4 + 64 + 4);
+      const view = new DataView(bytes.buffer);
+      bytes.set(new TextEncoder().encode('RCR1'));
+      view.setUint32(4, archiveIndex, true);
+      view.setUint32(8, begin, true);
+      view.setBigInt64(12, BigInt(checkTime), true);
+      view.setUint32(20, 64, true);
+      bytes.set(new TextEncoder().encode('a'.repeat(64)), 24);
+      view.setUint32(88, count, true);
+      return bytes;
+    };
+    window.reelcheckTest = { ask, slice };
+  });
+}

@@ -8,7 +8,7 @@ import { test, expect } from './fixtures.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { entry, fx, injectWorkerPrelude, manifest, root, trustFile } from './helpers.mjs';
+import { addWorkerDriver, entry, fx, injectWorkerPrelude, manifest, root, trustFile } from './helpers.mjs';
 
 const cli = process.env.REELCHECK_CLI || path.join(root, 'build', 'release', 'native', 'reelcheck');
 
@@ -53,25 +53,12 @@ function reelWithADamagedRsaSignature(dir) {
 
 test('a verifier asks WebCrypto for every RSA signature of its slice; without it, or where it fails, the core checks them: the same verdicts', async ({ page }, testInfo) => {
   const reel = reelWithADamagedRsaSignature(testInfo.outputPath());
+  await addWorkerDriver(page);
   await page.goto('index.html');
   const answers = await page.evaluate(async ({ archive, name, trust, at, count, preludes, counted }) => {
     const compiled = await WebAssembly.compile(Uint8Array.fromBase64(self.ReelcheckWasmBase64));
-    let id = 0;
-    const ask = (worker, message, transfer = []) => new Promise((resolve, reject) => {
-      const mine = ++id;
-      worker.onmessage = (ev) => { if (ev.data.type === 'result' && ev.data.id === mine) resolve(ev.data.result); };
-      worker.onerror = (ev) => reject(new Error(ev.message));
-      worker.postMessage({ ...message, id: mine }, transfer);
-    });
-    // A slice as the coordinator writes it (see held_certificates.spec.mjs): all `count`
-    // certificates of archive 0.
-    const bytes = new Uint8Array(4 + 4 + 4 + 8 + 4 + 64 + 4);
-    const view = new DataView(bytes.buffer);
-    bytes.set(new TextEncoder().encode('RCR1'));
-    view.setBigInt64(12, BigInt(at), true);
-    view.setUint32(20, 64, true);
-    bytes.set(new TextEncoder().encode('a'.repeat(64)), 24);
-    view.setUint32(88, count, true);
+    const { ask } = window.reelcheckTest;
+    const bytes = window.reelcheckTest.slice(0, 0, count, at); // every certificate of archive 0
     const out = {};
     for (const [mode, prelude] of Object.entries(preludes)) {
       const source = (mode === 'counted' ? '' : prelude + '\n') + counted + '\n' + self.ReelcheckWorkerSource;
