@@ -81,7 +81,7 @@ test('certificates only: no key asked for or sent, the same report as the CLI', 
   await expect(page.locator('#key-toggle')).toBeEnabled();
 });
 
-onOnePage('certificates only: the real 200-chip bundle verifies under the built-in Infineon CAs', async ({ page }) => {
+onOnePage('certificates only: the real 200-chip bundle verifies under the built-in Infineon CAs, its report the CLI\'s', async ({ page }) => {
   test.skip(!fs.existsSync(realBundle), 'the real bundle is not at ' + realBundle);
   await verifyCertificatesOnly(page, [realBundle], { checkTime: '2026-06-01T00:00:00Z' });
   await expect(page.locator('#verdict-title')).toHaveText('Bundle verified');
@@ -89,6 +89,16 @@ onOnePage('certificates only: the real 200-chip bundle verifies under the built-
   await expect(page.locator('#c-ok')).toHaveText('200');
   await expect(page.locator('#s-reel')).toHaveText('78211223032C7EFA');
   await expect(page.locator('#archive-list li[data-kind="keys"]')).toBeVisible();
+  // The page's report is the CLI's byte for byte: the real E0E2 certificates' RSA signatures
+  // (SHA-256, Infineon's RSA CA) verified by the browser's WebCrypto, the CLI's by the core.
+  if (fs.existsSync(cli)) {
+    const out = test.info().outputPath('cli.json');
+    const run = spawnSync(cli, ['verify', realBundle, '--certs-only', '--at', '2026-06-01T00:00:00Z', '--quiet', '--json', out],
+      { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const [report] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
+    expect(fs.readFileSync(await report.path(), 'utf8') === fs.readFileSync(out, 'utf8')).toBe(true);
+  }
   // The cloud team's hand-off, without the letter: Azure DPS enrollments for all 200 chips.
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-register="azure-dps"]').click()]);
   const dir = test.info().outputPath('dps');
