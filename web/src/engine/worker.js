@@ -216,11 +216,12 @@ async function verifyWithPlatformRsa(M, v, msg) {
   // copies them as it is called, and nothing runs in the core until every call is made.
   const heap = M.HEAPU8;
   const checks = [];
-  for (let i = 0; i < count; i++) {
-    const q = questions.subarray(5 * i, 5 * i + 5);
-    const key = cryptoKeys[q[0]];
-    if (!key || q[1] + q[2] > heap.length || q[3] + q[4] > heap.length) continue;
-    checks.push(subtle.verify('RSASSA-PKCS1-v1_5', key, heap.subarray(q[3], q[3] + q[4]), heap.subarray(q[1], q[1] + q[2]))
+  for (let i = 0, at = 0; i < count; i++, at += 5) {
+    const key = cryptoKeys[questions[at]];
+    const data = questions[at + 1], dataEnd = data + questions[at + 2];
+    const signature = questions[at + 3], signatureEnd = signature + questions[at + 4];
+    if (!key || dataEnd > heap.length || signatureEnd > heap.length) continue;
+    checks.push(subtle.verify('RSASSA-PKCS1-v1_5', key, heap.subarray(signature, signatureEnd), heap.subarray(data, dataEnd))
       .then((valid) => { answers[i] = valid ? ANSWER.VALID : ANSWER.INVALID; }, () => {}));
   }
   await Promise.all(checks);
