@@ -529,7 +529,7 @@ std::span<const RsaSignatureQuestion> PendingVerdicts::rsa_questions() const {
 std::vector<CertificateVerdict> ChainVerifier::verify_all(std::span<const CertificateFile> files,
                                                           CheckTime at) const {
   PendingVerdicts pending = begin_all(files, at);
-  // The RSA signatures unanswered: verify() checks each with the core's engine, as verify does.
+  // Every RSA signature unanswered: verify() checks each with the core's own engine.
   const std::vector<RsaAnswer> answers(pending.rsa_questions().size(), RsaAnswer::kUnanswered);
   return std::move(*finish_all(std::move(pending), answers));
 }
