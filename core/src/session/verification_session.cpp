@@ -36,19 +36,22 @@ Error inconsistent(std::string what) {
   return make_error(ErrorCode::kBadInput, "verification is inconsistent: " + std::move(what));
 }
 
+// What a slice's verdicts are reached under: the slice's check time, the verifier's own anchors
+// (the session refuses them if these are not its terms).
+VerificationTerms terms_of(const ChainVerifier& verifier, const CertificateSlice& slice) {
+  return {slice.terms.at, verifier.anchors_fingerprint()};
+}
+
 } // namespace
 
 VerdictSlice verify_slice(const ChainVerifier& verifier, const CertificateSlice& slice) {
-  VerdictSlice out{slice.archive, slice.begin, {slice.terms.at, verifier.anchors_fingerprint()},
-                   {}};
+  VerdictSlice out{slice.archive, slice.begin, terms_of(verifier, slice), {}};
   out.verdicts = verifier.verify_all(slice.certificates, slice.terms.at);
   return out;
 }
 
 PendingSlice begin_slice(const ChainVerifier& verifier, const CertificateSlice& slice) {
-  return PendingSlice{slice.archive,
-                      slice.begin,
-                      {slice.terms.at, verifier.anchors_fingerprint()},
+  return PendingSlice{slice.archive, slice.begin, terms_of(verifier, slice),
                       verifier.begin_all(slice.certificates, slice.terms.at)};
 }
 
