@@ -318,12 +318,22 @@ static_assert(MBEDTLS_VERSION_MAJOR == 2, "the PKI layer is written against the 
 
 namespace {
 
+// A verdict when there is nothing to verify: an unknown hash, or a key that cannot make such
+// signatures.
+std::optional<SignatureCheck> nothing_to_verify(const mbedtls_x509_crt& child,
+                                                const mbedtls_x509_crt& parent) {
+  if (mbedtls_md_info_from_type(child.sig_md) == nullptr)
+    return SignatureCheck::kUnsupportedAlgorithm;
+  if (!mbedtls_pk_can_do(&parent.pk, child.sig_pk)) return SignatureCheck::kInvalid;
+  return std::nullopt;
+}
+
 // The digest of child's signed part, by the hash its signature names; a verdict instead when
-// there is nothing to verify (an unknown hash, or a key that cannot make such signatures).
+// there is nothing to verify.
 std::optional<SignatureCheck> digest_to_verify(const mbedtls_x509_crt& child,
                                                const mbedtls_x509_crt& parent, SignedDigest& out) {
+  if (const auto decided = nothing_to_verify(child, parent)) return decided;
   const mbedtls_md_info_t* md = mbedtls_md_info_from_type(child.sig_md);
-  if (md == nullptr) return SignatureCheck::kUnsupportedAlgorithm;
   if (child.sig_md == MBEDTLS_MD_SHA256) {
     // Infineon's RSA CA signs with SHA-256: on the SHA instructions where the CPU has them
     // (crypto/sha256.hpp), the same digest as mbedTLS's in a fraction of the time.
@@ -335,7 +345,6 @@ std::optional<SignatureCheck> digest_to_verify(const mbedtls_x509_crt& child,
     return SignatureCheck::kInvalid;
   }
   out.size = mbedtls_md_get_size(md);
-  if (!mbedtls_pk_can_do(&parent.pk, child.sig_pk)) return SignatureCheck::kInvalid;
   return std::nullopt;
 }
 
@@ -393,10 +402,8 @@ std::optional<P384SignatureCheck> p384_signature_check(const mbedtls_x509_crt& c
 std::optional<std::string_view> rsa_signature_hash(const mbedtls_x509_crt& child,
                                                    const mbedtls_x509_crt& parent,
                                                    const FastIssuerKey* fast) {
-  // digest_to_verify's conditions, without the digest: the platform makes its own.
-  if (mbedtls_md_info_from_type(child.sig_md) == nullptr ||
-      !mbedtls_pk_can_do(&parent.pk, child.sig_pk) || goes_to_p384_engine(child, fast))
-    return std::nullopt;
+  // Without the digest: the platform makes its own.
+  if (nothing_to_verify(child, parent)) return std::nullopt;
   const auto h = rsa_engine_hash(child, fast);
   if (!h) return std::nullopt;
   switch (*h) {
